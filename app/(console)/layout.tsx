@@ -1,0 +1,33 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { verifySession } from "@/app/lib/session";
+import { Nav } from "@/app/ui/nav";
+import { signOutAction } from "./actions";
+
+const roleNames = { admin: "Administrator", supervisor: "Supervisor", viewer: "Viewer" } as const;
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const user = await verifySession();
+  const displayName = `${user.firstName} ${user.lastName}`.trim() || user.username;
+  return (
+    <div className="shell">
+      <aside className="sidebar">
+        <Link href="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">WS</span>
+          <span>wfm-sync</span>
+        </Link>
+        <Nav />
+        <div className="sidebar-foot">
+          <div className="who" data-testid="signed-in-user">{displayName}</div>
+          <div className="role">
+            {user.username} · {roleNames[user.role]}
+          </div>
+          <form action={signOutAction}>
+            <button type="submit" className="button link">Sign out</button>
+          </form>
+        </div>
+      </aside>
+      <main className="main" id="main">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import { NextResponse } from "next/server";
+import type { ZodError } from "zod";
+import { DomainError, type ErrorCode } from "@/lib/errors";
+
+const statusFor: Record<ErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+/** SPEC §6: every error is {"error": {"code", "message", "details"}}. */
+export function errorResponse(code: ErrorCode, message: string, details?: unknown): NextResponse {
+  return NextResponse.json({ error: { code, message, details: details ?? null } }, { status: statusFor[code] });
+}
+
+export function badInput(error: ZodError): NextResponse {
+  const issues = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  return errorResponse("BAD_INPUT", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);
+}
+
+/** Maps known domain errors; anything else is a bug and answers 500 without leaking its text. */
+export function handleError(error: unknown): NextResponse {
+  if (error instanceof DomainError) return errorResponse(error.code, error.message, error.details);
+  console.error(error);
+  return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on the server.", details: null } }, { status: 500 });
+}
+
+export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: NextResponse }> {
+  try {
+    return { ok: true, body: await request.json() };
+  } catch {
+    return { ok: false, response: errorResponse("BAD_INPUT", "The request body must be JSON.") };
+  }
+}

@@ -1,0 +1,43 @@
+"use client";
+
+import { useActionState } from "react";
+import { signInAction, type SignInState } from "./actions";
+
+export function SignInForm({ next }: { next: string }) {
+  const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
+  return (
+    <form action={action} noValidate>
+      <input type="hidden" name="next" value={next} />
+      <div aria-live="polite">{state.message && <p className="alert error" role="alert">{state.message}</p>}</div>
+      <div className="field">
+        <label htmlFor="username">User name</label>
+        <input
+          id="username"
+          name="username"
+          autoComplete="username"
+          required
+          defaultValue={state.username}
+          aria-invalid={Boolean(state.errors?.username)}
+          aria-describedby="username-error"
+        />
+        <span id="username-error" className="field-error" aria-live="polite">{state.errors?.username?.[0]}</span>
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={Boolean(state.errors?.password)}
+          aria-describedby="password-error"
+        />
+        <span id="password-error" className="field-error" aria-live="polite">{state.errors?.password?.[0]}</span>
+      </div>
+      <button className="button" type="submit" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}

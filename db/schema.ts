@@ -1,0 +1,374 @@
+/**
+ * The two schemas of wfm-sync, as SPEC §2 lists them.
+ *
+ * `cfg` is the Configuration Database: the system of record. Its change feed (`cfg.changes`) is written by
+ * triggers defined in a hand-written migration (db/migrations/*_change_feed.sql), because drizzle cannot
+ * express triggers.
+ *
+ * `wfm` is the WFM database: what sync writes and the console reads.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgSchema,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const id = (name: string) => bigint(name, { mode: "number" });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+// ─── Configuration Database ──────────────────────────────────────────────────────────────────────────────
+
+export const cfg = pgSchema("cfg");
+
+export const cfgTenants = cfg.table("tenants", {
+  dbid: bigserial("dbid", { mode: "number" }).primaryKey(),
+  name: text("name").notNull().unique(),
+});
+
+// Names are unique within a tenant only: the same name under two tenants is a real-world mistake that
+// sync detects (SPEC §2.4), so the schema must be able to hold it.
+export const cfgSwitches = cfg.table(
+  "switches",
+  {
+    dbid: bigserial("dbid", { mode: "number" }).primaryKey(),
+    tenantDbid: id("tenant_dbid").notNull().references(() => cfgTenants.dbid, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+  },
+  (t) => [uniqueIndex("switches_tenant_name_key").on(t.tenantDbid, t.name), index("switches_name_idx").on(t.name)],
+);
+
+export const cfgTimeZones = cfg.table(
+  "time_zones",
+  {
+    dbid: bigserial("dbid", { mode: "number" }).primaryKey(),
+    tenantDbid: id("tenant_dbid").notNull().references(() => cfgTenants.dbid, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    ianaName: text("iana_name").notNull(),
+  },
+  (t) => [uniqueIndex("time_zones_tenant_name_key").on(t.tenantDbid, t.name), index("time_zones_name_idx").on(t.name)],
+);
+
+export const cfgSkills = cfg.table(
+  "skills",
+  {
+    dbid: bigserial("dbid", { mode: "number" }).primaryKey(),
+    tenantDbid: id("tenant_dbid").notNull().references(() => cfgTenants.dbid, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+  },
+  (t) => [uniqueIndex("skills_tenant_name_key").on(t.tenantDbid, t.name), index("skills_name_idx").on(t.name)],
+);
+
+export const cfgPersons = cfg.table(
+  "persons",
+  {
+    dbid: bigserial("dbid", { mode: "number" }).primaryKey(),
+    tenantDbid: id("tenant_dbid").notNull().references(() => cfgTenants.dbid, { onDelete: "cascade" }),
+    username: text("username").notNull(),
+    firstName: text("first_name").notNull().default(""),
+    lastName: text("last_name").notNull().default(""),
+    email: text("email"),
+    employeeId: text("employee_id"),
+    isAgent: boolean("is_agent").notNull().default(true),
+  },
+  (t) => [uniqueIndex("persons_tenant_username_key").on(t.tenantDbid, t.username)],
+);
+
+export const cfgAgentLogins = cfg.table(
+  "agent_logins",
+  {
+    dbid: bigserial("dbid", { mode: "number" }).primaryKey(),
+    switchDbid: id("switch_dbid").notNull().references(() => cfgSwitches.dbid, { onDelete: "cascade" }),
+    code: text("code").notNull(),
+    // A login outlives the person it was given to (it is freed, not deleted), as in a real configuration system.
+    personDbid: id("person_dbid").references(() => cfgPersons.dbid, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("agent_logins_switch_code_key").on(t.switchDbid, t.code), index("agent_logins_person_idx").on(t.personDbid)],
+);
+
+export const cfgSkillLevels = cfg.table(
+  "skill_levels",
+  {
+    personDbid: id("person_dbid").notNull().references(() => cfgPersons.dbid, { onDelete: "cascade" }),
+    skillDbid: id("skill_dbid").notNull().references(() => cfgSkills.dbid, { onDelete: "cascade" }),
+    level: smallint("level").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.personDbid, t.skillDbid] }),
+    index("skill_levels_skill_idx").on(t.skillDbid),
+    check("skill_levels_level_range", sql`${t.level} between 0 and 10`),
+  ],
+);
+
+/**
+ * The change feed. `seq` is allocated from `cfg.change_counter` inside the writing transaction (see the
+ * change-feed migration for why), so it is gap-free and in commit order. `ref` carries the foreign keys a
+ * consumer needs to find who is affected (a skill level's person and skill, a login's old and new person).
+ */
+export const cfgChanges = cfg.table(
+  "changes",
+  {
+    seq: id("seq").primaryKey(),
+    at: at("at").notNull().defaultNow(),
+    objectType: text("object_type").notNull(),
+    op: text("op").notNull(),
+    dbid: id("dbid").notNull(),
+    tenantDbid: id("tenant_dbid"),
+    ref: jsonb("ref").$type<Record<string, number | null>>(),
+  },
+  (t) => [
+    check(
+      "changes_object_type_valid",
+      sql`${t.objectType} in ('tenant','switch','time_zone','skill','person','agent_login','skill_level')`,
+    ),
+    check("changes_op_valid", sql`${t.op} in ('created','changed','deleted')`),
+  ],
+);
+
+export const cfgChangeCounter = cfg.table(
+  "change_counter",
+  {
+    one: boolean("one").primaryKey().default(true),
+    seq: id("seq").notNull().default(0),
+  },
+  (t) => [check("change_counter_single_row", sql`${t.one}`)],
+);
+
+// ─── WFM database ────────────────────────────────────────────────────────────────────────────────────────
+
+export const wfm = pgSchema("wfm");
+
+export const wfmServers = wfm.table(
+  "servers",
+  {
+    name: text("name").primaryKey(),
+    syncLevel: smallint("sync_level").notNull().default(2),
+    syncTimeoutMin: integer("sync_timeout_min").notNull().default(0),
+    webEvents: boolean("web_events").notNull().default(false),
+    // null means the default: 30 s, or 600 s with web events (SPEC §4).
+    cacheSlackS: integer("cache_slack_s"),
+    meshUrl: text("mesh_url"),
+    peers: text("peers").array().notNull().default(sql`'{}'::text[]`),
+    version: id("version").notNull().default(1),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    check("servers_sync_level_range", sql`${t.syncLevel} between 0 and 2`),
+    check("servers_sync_timeout_nonnegative", sql`${t.syncTimeoutMin} >= 0`),
+    check("servers_cache_slack_positive", sql`${t.cacheSlackS} is null or ${t.cacheSlackS} > 0`),
+  ],
+);
+
+/** One running process of a server: the primary holds the server's advisory lock, a backup waits for it. */
+export const wfmServerInstances = wfm.table(
+  "server_instances",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    server: text("server").notNull().references(() => wfmServers.name, { onDelete: "cascade", onUpdate: "cascade" }),
+    role: text("role").notNull().default("backup"),
+    host: text("host").notNull(),
+    pid: integer("pid").notNull(),
+    port: integer("port"),
+    startedAt: at("started_at").notNull().defaultNow(),
+    heartbeatAt: at("heartbeat_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("server_instances_server_idx").on(t.server),
+    check("server_instances_role_valid", sql`${t.role} in ('primary','backup')`),
+  ],
+);
+
+export const wfmTimeZones = wfm.table(
+  "time_zones",
+  {
+    cfgDbid: id("cfg_dbid").primaryKey(),
+    tenantDbid: id("tenant_dbid").notNull(),
+    name: text("name").notNull().unique(),
+    ianaName: text("iana_name").notNull(),
+  },
+);
+
+export const wfmSkills = wfm.table("skills", {
+  cfgDbid: id("cfg_dbid").primaryKey(),
+  tenantDbid: id("tenant_dbid").notNull(),
+  name: text("name").notNull().unique(),
+});
+
+/**
+ * Sites are WFM objects. `switch_dbid` names a cfg switch without a foreign key: WFM never constrains what
+ * the Configuration Database may delete. One site per switch, so a new agent's site is never ambiguous.
+ */
+export const wfmSites = wfm.table(
+  "sites",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull().unique(),
+    timeZone: text("time_zone").notNull(),
+    switchDbid: id("switch_dbid").unique(),
+    server: text("server").references(() => wfmServers.name, { onDelete: "set null", onUpdate: "cascade" }),
+    version: id("version").notNull().default(1),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("sites_server_idx").on(t.server)],
+);
+
+export const wfmAgents = wfm.table(
+  "agents",
+  {
+    id: serial("id").primaryKey(),
+    cfgDbid: id("cfg_dbid").notNull().unique(),
+    tenantDbid: id("tenant_dbid").notNull(),
+    username: text("username").notNull(),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    email: text("email"),
+    employeeId: text("employee_id"),
+    siteId: integer("site_id").references(() => wfmSites.id, { onDelete: "set null" }),
+    terminationDate: date("termination_date", { mode: "string" }),
+    terminationSource: text("termination_source"),
+    awaitingFullSync: boolean("awaiting_full_sync").notNull().default(false),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("agents_site_idx").on(t.siteId),
+    // Search by name, username or employee id (SPEC §5: fast at 100,000 agents): one trigram index over
+    // the searchable text answers substring queries without a scan.
+    index("agents_search_trgm_idx").using(
+      "gin",
+      sql`(lower(${t.firstName} || ' ' || ${t.lastName} || ' ' || ${t.username} || ' ' || coalesce(${t.employeeId}, ''))) gin_trgm_ops`,
+    ),
+    index("agents_name_order_idx").on(t.lastName, t.firstName, t.id),
+    index("agents_awaiting_full_sync_idx").on(t.id).where(sql`${t.awaitingFullSync}`),
+    check("agents_termination_source_valid", sql`${t.terminationSource} in ('config','manual')`),
+    check(
+      "agents_termination_consistent",
+      sql`(${t.terminationDate} is null) = (${t.terminationSource} is null)`,
+    ),
+  ],
+);
+
+export const wfmAgentSkills = wfm.table(
+  "agent_skills",
+  {
+    agentId: integer("agent_id").notNull().references(() => wfmAgents.id, { onDelete: "cascade" }),
+    skillDbid: id("skill_dbid").notNull().references(() => wfmSkills.cfgDbid, { onDelete: "cascade" }),
+    level: smallint("level").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.agentId, t.skillDbid] }),
+    index("agent_skills_skill_idx").on(t.skillDbid),
+    check("agent_skills_level_range", sql`${t.level} between 0 and 10`),
+  ],
+);
+
+export const roles = ["admin", "supervisor", "viewer"] as const;
+export type Role = (typeof roles)[number];
+
+export const wfmUsers = wfm.table(
+  "users",
+  {
+    id: serial("id").primaryKey(),
+    // null for accounts that did not come from cfg, such as the bootstrap admin.
+    cfgDbid: id("cfg_dbid").unique(),
+    username: text("username").notNull().unique(),
+    firstName: text("first_name").notNull().default(""),
+    lastName: text("last_name").notNull().default(""),
+    email: text("email"),
+    role: text("role").$type<Role>().notNull(),
+    passwordHash: text("password_hash"),
+    createdAt: at("created_at").notNull().defaultNow(),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [check("users_role_valid", sql`${t.role} in ('admin','supervisor','viewer')`)],
+);
+
+/** A signed-in browser. The cookie holds a random token; only its SHA-256 is stored. */
+export const wfmSessions = wfm.table(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: integer("user_id").notNull().references(() => wfmUsers.id, { onDelete: "cascade" }),
+    createdAt: at("created_at").notNull().defaultNow(),
+    expiresAt: at("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
+);
+
+export const runKinds = ["full", "realtime", "targeted"] as const;
+export const runTriggers = ["startup", "schedule", "manual", "failover", "reinstate"] as const;
+export const runStatuses = ["running", "succeeded", "failed", "partial"] as const;
+export const eventActions = ["added", "updated", "terminated", "skipped", "warning", "error"] as const;
+
+export const wfmSyncRuns = wfm.table(
+  "sync_runs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    // Plain text, not a foreign key: the history of a server outlives the server.
+    server: text("server").notNull(),
+    kind: text("kind").$type<(typeof runKinds)[number]>().notNull(),
+    level: smallint("level").notNull(),
+    trigger: text("trigger").$type<(typeof runTriggers)[number]>().notNull(),
+    status: text("status").$type<(typeof runStatuses)[number]>().notNull().default("running"),
+    startedAt: at("started_at").notNull().defaultNow(),
+    finishedAt: at("finished_at"),
+    added: integer("added").notNull().default(0),
+    updated: integer("updated").notNull().default(0),
+    terminated: integer("terminated").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    errors: integer("errors").notNull().default(0),
+    progressDone: integer("progress_done").notNull().default(0),
+    progressTotal: integer("progress_total").notNull().default(0),
+    error: text("error"),
+  },
+  (t) => [
+    index("sync_runs_started_idx").on(t.startedAt.desc()),
+    index("sync_runs_server_started_idx").on(t.server, t.startedAt.desc()),
+    index("sync_runs_running_idx").on(t.server).where(sql`${t.status} = 'running'`),
+    check("sync_runs_kind_valid", sql`${t.kind} in ('full','realtime','targeted')`),
+    check("sync_runs_trigger_valid", sql`${t.trigger} in ('startup','schedule','manual','failover','reinstate')`),
+    check("sync_runs_status_valid", sql`${t.status} in ('running','succeeded','failed','partial')`),
+  ],
+);
+
+export const wfmSyncEvents = wfm.table(
+  "sync_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: id("run_id").notNull().references(() => wfmSyncRuns.id, { onDelete: "cascade" }),
+    at: at("at").notNull().defaultNow(),
+    objectType: text("object_type").notNull(),
+    objectKey: text("object_key").notNull(),
+    action: text("action").$type<(typeof eventActions)[number]>().notNull(),
+    message: text("message").notNull(),
+  },
+  (t) => [
+    index("sync_events_run_action_idx").on(t.runId, t.action, t.id),
+    index("sync_events_object_idx").on(t.objectType, t.objectKey, t.id),
+    check(
+      "sync_events_action_valid",
+      sql`${t.action} in ('added','updated','terminated','skipped','warning','error')`,
+    ),
+  ],
+);
+
+export const wfmSyncCursors = wfm.table("sync_cursors", {
+  server: text("server").primaryKey().references(() => wfmServers.name, { onDelete: "cascade", onUpdate: "cascade" }),
+  lastSeq: id("last_seq").notNull().default(0),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+});

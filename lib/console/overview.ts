@@ -1,0 +1,73 @@
+/**
+ * Read-only queries behind the console's first pages. Each names the columns it returns.
+ */
+import type { Sql } from "../db/client";
+
+export interface SiteRow {
+  id: number;
+  name: string;
+  timeZone: string;
+  switchDbid: number | null;
+  switchName: string | null;
+  server: string | null;
+  agentCount: number;
+}
+
+export function listSites(sql: Sql): Promise<SiteRow[]> {
+  return sql<SiteRow[]>`
+    select s.id, s.name, s.time_zone as "timeZone", s.switch_dbid as "switchDbid", sw.name as "switchName",
+           s.server, coalesce(a.n, 0)::int as "agentCount"
+      from wfm.sites s
+      left join cfg.switches sw on sw.dbid = s.switch_dbid
+      left join (select site_id, count(*) as n from wfm.agents group by site_id) a on a.site_id = s.id
+     order by s.name`;
+}
+
+export interface ServerRow {
+  name: string;
+  syncLevel: number;
+  syncTimeoutMin: number;
+  webEvents: boolean;
+  instances: number;
+}
+
+export function listServers(sql: Sql): Promise<ServerRow[]> {
+  return sql<ServerRow[]>`
+    select s.name, s.sync_level as "syncLevel", s.sync_timeout_min as "syncTimeoutMin", s.web_events as "webEvents",
+           (select count(*) from wfm.server_instances i where i.server = s.name)::int as instances
+      from wfm.servers s order by s.name`;
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  role: string;
+  fromCfg: boolean;
+}
+
+export function listUsers(sql: Sql): Promise<UserRow[]> {
+  return sql<UserRow[]>`
+    select id, username, first_name as "firstName", last_name as "lastName", email, role, cfg_dbid is not null as "fromCfg"
+      from wfm.users order by username`;
+}
+
+export interface Totals {
+  agents: number;
+  terminated: number;
+  unassigned: number;
+  runs: number;
+  cfgPersons: number;
+}
+
+export async function totals(sql: Sql): Promise<Totals> {
+  const [row] = await sql<Totals[]>`
+    select (select count(*) from wfm.agents)::int as agents,
+           (select count(*) from wfm.agents where termination_date is not null)::int as terminated,
+           (select count(*) from wfm.agents where site_id is null)::int as unassigned,
+           (select count(*) from wfm.sync_runs)::int as runs,
+           (select count(*) from cfg.persons where is_agent)::int as "cfgPersons"`;
+  return row!;
+}

@@ -1,0 +1,91 @@
+/**
+ * The one place that creates database clients. Everybody else receives a `Database` (or its `sql`) as an
+ * argument, so tests can hand in their own.
+ */
+import postgres from "postgres";
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import * as schema from "../../db/schema";
+import { StartupError } from "../errors";
+
+export type Sql = postgres.Sql;
+export type Drizzle = PostgresJsDatabase<typeof schema>;
+
+export interface Database {
+  url: string;
+  sql: Sql;
+  db: Drizzle;
+  close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  /** Pool size; a WFM Server and the console each need only a few. */
+  max?: number;
+  applicationName?: string;
+}
+
+export function createClient(url: string, options: ClientOptions = {}): Database {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? "wfm-sync" },
+    // dbids and counts are int8 in PostgreSQL; they fit a JS number, and callers should not juggle strings.
+    types: {
+      bigint: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) },
+    },
+  });
+  const db = drizzle(sql, { schema });
+  return { url, sql, db, close: () => sql.end({ timeout: 5 }) };
+}
+
+function describeTarget(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return "the given address";
+  }
+}
+
+/** Turns a failure to reach the database into one line a person can act on. */
+export function explainConnectionError(error: unknown, url: string, source = "DATABASE_URL"): StartupError {
+  const target = describeTarget(url);
+  const e = error as { code?: string; message?: string };
+  const reason =
+    e.code === "ECONNREFUSED"
+      ? "connection refused — is PostgreSQL running there?"
+      : e.code === "ENOTFOUND" || e.code === "EAI_AGAIN"
+        ? "the host name does not resolve"
+        : e.code === "28P01" || e.code === "28000"
+          ? "the user name or password is wrong"
+          : e.code === "3D000"
+            ? "that database does not exist — create it first"
+            : e.code === "CONNECT_TIMEOUT"
+              ? "the connection timed out"
+              : (e.message ?? String(error));
+  return new StartupError(`Cannot use the database at ${target} (${source}): ${reason}.`, { cause: error });
+}
+
+export function validateDatabaseUrl(url: string, source = "DATABASE_URL"): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StartupError(`${source} is not a valid URL; expected postgres://user:password@host:port/database.`);
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new StartupError(`${source} must start with postgres:// or postgresql://, not ${parsed.protocol}//.`);
+  }
+}
+
+/** Connects and proves the connection works, or throws a StartupError naming the problem. */
+export async function connect(url: string, options: ClientOptions & { source?: string } = {}): Promise<Database> {
+  validateDatabaseUrl(url, options.source);
+  const database = createClient(url, options);
+  try {
+    await database.sql`select 1`;
+  } catch (error) {
+    await database.sql.end({ timeout: 1 }).catch(() => {});
+    throw explainConnectionError(error, url, options.source);
+  }
+  return database;
+}

@@ -1,0 +1,121 @@
+/**
+ * npm start: the database (embedded, or DATABASE_URL), migrations, demo data on first run, the first admin,
+ * a production build when none is current, then the console — and, once the runtime lands, a WFM Server.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { runCli } from "../lib/cli";
+import { ensureAdmin } from "../lib/auth/bootstrap";
+import { openDatabase, defaultDataDir } from "../lib/db";
+import { portInUse } from "../lib/db/ports";
+import { configurationIsEmpty, loadWorkload } from "../lib/demo/load";
+import { DEMO_WORKLOAD } from "../lib/demo/workload";
+import { StartupError } from "../lib/errors";
+import { ensureBuild, nextCli } from "../lib/launcher/build";
+
+const log = (line: string) => console.log(`wfm-sync: ${line}`);
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === "") return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new StartupError(`PORT must be a whole number from 1 to 65535, not '${value}'.`);
+  }
+  return port;
+}
+
+async function waitForHealth(url: string, child: ChildProcess, ms: number) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new StartupError(`The console exited during start (code ${child.exitCode}); see its output above.`);
+    try {
+      const response = await fetch(`${url}/api/v1/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new StartupError(`The console did not answer on ${url} within ${ms / 1000} s.`);
+}
+
+runCli(async () => {
+  const started = performance.now();
+  const root = process.cwd();
+  const port = parsePort(process.env.PORT);
+  const host = process.env.HOST || "127.0.0.1";
+  if (await portInUse(port, host)) {
+    throw new StartupError(`Port ${port} on ${host} is already in use: stop what uses it, or start with PORT=<another port>.`);
+  }
+
+  const dataDir = process.env.WFM_DATA_DIR ? path.resolve(process.env.WFM_DATA_DIR) : defaultDataDir();
+  const database = await openDatabase({ dataDir, max: 4, applicationName: "wfm-launcher" });
+  const shutdownDatabase = () => database.embedded?.stop() ?? Promise.resolve();
+  let consoleProcess: ChildProcess | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (consoleProcess && consoleProcess.exitCode === null) {
+      consoleProcess.kill("SIGTERM");
+      await new Promise((resolve) => consoleProcess!.once("exit", resolve));
+    }
+    await database.close().catch(() => {});
+    await shutdownDatabase();
+    process.exit(code);
+  };
+  process.once("SIGINT", () => void stop(0));
+  process.once("SIGTERM", () => void stop(0));
+
+  try {
+    if (database.embedded) {
+      log(
+        database.embedded.reused
+          ? `Using the embedded PostgreSQL already running on ${path.relative(root, dataDir) || dataDir} (port ${database.embedded.port}).`
+          : `Embedded PostgreSQL on 127.0.0.1:${database.embedded.port}, data in ${path.relative(root, dataDir) || dataDir}.`,
+      );
+    } else {
+      log("Using the PostgreSQL at DATABASE_URL.");
+    }
+
+    if (process.env.WFM_DEMO !== "0" && (await configurationIsEmpty(database.sql))) {
+      const demo = await loadWorkload(database.sql, DEMO_WORKLOAD);
+      log(`Loaded the demo Configuration Database: ${demo.persons} persons, ${demo.sites} sites (${demo.ms} ms).`);
+    }
+    const admin = await ensureAdmin(database.sql, process.env.WFM_ADMIN_PASSWORD);
+
+    await ensureBuild(root, log);
+
+    // The WFM Server process (WFMServer, level 2) starts here once the runtime exists; WFM_START_SERVER=0
+    // will skip it for deployments that run their servers elsewhere.
+
+    const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+    consoleProcess = spawn(process.execPath, [nextCli(root), "start", "-p", String(port), "-H", host], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port) },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    consoleProcess.once("exit", (code) => {
+      if (!stopping) {
+        console.error(`wfm-sync: the console exited unexpectedly (code ${code}).`);
+        void stop(1);
+      }
+    });
+    await waitForHealth(url, consoleProcess, 60_000);
+
+    log(`Console ready at ${url} (started in ${((performance.now() - started) / 1000).toFixed(1)} s).`);
+    if (admin.created) {
+      log(
+        process.env.WFM_ADMIN_PASSWORD
+          ? "Sign in as 'admin' with the password in WFM_ADMIN_PASSWORD."
+          : `Sign in as 'admin' with password ${admin.password} — shown only this once; change it after signing in.`,
+      );
+    }
+  } catch (error) {
+    if (consoleProcess && consoleProcess.exitCode === null) consoleProcess.kill("SIGTERM");
+    stopping = true;
+    await database.close().catch(() => {});
+    await shutdownDatabase();
+    throw error;
+  }
+});
