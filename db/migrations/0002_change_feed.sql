@@ -10,6 +10,11 @@
 -- The price is that cfg writers serialize on that row from their first write until commit — fine for a
 -- configuration database, whose writes are small and short.
 --
+-- The counter row is locked *before* each writing statement touches any cfg row (a BEFORE STATEMENT
+-- trigger), not only when its changes are appended after it. Otherwise a writer holding the counter could
+-- wait for a row that a second writer locked before reaching the counter — a deadlock that the counter
+-- alone would have caused. Taking the counter first gives every cfg writer the same lock order.
+--
 -- Triggers are per statement with transition tables, so a bulk COPY of 800,000 skill levels takes one
 -- counter update, not 800,000. An UPDATE that changes nothing records nothing.
 CREATE TYPE cfg.change_row AS (op text, dbid bigint, tenant_dbid bigint, ref jsonb);
@@ -29,6 +34,14 @@ BEGIN
   FROM unnest(p_rows) WITH ORDINALITY AS r(op, dbid, tenant_dbid, ref, ord);
   -- Delivered at commit only, and never for a rolled-back transaction.
   PERFORM pg_notify('cfg_changes', last_seq::text);
+END
+$$;
+--> statement-breakpoint
+CREATE FUNCTION cfg.lock_change_counter() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM cfg.change_counter WHERE one FOR UPDATE;
+  RETURN NULL;
 END
 $$;
 --> statement-breakpoint
@@ -144,6 +157,8 @@ BEGIN
       ('agent_logins', 'cfg.feed_agent_logins()'),
       ('skill_levels', 'cfg.feed_skill_levels()')) AS v(tbl, fn)
   LOOP
+    EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON cfg.%I
+                    FOR EACH STATEMENT EXECUTE FUNCTION cfg.lock_change_counter()', t.tbl || '_feed_lock', t.tbl);
     EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON cfg.%I REFERENCING NEW TABLE AS new_rows
                     FOR EACH STATEMENT EXECUTE FUNCTION %s', t.tbl || '_feed_insert', t.tbl, t.fn);
     EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON cfg.%I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows

@@ -23,8 +23,8 @@ export interface ClientOptions {
   applicationName?: string;
 }
 
-export function createClient(url: string, options: ClientOptions = {}): Database {
-  const sql = postgres(url, {
+function postgresClient(url: string, options: ClientOptions): Sql {
+  return postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "wfm-sync" },
@@ -33,8 +33,29 @@ export function createClient(url: string, options: ClientOptions = {}): Database
       bigint: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) },
     },
   });
-  const db = drizzle(sql, { schema });
-  return { url, sql, db, close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * `sql` is the postgres.js client the domain's hand-written SQL uses. `db` is drizzle, on a client of its
+ * own, made on first use: drizzle rewrites its client's date parsers and serializers to pass strings
+ * through, which would silently change what `sql` returns for timestamps and accepts for Dates.
+ */
+export function createClient(url: string, options: ClientOptions = {}): Database {
+  const sql = postgresClient(url, options);
+  let drizzleClient: Sql | undefined;
+  let db: Drizzle | undefined;
+  return {
+    url,
+    sql,
+    get db() {
+      drizzleClient ??= postgresClient(url, { ...options, max: Math.min(options.max ?? 10, 4) });
+      db ??= drizzle(drizzleClient, { schema });
+      return db;
+    },
+    async close() {
+      await Promise.all([sql.end({ timeout: 5 }), drizzleClient?.end({ timeout: 5 })]);
+    },
+  };
 }
 
 function describeTarget(url: string): string {

@@ -40,12 +40,12 @@ export async function openDatabase(options: OpenOptions = {}): Promise<OpenDatab
     await embedded?.stop();
     throw error;
   }
-  return {
-    ...database,
+  // Object.assign, not a spread: a spread would read the lazy `db` getter and open drizzle's pool for nothing.
+  return Object.assign(database, {
     embedded,
     async shutdown() {
       await database.close();
       await embedded?.stop();
     },
-  };
+  });
 }

@@ -1,0 +1,28 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, inject } from "vitest";
+import { createClient, type Database } from "../db/client";
+
+const TEMPLATE_DATABASE = "wfm_template";
+
+export function databaseUrl(name: string): string {
+  return inject("clusterUrl").replace(/\/postgres$/, `/${name}`);
+}
+
+/**
+ * A fresh, migrated database of this test file's own, dropped when the file's tests end. Tests never share
+ * rows, so they can run in parallel and in any order.
+ */
+export async function freshDatabase(options: { max?: number } = {}): Promise<Database> {
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = createClient(inject("clusterUrl"), { max: 1 });
+  await admin.sql.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+  await admin.close();
+  const database = createClient(databaseUrl(name), { max: options.max ?? 10 });
+  afterAll(async () => {
+    await database.close();
+    const cleanup = createClient(inject("clusterUrl"), { max: 1 });
+    await cleanup.sql.unsafe(`drop database if exists ${name} with (force)`);
+    await cleanup.close();
+  });
+  return database;
+}
