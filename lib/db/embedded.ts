@@ -153,6 +153,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const collect = (message: unknown) => {
     log.push(String(message));
     if (log.length > 200) log.shift();
+    if (process.env.WFM_PG_LOG === "1") process.stderr.write(`postgres: ${String(message)}`);
   };
   const tuning = [
     "listen_addresses=127.0.0.1",

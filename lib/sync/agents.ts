@@ -1,0 +1,200 @@
+/**
+ * Agents, one batch at a time (a contiguous range of cfg person dbids). `collectBatch` puts every agent of
+ * the range that is in this server's scope into the temp table `sync_batch`, with its cfg values beside its
+ * WFM values; `applyAgents` then writes only real differences and logs each, in a handful of statements.
+ *
+ * Scope (SPEC §2.3): an agent's site is its WFM site when it has one, else the site its logins point to
+ * (one switch, not colliding, associated with a site). Level 1: that site is assigned to this server.
+ * Level 2: there is no such site, or it has no server, or it is assigned to this server.
+ */
+import type { Sql } from "../db/client";
+
+export interface BatchScope {
+  level: 1 | 2;
+  server: string;
+  /** Inclusive range of cfg person dbids. */
+  from: number;
+  to: number;
+}
+
+const CFG_FIELDS = ["tenant_dbid", "username", "first_name", "last_name", "email", "employee_id"] as const;
+const FIELD_TITLES: Record<(typeof CFG_FIELDS)[number], string> = {
+  tenant_dbid: "tenant",
+  username: "username",
+  first_name: "first name",
+  last_name: "last name",
+  email: "email",
+  employee_id: "employee id",
+};
+
+export async function createBatchTables(tx: Sql): Promise<void> {
+  await tx.unsafe(`
+    create temp table sync_batch (
+      cfg_dbid bigint primary key,
+      agent_id integer,
+      is_new boolean not null,
+      in_cfg boolean not null,
+      person_exists boolean not null,
+      ${CFG_FIELDS.map((f) => `${f} ${f === "tenant_dbid" ? "bigint" : "text"}, old_${f} ${f === "tenant_dbid" ? "bigint" : "text"}`).join(",\n      ")},
+      site_id integer,
+      login_site_id integer,
+      login_issue text,
+      termination_date date,
+      termination_source text,
+      awaiting boolean not null
+    ) on commit drop`);
+}
+
+export async function collectBatch(tx: Sql, scope: BatchScope): Promise<number> {
+  await tx`truncate sync_batch`;
+  const result = await tx.unsafe(
+    `
+    insert into sync_batch
+    with c as (
+      select p.dbid, ${CFG_FIELDS.map((f) => `p.${f}`).join(", ")}
+        from cfg.persons p where p.is_agent and p.dbid between $1 and $2
+    ), w as (
+      select a.id, a.cfg_dbid, ${CFG_FIELDS.map((f) => `a.${f}`).join(", ")}, a.site_id,
+             a.termination_date, a.termination_source, a.awaiting_full_sync
+        from wfm.agents a where a.cfg_dbid between $1 and $2
+    ), l as (
+      select person_dbid, min(switch_dbid) as switch_dbid, count(distinct switch_dbid) as switches
+        from cfg.agent_logins where person_dbid between $1 and $2 group by person_dbid
+    ), j as (
+      select coalesce(c.dbid, w.cfg_dbid) as cfg_dbid, w.id as agent_id, c.dbid is not null as in_cfg,
+             ${CFG_FIELDS.map((f) => `c.${f}, w.${f} as old_${f}`).join(", ")},
+             w.site_id,
+             case when l.switches = 1 and not exists (select 1 from sync_colliding_switch x where x.dbid = l.switch_dbid)
+                  then ls.id end as login_site_id,
+             case when l.person_dbid is null then 'no login'
+                  when l.switches > 1 then 'logins on ' || l.switches || ' switches'
+                  when exists (select 1 from sync_colliding_switch x where x.dbid = l.switch_dbid)
+                    then 'the name of its switch ' || (select name from cfg.switches s where s.dbid = l.switch_dbid) || ' collides across tenants'
+                  when ls.id is null then 'no site is associated with its switch' end as login_issue,
+             w.termination_date, w.termination_source, coalesce(w.awaiting_full_sync, false) as awaiting
+        from c full join w on w.cfg_dbid = c.dbid
+        left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)
+        left join wfm.sites ls on ls.switch_dbid = l.switch_dbid and l.switches = 1
+    )
+    select j.cfg_dbid, j.agent_id, j.agent_id is null, j.in_cfg,
+           j.in_cfg or exists (select 1 from cfg.persons p where p.dbid = j.cfg_dbid),
+           ${CFG_FIELDS.map((f) => `j.${f}, j.old_${f}`).join(", ")},
+           j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting
+      from j left join wfm.sites ss on ss.id = coalesce(j.site_id, j.login_site_id)
+     where ($3 = 1 and ss.server = $4)
+        or ($3 = 2 and (ss.id is null or ss.server is null or ss.server = $4))`,
+    [scope.from, scope.to, scope.level, scope.server],
+  );
+  await tx`analyze sync_batch`;
+  return result.count;
+}
+
+const differs = (alias: string) =>
+  `(${CFG_FIELDS.map((f) => `${alias}.${f}`).join(", ")}) is distinct from (${CFG_FIELDS.map((f) => `${alias}.old_${f}`).join(", ")})`;
+
+const diffText = (alias: string) =>
+  CFG_FIELDS.map(
+    (f) =>
+      `case when ${alias}.${f} is distinct from ${alias}.old_${f} then '${FIELD_TITLES[f]}: ' || coalesce(${alias}.old_${f}::text, 'none') || ' → ' || coalesce(${alias}.${f}::text, 'none') end`,
+  ).join(", ");
+
+const displayName = (alias: string) => `trim(${alias}.first_name || ' ' || ${alias}.last_name) || ' (' || ${alias}.username || ')'`;
+
+/** Applies the batch's agent differences: adds, updates (and placements), skips of manual terminations, terminations. */
+export async function applyAgents(tx: Sql, runId: number): Promise<void> {
+  // New agents land in the site of their login switch, or in none.
+  await tx.unsafe(
+    `
+    with added as (
+      insert into wfm.agents (cfg_dbid, ${CFG_FIELDS.join(", ")}, site_id)
+      select cfg_dbid, ${CFG_FIELDS.join(", ")}, login_site_id from sync_batch where in_cfg and agent_id is null
+      returning cfg_dbid
+    )
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select $1::bigint, 'agent', b.cfg_dbid::text, 'added',
+           'added: ' || ${displayName("b")} || ', ' || coalesce('site ' || s.name, 'no site (' || b.login_issue || ')')
+             || ', ' || (select count(*) from cfg.skill_levels sl where sl.person_dbid = b.cfg_dbid) || ' skill levels'
+      from added a join sync_batch b using (cfg_dbid) left join wfm.sites s on s.id = b.login_site_id
+     order by b.cfg_dbid`,
+    [runId],
+  );
+
+  // The skill-level step needs every agent's id, the new ones' included.
+  const placed = await tx`update sync_batch b set agent_id = a.id from wfm.agents a where b.agent_id is null and a.cfg_dbid = b.cfg_dbid`;
+  if (placed.count > 0) {
+    // Statistics of a table that grew inside this transaction still describe it as it was (empty, on a
+    // cold start), and the planner then scans it inside nested loops: refresh them when a batch added rows.
+    await tx`analyze sync_batch`;
+    if (placed.count >= 1000) await tx`analyze wfm.agents`;
+  }
+
+  // cfg-owned fields follow cfg; the site is WFM's once set, but an unassigned agent is placed when its
+  // login switch gets a site; a config termination ends when the person is an agent in cfg again; a
+  // reinstated agent is re-read. A manual termination is left alone (next statement).
+  await tx.unsafe(
+    `
+    with changed as (
+      update wfm.agents a
+         set ${CFG_FIELDS.map((f) => `${f} = b.${f}`).join(", ")},
+             site_id = coalesce(a.site_id, b.login_site_id),
+             termination_date = case when a.termination_source = 'config' then null else a.termination_date end,
+             termination_source = case when a.termination_source = 'config' then null else a.termination_source end,
+             awaiting_full_sync = false,
+             updated_at = now()
+        from sync_batch b
+       where a.id = b.agent_id and not b.is_new and b.in_cfg and b.termination_source is distinct from 'manual'
+         and (${differs("b")} or (b.site_id is null and b.login_site_id is not null)
+              or b.awaiting or b.termination_source = 'config')
+      returning a.cfg_dbid
+    )
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select $1::bigint, 'agent', b.cfg_dbid::text, 'updated',
+           concat_ws('; ', ${diffText("b")},
+                     case when b.site_id is null and b.login_site_id is not null then 'site: none → ' || s.name end,
+                     case when b.termination_source = 'config' then 'reinstated: the person is an agent in cfg again' end,
+                     case when b.awaiting then 're-read after reinstatement' end)
+      from changed c join sync_batch b using (cfg_dbid) left join wfm.sites s on s.id = b.login_site_id
+     order by b.cfg_dbid`,
+    [runId],
+  );
+
+  await tx.unsafe(
+    `
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select $1::bigint, 'agent', b.cfg_dbid::text, 'skipped',
+           'skipped — manually terminated (cfg differs: ' || concat_ws('; ', ${diffText("b")}) || ')'
+      from sync_batch b
+     where not b.is_new and b.in_cfg and b.termination_source = 'manual' and ${differs("b")}
+     order by b.cfg_dbid`,
+    [runId],
+  );
+
+  await tx.unsafe(
+    `
+    with gone as (
+      update wfm.agents a
+         set termination_date = current_date, termination_source = 'config', awaiting_full_sync = false, updated_at = now()
+        from sync_batch b
+       where a.id = b.agent_id and not b.is_new and not b.in_cfg and b.termination_date is null
+      returning a.cfg_dbid
+    )
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select $1::bigint, 'agent', b.cfg_dbid::text, 'terminated',
+           case when b.person_exists then 'terminated: the person is no longer an agent in cfg'
+                else 'terminated: person deleted' end
+      from gone g join sync_batch b using (cfg_dbid)
+     order by b.cfg_dbid`,
+    [runId],
+  );
+
+  // SPEC §2.4: an agent whose only switch collides is unassigned, with a warning.
+  await tx.unsafe(
+    `
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select $1::bigint, 'agent', b.cfg_dbid::text, 'warning', 'unassigned: ' || b.login_issue
+      from sync_batch b join wfm.agents a on a.cfg_dbid = b.cfg_dbid
+     where b.in_cfg and a.site_id is null and b.login_issue like 'the name of its switch%'
+     order by b.cfg_dbid`,
+    [runId],
+  );
+}

@@ -1,0 +1,237 @@
+/**
+ * Full and targeted synchronization (SPEC §2.3–§2.5, §2.7). A run reads cfg in one REPEATABLE READ
+ * snapshot and writes WFM in the same transaction, in batches of agents, so:
+ * - everything it decides comes from one consistent picture of cfg;
+ * - the change-feed position of that snapshot (cfg.change_counter as the snapshot sees it) is exactly the
+ *   cursor real-time sync must continue from, and it is stored in the same commit;
+ * - a run that fails leaves WFM as it was before it: never half an agent, never a cursor ahead of the data.
+ * Progress and the run's final status are written on other connections, so the console sees them live.
+ */
+import type postgres from "postgres";
+import type { Sql } from "../db/client";
+import { DomainError } from "../errors";
+import { applyAgents, collectBatch, createBatchTables } from "./agents";
+import { describeCollision, findCollisions, markCollisions } from "./collisions";
+import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
+import { countEvents, finishRun, logEvent, noCounts, reportProgress, startRun, type RunCounts, type RunStatus, type RunTrigger } from "./runs";
+import { applySkillLevels, createLevelTables, importSkillsOnDemand } from "./skill-levels";
+import { syncUsers } from "./users";
+
+export interface SyncResult {
+  runId: number;
+  status: Exclude<RunStatus, "running">;
+  counts: RunCounts;
+  /** The change-feed position the run's snapshot stands at (full syncs). */
+  cursor?: number;
+  error?: string;
+}
+
+export interface FullSyncOptions {
+  server: string;
+  trigger: RunTrigger;
+  /** Agents per batch; each batch reports progress. */
+  batchSize?: number;
+}
+
+const DEFAULT_BATCH = 10_000;
+const ATTEMPTS = 3;
+// Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
+const LOCK_NAMESPACE = 0x5753; // "WS"
+
+type Reserved = postgres.ReservedSql;
+
+export async function serverLevel(sql: Sql, server: string): Promise<number> {
+  const [row] = await sql<{ level: number }[]>`select sync_level as level from wfm.servers where name = ${server}`;
+  if (!row) throw new DomainError("NOT_FOUND", `WFM Server '${server}' is not registered.`);
+  return row.level;
+}
+
+/**
+ * Two runs whose scopes overlap never run at once. A server's own runs exclude each other; a level-2 run
+ * covers everything but other servers' sites, so it excludes every other run but the disjoint ones of level
+ * 0; level-1 runs only share skills imported on demand (which tolerate each other) and share the lock.
+ */
+async function acquireScopeLocks(conn: Reserved, sql: Sql, runId: number, server: string, level: number) {
+  const wanted: { key: string; shared: boolean }[] = [{ key: `server:${server}`, shared: false }];
+  if (level > 0) wanted.push({ key: "scope", shared: level === 1 });
+  for (const { key, shared } of wanted) {
+    const fn = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
+    const [got] = await conn.unsafe(`select ${fn}($1, hashtext($2)) as ok`, [LOCK_NAMESPACE, key]);
+    if (got?.ok) continue;
+    const holders = await sql<{ id: number; server: string; kind: string; level: number }[]>`
+      select id, server, kind, level from wfm.sync_runs
+       where status = 'running' and id <> ${runId}
+         and (server = ${server} or ${key === "scope"} and (level = 2 or ${level} = 2))
+       order by id`;
+    const who = holders.length
+      ? holders.map((h) => `the ${h.kind} sync of ${h.server} (run ${h.id}, level ${h.level})`).join(", ")
+      : "another sync";
+    await logEvent(sql, runId, {
+      objectType: "run",
+      objectKey: String(runId),
+      action: "warning",
+      message: `waiting for ${who} to finish: ${key === "scope" ? "their scopes overlap" : "a server runs one sync at a time"}`,
+    });
+    await conn.unsafe(`select ${shared ? "pg_advisory_lock_shared" : "pg_advisory_lock"}($1, hashtext($2))`, [LOCK_NAMESPACE, key]);
+  }
+}
+
+const isRetryable = (error: unknown) => ["40001", "40P01"].includes((error as { code?: string }).code ?? "");
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Brings planner statistics up to date for the tables a run joins, when they changed a lot since their
+ * last ANALYZE (autovacuum lags behind a bulk load or a cold sync). Stale statistics make PostgreSQL pick
+ * nested loops over tables it believes empty, turning seconds into minutes.
+ */
+async function refreshStatistics(tx: Reserved) {
+  const stale = await tx<{ name: string }[]>`
+    select format('%I.%I', t.schemaname, t.relname) as name
+      from pg_stat_user_tables t join pg_class c on c.oid = t.relid
+     where t.schemaname in ('cfg', 'wfm')
+       and t.relname in ('agents', 'agent_skills', 'skills', 'time_zones', 'sites', 'persons', 'skill_levels', 'agent_logins', 'switches')
+       and t.n_mod_since_analyze > greatest(500, c.reltuples * 0.1)`;
+  if (stale.length) await tx.unsafe(`analyze ${stale.map((s) => s.name).join(", ")}`);
+}
+
+async function insertEvent(tx: Reserved, runId: number, objectType: string, objectKey: string, action: string, message: string) {
+  await tx`insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+           values (${runId}, ${objectType}, ${objectKey}, ${action}, ${message})`;
+}
+
+async function logCollisionsAndMisconfiguration(tx: Reserved, runId: number) {
+  for (const collision of await findCollisions(tx)) {
+    await insertEvent(tx, runId, collision.objectType === "timeZone" ? "time_zone" : collision.objectType, collision.name, "error", describeCollision(collision));
+  }
+  const levelTwo = await tx<{ name: string }[]>`select name from wfm.servers where sync_level = 2 order by name`;
+  if (levelTwo.length > 1) {
+    await insertEvent(tx, runId, "server", levelTwo.map((s) => s.name).join(","), "warning",
+      `more than one WFM Server is at level 2 (${levelTwo.map((s) => s.name).join(", ")}): only one should be`);
+  }
+}
+
+/**
+ * One run inside a reserved connection: locks, then attempts of the work in a REPEATABLE READ transaction,
+ * retried when a concurrent writer (the console, another server) made the snapshot unusable.
+ */
+async function inRun(
+  sql: Sql,
+  run: { server: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number },
+  work: (tx: Reserved, runId: number) => Promise<{ cursor?: number }>,
+): Promise<SyncResult> {
+  const runId = await startRun(sql, run);
+  const conn = await sql.reserve();
+  try {
+    await conn.unsafe(`set application_name = 'wfm-sync ${run.kind} ${run.server.replace(/'/g, "")}'`);
+    if (process.env.WFM_EXPLAIN) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = 500`);
+    await acquireScopeLocks(conn, sql, runId, run.server, run.level);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await conn`begin isolation level repeatable read`;
+        const { cursor } = await work(conn, runId);
+        const counts = await countEvents(conn, runId);
+        await conn`commit`;
+        const status = counts.errors > 0 ? "partial" : "succeeded";
+        await finishRun(sql, runId, { status, counts });
+        return { runId, status, counts, cursor };
+      } catch (error) {
+        await conn`rollback`.catch(() => {});
+        if (isRetryable(error) && attempt < ATTEMPTS) {
+          await logEvent(sql, runId, {
+            objectType: "run",
+            objectKey: String(runId),
+            action: "warning",
+            message: `attempt ${attempt} met a concurrent change (${describeError(error)}); starting again from a new snapshot`,
+          });
+          continue;
+        }
+        throw error;
+      }
+    }
+  } catch (error) {
+    const message = describeError(error);
+    await finishRun(sql, runId, { status: "failed", counts: noCounts(), error: message }).catch(() => {});
+    return { runId, status: "failed", counts: noCounts(), error: message };
+  } finally {
+    await conn`select pg_advisory_unlock_all()`.catch(() => {});
+    conn.release();
+  }
+}
+
+/** Brings this server's scope of WFM to exactly what cfg holds (SPEC §2.5). */
+export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<SyncResult> {
+  const level = await serverLevel(sql, options.server);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  return inRun(sql, { server: options.server, kind: "full", trigger: options.trigger, level }, async (tx, runId) => {
+    // The first statement fixes the snapshot; the counter as it stands in it is the feed position.
+    const [{ seq: cursor }] = (await tx`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
+
+    if (level > 0) {
+      await refreshStatistics(tx);
+      await markCollisions(tx);
+      await logCollisionsAndMisconfiguration(tx, runId);
+      if (level === 2) {
+        await syncReferenceTable(tx, runId, TIME_ZONES);
+        await syncReferenceTable(tx, runId, SKILLS);
+        await tx`analyze wfm.skills, wfm.time_zones`;
+      }
+      await createBatchTables(tx);
+      await createLevelTables(tx);
+
+      // Every dbid that is an agent in cfg or in WFM, in order, cut into batches of equal size.
+      const dbids = (await tx<{ dbid: number }[]>`
+        select dbid from cfg.persons where is_agent union select cfg_dbid from wfm.agents order by 1`).map((r) => r.dbid);
+      await reportProgress(sql, runId, 0, dbids.length);
+      for (let start = 0; start < dbids.length; start += batchSize) {
+        const slice = dbids.slice(start, start + batchSize);
+        await collectBatch(tx, { level: level as 1 | 2, server: options.server, from: slice[0]!, to: slice.at(-1)! });
+        await applyAgents(tx, runId);
+        if (level === 1) await importSkillsOnDemand(tx, runId);
+        await applySkillLevels(tx, runId);
+        await reportProgress(sql, runId, start + slice.length, dbids.length);
+      }
+      if (level === 2) await syncUsers(tx, runId);
+    }
+
+    await tx`
+      insert into wfm.sync_cursors (server, last_seq) values (${options.server}, ${cursor})
+      on conflict (server) do update set last_seq = excluded.last_seq, updated_at = now()
+       where wfm.sync_cursors.last_seq is distinct from excluded.last_seq`;
+    return { cursor };
+  });
+}
+
+/**
+ * The same rules for one agent, at once, in a run of its own (SPEC §2.7 "Sync now"): re-reads the agent,
+ * imports skills it needs that WFM lacks, and clears its awaiting-full-sync flag.
+ */
+export async function runTargetedSync(
+  sql: Sql,
+  options: { server: string; cfgDbid: number; trigger: RunTrigger },
+): Promise<SyncResult> {
+  const level = await serverLevel(sql, options.server);
+  return inRun(sql, { server: options.server, kind: "targeted", trigger: options.trigger, level }, async (tx, runId) => {
+    const key = String(options.cfgDbid);
+    if (level === 0) {
+      await insertEvent(tx, runId, "agent", key, "skipped", `skipped: synchronization is off on ${options.server} (level 0)`);
+      return {};
+    }
+    await refreshStatistics(tx);
+    await markCollisions(tx);
+    await createBatchTables(tx);
+    await createLevelTables(tx);
+    await reportProgress(sql, runId, 0, 1);
+    const found = await collectBatch(tx, { level: level as 1 | 2, server: options.server, from: options.cfgDbid, to: options.cfgDbid });
+    if (found === 0) {
+      await insertEvent(tx, runId, "agent", key, "skipped",
+        `skipped: agent ${key} is not in the scope of ${options.server} (level ${level}), or neither cfg nor WFM has it`);
+      return {};
+    }
+    await applyAgents(tx, runId);
+    await importSkillsOnDemand(tx, runId);
+    await applySkillLevels(tx, runId);
+    const [manual] = await tx`select 1 from sync_batch where termination_source = 'manual' and in_cfg`;
+    if (manual) await insertEvent(tx, runId, "agent", key, "skipped", "skipped — manually terminated");
+    return {};
+  });
+}

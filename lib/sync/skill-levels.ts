@@ -1,0 +1,119 @@
+/**
+ * Skill levels of the agents in `sync_batch` that cfg still holds and that are not manually terminated:
+ * a diff of cfg.skill_levels against wfm.agent_skills in one temp table, then one insert, one update and
+ * one delete. Levels on a colliding skill are skipped (one warning per skill and batch) and never touched
+ * in WFM.
+ *
+ * At level 1 (and for a targeted sync) a skill that WFM lacks is imported on demand first; it is never
+ * renamed or removed afterwards.
+ */
+import type { Sql } from "../db/client";
+
+export async function createLevelTables(tx: Sql): Promise<void> {
+  await tx`
+    create temp table sync_level_diff (
+      agent_id integer not null,
+      cfg_dbid bigint not null,
+      skill_dbid bigint not null,
+      level smallint,
+      old_level smallint,
+      is_new boolean not null
+    ) on commit drop`;
+}
+
+export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<void> {
+  await tx`
+    with needed as (
+      select distinct sl.skill_dbid
+        from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+       where b.in_cfg and b.termination_source is distinct from 'manual'
+         and not exists (select 1 from wfm.skills w where w.cfg_dbid = sl.skill_dbid)
+         and not exists (select 1 from sync_colliding_skill x where x.dbid = sl.skill_dbid)
+    ), imported as (
+      insert into wfm.skills (cfg_dbid, tenant_dbid, name)
+      select s.dbid, s.tenant_dbid, s.name from cfg.skills s join needed n on n.skill_dbid = s.dbid
+      on conflict do nothing
+      returning cfg_dbid, name
+    ), blocked as (
+      select n.skill_dbid, s.name from needed n join cfg.skills s on s.dbid = n.skill_dbid
+       where not exists (select 1 from imported i where i.cfg_dbid = n.skill_dbid)
+    )
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select ${runId}::bigint, 'skill', cfg_dbid::text, 'added', 'added: skill ' || name || ' (imported on demand)' from imported
+    union all
+    select ${runId}::bigint, 'skill', skill_dbid::text, 'warning',
+           'skill ' || name || ' (dbid ' || skill_dbid || ') could not be imported: WFM already has a skill of that name'
+      from blocked`;
+}
+
+export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
+  const syncable = (alias: string) => `
+    exists (select 1 from wfm.skills w where w.cfg_dbid = ${alias}.skill_dbid)
+    and not exists (select 1 from sync_colliding_skill x where x.dbid = ${alias}.skill_dbid)`;
+
+  // New agents have no levels yet: insert theirs straight away, no diff needed (the whole of a cold sync).
+  const inserted = await tx.unsafe(`
+    insert into wfm.agent_skills (agent_id, skill_dbid, level)
+    select b.agent_id, sl.skill_dbid, sl.level
+      from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+     where b.is_new and b.in_cfg and ${syncable("sl")}`);
+  if (inserted.count >= 5000) await tx`analyze wfm.agent_skills`; // see applyAgents: stale statistics
+
+  // Existing agents: diff both sides, driven from the batch so each side is an index range per agent.
+  await tx`truncate sync_level_diff`;
+  await tx.unsafe(`
+    insert into sync_level_diff (agent_id, cfg_dbid, skill_dbid, level, old_level, is_new)
+    with wanted as (
+      select b.agent_id, b.cfg_dbid, sl.skill_dbid, sl.level
+        from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+       where not b.is_new and b.in_cfg and b.termination_source is distinct from 'manual' and ${syncable("sl")}
+    ), present as (
+      select b.agent_id, b.cfg_dbid, s.skill_dbid, s.level
+        from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
+       where not b.is_new and b.in_cfg and b.termination_source is distinct from 'manual'
+         and not exists (select 1 from sync_colliding_skill x where x.dbid = s.skill_dbid)
+    )
+    select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_dbid, p.skill_dbid),
+           w.level, p.level, false
+      from wanted w full join present p on p.agent_id = w.agent_id and p.skill_dbid = w.skill_dbid
+     where w.level is distinct from p.level`);
+  // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
+  await tx`analyze sync_level_diff`;
+
+  await tx`
+    insert into wfm.agent_skills (agent_id, skill_dbid, level)
+    select agent_id, skill_dbid, level from sync_level_diff where old_level is null`;
+  await tx`
+    update wfm.agent_skills s set level = d.level
+      from sync_level_diff d
+     where d.level is not null and d.old_level is not null and s.agent_id = d.agent_id and s.skill_dbid = d.skill_dbid`;
+  await tx`
+    delete from wfm.agent_skills s using sync_level_diff d
+     where d.level is null and s.agent_id = d.agent_id and s.skill_dbid = d.skill_dbid`;
+
+  // A new agent's skills are part of its 'added' line; only changes to existing agents are logged one by one.
+  await tx`
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select ${runId}::bigint, 'skill_level', d.cfg_dbid::text, 'updated',
+           case when d.old_level is null then 'skill ' || k.name || ' added at level ' || d.level
+                when d.level is null then 'skill ' || k.name || ' removed (was level ' || d.old_level || ')'
+                else 'skill ' || k.name || ': ' || d.old_level || ' → ' || d.level end
+      from sync_level_diff d join wfm.skills k on k.cfg_dbid = d.skill_dbid
+     where not d.is_new
+     order by d.cfg_dbid, k.name`;
+
+  // One warning per colliding skill and batch, with the number of levels skipped: a popular skill would
+  // otherwise bury the log under one line per agent at every run.
+  await tx`
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select ${runId}::bigint, 'skill', k.dbid::text, 'warning',
+           count(*) || ' skill level' || case when count(*) = 1 then '' else 's' end || ' on skill ' || k.name
+             || ' (dbid ' || k.dbid || ', tenant ' || k.tenant_dbid || ') skipped: its name collides across tenants'
+      from sync_batch b
+      join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+      join sync_colliding_skill x on x.dbid = sl.skill_dbid
+      join cfg.skills k on k.dbid = sl.skill_dbid
+     where b.in_cfg and b.termination_source is distinct from 'manual'
+     group by k.dbid, k.name, k.tenant_dbid
+     order by k.dbid`;
+}

@@ -1,0 +1,34 @@
+/**
+ * Users at level 2 (SPEC §2.3): only the username and email of users that already exist in WFM follow cfg.
+ * Sync never creates a user (they are imported by hand, with a role) and never touches names or roles.
+ */
+import type { Sql } from "../db/client";
+
+export async function syncUsers(tx: Sql, runId: number): Promise<void> {
+  await tx`
+    with diff as (
+      select u.id, u.cfg_dbid, u.username as old_username, u.email as old_email, p.username, p.email
+        from wfm.users u join cfg.persons p on p.dbid = u.cfg_dbid
+       where (u.username, u.email) is distinct from (p.username, p.email)
+    ), blocked as (
+      select d.* from diff d
+       where d.username <> d.old_username
+         and exists (select 1 from wfm.users o where lower(o.username) = lower(d.username) and o.id <> d.id)
+    ), changed as (
+      update wfm.users u set username = d.username, email = d.email, updated_at = now()
+        from diff d
+       where u.id = d.id and not exists (select 1 from blocked b where b.id = d.id)
+      returning u.id
+    )
+    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+    select ${runId}::bigint, 'user', d.cfg_dbid::text, 'updated',
+           concat_ws('; ',
+             case when d.username is distinct from d.old_username then 'username: ' || d.old_username || ' → ' || d.username end,
+             case when d.email is distinct from d.old_email
+                  then 'email: ' || coalesce(d.old_email, 'none') || ' → ' || coalesce(d.email, 'none') end)
+      from diff d join changed c on c.id = d.id
+    union all
+    select ${runId}::bigint, 'user', b.cfg_dbid::text, 'warning',
+           'user ' || b.old_username || ' not updated: another WFM user already has the username ' || b.username
+      from blocked b`;
+}
