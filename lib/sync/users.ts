@@ -13,7 +13,10 @@ export async function syncUsers(tx: Sql, runId: number): Promise<void> {
     ), blocked as (
       select d.* from diff d
        where d.username <> d.old_username
-         and exists (select 1 from wfm.users o where lower(o.username) = lower(d.username) and o.id <> d.id)
+         and (exists (select 1 from wfm.users o where lower(o.username) = lower(d.username) and o.id <> d.id)
+              -- two users whose persons (in different tenants) share a username: neither gets it
+              or exists (select 1 from diff o where lower(o.username) = lower(d.username) and o.id <> d.id
+                                                and o.username <> o.old_username))
     ), changed as (
       update wfm.users u set username = d.username, email = d.email, updated_at = now()
         from diff d
@@ -29,6 +32,6 @@ export async function syncUsers(tx: Sql, runId: number): Promise<void> {
       from diff d join changed c on c.id = d.id
     union all
     select ${runId}::bigint, 'user', b.cfg_dbid::text, 'warning',
-           'user ' || b.old_username || ' not updated: another WFM user already has the username ' || b.username
+           'user ' || b.old_username || ' not updated: another WFM user has or would get the username ' || b.username
       from blocked b`;
 }

@@ -1,0 +1,190 @@
+/**
+ * A small, obviously correct reference model of SPEC §2 (full sync), over plain objects: one agent at a
+ * time, no SQL, no batches. Property tests compare the engine against it.
+ */
+
+export interface CfgState {
+  tenants: { dbid: number; name: string }[];
+  switches: { dbid: number; tenant: number; name: string }[];
+  timeZones: { dbid: number; tenant: number; name: string; iana: string }[];
+  skills: { dbid: number; tenant: number; name: string }[];
+  persons: {
+    dbid: number;
+    tenant: number;
+    username: string;
+    firstName: string;
+    lastName: string;
+    email: string | null;
+    employeeId: string | null;
+    isAgent: boolean;
+  }[];
+  logins: { dbid: number; switch: number; code: string; person: number | null }[];
+  levels: { person: number; skill: number; level: number }[];
+}
+
+export interface ModelAgent {
+  tenant: number;
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  employeeId: string | null;
+  siteId: number | null;
+  terminationDate: string | null;
+  terminationSource: "config" | "manual" | null;
+  awaiting: boolean;
+  skills: Record<number, number>;
+}
+
+export interface WfmState {
+  servers: Record<string, number>;
+  sites: { id: number; name: string; timeZone: string; switch: number | null; server: string | null }[];
+  agents: Record<number, ModelAgent>;
+  skills: Record<number, { tenant: number; name: string }>;
+  timeZones: Record<number, { tenant: number; name: string; iana: string }>;
+  users: { id: number; cfgDbid: number | null; username: string; email: string | null }[];
+}
+
+export const TODAY = "TODAY";
+
+function colliding<T extends { dbid: number; name: string }>(rows: T[]): Set<number> {
+  const byName = new Map<string, number[]>();
+  for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r.dbid]);
+  return new Set([...byName.values()].filter((ids) => ids.length > 1).flat());
+}
+
+/** Level-2 sync of skills or time zones: remove, rename, add — skipping a name held by a row that stays. */
+function syncReference<C extends { dbid: number; name: string }, W extends { name: string }>(
+  cfgRows: C[],
+  wfm: Record<number, W>,
+  collide: Set<number>,
+  toWfm: (c: C) => W,
+  onRename?: (from: string, to: string) => void,
+) {
+  const cfgById = new Map(cfgRows.map((c) => [c.dbid, c]));
+  const usable = cfgRows.filter((c) => !collide.has(c.dbid));
+  const removed = Object.keys(wfm).map(Number).filter((id) => !cfgById.has(id));
+  const changed = usable.filter((c) => wfm[c.dbid] && JSON.stringify(toWfm(c)) !== JSON.stringify(wfm[c.dbid]));
+  const added = usable.filter((c) => !wfm[c.dbid]);
+  const renamedIds = new Set(changed.filter((c) => c.name !== wfm[c.dbid]!.name).map((c) => c.dbid));
+  const moving = new Set([...removed, ...renamedIds]);
+  const blocked = (c: C) =>
+    Object.entries(wfm).some(([id, w]) => w.name === c.name && Number(id) !== c.dbid && !moving.has(Number(id)));
+  const applyChanged = changed.filter((c) => c.name === wfm[c.dbid]!.name || !blocked(c));
+  const applyAdded = added.filter((c) => !blocked(c));
+  for (const id of removed) delete wfm[id];
+  for (const c of applyChanged) {
+    const before = wfm[c.dbid]!.name;
+    wfm[c.dbid] = toWfm(c);
+    if (before !== c.name) onRename?.(before, c.name);
+  }
+  for (const c of applyAdded) wfm[c.dbid] = toWfm(c);
+}
+
+export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string): void {
+  const level = wfm.servers[server] ?? 0;
+  if (level === 0) return;
+  const collideSwitch = colliding(cfg.switches);
+  const collideSkill = colliding(cfg.skills);
+  const collideTz = colliding(cfg.timeZones);
+
+  if (level === 2) {
+    syncReference(cfg.timeZones, wfm.timeZones, collideTz, (c) => ({ tenant: c.tenant, name: c.name, iana: c.iana }), (from, to) => {
+      for (const site of wfm.sites) if (site.timeZone === from) site.timeZone = to;
+    });
+    syncReference(cfg.skills, wfm.skills, collideSkill, (c) => ({ tenant: c.tenant, name: c.name }));
+    // A removed skill takes its agents' levels with it.
+    for (const agent of Object.values(wfm.agents)) {
+      for (const skill of Object.keys(agent.skills)) if (!wfm.skills[Number(skill)]) delete agent.skills[Number(skill)];
+    }
+  }
+
+  const agentsInCfg = new Map(cfg.persons.filter((p) => p.isAgent).map((p) => [p.dbid, p]));
+  const loginSite = (person: number): number | null => {
+    const switches = [...new Set(cfg.logins.filter((l) => l.person === person).map((l) => l.switch))];
+    if (switches.length !== 1 || collideSwitch.has(switches[0]!)) return null;
+    return wfm.sites.find((s) => s.switch === switches[0])?.id ?? null;
+  };
+  const inScope = (siteId: number | null) => {
+    const site = wfm.sites.find((s) => s.id === siteId);
+    if (level === 1) return site?.server === server;
+    return !site || site.server === null || site.server === server;
+  };
+  const wantedLevels = (person: number) =>
+    cfg.levels.filter((l) => l.person === person && wfm.skills[l.skill] && !collideSkill.has(l.skill));
+
+  const dbids = [...new Set([...agentsInCfg.keys(), ...Object.keys(wfm.agents).map(Number)])].sort((a, b) => a - b);
+  const inScopeDbids = dbids.filter((dbid) => inScope(wfm.agents[dbid]?.siteId ?? loginSite(dbid)));
+
+  if (level === 1) {
+    // Import on demand the skills that in-scope agents (not manually terminated) have and WFM lacks.
+    const needed = new Set<number>();
+    for (const dbid of inScopeDbids) {
+      const agent = wfm.agents[dbid];
+      if (!agentsInCfg.has(dbid) || agent?.terminationSource === "manual") continue;
+      for (const l of cfg.levels) if (l.person === dbid && !wfm.skills[l.skill] && !collideSkill.has(l.skill)) needed.add(l.skill);
+    }
+    for (const id of [...needed].sort((a, b) => a - b)) {
+      const skill = cfg.skills.find((s) => s.dbid === id)!;
+      if (!Object.values(wfm.skills).some((w) => w.name === skill.name)) wfm.skills[id] = { tenant: skill.tenant, name: skill.name };
+    }
+  }
+
+  for (const dbid of inScopeDbids) {
+    const person = agentsInCfg.get(dbid);
+    const agent = wfm.agents[dbid];
+    if (person) {
+      const fields = {
+        tenant: person.tenant,
+        username: person.username,
+        firstName: person.firstName,
+        lastName: person.lastName,
+        email: person.email,
+        employeeId: person.employeeId,
+      };
+      if (!agent) {
+        wfm.agents[dbid] = {
+          ...fields,
+          siteId: loginSite(dbid),
+          terminationDate: null,
+          terminationSource: null,
+          awaiting: false,
+          skills: Object.fromEntries(wantedLevels(dbid).map((l) => [l.skill, l.level])),
+        };
+        continue;
+      }
+      if (agent.terminationSource === "manual") continue;
+      Object.assign(agent, fields);
+      agent.siteId = agent.siteId ?? loginSite(dbid);
+      if (agent.terminationSource === "config") {
+        agent.terminationDate = null;
+        agent.terminationSource = null;
+      }
+      agent.awaiting = false;
+      const kept = Object.entries(agent.skills).filter(([skill]) => collideSkill.has(Number(skill)));
+      agent.skills = Object.fromEntries([...kept, ...wantedLevels(dbid).map((l) => [String(l.skill), l.level] as const)]);
+    } else if (agent && agent.terminationDate === null) {
+      agent.terminationDate = TODAY;
+      agent.terminationSource = "config";
+      agent.awaiting = false;
+    }
+  }
+
+  if (level === 2) {
+    const before = wfm.users.map((u) => ({ ...u }));
+    const personOf = (user: { cfgDbid: number | null }) => cfg.persons.find((p) => p.dbid === user.cfgDbid);
+    // The usernames users would move to; a name two users would move to is given to neither.
+    const moving = before.filter((u) => personOf(u) && personOf(u)!.username !== u.username);
+    for (const user of wfm.users) {
+      const person = personOf(user);
+      if (!person || (person.username === user.username && person.email === user.email)) continue;
+      const wanted = person.username.toLowerCase();
+      const taken =
+        before.some((o) => o.id !== user.id && o.username.toLowerCase() === wanted) ||
+        moving.some((o) => o.id !== user.id && personOf(o)!.username.toLowerCase() === wanted);
+      if (person.username !== user.username && taken) continue;
+      user.username = person.username;
+      user.email = person.email;
+    }
+  }
+}
