@@ -89,9 +89,12 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string): voi
   const collideTz = colliding(cfg.timeZones);
 
   if (level === 2) {
-    syncReference(cfg.timeZones, wfm.timeZones, collideTz, (c) => ({ tenant: c.tenant, name: c.name, iana: c.iana }), (from, to) => {
-      for (const site of wfm.sites) if (site.timeZone === from) site.timeZone = to;
-    });
+    // A site follows the time zone it named, all renames at once (a chain a→b, b→c moves each site once).
+    const renames = new Map<string, string>();
+    syncReference(cfg.timeZones, wfm.timeZones, collideTz, (c) => ({ tenant: c.tenant, name: c.name, iana: c.iana }), (from, to) =>
+      renames.set(from, to),
+    );
+    for (const site of wfm.sites) site.timeZone = renames.get(site.timeZone) ?? site.timeZone;
     syncReference(cfg.skills, wfm.skills, collideSkill, (c) => ({ tenant: c.tenant, name: c.name }));
     // A removed skill takes its agents' levels with it.
     for (const agent of Object.values(wfm.agents)) {
