@@ -23,8 +23,22 @@ export interface ClientOptions {
   applicationName?: string;
 }
 
+const urls = new WeakMap<Sql, string>();
+
+/** The URL a client was made for, so a module can open a dedicated connection to the same database. */
+export function urlOf(sql: Sql): string {
+  const url = urls.get(sql);
+  if (!url) throw new Error("this client was not made by createClient");
+  return url;
+}
+
+/** A client of one connection of its own, for work that must not share the pool (a sync run). */
+export function dedicatedClient(sql: Sql, applicationName: string): Sql {
+  return postgresClient(urlOf(sql), { max: 1, applicationName });
+}
+
 function postgresClient(url: string, options: ClientOptions): Sql {
-  return postgres(url, {
+  const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? "wfm-sync" },
@@ -33,6 +47,8 @@ function postgresClient(url: string, options: ClientOptions): Sql {
       bigint: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) },
     },
   });
+  urls.set(sql, url);
+  return sql;
 }
 
 /**

@@ -7,8 +7,7 @@
  * - a run that fails leaves WFM as it was before it: never half an agent, never a cursor ahead of the data.
  * Progress and the run's final status are written on other connections, so the console sees them live.
  */
-import type postgres from "postgres";
-import type { Sql } from "../db/client";
+import { dedicatedClient, type Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { applyAgents, collectBatch, createBatchTables } from "./agents";
 import { describeCollision, findCollisions, markCollisions } from "./collisions";
@@ -38,7 +37,6 @@ const ATTEMPTS = 3;
 // Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
 const LOCK_NAMESPACE = 0x5753; // "WS"
 
-type Reserved = postgres.ReservedSql;
 
 export async function serverLevel(sql: Sql, server: string): Promise<number> {
   const [row] = await sql<{ level: number }[]>`select sync_level as level from wfm.servers where name = ${server}`;
@@ -51,7 +49,7 @@ export async function serverLevel(sql: Sql, server: string): Promise<number> {
  * covers everything but other servers' sites, so it excludes every other run but the disjoint ones of level
  * 0; level-1 runs only share skills imported on demand (which tolerate each other) and share the lock.
  */
-async function acquireScopeLocks(conn: Reserved, sql: Sql, runId: number, server: string, level: number) {
+async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: string, level: number) {
   const wanted: { key: string; shared: boolean }[] = [{ key: `server:${server}`, shared: false }];
   if (level > 0) wanted.push({ key: "scope", shared: level === 1 });
   for (const { key, shared } of wanted) {
@@ -76,6 +74,11 @@ async function acquireScopeLocks(conn: Reserved, sql: Sql, runId: number, server
   }
 }
 
+// After any of these the reserved connection is gone: the server rolled the transaction back and
+// released its locks, and postgres.js must not be asked to write to it again (it would never answer).
+const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
+const connectionLost = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
+
 const isRetryable = (error: unknown) => ["40001", "40P01"].includes((error as { code?: string }).code ?? "");
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -84,7 +87,7 @@ const describeError = (error: unknown) => (error instanceof Error ? error.messag
  * last ANALYZE (autovacuum lags behind a bulk load or a cold sync). Stale statistics make PostgreSQL pick
  * nested loops over tables it believes empty, turning seconds into minutes.
  */
-async function refreshStatistics(tx: Reserved) {
+async function refreshStatistics(tx: Sql) {
   const stale = await tx<{ name: string }[]>`
     select format('%I.%I', t.schemaname, t.relname) as name
       from pg_stat_user_tables t join pg_class c on c.oid = t.relid
@@ -94,12 +97,12 @@ async function refreshStatistics(tx: Reserved) {
   if (stale.length) await tx.unsafe(`analyze ${stale.map((s) => s.name).join(", ")}`);
 }
 
-async function insertEvent(tx: Reserved, runId: number, objectType: string, objectKey: string, action: string, message: string) {
+async function insertEvent(tx: Sql, runId: number, objectType: string, objectKey: string, action: string, message: string) {
   await tx`insert into wfm.sync_events (run_id, object_type, object_key, action, message)
            values (${runId}, ${objectType}, ${objectKey}, ${action}, ${message})`;
 }
 
-async function logCollisionsAndMisconfiguration(tx: Reserved, runId: number) {
+async function logCollisionsAndMisconfiguration(tx: Sql, runId: number) {
   for (const collision of await findCollisions(tx)) {
     await insertEvent(tx, runId, collision.objectType === "timeZone" ? "time_zone" : collision.objectType, collision.name, "error", describeCollision(collision));
   }
@@ -117,12 +120,13 @@ async function logCollisionsAndMisconfiguration(tx: Reserved, runId: number) {
 async function inRun(
   sql: Sql,
   run: { server: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number },
-  work: (tx: Reserved, runId: number) => Promise<{ cursor?: number }>,
+  work: (tx: Sql, runId: number) => Promise<{ cursor?: number }>,
 ): Promise<SyncResult> {
   const runId = await startRun(sql, run);
-  const conn = await sql.reserve();
+  // A connection of the run's own, not one from the pool: if it dies mid-run, nothing else inherits it.
+  const conn = dedicatedClient(sql, `wfm-sync ${run.kind} ${run.server}`);
+  let lost = false;
   try {
-    await conn.unsafe(`set application_name = 'wfm-sync ${run.kind} ${run.server.replace(/'/g, "")}'`);
     if (process.env.WFM_EXPLAIN) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = 500`);
     await acquireScopeLocks(conn, sql, runId, run.server, run.level);
     for (let attempt = 1; ; attempt++) {
@@ -135,7 +139,8 @@ async function inRun(
         await finishRun(sql, runId, { status, counts });
         return { runId, status, counts, cursor };
       } catch (error) {
-        await conn`rollback`.catch(() => {});
+        lost = connectionLost(error);
+        if (!lost) await conn`rollback`.catch(() => {});
         if (isRetryable(error) && attempt < ATTEMPTS) {
           await logEvent(sql, runId, {
             objectType: "run",
@@ -149,12 +154,12 @@ async function inRun(
       }
     }
   } catch (error) {
-    const message = describeError(error);
+    lost ||= connectionLost(error);
+    const message = lost ? `the database connection was lost: ${describeError(error)}` : describeError(error);
     await finishRun(sql, runId, { status: "failed", counts: noCounts(), error: message }).catch(() => {});
     return { runId, status: "failed", counts: noCounts(), error: message };
   } finally {
-    await conn`select pg_advisory_unlock_all()`.catch(() => {});
-    conn.release();
+    await conn.end({ timeout: lost ? 0 : 5 }).catch(() => {});
   }
 }
 

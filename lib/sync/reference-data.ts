@@ -53,8 +53,11 @@ export async function syncReferenceTable(tx: Sql, runId: number, table: Referenc
         or (c.dbid is null and not exists (select 1 from ${cfgTable} gone where gone.dbid = w.cfg_dbid))
         or (c.dbid is not null and (${owned.map((col) => `c.${col}`).join(", ")}) is distinct from (${owned.map((col) => `w.${col}`).join(", ")}))`);
 
-  // A new name held by a WFM row that is neither removed nor renamed in this run cannot be applied.
-  const blocked = await tx.unsafe<{ dbid: number; name: string; holder: number }[]>(`
+  // A new name held by a WFM row that is neither removed nor renamed in this run cannot be applied. Not
+  // applying one rename can block another (its old name then stays taken), so repeat until nothing moves.
+  const blocked: { dbid: number; name: string; holder: number }[] = [];
+  for (;;) {
+    const round = await tx.unsafe<{ dbid: number; name: string; holder: number }[]>(`
     delete from ${diff} d
      using ${wfmTable} w
      where d.op in ('add', 'change') and d.name is distinct from d.old_name
@@ -62,6 +65,9 @@ export async function syncReferenceTable(tx: Sql, runId: number, table: Referenc
        and not exists (select 1 from ${diff} m where m.dbid = w.cfg_dbid
                           and (m.op = 'remove' or (m.op = 'change' and m.name is distinct from m.old_name)))
     returning d.dbid, d.name, w.cfg_dbid as holder`);
+    if (round.length === 0) break;
+    blocked.push(...round);
+  }
   for (const b of blocked) {
     await tx`
       insert into wfm.sync_events (run_id, object_type, object_key, action, message)

@@ -66,12 +66,19 @@ function syncReference<C extends { dbid: number; name: string }, W extends { nam
   const removed = Object.keys(wfm).map(Number).filter((id) => !cfgById.has(id));
   const changed = usable.filter((c) => wfm[c.dbid] && JSON.stringify(toWfm(c)) !== JSON.stringify(wfm[c.dbid]));
   const added = usable.filter((c) => !wfm[c.dbid]);
-  const renamedIds = new Set(changed.filter((c) => c.name !== wfm[c.dbid]!.name).map((c) => c.dbid));
-  const moving = new Set([...removed, ...renamedIds]);
-  const blocked = (c: C) =>
-    Object.entries(wfm).some(([id, w]) => w.name === c.name && Number(id) !== c.dbid && !moving.has(Number(id)));
-  const applyChanged = changed.filter((c) => c.name === wfm[c.dbid]!.name || !blocked(c));
-  const applyAdded = added.filter((c) => !blocked(c));
+  // Blocking one rename keeps its old name taken, which may block another: repeat until stable.
+  let applyChanged = changed;
+  let applyAdded = added;
+  for (;;) {
+    const moving = new Set([...removed, ...applyChanged.filter((c) => c.name !== wfm[c.dbid]!.name).map((c) => c.dbid)]);
+    const blocked = (c: C) =>
+      Object.entries(wfm).some(([id, w]) => w.name === c.name && Number(id) !== c.dbid && !moving.has(Number(id)));
+    const nextChanged = applyChanged.filter((c) => c.name === wfm[c.dbid]!.name || !blocked(c));
+    const nextAdded = applyAdded.filter((c) => !blocked(c));
+    if (nextChanged.length === applyChanged.length && nextAdded.length === applyAdded.length) break;
+    applyChanged = nextChanged;
+    applyAdded = nextAdded;
+  }
   for (const id of removed) delete wfm[id];
   for (const c of applyChanged) {
     const before = wfm[c.dbid]!.name;

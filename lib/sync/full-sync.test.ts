@@ -1,0 +1,327 @@
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../db/client";
+import { Builder } from "../testing/builder";
+import { freshDatabase } from "../testing/database";
+import { resetWorld } from "../testing/world";
+import { findCollisions } from "./collisions";
+import { runFullSync, runTargetedSync } from "./engine";
+import { pruneRuns } from "./runs";
+
+let database: Database;
+let b: Builder;
+beforeAll(async () => {
+  database = await freshDatabase({ max: 6 });
+  b = new Builder(database.sql);
+});
+beforeEach(async () => resetWorld(database.sql));
+
+const sync = (server = "A") => runFullSync(database.sql, { server, trigger: "manual" });
+const log = async (runId: number) => (await b.events(runId)).map((e) => `${e.action}: ${e.message}`);
+
+describe("scope by level", () => {
+  it("level 1 syncs only agents of sites assigned to it, imports their skills on demand, and leaves time zones and users alone", async () => {
+    const t = await b.tenant();
+    const [mine, others, free] = [await b.switch(t), await b.switch(t), await b.switch(t)];
+    await b.server("A", 1);
+    await b.server("B", 0);
+    await b.site({ switchDbid: mine, server: "A", name: "Mine" });
+    await b.site({ switchDbid: others, server: "B" });
+    await b.site({ switchDbid: free });
+    await b.timeZone(t);
+    const needed = await b.skill(t, "Needed");
+    await b.skill(t, "Unused");
+    const inMine = await b.person(t, { logins: [mine], skills: { [needed]: 2 } });
+    const inOthers = await b.person(t, { logins: [others] });
+    const inFree = await b.person(t, { logins: [free] });
+    const unassigned = await b.person(t, { logins: [] });
+    const lead = await b.person(t, { isAgent: false, email: "old@x" });
+    await database.sql`insert into wfm.users (cfg_dbid, username, email, role) values (${lead}, 'lead', 'stale@x', 'viewer')`;
+
+    const result = await sync();
+    expect(result.status).toBe("succeeded");
+    expect(await b.agent(inMine)).toBeDefined();
+    for (const dbid of [inOthers, inFree, unassigned]) expect(await b.agent(dbid)).toBeUndefined();
+    expect(await b.names("wfm.skills")).toEqual(["Needed"]);
+    expect(await b.agentSkills(inMine)).toEqual({ Needed: 2 });
+    expect(await b.names("wfm.time_zones")).toEqual([]);
+    expect((await database.sql`select email from wfm.users`)[0]!.email).toBe("stale@x");
+  });
+
+  it("level 2 syncs unassigned agents and sites with no server or its own, but not sites assigned to another server", async () => {
+    const t = await b.tenant();
+    const [own, others, free] = [await b.switch(t), await b.switch(t), await b.switch(t)];
+    await b.server("A", 2);
+    await b.server("B", 1);
+    await b.site({ switchDbid: own, server: "A" });
+    await b.site({ switchDbid: others, server: "B" });
+    await b.site({ switchDbid: free });
+    const inOwn = await b.person(t, { logins: [own] });
+    const inOthers = await b.person(t, { logins: [others] });
+    const inFree = await b.person(t, { logins: [free] });
+    const noLogin = await b.person(t);
+    const twoSwitches = await b.person(t, { logins: [own, free] });
+    await sync();
+    expect(await b.agent(inOwn)).toBeDefined();
+    expect(await b.agent(inFree)).toBeDefined();
+    expect(await b.agent(inOthers)).toBeUndefined();
+    expect(await b.agent(noLogin)).toMatchObject({ siteId: null });
+    expect(await b.agent(twoSwitches)).toMatchObject({ siteId: null });
+  });
+
+  it("level 0 changes nothing, yet keeps the cursor current", async () => {
+    const t = await b.tenant();
+    await b.server("A", 0);
+    await b.person(t);
+    const result = await sync();
+    expect(result.status).toBe("succeeded");
+    expect((await database.sql`select count(*)::int as n from wfm.agents`)[0]!.n).toBe(0);
+    const [cursor] = await database.sql`select last_seq from wfm.sync_cursors where server = 'A'`;
+    const [counter] = await database.sql`select seq from cfg.change_counter`;
+    expect(cursor!.last_seq).toBe(counter!.seq);
+  });
+
+  it("never moves an agent to another site, and places an unassigned one once its switch has a site", async () => {
+    const t = await b.tenant();
+    const [sw1, sw2] = [await b.switch(t), await b.switch(t)];
+    await b.server("A", 2);
+    const site1 = await b.site({ switchDbid: sw1 });
+    const moved = await b.person(t, { logins: [sw1] });
+    const waiting = await b.person(t, { logins: [sw2] });
+    await sync();
+    expect(await b.agent(waiting)).toMatchObject({ siteId: null });
+    const elsewhere = await b.site({});
+    await database.sql`update wfm.agents set site_id = ${elsewhere} where cfg_dbid = ${moved}`;
+    const site2 = await b.site({ switchDbid: sw2, name: "Second" });
+    const result = await sync();
+    expect(await b.agent(moved)).toMatchObject({ siteId: elsewhere });
+    expect(await b.agent(waiting)).toMatchObject({ siteId: site2 });
+    expect(await log(result.runId)).toEqual(["updated: site: none → Second"]);
+    expect(site1).toBeGreaterThan(0);
+  });
+});
+
+describe("terminations and reinstatement", () => {
+  it("keeps a manual termination through any number of full syncs, logging what cfg would have changed", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const dbid = await b.person(t, { email: "a@x" });
+    await sync();
+    await database.sql`update wfm.agents set termination_date = '2026-12-31', termination_source = 'manual' where cfg_dbid = ${dbid}`;
+    await database.sql`update cfg.persons set email = 'b@x' where dbid = ${dbid}`;
+    for (let i = 0; i < 3; i++) {
+      const result = await sync();
+      expect(await log(result.runId)).toEqual(["skipped: skipped — manually terminated (cfg differs: email: a@x → b@x)"]);
+      expect(result.counts.skipped).toBe(1);
+    }
+    expect(await b.agent(dbid)).toMatchObject({ terminationDate: "2026-12-31", terminationSource: "manual", email: "a@x" });
+  });
+
+  it("re-reads a reinstated agent at the next full sync and clears its flag", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const dbid = await b.person(t, { email: "a@x" });
+    await sync();
+    await database.sql`update cfg.persons set email = 'b@x' where dbid = ${dbid}`;
+    await database.sql`update wfm.agents set awaiting_full_sync = true where cfg_dbid = ${dbid}`;
+    const result = await sync();
+    expect(await log(result.runId)).toEqual(["updated: email: a@x → b@x; re-read after reinstatement"]);
+    expect(await b.agent(dbid)).toMatchObject({ email: "b@x", awaitingFullSync: false });
+  });
+
+  it("terminates an agent whose person was deleted with source config, once", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const dbid = await b.person(t);
+    await sync();
+    await database.sql`delete from cfg.persons where dbid = ${dbid}`;
+    const first = await sync();
+    expect(first.counts.terminated).toBe(1);
+    expect(await b.agent(dbid)).toMatchObject({ terminationSource: "config", terminationDate: await b.today() });
+    const second = await sync();
+    expect(await log(second.runId)).toEqual([]);
+  });
+});
+
+describe("duplicate names", () => {
+  it("logs one error per collision naming every tenant and dbid, syncs none of its members and everything else, and ends partial", async () => {
+    const t1 = await b.tenant("North");
+    const t2 = await b.tenant("South");
+    await b.server("A", 2);
+    const skill1 = await b.skill(t1, "Billing");
+    const skill2 = await b.skill(t2, "Billing");
+    const fine = await b.skill(t1, "Sales");
+    await b.timeZone(t1, "Eastern");
+    const tz2 = await b.timeZone(t2, "Eastern");
+    const sw1 = await b.switch(t1, "SW-1");
+    const sw2 = await b.switch(t2, "SW-1");
+    await b.site({ switchDbid: sw1 });
+    const agent = await b.person(t1, { logins: [sw1], skills: { [skill1]: 3, [fine]: 4 } });
+    const other = await b.person(t2, { logins: [sw2] });
+
+    const result = await sync();
+    expect(result.status).toBe("partial");
+    expect(result.counts.errors).toBe(3);
+    const events = await b.events(result.runId);
+    const errors = events.filter((e) => e.action === "error").map((e) => e.message);
+    expect(errors).toEqual([
+      `Switch name 'SW-1' is used more than once: tenant ${t1} (North) dbid ${sw1}, tenant ${t2} (South) dbid ${sw2}. None of them is synchronized until the names are made unique.`,
+      `Time zone name 'Eastern' is used more than once: tenant ${t1} (North) dbid ${tz2 - 1}, tenant ${t2} (South) dbid ${tz2}. None of them is synchronized until the names are made unique.`,
+      `Skill name 'Billing' is used more than once: tenant ${t1} (North) dbid ${skill1}, tenant ${t2} (South) dbid ${skill2}. None of them is synchronized until the names are made unique.`,
+    ]);
+    expect(events.filter((e) => e.action === "warning").map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^unassigned: the name of its switch SW-1 collides across tenants$/),
+        expect.stringMatching(/^1 skill level on skill Billing .* skipped: its name collides across tenants$/),
+      ]),
+    );
+    expect(await b.names("wfm.skills")).toEqual(["Sales"]);
+    expect(await b.names("wfm.time_zones")).toEqual([]);
+    expect(await b.agentSkills(agent)).toEqual({ Sales: 4 });
+    expect(await b.agent(agent)).toMatchObject({ siteId: null });
+    expect(await b.agent(other)).toMatchObject({ siteId: null });
+
+    const collisions = await findCollisions(database.sql);
+    expect(collisions.map((c) => [c.objectType, c.name, c.members.map((m) => m.dbid)])).toEqual([
+      ["switch", "SW-1", [sw1, sw2]],
+      ["timeZone", "Eastern", [tz2 - 1, tz2]],
+      ["skill", "Billing", [skill1, skill2]],
+    ]);
+  });
+});
+
+describe("idempotence", () => {
+  it("writes nothing and logs nothing when cfg has not changed", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const sw = await b.switch(t);
+    await b.site({ switchDbid: sw });
+    const skill = await b.skill(t);
+    await b.timeZone(t);
+    for (let i = 0; i < 20; i++) await b.person(t, { logins: i % 3 ? [sw] : [], skills: { [skill]: i % 11 } });
+    const lead = await b.person(t, { isAgent: false });
+    await database.sql`insert into wfm.users (cfg_dbid, username, email, role) values (${lead}, 'x', 'y', 'viewer')`;
+    await sync();
+    const versions = async () =>
+      database.sql`select (select array_agg(xmin::text order by id) from wfm.agents) as agents,
+                          (select array_agg(xmin::text order by agent_id, skill_dbid) from wfm.agent_skills) as levels,
+                          (select array_agg(xmin::text order by cfg_dbid) from wfm.skills) as skills,
+                          (select array_agg(xmin::text order by cfg_dbid) from wfm.time_zones) as tzs,
+                          (select array_agg(xmin::text order by id) from wfm.users) as users,
+                          (select xmin::text from wfm.sync_cursors) as cursor`;
+    const before = await versions();
+    const again = await sync();
+    expect(await log(again.runId)).toEqual([]);
+    expect(again.counts).toEqual({ added: 0, updated: 0, terminated: 0, skipped: 0, errors: 0 });
+    expect(await versions()).toEqual(before);
+  });
+});
+
+describe("progress, failure and rerun", () => {
+  it("reports progress per batch and ends with done = total", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    for (let i = 0; i < 25; i++) await b.person(t);
+    const result = await runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 10 });
+    const [run] = await database.sql`select progress_done, progress_total, status, kind, trigger, level, finished_at from wfm.sync_runs where id = ${result.runId}`;
+    expect(run).toMatchObject({ progress_done: 25, progress_total: 25, status: "succeeded", kind: "full", trigger: "manual", level: 2 });
+    expect(run!.finished_at).toBeInstanceOf(Date);
+  });
+
+  it("a run whose connection dies between batches is marked failed, leaves WFM as it was, and a rerun completes it", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const skill = await b.skill(t);
+    for (let i = 0; i < 400; i++) await b.person(t, { skills: { [skill]: 1 } });
+    const cursorBefore = await database.sql`select * from wfm.sync_cursors`;
+
+    const running = runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 20 });
+    await expect
+      .poll(async () => (await database.sql`select progress_done from wfm.sync_runs where status = 'running'`)[0]?.progress_done ?? 0, { interval: 5 })
+      .toBeGreaterThan(0);
+    await database.sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'wfm-sync full A' and xact_start is not null`;
+    const failed = await running;
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/terminat|connection|closed/i);
+    const [run] = await database.sql`select status, error from wfm.sync_runs where id = ${failed.runId}`;
+    expect(run!.status).toBe("failed");
+    const [state] = await database.sql`select (select count(*) from wfm.agents)::int as agents, (select count(*) from wfm.agent_skills)::int as levels,
+                                              (select count(*) from wfm.skills)::int as skills`;
+    expect(state).toEqual({ agents: 0, levels: 0, skills: 0 });
+    expect(await database.sql`select * from wfm.sync_cursors`).toEqual(cursorBefore);
+
+    const rerun = await sync();
+    expect(rerun.status).toBe("succeeded");
+    expect(rerun.counts.added).toBe(401);
+    expect((await database.sql`select count(*)::int as n from wfm.agent_skills`)[0]!.n).toBe(400);
+  });
+
+  it("a second overlapping full sync waits for the first and says why", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    await b.server("B", 2);
+    for (let i = 0; i < 300; i++) await b.person(t);
+    const [first, second] = await Promise.all([
+      runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 10 }),
+      (async () => {
+        await expect.poll(async () => (await database.sql`select count(*)::int as n from wfm.sync_runs where server = 'A'`)[0]!.n, { interval: 2 }).toBe(1);
+        return runFullSync(database.sql, { server: "B", trigger: "manual" });
+      })(),
+    ]);
+    expect(first.status).toBe("succeeded");
+    expect(second.status).toBe("succeeded");
+    const messages = await log(second.runId);
+    expect(messages.some((m) => /^warning: waiting for the full sync of A \(run \d+, level 2\) to finish: their scopes overlap$/.test(m))).toBe(true);
+    expect(messages).toContain("warning: more than one WFM Server is at level 2 (A, B): only one should be");
+  });
+});
+
+describe("targeted sync of one agent", () => {
+  it("re-reads one reinstated agent at once, imports the skill it needs, and clears the flag", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const dbid = await b.person(t, { email: "a@x" });
+    const other = await b.person(t, { email: "o@x" });
+    await sync();
+    const skill = await b.skill(t, "Late");
+    await database.sql`insert into cfg.skill_levels values (${dbid}, ${skill}, 6)`;
+    await database.sql`update cfg.persons set email = email || '.new'`;
+    await database.sql`update wfm.agents set awaiting_full_sync = true where cfg_dbid = ${dbid}`;
+    const result = await runTargetedSync(database.sql, { server: "A", cfgDbid: dbid, trigger: "reinstate" });
+    expect(result.status).toBe("succeeded");
+    expect(await log(result.runId)).toEqual([
+      "updated: email: a@x → a@x.new; re-read after reinstatement",
+      "added: added: skill Late (imported on demand)",
+      "updated: skill Late added at level 6",
+    ]);
+    expect(await b.agent(dbid)).toMatchObject({ email: "a@x.new", awaitingFullSync: false });
+    expect(await b.agent(other)).toMatchObject({ email: "o@x" });
+    const [run] = await database.sql`select kind, trigger from wfm.sync_runs where id = ${result.runId}`;
+    expect(run).toEqual({ kind: "targeted", trigger: "reinstate" });
+  });
+
+  it("says so when the agent is outside the server's scope", async () => {
+    const t = await b.tenant();
+    await b.server("A", 1);
+    const dbid = await b.person(t);
+    const result = await runTargetedSync(database.sql, { server: "A", cfgDbid: dbid, trigger: "manual" });
+    expect(await log(result.runId)).toEqual([expect.stringMatching(/^skipped: skipped: agent \d+ is not in the scope of A \(level 1\)/)]);
+  });
+});
+
+describe("the run log", () => {
+  it("refuses an unknown server with a clear message", async () => {
+    await expect(sync("Nobody")).rejects.toThrow("WFM Server 'Nobody' is not registered.");
+  });
+
+  it("prunes finished runs older than the retention, with their events, but never a running one", async () => {
+    await b.server("A", 2);
+    const old = await sync();
+    const recent = await sync();
+    await database.sql`update wfm.sync_runs set started_at = now() - interval '40 days', finished_at = now() - interval '40 days' where id = ${old.runId}`;
+    await database.sql`insert into wfm.sync_runs (server, kind, level, trigger, status, started_at) values ('A', 'full', 2, 'manual', 'running', now() - interval '90 days')`;
+    expect(await pruneRuns(database.sql, 30)).toBe(1);
+    const left = await database.sql`select id, status from wfm.sync_runs order by id`;
+    expect(left.map((r) => r.status)).toEqual(["succeeded", "running"]);
+    expect(left[0]!.id).toBe(recent.runId);
+  });
+});
