@@ -43,6 +43,13 @@ test("the admin signs in, sees the shell with the demo sites, and signs out", as
   await expect(sites.getByRole("row")).toHaveCount(1 + 4);
   await expect(sites.getByRole("cell", { name: "SW-Boston" })).toBeVisible();
 
+  // The start-up full sync brought the demo's agents into WFM; the Validation page shows its duplicate skill.
+  await nav.getByRole("link", { name: "Agents" }).click();
+  await expect(page.locator(".stat").filter({ hasText: "Agents in WFM" })).toContainText("1,000");
+  await nav.getByRole("link", { name: "Validation" }).click();
+  const duplicates = page.getByRole("table", { name: "Duplicate names" });
+  await expect(duplicates.getByRole("row", { name: /Skill Billing tenant Acme Support \(dbid 1\), tenant Acme Sales/ })).toBeVisible();
+
   await nav.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("table", { name: "WFM users" }).getByRole("row", { name: /^admin WFM Administrator/ })).toBeVisible();
 

@@ -12,6 +12,7 @@ import { configurationIsEmpty, loadWorkload } from "../lib/demo/load";
 import { DEMO_WORKLOAD } from "../lib/demo/workload";
 import { StartupError } from "../lib/errors";
 import { ensureBuild, nextCli } from "../lib/launcher/build";
+import { runFullSync } from "../lib/sync/engine";
 
 const log = (line: string) => console.log(`wfm-sync: ${line}`);
 
@@ -86,8 +87,18 @@ runCli(async () => {
 
     await ensureBuild(root, log);
 
-    // The WFM Server process (WFMServer, level 2) starts here once the runtime exists; WFM_START_SERVER=0
-    // will skip it for deployments that run their servers elsewhere.
+    // Until the WFM Server runtime exists as its own process, the launcher registers WFMServer (level 2)
+    // and runs its start-up full sync directly. The runtime replaces this with a child process;
+    // WFM_START_SERVER=0 skips it for deployments that run their servers elsewhere.
+    if (process.env.WFM_START_SERVER !== "0") {
+      await database.sql`insert into wfm.servers (name, sync_level) values ('WFMServer', 2) on conflict (name) do nothing`;
+      const sync = await runFullSync(database.sql, { server: "WFMServer", trigger: "startup" });
+      log(
+        sync.status === "failed"
+          ? `The start-up full sync of WFMServer failed: ${sync.error}`
+          : `Start-up full sync of WFMServer: ${sync.status} — ${sync.counts.added} added, ${sync.counts.updated} updated, ${sync.counts.terminated} terminated, ${sync.counts.errors} errors (run ${sync.runId}).`,
+      );
+    }
 
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
     consoleProcess = spawn(process.execPath, [nextCli(root), "start", "-p", String(port), "-H", host], {

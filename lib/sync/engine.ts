@@ -32,7 +32,7 @@ export interface FullSyncOptions {
   batchSize?: number;
 }
 
-const DEFAULT_BATCH = 10_000;
+const DEFAULT_BATCH = 20_000;
 const ATTEMPTS = 3;
 // Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
 const LOCK_NAMESPACE = 0x5753; // "WS"
@@ -127,6 +127,7 @@ async function inRun(
   const conn = dedicatedClient(sql, `wfm-sync ${run.kind} ${run.server}`);
   let lost = false;
   try {
+    // Diagnostics: WFM_EXPLAIN=1 logs the plan of every statement of the run slower than 500 ms.
     if (process.env.WFM_EXPLAIN) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = 500`);
     await acquireScopeLocks(conn, sql, runId, run.server, run.level);
     for (let attempt = 1; ; attempt++) {

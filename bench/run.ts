@@ -1,0 +1,141 @@
+/**
+ * npm run bench: the SPEC §8 measures this codebase has so far, on workload L (or --agents N), against a
+ * throw-away embedded PostgreSQL (or DATABASE_URL). Prints one table; each time beside the physical floor
+ * measured in the same run (a bare COPY of the same rows).
+ */
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { runCli } from "../lib/cli";
+import { openDatabase, type Sql } from "../lib/db";
+import { loadWorkload } from "../lib/demo/load";
+import { generateWorkload, scaledWorkload, WORKLOAD_L } from "../lib/demo/workload";
+import { runFullSync } from "../lib/sync/engine";
+
+interface Row {
+  measure: string;
+  value: string;
+  target: string;
+  verdict: string;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+/** Peak resident memory of this process while `work` runs (the engine runs in-process here, as in a server). */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ peak: number; result: T }> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const result = await work();
+    return { peak: Math.max(peak, process.memoryUsage().rss), result };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+/** Rows inserted, updated or deleted in WFM's synchronized tables since the last call. */
+async function wfmWrites(sql: Sql): Promise<number> {
+  await sql`select pg_stat_clear_snapshot()`;
+  const [row] = await sql`
+    select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint as n from pg_stat_user_tables
+     where schemaname = 'wfm' and relname in ('agents', 'agent_skills', 'skills', 'time_zones', 'users', 'sites')`;
+  return row!.n as number;
+}
+
+function* tsvRows(rows: Iterable<ReadonlyArray<unknown>>) {
+  let chunk = "";
+  for (const row of rows) {
+    chunk += row.map((v) => (v === null ? "\\N" : String(v))).join("\t") + "\n";
+    if (chunk.length > 65536) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/** The physical floor: a bare COPY of as many agent and skill-level rows as the cold sync writes. */
+async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: number }> {
+  const size = scaledWorkload(agents);
+  const tables = generateWorkload(size);
+  await sql`drop schema if exists bench cascade`;
+  await sql`create schema bench`;
+  await sql`create table bench.agents (cfg_dbid bigint, tenant_dbid bigint, username text, first_name text, last_name text,
+                                       email text, employee_id text, is_agent boolean)`;
+  await sql`create table bench.agent_skills (agent_id bigint, skill_dbid bigint, level smallint)`;
+  let rows = 0;
+  const count = <T>(it: Iterable<T>) => ({ *[Symbol.iterator]() { for (const r of it) { rows++; yield r; } } });
+  const { ms } = await timed(async () => {
+    await sql.begin(async (tx) => {
+      await pipeline(Readable.from(tsvRows(count(tables.persons()))), await tx`copy bench.agents from stdin`.writable());
+      await pipeline(Readable.from(tsvRows(count(tables.skillLevels()))), await tx`copy bench.agent_skills from stdin`.writable());
+    });
+  });
+  await sql`drop schema bench cascade`;
+  return { ms, rows };
+}
+
+runCli(async () => {
+  const { values } = parseArgs({ options: { agents: { type: "string", default: String(WORKLOAD_L.agents) } } });
+  const agents = Number(values.agents);
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), "wfm-bench-"));
+  await fs.chmod(base, 0o755);
+  const database = await openDatabase({ dataDir: path.join(base, "pg"), max: 4, applicationName: "wfm-bench" });
+  const { sql } = database;
+  const rows: Row[] = [];
+  try {
+    const size = agents === WORKLOAD_L.agents ? WORKLOAD_L : scaledWorkload(agents);
+    console.error(`bench: loading ${agents.toLocaleString("en")} agents…`);
+    const load = await loadWorkload(sql, size, { reset: true });
+    rows.push({ measure: `load workload (${load.persons.toLocaleString("en")} persons, ${load.skillLevels.toLocaleString("en")} levels, with change feed)`, value: seconds(load.ms), target: "well under 60 s", verdict: load.ms < 60_000 ? "ok" : "MISSED" });
+    await sql`insert into wfm.servers (name, sync_level) values ('Bench', 2)`;
+    await sql`checkpoint`;
+
+    console.error("bench: COPY floor…");
+    const floor = await copyFloor(sql, agents);
+    rows.push({ measure: `bare COPY of the same ${floor.rows.toLocaleString("en")} rows (floor)`, value: seconds(floor.ms), target: "—", verdict: "" });
+    await sql`checkpoint`;
+
+    console.error("bench: cold full sync…");
+    await wfmWrites(sql);
+    const cold = await withPeakRss(() => timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" })));
+    const coldMs = cold.result.ms;
+    if (cold.result.result.status === "failed") throw new Error(`cold sync failed: ${cold.result.result.error}`);
+    const ratio = coldMs / floor.ms;
+    rows.push({ measure: "cold full sync, empty WFM, level 2", value: `${seconds(coldMs)} (${ratio.toFixed(1)}× floor)`, target: "≤ 2× floor", verdict: ratio <= 2 ? "ok" : "MISSED" });
+    rows.push({ measure: "memory of the sync process during the cold sync", value: `${Math.round(cold.peak / 1048576)} MB peak RSS`, target: "≤ 250 MB", verdict: cold.peak <= 250 * 1048576 ? "ok" : "MISSED" });
+    await wfmWrites(sql);
+    await sql`vacuum analyze`;
+
+    console.error("bench: full sync with nothing changed…");
+    const before = await wfmWrites(sql);
+    const idle = await timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" }));
+    await new Promise((r) => setTimeout(r, 600)); // the run's connection reports its statistics as it closes
+    const written = (await wfmWrites(sql)) - before;
+    rows.push({ measure: "full sync, nothing changed", value: `${seconds(idle.ms)}, ${written} rows written`, target: "≤ 1.5 s, 0 rows", verdict: idle.ms <= 1500 && written === 0 ? "ok" : "MISSED" });
+
+    console.error("bench: full sync with 1% of agents changed…");
+    await sql`update cfg.persons set email = 'changed.' || email where is_agent and dbid % 100 = 7`;
+    const changed = await timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" }));
+    rows.push({ measure: `full sync, 1% of agents changed (${changed.result.counts.updated} updated)`, value: seconds(changed.ms), target: "≤ 2 s", verdict: changed.ms <= 2000 ? "ok" : "MISSED" });
+  } finally {
+    await database.shutdown();
+    await fs.rm(base, { recursive: true, force: true });
+  }
+
+  const widths = (["measure", "value", "target", "verdict"] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log(`\nwfm-sync bench — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}, ${agents.toLocaleString("en")} agents\n`);
+  console.log(line(["measure", "value", "target", "verdict"]));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const r of rows) console.log(line([r.measure, r.value, r.target, r.verdict]));
+});
