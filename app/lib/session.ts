@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { SESSION_COOKIE, userForSession, type SessionUser } from "@/lib/auth/sessions";
+import { SESSION_COOKIE, signIn, signOut, userForSession, type Credentials, type SessionUser } from "@/lib/auth/sessions";
 import { sharedDatabase } from "@/lib/db/shared";
 
 /** The one place in app/ that reads the session cookie. Cached per request. */
@@ -16,4 +16,24 @@ export async function verifySession(): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect("/signin");
   return user;
+}
+
+/** Signs in and sets the session cookie: the one path behind the sign-in form and POST /api/v1/session. */
+export async function startSession(credentials: Credentials): Promise<SessionUser> {
+  const session = await signIn(sharedDatabase().sql, credentials);
+  (await cookies()).set(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: process.env.WFM_SECURE_COOKIES === "1",
+    path: "/",
+    expires: session.expiresAt,
+  });
+  return session.user;
+}
+
+/** Ends this browser's session, for the sign-out button and DELETE /api/v1/session. */
+export async function endSession(): Promise<void> {
+  const jar = await cookies();
+  await signOut(sharedDatabase().sql, jar.get(SESSION_COOKIE)?.value);
+  jar.delete(SESSION_COOKIE);
 }

@@ -1,10 +1,9 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { z } from "zod";
 import { redirect } from "next/navigation";
-import { credentialsSchema, SESSION_COOKIE, signIn } from "@/lib/auth/sessions";
-import { sharedDatabase } from "@/lib/db/shared";
+import { startSession } from "@/app/lib/session";
+import { credentialsSchema } from "@/lib/auth/sessions";
 import { DomainError } from "@/lib/errors";
 
 export interface SignInState {
@@ -20,14 +19,7 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     return { errors: z.flattenError(parsed.error).fieldErrors, username };
   }
   try {
-    const session = await signIn(sharedDatabase().sql, parsed.data);
-    (await cookies()).set(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: process.env.WFM_SECURE_COOKIES === "1",
-      path: "/",
-      expires: session.expiresAt,
-    });
+    await startSession(parsed.data);
   } catch (error) {
     if (error instanceof DomainError) return { message: error.message, username };
     throw error;

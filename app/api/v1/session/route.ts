@@ -1,8 +1,6 @@
-import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
-import { credentialsSchema, SESSION_COOKIE, signIn, signOut } from "@/lib/auth/sessions";
-import { sharedDatabase } from "@/lib/db/shared";
-import { currentUser } from "@/app/lib/session";
+import { credentialsSchema } from "@/lib/auth/sessions";
+import { currentUser, endSession, startSession } from "@/app/lib/session";
 import { badInput, errorResponse, handleError, readJson } from "../_lib/respond";
 
 export const dynamic = "force-dynamic";
@@ -20,14 +18,7 @@ export async function POST(request: Request) {
   const parsed = credentialsSchema.safeParse(read.body);
   if (!parsed.success) return badInput(parsed.error);
   try {
-    const session = await signIn(sharedDatabase().sql, parsed.data);
-    (await cookies()).set(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: process.env.WFM_SECURE_COOKIES === "1",
-      path: "/",
-      expires: session.expiresAt,
-    });
+    await startSession(parsed.data);
     return new NextResponse(null, { status: 204 });
   } catch (error) {
     return handleError(error);
@@ -35,8 +26,6 @@ export async function POST(request: Request) {
 }
 
 export async function DELETE() {
-  const jar = await cookies();
-  await signOut(sharedDatabase().sql, jar.get(SESSION_COOKIE)?.value);
-  jar.delete(SESSION_COOKIE);
+  await endSession();
   return new NextResponse(null, { status: 204 });
 }
