@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase } from "../testing/database";
+import type { Database } from "./client";
+
+let database: Database;
+let agentId: number;
+beforeAll(async () => {
+  database = await freshDatabase();
+  const { sql } = database;
+  await sql`insert into wfm.skills (cfg_dbid, tenant_dbid, name) values (1, 1, 'Sales'), (2, 1, 'Support')`;
+  const [agent] = await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name)
+                            values (10, 1, 'ref', 'Ref', 'Erence') returning id`;
+  agentId = agent!.id as number;
+});
+
+describe("the references of agent skills", () => {
+  it("refuse a level for an agent or a skill that does not exist, and write nothing of the statement", async () => {
+    const { sql } = database;
+    await expect(sql`insert into wfm.agent_skills values (${agentId}, 1, 3), (999999, 1, 3)`).rejects.toThrow(
+      "agent skill (agent 999999, skill 1) names an agent that does not exist",
+    );
+    await expect(sql`insert into wfm.agent_skills values (${agentId}, 77, 3)`).rejects.toThrow(
+      `agent skill (agent ${agentId}, skill 77) names a skill that does not exist`,
+    );
+    expect(await sql`select * from wfm.agent_skills`).toHaveLength(0);
+    await expect(sql`insert into wfm.agent_skills values (${agentId}, 1, 3)`).resolves.toBeDefined();
+    await expect(sql`update wfm.agent_skills set skill_dbid = 42`).rejects.toThrow(/names a skill that does not exist/);
+  });
+
+  it("cascade: deleting a skill or an agent deletes its levels", async () => {
+    const { sql } = database;
+    await sql`insert into wfm.agent_skills values (${agentId}, 2, 5) on conflict do nothing`;
+    await sql`delete from wfm.skills where cfg_dbid = 2`;
+    expect((await sql`select skill_dbid from wfm.agent_skills`).map((r) => r.skill_dbid)).toEqual([1]);
+    await expect(sql`update wfm.skills set cfg_dbid = 5 where cfg_dbid = 1`).rejects.toThrow(/cannot change/);
+    await sql`delete from wfm.agents where id = ${agentId}`;
+    expect(await sql`select * from wfm.agent_skills`).toHaveLength(0);
+  });
+
+  it("make a concurrent delete of the agent wait for the writer, then cascade to what it wrote", async () => {
+    const { sql } = database;
+    const [agent] = await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name)
+                              values (11, 1, 'race', 'Ra', 'Ce') returning id`;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const writer = sql.begin(async (tx) => {
+      await tx`insert into wfm.agent_skills values (${agent!.id}, 1, 4)`;
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const deleter = sql`delete from wfm.agents where id = ${agent!.id}`;
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    await writer;
+    await deleter;
+    expect(await sql`select * from wfm.agent_skills where agent_id = ${agent!.id}`).toHaveLength(0);
+  });
+});
