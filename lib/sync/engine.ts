@@ -127,8 +127,9 @@ async function inRun(
   const conn = dedicatedClient(sql, `wfm-sync ${run.kind} ${run.server}`);
   let lost = false;
   try {
-    // Diagnostics: WFM_EXPLAIN=1 logs the plan of every statement of the run slower than 500 ms.
-    if (process.env.WFM_EXPLAIN) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = 500`);
+    // Diagnostics: WFM_EXPLAIN=<ms> logs the plan of every statement of the run slower than that (1 means 500).
+    const explainMs = Number(process.env.WFM_EXPLAIN) === 1 ? 500 : Number(process.env.WFM_EXPLAIN);
+    if (explainMs > 0) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = ${Math.round(explainMs)}`);
     await acquireScopeLocks(conn, sql, runId, run.server, run.level);
     for (let attempt = 1; ; attempt++) {
       try {
