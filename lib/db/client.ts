@@ -99,7 +99,8 @@ export function explainConnectionError(error: unknown, url: string, source = "DA
             : e.code === "CONNECT_TIMEOUT"
               ? "the connection timed out"
               : (e.message ?? String(error));
-  return new StartupError(`Cannot use the database at ${target} (${source}): ${reason}.`, { cause: error });
+  const sentence = /[.?!]$/.test(reason) ? reason : `${reason}.`;
+  return new StartupError(`Cannot use the database at ${target} (${source}): ${sentence}`, { cause: error });
 }
 
 export function validateDatabaseUrl(url: string, source = "DATABASE_URL"): void {
