@@ -8,6 +8,7 @@
  * Level 2: there is no such site, or it has no server, or it is assigned to this server.
  */
 import type { Sql } from "../db/client";
+import { analyzeIfFree } from "./statistics";
 
 export interface BatchScope {
   level: 1 | 2;
@@ -100,7 +101,11 @@ const diffText = (alias: string) =>
 
 const displayName = (alias: string) => `trim(${alias}.first_name || ' ' || ${alias}.last_name) || ' (' || ${alias}.username || ')'`;
 
-/** Applies the batch's agent differences: adds, updates (and placements), skips of manual terminations, terminations. */
+/**
+ * Applies the batch's agent differences: adds, updates (and placements), terminations. A manually terminated
+ * agent is excluded from real-time sync only (SPEC §2.7); a full sync re-reads it like any other, and its
+ * termination, being WFM's, stays.
+ */
 export async function applyAgents(tx: Sql, runId: number): Promise<void> {
   // New agents land in the site of their login switch, or in none.
   await tx.unsafe(
@@ -113,7 +118,10 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
     select $1::bigint, 'agent', b.cfg_dbid::text, 'added',
            'added: ' || ${displayName("b")} || ', ' || coalesce('site ' || s.name, 'no site (' || b.login_issue || ')')
-             || ', ' || (select count(*) from cfg.skill_levels sl where sl.person_dbid = b.cfg_dbid) || ' skill levels'
+             || ', ' || (select count(*) from cfg.skill_levels sl
+                          where sl.person_dbid = b.cfg_dbid
+                            and exists (select 1 from wfm.skills k where k.cfg_dbid = sl.skill_dbid)
+                            and not exists (select 1 from sync_colliding_skill x where x.dbid = sl.skill_dbid)) || ' skill levels'
       from added a join sync_batch b using (cfg_dbid) left join wfm.sites s on s.id = b.login_site_id
      order by b.cfg_dbid`,
     [runId],
@@ -125,12 +133,12 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
     // Statistics of a table that grew inside this transaction still describe it as it was (empty, on a
     // cold start), and the planner then scans it inside nested loops: refresh them when a batch added rows.
     await tx`analyze sync_batch`;
-    if (placed.count >= 1000) await tx`analyze wfm.agents`;
+    if (placed.count >= 1000) await analyzeIfFree(tx, "wfm.agents");
   }
 
   // cfg-owned fields follow cfg; the site is WFM's once set, but an unassigned agent is placed when its
   // login switch gets a site; a config termination ends when the person is an agent in cfg again; a
-  // reinstated agent is re-read. A manual termination is left alone (next statement).
+  // reinstated agent is re-read; a manual termination stays.
   await tx.unsafe(
     `
     with changed as (
@@ -142,7 +150,7 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
              awaiting_full_sync = false,
              updated_at = now()
         from sync_batch b
-       where a.id = b.agent_id and not b.is_new and b.in_cfg and b.termination_source is distinct from 'manual'
+       where a.id = b.agent_id and not b.is_new and b.in_cfg
          and (${differs("b")} or (b.site_id is null and b.login_site_id is not null)
               or b.awaiting or b.termination_source = 'config')
       returning a.cfg_dbid
@@ -154,17 +162,6 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
                      case when b.termination_source = 'config' then 'reinstated: the person is an agent in cfg again' end,
                      case when b.awaiting then 're-read after reinstatement' end)
       from changed c join sync_batch b using (cfg_dbid) left join wfm.sites s on s.id = b.login_site_id
-     order by b.cfg_dbid`,
-    [runId],
-  );
-
-  await tx.unsafe(
-    `
-    insert into wfm.sync_events (run_id, object_type, object_key, action, message)
-    select $1::bigint, 'agent', b.cfg_dbid::text, 'skipped',
-           'skipped — manually terminated (cfg differs: ' || concat_ws('; ', ${diffText("b")}) || ')'
-      from sync_batch b
-     where not b.is_new and b.in_cfg and b.termination_source = 'manual' and ${differs("b")}
      order by b.cfg_dbid`,
     [runId],
   );

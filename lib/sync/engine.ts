@@ -14,6 +14,7 @@ import { describeCollision, findCollisions, markCollisions } from "./collisions"
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { countEvents, finishRun, logEvent, noCounts, reportProgress, startRun, type RunCounts, type RunStatus, type RunTrigger } from "./runs";
 import { applySkillLevels, createLevelTables, importSkillsOnDemand } from "./skill-levels";
+import { analyzeIfFree, refreshStatistics } from "./statistics";
 import { syncUsers } from "./users";
 
 export interface SyncResult {
@@ -79,31 +80,20 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
 const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
 const connectionLost = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
 
-const isRetryable = (error: unknown) => ["40001", "40P01"].includes((error as { code?: string }).code ?? "");
+// Serialization failures and deadlocks, and a unique violation: within one snapshot a run never writes a row
+// twice, so a duplicate key can only be a row another run committed after our snapshot was taken.
+const isRetryable = (error: unknown) => ["40001", "40P01", "23505"].includes((error as { code?: string }).code ?? "");
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/**
- * Brings planner statistics up to date for the tables a run joins, when they changed a lot since their
- * last ANALYZE (autovacuum lags behind a bulk load or a cold sync). Stale statistics make PostgreSQL pick
- * nested loops over tables it believes empty, turning seconds into minutes.
- */
-async function refreshStatistics(tx: Sql) {
-  const stale = await tx<{ name: string }[]>`
-    select format('%I.%I', t.schemaname, t.relname) as name
-      from pg_stat_user_tables t join pg_class c on c.oid = t.relid
-     where t.schemaname in ('cfg', 'wfm')
-       and t.relname in ('agents', 'agent_skills', 'skills', 'time_zones', 'sites', 'persons', 'skill_levels', 'agent_logins', 'switches')
-       and t.n_mod_since_analyze > greatest(500, c.reltuples * 0.1)`;
-  if (stale.length) await tx.unsafe(`analyze ${stale.map((s) => s.name).join(", ")}`);
-}
 
 async function insertEvent(tx: Sql, runId: number, objectType: string, objectKey: string, action: string, message: string) {
   await tx`insert into wfm.sync_events (run_id, object_type, object_key, action, message)
            values (${runId}, ${objectType}, ${objectKey}, ${action}, ${message})`;
 }
 
-async function logCollisionsAndMisconfiguration(tx: Sql, runId: number) {
+async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, level: number) {
   for (const collision of await findCollisions(tx)) {
+    // Level 1 never synchronizes time zones: their collisions are the Validation page's business, not its run's.
+    if (level === 1 && collision.objectType === "timeZone") continue;
     await insertEvent(tx, runId, collision.objectType === "timeZone" ? "time_zone" : collision.objectType, collision.name, "error", describeCollision(collision));
   }
   const levelTwo = await tx<{ name: string }[]>`select name from wfm.servers where sync_level = 2 order by name`;
@@ -131,15 +121,16 @@ async function inRun(
     const explainMs = Number(process.env.WFM_EXPLAIN) === 1 ? 500 : Number(process.env.WFM_EXPLAIN);
     if (explainMs > 0) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = ${Math.round(explainMs)}`);
     await acquireScopeLocks(conn, sql, runId, run.server, run.level);
+    // Outside the run's transaction, so ANALYZE's lock is held for a moment, not for the whole run.
+    if (run.level > 0) await refreshStatistics(conn);
     for (let attempt = 1; ; attempt++) {
+      let outcome: { counts: RunCounts; cursor?: number };
       try {
         await conn`begin isolation level repeatable read`;
         const { cursor } = await work(conn, runId);
         const counts = await countEvents(conn, runId);
         await conn`commit`;
-        const status = counts.errors > 0 ? "partial" : "succeeded";
-        await finishRun(sql, runId, { status, counts });
-        return { runId, status, counts, cursor };
+        outcome = { counts, cursor };
       } catch (error) {
         lost = connectionLost(error);
         if (!lost) await conn`rollback`.catch(() => {});
@@ -154,6 +145,12 @@ async function inRun(
         }
         throw error;
       }
+      // Committed: from here on the run has succeeded, whatever happens to this bookkeeping.
+      const status = outcome.counts.errors > 0 ? "partial" : "succeeded";
+      await finishRun(sql, runId, { status, counts: outcome.counts }).catch((error: unknown) =>
+        console.error(`wfm-sync: run ${runId} committed, but its status could not be recorded: ${describeError(error)}`),
+      );
+      return { runId, status, counts: outcome.counts, cursor: outcome.cursor };
     }
   } catch (error) {
     lost ||= connectionLost(error);
@@ -174,13 +171,12 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
     const [{ seq: cursor }] = (await tx`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
 
     if (level > 0) {
-      await refreshStatistics(tx);
       await markCollisions(tx);
-      await logCollisionsAndMisconfiguration(tx, runId);
+      await logCollisionsAndMisconfiguration(tx, runId, level);
       if (level === 2) {
         await syncReferenceTable(tx, runId, TIME_ZONES);
         await syncReferenceTable(tx, runId, SKILLS);
-        await tx`analyze wfm.skills, wfm.time_zones`;
+        await analyzeIfFree(tx, "wfm.skills, wfm.time_zones");
       }
       await createBatchTables(tx);
       await createLevelTables(tx);
@@ -223,7 +219,6 @@ export async function runTargetedSync(
       await insertEvent(tx, runId, "agent", key, "skipped", `skipped: synchronization is off on ${options.server} (level 0)`);
       return {};
     }
-    await refreshStatistics(tx);
     await markCollisions(tx);
     await createBatchTables(tx);
     await createLevelTables(tx);
@@ -237,8 +232,6 @@ export async function runTargetedSync(
     await applyAgents(tx, runId);
     await importSkillsOnDemand(tx, runId);
     await applySkillLevels(tx, runId);
-    const [manual] = await tx`select 1 from sync_batch where termination_source = 'manual' and in_cfg`;
-    if (manual) await insertEvent(tx, runId, "agent", key, "skipped", "skipped — manually terminated");
     return {};
   });
 }

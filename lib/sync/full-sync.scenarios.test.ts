@@ -233,7 +233,10 @@ const scenarios: Scenario[] = [
       0: nothingLogged,
       1: async (_w, _l, log) => expect(log).toEqual([]),
       2: async (_w, _l, log) => {
-        expect(log).toEqual(["time_zone updated: removed: time zone Eastern was deleted in cfg"]);
+        expect(log).toEqual([
+          "time_zone warning: time zone Eastern was deleted in cfg, but sites still use it: Main",
+          "time_zone updated: removed: time zone Eastern was deleted in cfg",
+        ]);
         expect(await b.names("wfm.time_zones")).toEqual([]);
       },
     },

@@ -101,19 +101,21 @@ describe("scope by level", () => {
 });
 
 describe("terminations and reinstatement", () => {
-  it("keeps a manual termination through any number of full syncs, logging what cfg would have changed", async () => {
+  it("keeps a manual termination through any number of full syncs, which still re-read the agent's cfg data", async () => {
     const t = await b.tenant();
     await b.server("A", 2);
-    const dbid = await b.person(t, { email: "a@x" });
+    const skill = await b.skill(t, "Sales");
+    const dbid = await b.person(t, { email: "a@x", skills: { [skill]: 3 } });
     await sync();
     await database.sql`update wfm.agents set termination_date = '2026-12-31', termination_source = 'manual' where cfg_dbid = ${dbid}`;
     await database.sql`update cfg.persons set email = 'b@x' where dbid = ${dbid}`;
-    for (let i = 0; i < 3; i++) {
-      const result = await sync();
-      expect(await log(result.runId)).toEqual(["skipped: skipped — manually terminated (cfg differs: email: a@x → b@x)"]);
-      expect(result.counts.skipped).toBe(1);
-    }
-    expect(await b.agent(dbid)).toMatchObject({ terminationDate: "2026-12-31", terminationSource: "manual", email: "a@x" });
+    await database.sql`update cfg.skill_levels set level = 7 where person_dbid = ${dbid}`;
+    const first = await sync();
+    // Only real-time sync excludes a manually terminated agent (SPEC §2.7); its termination is WFM's and stays.
+    expect(await log(first.runId)).toEqual(["updated: email: a@x → b@x", "updated: skill Sales: 3 → 7"]);
+    for (let i = 0; i < 3; i++) expect(await log((await sync()).runId)).toEqual([]);
+    expect(await b.agent(dbid)).toMatchObject({ terminationDate: "2026-12-31", terminationSource: "manual", email: "b@x" });
+    expect(await b.agentSkills(dbid)).toEqual({ Sales: 7 });
   });
 
   it("re-reads a reinstated agent at the next full sync and clears its flag", async () => {
@@ -139,6 +141,21 @@ describe("terminations and reinstatement", () => {
     expect(await b.agent(dbid)).toMatchObject({ terminationSource: "config", terminationDate: await b.today() });
     const second = await sync();
     expect(await log(second.runId)).toEqual([]);
+  });
+});
+
+describe("users", () => {
+  it("still takes a user's new email when its new username is taken by another user", async () => {
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const person = await b.person(t, { username: "jsmith", email: "new@x", isAgent: false });
+    await database.sql`insert into wfm.users (cfg_dbid, username, email, role) values (${person}, 'jdoe', 'old@x', 'viewer'), (null, 'JSmith', null, 'admin')`;
+    const result = await sync();
+    expect(await log(result.runId)).toEqual([
+      "updated: email: old@x → new@x",
+      "warning: user jdoe not updated: another WFM user has or would get the username jsmith",
+    ]);
+    expect((await database.sql`select username, email from wfm.users where cfg_dbid = ${person}`)[0]).toEqual({ username: "jdoe", email: "new@x" });
   });
 });
 

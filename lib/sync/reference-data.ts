@@ -75,6 +75,20 @@ export async function syncReferenceTable(tx: Sql, runId: number, table: Referenc
               ${`${label} '${b.name}' (dbid ${b.dbid}) not synchronized: WFM ${label} dbid ${b.holder} already has that name`})`;
   }
 
+  if (objectType === "time_zone") {
+    // Sites name their time zone; one that goes away leaves them naming nothing, which an administrator
+    // must hear about.
+    await tx.unsafe(
+      `
+      insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+      select $1::bigint, 'time_zone', d.dbid::text, 'warning',
+             'time zone ' || d.old_name || ' was deleted in cfg, but sites still use it: ' || string_agg(s.name, ', ' order by s.name)
+        from ${diff} d join wfm.sites s on s.time_zone = d.old_name
+       where d.op = 'remove'
+       group by d.dbid, d.old_name`,
+      [runId],
+    );
+  }
   await tx.unsafe(`delete from ${wfmTable} w using ${diff} d where d.op = 'remove' and w.cfg_dbid = d.dbid`);
   await tx.unsafe(`
     update ${wfmTable} w set name = E'\\x01' || w.cfg_dbid

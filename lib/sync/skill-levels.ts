@@ -1,5 +1,5 @@
 /**
- * Skill levels of the agents in `sync_batch` that cfg still holds and that are not manually terminated:
+ * Skill levels of the agents in `sync_batch` that cfg still holds:
  * a diff of cfg.skill_levels against wfm.agent_skills in one temp table, then one insert, one update and
  * one delete. Levels on a colliding skill are skipped (one warning per skill and batch) and never touched
  * in WFM.
@@ -8,6 +8,7 @@
  * renamed or removed afterwards.
  */
 import type { Sql } from "../db/client";
+import { analyzeIfFree } from "./statistics";
 
 export async function createLevelTables(tx: Sql): Promise<void> {
   await tx`
@@ -26,7 +27,7 @@ export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<void
     with needed as (
       select distinct sl.skill_dbid
         from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
-       where b.in_cfg and b.termination_source is distinct from 'manual'
+       where b.in_cfg
          and not exists (select 1 from wfm.skills w where w.cfg_dbid = sl.skill_dbid)
          and not exists (select 1 from sync_colliding_skill x where x.dbid = sl.skill_dbid)
     ), imported as (
@@ -57,7 +58,7 @@ export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
     select b.agent_id, sl.skill_dbid, sl.level
       from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
      where b.is_new and b.in_cfg and ${syncable("sl")}`);
-  if (inserted.count >= 5000) await tx`analyze wfm.agent_skills`; // see applyAgents: stale statistics
+  if (inserted.count >= 5000) await analyzeIfFree(tx, "wfm.agent_skills"); // see applyAgents: stale statistics
 
   // Existing agents: diff both sides, driven from the batch so each side is an index range per agent.
   await tx`truncate sync_level_diff`;
@@ -66,11 +67,11 @@ export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
     with wanted as (
       select b.agent_id, b.cfg_dbid, sl.skill_dbid, sl.level
         from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
-       where not b.is_new and b.in_cfg and b.termination_source is distinct from 'manual' and ${syncable("sl")}
+       where not b.is_new and b.in_cfg and ${syncable("sl")}
     ), present as (
       select b.agent_id, b.cfg_dbid, s.skill_dbid, s.level
         from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
-       where not b.is_new and b.in_cfg and b.termination_source is distinct from 'manual'
+       where not b.is_new and b.in_cfg
          and not exists (select 1 from sync_colliding_skill x where x.dbid = s.skill_dbid)
     )
     select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_dbid, p.skill_dbid),
@@ -113,7 +114,7 @@ export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
       join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
       join sync_colliding_skill x on x.dbid = sl.skill_dbid
       join cfg.skills k on k.dbid = sl.skill_dbid
-     where b.in_cfg and b.termination_source is distinct from 'manual'
+     where b.in_cfg
      group by k.dbid, k.name, k.tenant_dbid
      order by k.dbid`;
 }

@@ -18,15 +18,18 @@ export async function syncUsers(tx: Sql, runId: number): Promise<void> {
               or exists (select 1 from diff o where lower(o.username) = lower(d.username) and o.id <> d.id
                                                 and o.username <> o.old_username))
     ), changed as (
-      update wfm.users u set username = d.username, email = d.email, updated_at = now()
-        from diff d
-       where u.id = d.id and not exists (select 1 from blocked b where b.id = d.id)
-      returning u.id
+      -- A blocked username does not hold back the email.
+      update wfm.users u
+         set username = case when b.id is null then d.username else u.username end, email = d.email, updated_at = now()
+        from diff d left join blocked b on b.id = d.id
+       where u.id = d.id and (b.id is null or d.email is distinct from d.old_email)
+      returning u.id, b.id is not null as "usernameBlocked"
     )
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
     select ${runId}::bigint, 'user', d.cfg_dbid::text, 'updated',
            concat_ws('; ',
-             case when d.username is distinct from d.old_username then 'username: ' || d.old_username || ' → ' || d.username end,
+             case when not c."usernameBlocked" and d.username is distinct from d.old_username
+                  then 'username: ' || d.old_username || ' → ' || d.username end,
              case when d.email is distinct from d.old_email
                   then 'email: ' || coalesce(d.old_email, 'none') || ' → ' || coalesce(d.email, 'none') end)
       from diff d join changed c on c.id = d.id

@@ -127,11 +127,10 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string): voi
   const inScopeDbids = dbids.filter((dbid) => inScope(wfm.agents[dbid]?.siteId ?? loginSite(dbid)));
 
   if (level === 1) {
-    // Import on demand the skills that in-scope agents (not manually terminated) have and WFM lacks.
+    // Import on demand the skills that in-scope agents have and WFM lacks.
     const needed = new Set<number>();
     for (const dbid of inScopeDbids) {
-      const agent = wfm.agents[dbid];
-      if (!agentsInCfg.has(dbid) || agent?.terminationSource === "manual") continue;
+      if (!agentsInCfg.has(dbid)) continue;
       for (const l of cfg.levels) if (l.person === dbid && !wfm.skills[l.skill] && !collideSkill.has(l.skill)) needed.add(l.skill);
     }
     for (const id of [...needed].sort((a, b) => a - b)) {
@@ -163,7 +162,6 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string): voi
         };
         continue;
       }
-      if (agent.terminationSource === "manual") continue;
       Object.assign(agent, fields);
       agent.siteId = agent.siteId ?? loginSite(dbid);
       if (agent.terminationSource === "config") {
@@ -192,8 +190,7 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string): voi
       const taken =
         before.some((o) => o.id !== user.id && o.username.toLowerCase() === wanted) ||
         moving.some((o) => o.id !== user.id && personOf(o)!.username.toLowerCase() === wanted);
-      if (person.username !== user.username && taken) continue;
-      user.username = person.username;
+      if (!(person.username !== user.username && taken)) user.username = person.username;
       user.email = person.email;
     }
   }
