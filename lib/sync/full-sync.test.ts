@@ -292,6 +292,31 @@ describe("progress, failure and rerun", () => {
   });
 });
 
+describe("concurrent level-1 servers", () => {
+  it("run at the same time on their own sites, importing the same skill on demand, and both succeed", async () => {
+    const t = await b.tenant();
+    await b.server("A", 1);
+    await b.server("B", 1);
+    const [swA, swB] = [await b.switch(t), await b.switch(t)];
+    await b.site({ switchDbid: swA, server: "A" });
+    await b.site({ switchDbid: swB, server: "B" });
+    const shared = await b.skill(t, "Shared");
+    for (let i = 0; i < 150; i++) {
+      await b.person(t, { logins: [swA], skills: { [shared]: 1 } });
+      await b.person(t, { logins: [swB], skills: { [shared]: 2 } });
+    }
+    const [a, bee] = await Promise.all([
+      runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 25 }),
+      runFullSync(database.sql, { server: "B", trigger: "manual", batchSize: 25 }),
+    ]);
+    expect([a.status, bee.status]).toEqual(["succeeded", "succeeded"]);
+    const [counts] = await database.sql`select (select count(*) from wfm.agents)::int as agents,
+                                               (select count(*) from wfm.agent_skills)::int as levels,
+                                               (select count(*) from wfm.skills)::int as skills`;
+    expect(counts).toEqual({ agents: 300, levels: 300, skills: 1 });
+  });
+});
+
 describe("targeted sync of one agent", () => {
   it("re-reads one reinstated agent at once, imports the skill it needs, and clears the flag", async () => {
     const t = await b.tenant();
