@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, inject } from "vitest";
 import { createClient, type Database } from "../db/client";
 
-const TEMPLATE_DATABASE = "wfm_template";
+import { TEMPLATE_DATABASE } from "./template";
 
 export function databaseUrl(name: string): string {
   return inject("clusterUrl").replace(/\/postgres$/, `/${name}`);

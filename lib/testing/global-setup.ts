@@ -11,7 +11,7 @@ import { createClient } from "../db/client";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { applyMigrations } from "../db/migrate";
 
-export const TEMPLATE_DATABASE = "wfm_template";
+import { TEMPLATE_DATABASE } from "./template";
 
 declare module "vitest" {
   export interface ProvidedContext {
