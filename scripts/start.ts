@@ -13,6 +13,7 @@ import { DEMO_WORKLOAD } from "../lib/demo/workload";
 import { StartupError } from "../lib/errors";
 import { ensureBuild, nextCli } from "../lib/launcher/build";
 import { runFullSync } from "../lib/sync/engine";
+import { pruneRuns } from "../lib/sync/runs";
 
 const log = (line: string) => console.log(`wfm-sync: ${line}`);
 
@@ -45,6 +46,10 @@ runCli(async () => {
   const root = process.cwd();
   const port = parsePort(process.env.PORT);
   const host = process.env.HOST || "127.0.0.1";
+  const retentionDays = process.env.WFM_RUN_RETENTION_DAYS ? Number(process.env.WFM_RUN_RETENTION_DAYS) : 30;
+  if (!Number.isFinite(retentionDays) || retentionDays < 0) {
+    throw new StartupError(`WFM_RUN_RETENTION_DAYS must be a number of days ≥ 0, not '${process.env.WFM_RUN_RETENTION_DAYS}'.`);
+  }
   if (await portInUse(port, host)) {
     throw new StartupError(`Port ${port} on ${host} is already in use: stop what uses it, or start with PORT=<another port>.`);
   }
@@ -90,6 +95,9 @@ runCli(async () => {
     // Until the WFM Server runtime exists as its own process, the launcher registers WFMServer (level 2)
     // and runs its start-up full sync directly. The runtime replaces this with a child process;
     // WFM_START_SERVER=0 skips it for deployments that run their servers elsewhere.
+    const pruned = await pruneRuns(database.sql, retentionDays);
+    if (pruned > 0) log(`Pruned ${pruned} sync runs older than ${retentionDays} days.`);
+
     if (process.env.WFM_START_SERVER !== "0") {
       await database.sql`insert into wfm.servers (name, sync_level) values ('WFMServer', 2) on conflict (name) do nothing`;
       const sync = await runFullSync(database.sql, { server: "WFMServer", trigger: "startup" });
