@@ -1,9 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { SESSION_COOKIE } from "@/lib/auth/cookie";
 
 // An optimistic check only (is there a cookie or a bearer token at all?): it turns away anonymous requests
 // early with the right answer for each kind of client. Every page, action and route still verifies the
 // session itself against the database.
-const SESSION_COOKIE = "wfm_session";
 const PUBLIC_API = new Set(["/api/v1/health", "/api/v1/session", "/api/v1/openapi.json"]);
 
 export function proxy(request: NextRequest) {

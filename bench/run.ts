@@ -6,12 +6,10 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { runCli } from "../lib/cli";
 import { openDatabase, type Sql } from "../lib/db";
-import { loadWorkload } from "../lib/demo/load";
+import { copyInto, counted, loadWorkload } from "../lib/demo/load";
 import { generateWorkload, scaledWorkload, WORKLOAD_L } from "../lib/demo/workload";
 import { runFullSync } from "../lib/sync/engine";
 
@@ -51,18 +49,6 @@ async function wfmWrites(sql: Sql): Promise<number> {
   return row!.n as number;
 }
 
-function* tsvRows(rows: Iterable<ReadonlyArray<unknown>>) {
-  let chunk = "";
-  for (const row of rows) {
-    chunk += row.map((v) => (v === null ? "\\N" : String(v))).join("\t") + "\n";
-    if (chunk.length > 65536) {
-      yield chunk;
-      chunk = "";
-    }
-  }
-  if (chunk) yield chunk;
-}
-
 /** The physical floor: a bare COPY of as many agent and skill-level rows as the cold sync writes. */
 async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: number }> {
   const size = scaledWorkload(agents);
@@ -73,11 +59,11 @@ async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: 
                                        email text, employee_id text, is_agent boolean)`;
   await sql`create table bench.agent_skills (agent_id bigint, skill_dbid bigint, level smallint)`;
   let rows = 0;
-  const count = <T>(it: Iterable<T>) => ({ *[Symbol.iterator]() { for (const r of it) { rows++; yield r; } } });
   const { ms } = await timed(async () => {
     await sql.begin(async (tx) => {
-      await pipeline(Readable.from(tsvRows(count(tables.persons()))), await tx`copy bench.agents from stdin`.writable());
-      await pipeline(Readable.from(tsvRows(count(tables.skillLevels()))), await tx`copy bench.agent_skills from stdin`.writable());
+      const agentColumns = ["cfg_dbid", "tenant_dbid", "username", "first_name", "last_name", "email", "employee_id", "is_agent"];
+      await copyInto(tx, "bench.agents", agentColumns, counted(tables.persons(), () => rows++));
+      await copyInto(tx, "bench.agent_skills", ["agent_id", "skill_dbid", "level"], counted(tables.skillLevels(), () => rows++));
     });
   });
   await sql`drop schema bench cascade`;

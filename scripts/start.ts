@@ -56,18 +56,20 @@ runCli(async () => {
 
   const dataDir = process.env.WFM_DATA_DIR ? path.resolve(process.env.WFM_DATA_DIR) : defaultDataDir();
   const database = await openDatabase({ dataDir, max: 4, applicationName: "wfm-launcher" });
-  const shutdownDatabase = () => database.embedded?.stop() ?? Promise.resolve();
   let consoleProcess: ChildProcess | undefined;
   let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
+  /** Stops the console, then the database: on a signal, on the console's death, or on a failed start. */
+  const release = async () => {
     stopping = true;
     if (consoleProcess && consoleProcess.exitCode === null) {
       consoleProcess.kill("SIGTERM");
       await new Promise((resolve) => consoleProcess!.once("exit", resolve));
     }
-    await database.close().catch(() => {});
-    await shutdownDatabase();
+    await database.shutdown().catch(() => {});
+  };
+  const stop = async (code: number) => {
+    if (stopping) return;
+    await release();
     process.exit(code);
   };
   process.once("SIGINT", () => void stop(0));
@@ -131,10 +133,7 @@ runCli(async () => {
       );
     }
   } catch (error) {
-    if (consoleProcess && consoleProcess.exitCode === null) consoleProcess.kill("SIGTERM");
-    stopping = true;
-    await database.close().catch(() => {});
-    await shutdownDatabase();
+    await release();
     throw error;
   }
 });

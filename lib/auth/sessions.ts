@@ -9,7 +9,7 @@ import { DomainError } from "../errors";
 import type { Role } from "../../db/schema";
 import { hashPassword, verifyPassword } from "./password";
 
-export const SESSION_COOKIE = "wfm_session";
+export { SESSION_COOKIE } from "./cookie";
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 export interface SessionUser {

@@ -30,10 +30,21 @@ function* tsv(rows: Iterable<Row>): Iterable<string> {
   if (chunk) yield chunk;
 }
 
-async function copyInto(tx: Tx, table: string, columns: string[], rows: Iterable<Row>) {
+/** COPYs rows into a table inside the given transaction, streamed in chunks. */
+export async function copyInto(tx: Tx, table: string, columns: string[], rows: Iterable<Row>) {
   const writable = await tx.unsafe(`copy ${table} (${columns.join(", ")}) from stdin`).writable();
   await pipeline(Readable.from(tsv(rows)), writable);
 }
+
+/** `rows`, calling `onRow` as each goes by: counts a generated table while it streams. */
+export const counted = <T>(rows: Iterable<T>, onRow: () => void): Iterable<T> => ({
+  *[Symbol.iterator]() {
+    for (const row of rows) {
+      onRow();
+      yield row;
+    }
+  },
+});
 
 export interface LoadResult {
   persons: number;
@@ -51,14 +62,6 @@ export async function loadWorkload(sql: Sql, size: WorkloadSize, options: { rese
   const tables = generateWorkload(size);
   let persons = 0;
   let skillLevels = 0;
-  const counted = <T>(rows: Iterable<T>, onRow: () => void): Iterable<T> => ({
-    *[Symbol.iterator]() {
-      for (const row of rows) {
-        onRow();
-        yield row;
-      }
-    },
-  });
 
   await sql.begin(async (tx) => {
     const [existing] = await tx`select exists (select 1 from cfg.tenants) as "has"`;
