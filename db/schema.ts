@@ -317,7 +317,8 @@ export const wfmSessions = wfm.table(
 );
 
 export const runKinds = ["full", "realtime", "targeted"] as const;
-export const runTriggers = ["startup", "schedule", "manual", "failover", "reinstate"] as const;
+// 'feed' is beyond SPEC §2.2's list: it marks the realtime runs, which no person or schedule starts.
+export const runTriggers = ["startup", "schedule", "manual", "failover", "reinstate", "feed"] as const;
 export const runStatuses = ["running", "succeeded", "failed", "partial"] as const;
 export const eventActions = ["added", "updated", "terminated", "skipped", "warning", "error"] as const;
 
@@ -338,6 +339,9 @@ export const wfmSyncRuns = wfm.table(
     terminated: integer("terminated").notNull().default(0),
     skipped: integer("skipped").notNull().default(0),
     errors: integer("errors").notNull().default(0),
+    // Realtime runs: changes read from the feed that were outside this server's scope (SPEC §2.6 counts
+    // them without a log line, so they cannot be counted from the log).
+    outOfScope: integer("out_of_scope").notNull().default(0),
     progressDone: integer("progress_done").notNull().default(0),
     progressTotal: integer("progress_total").notNull().default(0),
     error: text("error"),
@@ -347,7 +351,7 @@ export const wfmSyncRuns = wfm.table(
     index("sync_runs_server_started_idx").on(t.server, t.startedAt.desc()),
     index("sync_runs_running_idx").on(t.server).where(sql`${t.status} = 'running'`),
     check("sync_runs_kind_valid", sql`${t.kind} in ('full','realtime','targeted')`),
-    check("sync_runs_trigger_valid", sql`${t.trigger} in ('startup','schedule','manual','failover','reinstate')`),
+    check("sync_runs_trigger_valid", sql`${t.trigger} in ('startup','schedule','manual','failover','reinstate','feed')`),
     check("sync_runs_status_valid", sql`${t.status} in ('running','succeeded','failed','partial')`),
   ],
 );
@@ -378,3 +382,37 @@ export const wfmSyncCursors = wfm.table("sync_cursors", {
   lastSeq: id("last_seq").notNull().default(0),
   updatedAt: at("updated_at").notNull().defaultNow(),
 });
+
+export const requestKinds = ["full", "agent"] as const;
+export const requestStatuses = ["queued", "running", "done", "failed"] as const;
+
+/**
+ * Requests to a WFM Server from the console or the API: "run a full sync", "sync one agent". A durable
+ * queue: a request waits here until the server's primary takes it (FOR UPDATE SKIP LOCKED), and keeps the
+ * run it started.
+ */
+export const wfmSyncRequests = wfm.table(
+  "sync_requests",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    server: text("server").notNull().references(() => wfmServers.name, { onDelete: "cascade", onUpdate: "cascade" }),
+    kind: text("kind").$type<(typeof requestKinds)[number]>().notNull(),
+    cfgDbid: id("cfg_dbid"),
+    trigger: text("trigger").$type<(typeof runTriggers)[number]>().notNull(),
+    requestedBy: text("requested_by"),
+    status: text("status").$type<(typeof requestStatuses)[number]>().notNull().default("queued"),
+    requestedAt: at("requested_at").notNull().defaultNow(),
+    startedAt: at("started_at"),
+    finishedAt: at("finished_at"),
+    instance: uuid("instance"),
+    runId: id("run_id").references(() => wfmSyncRuns.id, { onDelete: "set null" }),
+    error: text("error"),
+  },
+  (t) => [
+    index("sync_requests_queued_idx").on(t.server, t.id).where(sql`${t.status} = 'queued'`),
+    index("sync_requests_run_idx").on(t.runId),
+    check("sync_requests_kind_valid", sql`${t.kind} in ('full','agent')`),
+    check("sync_requests_status_valid", sql`${t.status} in ('queued','running','done','failed')`),
+    check("sync_requests_agent_has_dbid", sql`(${t.kind} = 'agent') = (${t.cfgDbid} is not null)`),
+  ],
+);

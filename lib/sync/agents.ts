@@ -13,10 +13,19 @@ import { analyzeIfFree } from "./statistics";
 export interface BatchScope {
   level: 1 | 2;
   server: string;
-  /** Inclusive range of cfg person dbids. */
-  from: number;
-  to: number;
+  /** Which cfg person dbids: an inclusive range, or those listed in a temp table's `person_dbid` column. */
+  persons: { from: number; to: number } | { table: string };
 }
+
+/**
+ * A run creates its temp tables for its transaction; the real-time connection creates them once for its
+ * session and reuses them batch after batch (creating tables costs more than a small batch's whole work).
+ */
+export type TempLifetime = "transaction" | "session";
+
+const tempTable = (lifetime: TempLifetime, name: string) =>
+  lifetime === "transaction" ? `create temp table ${name}` : `create temp table if not exists ${name}`;
+const onCommit = (lifetime: TempLifetime) => (lifetime === "transaction" ? "on commit drop" : "on commit delete rows");
 
 const CFG_FIELDS = ["tenant_dbid", "username", "first_name", "last_name", "email", "employee_id"] as const;
 const FIELD_TITLES: Record<(typeof CFG_FIELDS)[number], string> = {
@@ -28,9 +37,9 @@ const FIELD_TITLES: Record<(typeof CFG_FIELDS)[number], string> = {
   employee_id: "employee id",
 };
 
-export async function createBatchTables(tx: Sql): Promise<void> {
+export async function createBatchTables(tx: Sql, lifetime: TempLifetime = "transaction"): Promise<void> {
   await tx.unsafe(`
-    create temp table sync_batch (
+    ${tempTable(lifetime, "sync_batch")} (
       cfg_dbid bigint primary key,
       agent_id integer,
       is_new boolean not null,
@@ -43,24 +52,27 @@ export async function createBatchTables(tx: Sql): Promise<void> {
       termination_date date,
       termination_source text,
       awaiting boolean not null
-    ) on commit drop`);
+    ) ${onCommit(lifetime)}`);
 }
 
 export async function collectBatch(tx: Sql, scope: BatchScope): Promise<number> {
   await tx`truncate sync_batch`;
+  const { persons } = scope;
+  const chosen = (column: string) =>
+    "table" in persons ? `${column} in (select person_dbid from ${persons.table})` : `${column} between $3 and $4`;
   const result = await tx.unsafe(
     `
     insert into sync_batch
     with c as (
       select p.dbid, ${CFG_FIELDS.map((f) => `p.${f}`).join(", ")}
-        from cfg.persons p where p.is_agent and p.dbid between $1 and $2
+        from cfg.persons p where p.is_agent and ${chosen("p.dbid")}
     ), w as (
       select a.id, a.cfg_dbid, ${CFG_FIELDS.map((f) => `a.${f}`).join(", ")}, a.site_id,
              a.termination_date, a.termination_source, a.awaiting_full_sync
-        from wfm.agents a where a.cfg_dbid between $1 and $2
+        from wfm.agents a where ${chosen("a.cfg_dbid")}
     ), l as (
       select person_dbid, min(switch_dbid) as switch_dbid, count(distinct switch_dbid) as switches
-        from cfg.agent_logins where person_dbid between $1 and $2 group by person_dbid
+        from cfg.agent_logins where ${chosen("person_dbid")} group by person_dbid
     ), j as (
       select coalesce(c.dbid, w.cfg_dbid) as cfg_dbid, w.id as agent_id, c.dbid is not null as in_cfg,
              ${CFG_FIELDS.map((f) => `c.${f}, w.${f} as old_${f}`).join(", ")},
@@ -82,11 +94,12 @@ export async function collectBatch(tx: Sql, scope: BatchScope): Promise<number> 
            ${CFG_FIELDS.map((f) => `j.${f}, j.old_${f}`).join(", ")},
            j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting
       from j left join wfm.sites ss on ss.id = coalesce(j.site_id, j.login_site_id)
-     where ($3 = 1 and ss.server = $4)
-        or ($3 = 2 and (ss.id is null or ss.server is null or ss.server = $4))`,
-    [scope.from, scope.to, scope.level, scope.server],
+     where ($1 = 1 and ss.server = $2)
+        or ($1 = 2 and (ss.id is null or ss.server is null or ss.server = $2))`,
+    "table" in persons ? [scope.level, scope.server] : [scope.level, scope.server, persons.from, persons.to],
   );
-  await tx`analyze sync_batch`;
+  // A handful of rows (a real-time batch) plans fine without statistics; analysing would cost more.
+  if (result.count > 200) await tx`analyze sync_batch`;
   return result.count;
 }
 

@@ -4,6 +4,7 @@
  * applies anything and leaves every member of a collision alone.
  */
 import type { Sql } from "../db/client";
+import type { TempLifetime } from "./agents";
 
 export type CollidingType = "switch" | "timeZone" | "skill";
 
@@ -44,15 +45,22 @@ export function describeCollision(collision: Collision): string {
 }
 
 /**
- * Within a sync transaction: temp tables of the dbids that collide, so every later statement can exclude
- * them with one anti-join. Dropped at commit.
+ * Temp tables of the dbids that collide, so every later statement can exclude them with one anti-join.
+ * A run's tables are dropped at its commit; the real-time connection keeps its own for its whole session
+ * and refreshes them only when a batch of changes touched a name (they roll back with a failed batch).
  */
-export async function markCollisions(tx: Sql): Promise<void> {
+export async function markCollisions(tx: Sql, lifetime: TempLifetime = "transaction"): Promise<void> {
   for (const [objectType, table] of Object.entries(tables) as [CollidingType, string][]) {
-    await tx.unsafe(`
-      create temp table sync_colliding_${objectType.toLowerCase()} on commit drop as
-      select dbid from ${table} where name in (select name from ${table} group by name having count(*) > 1)`);
-    await tx.unsafe(`alter table sync_colliding_${objectType.toLowerCase()} add primary key (dbid)`);
-    await tx.unsafe(`analyze sync_colliding_${objectType.toLowerCase()}`);
+    const name = `sync_colliding_${objectType.toLowerCase()}`;
+    const select = `select dbid from ${table} where name in (select name from ${table} group by name having count(*) > 1)`;
+    if (lifetime === "transaction") {
+      await tx.unsafe(`create temp table ${name} on commit drop as ${select}`);
+      await tx.unsafe(`alter table ${name} add primary key (dbid)`);
+    } else {
+      await tx.unsafe(`create temp table if not exists ${name} (dbid bigint primary key)`);
+      await tx.unsafe(`truncate ${name}`);
+      await tx.unsafe(`insert into ${name} ${select}`);
+    }
+    await tx.unsafe(`analyze ${name}`);
   }
 }

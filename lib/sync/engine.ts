@@ -187,7 +187,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
       await reportProgress(sql, runId, 0, dbids.length);
       for (let start = 0; start < dbids.length; start += batchSize) {
         const slice = dbids.slice(start, start + batchSize);
-        await collectBatch(tx, { level: level as 1 | 2, server: options.server, from: slice[0]!, to: slice.at(-1)! });
+        await collectBatch(tx, { level: level as 1 | 2, server: options.server, persons: { from: slice[0]!, to: slice.at(-1)! } });
         await applyAgents(tx, runId);
         if (level === 1) await importSkillsOnDemand(tx, runId);
         await applySkillLevels(tx, runId);
@@ -223,7 +223,7 @@ export async function runTargetedSync(
     await createBatchTables(tx);
     await createLevelTables(tx);
     await reportProgress(sql, runId, 0, 1);
-    const found = await collectBatch(tx, { level: level as 1 | 2, server: options.server, from: options.cfgDbid, to: options.cfgDbid });
+    const found = await collectBatch(tx, { level: level as 1 | 2, server: options.server, persons: { from: options.cfgDbid, to: options.cfgDbid } });
     if (found === 0) {
       await insertEvent(tx, runId, "agent", key, "skipped",
         `skipped: agent ${key} is not in the scope of ${options.server} (level ${level}), or neither cfg nor WFM has it`);

@@ -8,18 +8,19 @@
  * renamed or removed afterwards.
  */
 import type { Sql } from "../db/client";
+import type { TempLifetime } from "./agents";
 import { analyzeIfFree } from "./statistics";
 
-export async function createLevelTables(tx: Sql): Promise<void> {
-  await tx`
-    create temp table sync_level_diff (
+export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "transaction"): Promise<void> {
+  await tx.unsafe(`
+    ${lifetime === "transaction" ? "create temp table" : "create temp table if not exists"} sync_level_diff (
       agent_id integer not null,
       cfg_dbid bigint not null,
       skill_dbid bigint not null,
       level smallint,
       old_level smallint,
       is_new boolean not null
-    ) on commit drop`;
+    ) ${lifetime === "transaction" ? "on commit drop" : "on commit delete rows"}`);
 }
 
 export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<void> {
@@ -62,7 +63,7 @@ export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
 
   // Existing agents: diff both sides, driven from the batch so each side is an index range per agent.
   await tx`truncate sync_level_diff`;
-  await tx.unsafe(`
+  const diffed = await tx.unsafe(`
     insert into sync_level_diff (agent_id, cfg_dbid, skill_dbid, level, old_level, is_new)
     with wanted as (
       select b.agent_id, b.cfg_dbid, sl.skill_dbid, sl.level
@@ -79,7 +80,7 @@ export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
       from wanted w full join present p on p.agent_id = w.agent_id and p.skill_dbid = w.skill_dbid
      where w.level is distinct from p.level`);
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
-  await tx`analyze sync_level_diff`;
+  if (diffed.count > 200) await tx`analyze sync_level_diff`;
 
   await tx`
     insert into wfm.agent_skills (agent_id, skill_dbid, level)

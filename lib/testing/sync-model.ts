@@ -88,7 +88,12 @@ function syncReference<C extends { dbid: number; name: string }, W extends { nam
   for (const c of applyAdded) wfm[c.dbid] = toWfm(c);
 }
 
-export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string): void {
+/**
+ * `realtime`: what real-time sync makes of changes that touched every person (SPEC §2.6, §2.7) — the same
+ * as a full sync, except that manually terminated agents and reinstated agents awaiting a full sync are
+ * left exactly as they are.
+ */
+export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string, options: { realtime?: boolean } = {}): void {
   const level = wfm.servers[server] ?? 0;
   if (level === 0) return;
   const collideSwitch = colliding(cfg.switches);
@@ -124,7 +129,9 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string): voi
     cfg.levels.filter((l) => l.person === person && wfm.skills[l.skill] && !collideSkill.has(l.skill));
 
   const dbids = [...new Set([...agentsInCfg.keys(), ...Object.keys(wfm.agents).map(Number)])].sort((a, b) => a - b);
-  const inScopeDbids = dbids.filter((dbid) => inScope(wfm.agents[dbid]?.siteId ?? loginSite(dbid)));
+  const leftAlone = (dbid: number) =>
+    options.realtime === true && (wfm.agents[dbid]?.terminationSource === "manual" || wfm.agents[dbid]?.awaiting === true);
+  const inScopeDbids = dbids.filter((dbid) => inScope(wfm.agents[dbid]?.siteId ?? loginSite(dbid)) && !leftAlone(dbid));
 
   if (level === 1) {
     // Import on demand the skills that in-scope agents have and WFM lacks.

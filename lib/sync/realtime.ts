@@ -1,0 +1,221 @@
+/**
+ * Real-time synchronization (SPEC §2.6): the change feed after the server's cursor, applied a batch at a
+ * time, each batch in one REPEATABLE READ transaction that also moves the cursor.
+ *
+ * A batch does not replay changes one by one. It finds the persons its changes touch and brings exactly
+ * those to what cfg holds now, with the same set-based statements a full sync uses. Replaying is therefore
+ * idempotent: a change whose effect is already in WFM (because the snapshot saw a later change too) finds
+ * nothing to do, so nothing is applied twice, and a lost batch is simply read again.
+ *
+ * The batch reads the counter first: its snapshot holds every change up to that seq, and the batch covers
+ * them all unless the backlog exceeds `limit`, so what it applies and the cursor it stores agree.
+ */
+import type { Sql } from "../db/client";
+import { applyAgents, collectBatch, createBatchTables } from "./agents";
+import { markCollisions } from "./collisions";
+import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
+import { noCounts, type RunCounts } from "./runs";
+import { applySkillLevels, createLevelTables, importSkillsOnDemand } from "./skill-levels";
+import { syncUsers } from "./users";
+
+export interface FeedBatch {
+  /** The cursor before and after the batch; equal when the feed had nothing new. */
+  from: number;
+  to: number;
+  /** The newest seq in the feed when the batch read it: `head - to` is the backlog left. */
+  head: number;
+  level: number;
+  changes: number;
+  /** Changes outside this server's scope, or all of them at level 0: counted, never logged. */
+  outOfScope: number;
+  counts: RunCounts;
+  /** The realtime run the batch logged to (created by the batch when it had something to log). */
+  runId: number | null;
+}
+
+export interface FeedOptions {
+  server: string;
+  /** The server's open realtime run, if any; a batch with something to log creates one otherwise. */
+  runId: number | null;
+  /** At most this many changes per transaction. */
+  limit?: number;
+}
+
+const DEFAULT_LIMIT = 20_000;
+
+/** The real-time connection's session state: its temp tables exist, and whether collisions are known. */
+export interface FeedSession {
+  prepared: boolean;
+  collisionsKnown: boolean;
+}
+
+export const newFeedSession = (): FeedSession => ({ prepared: false, collisionsKnown: false });
+
+async function prepare(tx: Sql, session: FeedSession) {
+  if (session.prepared) return;
+  await createBatchTables(tx, "session");
+  await createLevelTables(tx, "session");
+  await tx`
+    create temp table if not exists feed_batch (
+      seq bigint primary key, object_type text not null, op text not null, dbid bigint not null, ref jsonb
+    ) on commit delete rows`;
+  await tx`create temp table if not exists feed_persons (person_dbid bigint primary key) on commit delete rows`;
+  session.prepared = true;
+}
+
+// One line per change of a person whom real-time sync leaves alone (SPEC §2.7).
+const describeChange = `
+  case f.object_type
+    when 'person' then 'person ' || f.op
+    when 'agent_login' then 'login ' || f.op
+    else 'skill level ' || f.op || ' (skill ' || coalesce(k.name, 'dbid ' || (f.ref->>'skill_dbid')) || ')'
+  end || ', change ' || f.seq`;
+
+const changeOfPerson = (f: string, person: string) => `
+  ((${f}.object_type in ('person', 'skill_level') and ${f}.dbid = ${person})
+   or (${f}.object_type = 'agent_login'
+       and ${person} in ((${f}.ref->>'person_dbid')::bigint, (${f}.ref->>'old_person_dbid')::bigint)))`;
+
+/**
+ * Applies the next batch of the change feed for `server`, on `conn` — a connection of the caller's that
+ * must not be inside a transaction. The transaction either commits the changes, their log lines, the run's
+ * counts and the new cursor together, or none of them.
+ */
+export async function applyFeedBatch(conn: Sql, session: FeedSession, options: FeedOptions): Promise<FeedBatch> {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  await conn`begin isolation level repeatable read`;
+  try {
+    // The first statement fixes the snapshot: the counter, the cursor and the level all as of one moment.
+    const [state] = await conn<{ head: number; cursor: number | null; level: number | null }[]>`
+      select (select seq from cfg.change_counter) as head,
+             (select last_seq from wfm.sync_cursors where server = ${options.server}) as cursor,
+             (select sync_level from wfm.servers where name = ${options.server}) as level`;
+    if (state?.level == null) throw new Error(`WFM Server '${options.server}' is not registered`);
+    const from = state.cursor ?? 0;
+    const head = state.head;
+    const level = state.level;
+    const to = Math.min(head, from + limit);
+    const result: FeedBatch = { from, to, head, level, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId };
+    if (to <= from) {
+      await conn`commit`;
+      return result;
+    }
+
+    if (level === 0) {
+      // Sync is off: nothing is applied, yet the cursor stays current, so turning sync on again does not
+      // replay what happened while it was off (a full sync brings that in).
+      result.outOfScope = result.changes;
+    } else {
+      await prepare(conn, session);
+      await conn`insert into feed_batch select seq, object_type, op, dbid, ref from cfg.changes where seq > ${from} and seq <= ${to}`;
+      const kinds = new Map(
+        (await conn<{ type: string; n: number }[]>`select object_type as type, count(*)::int as n from feed_batch group by 1`).map(
+          (r) => [r.type, r.n],
+        ),
+      );
+      const touchesNames = kinds.has("switch") || kinds.has("skill") || kinds.has("time_zone");
+      if (touchesNames || !session.collisionsKnown) {
+        await markCollisions(conn, "session");
+        session.collisionsKnown = true;
+      }
+
+      const runId = options.runId ?? (await openRealtimeRun(conn, options.server, level));
+      result.runId = runId;
+      const mark = await eventMark(conn);
+
+      let referenceChanges = 0;
+      if (level === 2) {
+        if (kinds.has("time_zone")) await syncReferenceTable(conn, runId, TIME_ZONES);
+        if (kinds.has("skill")) await syncReferenceTable(conn, runId, SKILLS);
+        referenceChanges = (kinds.get("time_zone") ?? 0) + (kinds.get("skill") ?? 0) + (kinds.get("switch") ?? 0);
+      }
+
+      // The persons the batch touches: their own changes, both persons of a login that moved, and (since
+      // a name that starts or stops colliding changes what syncs) everyone on a renamed switch or skill.
+      await conn.unsafe(`
+        insert into feed_persons
+        select dbid from feed_batch where object_type in ('person', 'skill_level')
+        union select (ref->>'person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'person_dbid' is not null
+        union select (ref->>'old_person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'old_person_dbid' is not null
+        union select l.person_dbid from cfg.agent_logins l where l.switch_dbid in (select dbid from feed_batch where object_type = 'switch')
+        ${level === 2 ? "union select sl.person_dbid from cfg.skill_levels sl where sl.skill_dbid in (select dbid from feed_batch where object_type = 'skill')" : ""}`);
+
+      await collectBatch(conn, { level: level as 1 | 2, server: options.server, persons: { table: "feed_persons" } });
+
+      const [scoped] = await conn.unsafe<{ n: number }[]>(`
+        select count(*)::int as n from feed_batch f
+         where f.object_type in ('person', 'agent_login', 'skill_level')
+           and exists (select 1 from sync_batch b where ${changeOfPerson("f", "b.cfg_dbid")})`);
+      result.outOfScope = result.changes - (scoped?.n ?? 0) - referenceChanges;
+
+      // Manually terminated agents and reinstated ones waiting for a full sync are left alone, and each
+      // change for them says so.
+      await conn.unsafe(
+        `
+        with excluded as (
+          delete from sync_batch b
+           where not b.is_new and (b.termination_source = 'manual' or b.awaiting)
+          returning b.cfg_dbid, b.termination_source = 'manual' as manual
+        )
+        insert into wfm.sync_events (run_id, object_type, object_key, action, message)
+        select $1::bigint, case when f.object_type = 'skill_level' then 'skill_level' else 'agent' end, e.cfg_dbid::text, 'skipped',
+               case when e.manual then 'skipped — manually terminated: ' else 'skipped — reinstated, waits for full sync: ' end
+                 || ${describeChange}
+          from excluded e
+          join feed_batch f on ${changeOfPerson("f", "e.cfg_dbid")}
+          left join cfg.skills k on f.object_type = 'skill_level' and k.dbid = (f.ref->>'skill_dbid')::bigint
+         order by f.seq`,
+        [runId],
+      );
+
+      await applyAgents(conn, runId);
+      if (level === 1) await importSkillsOnDemand(conn, runId);
+      await applySkillLevels(conn, runId);
+      if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, "feed_persons");
+
+      result.counts = await countSince(conn, runId, mark);
+      await conn`
+        update wfm.sync_runs
+           set added = added + ${result.counts.added}, updated = updated + ${result.counts.updated},
+               terminated = terminated + ${result.counts.terminated}, skipped = skipped + ${result.counts.skipped},
+               errors = errors + ${result.counts.errors}, out_of_scope = out_of_scope + ${result.outOfScope},
+               progress_done = progress_done + ${result.changes}, progress_total = progress_done + ${result.changes} + ${head - to}
+         where id = ${runId}`;
+    }
+
+    await conn`
+      insert into wfm.sync_cursors (server, last_seq, updated_at) values (${options.server}, ${to}, clock_timestamp())
+      on conflict (server) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at`;
+    // Delivered at commit: lets the console (and the bench) see the cursor move without polling.
+    await conn`select pg_notify('wfm_cursor', ${`${options.server}:${to}`})`;
+    await conn`commit`;
+    return result;
+  } catch (error) {
+    await conn`rollback`.catch(() => {});
+    throw error;
+  }
+}
+
+/** A realtime run is created by the first batch that has something to log, inside that batch's transaction. */
+async function openRealtimeRun(tx: Sql, server: string, level: number): Promise<number> {
+  const [row] = await tx<{ id: number }[]>`
+    insert into wfm.sync_runs (server, kind, trigger, level) values (${server}, 'realtime', 'feed', ${level}) returning id`;
+  return row!.id;
+}
+
+// Event ids come from a sequence, so every event this transaction writes from now on has a greater id.
+async function eventMark(tx: Sql): Promise<number> {
+  const [row] = await tx<{ mark: number }[]>`select case when is_called then last_value else 0 end as mark from wfm.sync_events_id_seq`;
+  return row!.mark;
+}
+
+async function countSince(tx: Sql, runId: number, mark: number): Promise<RunCounts> {
+  const rows = await tx<{ action: string; n: number }[]>`
+    select action, count(*)::int as n from wfm.sync_events where run_id = ${runId} and id > ${mark} group by action`;
+  const counts = noCounts();
+  for (const { action, n } of rows) {
+    if (action === "error") counts.errors += n;
+    else if (action in counts) counts[action as keyof RunCounts] += n;
+  }
+  return counts;
+}
