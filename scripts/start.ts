@@ -1,6 +1,7 @@
 /**
  * npm start: the database (embedded, or DATABASE_URL), migrations, demo data on first run, the first admin,
- * a production build when none is current, then the console — and, once the runtime lands, a WFM Server.
+ * a production build when none is current, one WFM Server (WFMServer, level 2) as a child process, then the
+ * console. On SIGINT/SIGTERM it stops them in reverse order: console, server, database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -12,8 +13,11 @@ import { configurationIsEmpty, loadWorkload } from "../lib/demo/load";
 import { DEMO_WORKLOAD } from "../lib/demo/workload";
 import { StartupError } from "../lib/errors";
 import { ensureBuild, nextCli } from "../lib/launcher/build";
-import { runFullSync } from "../lib/sync/engine";
+import { spawnServer, type ServerProcess } from "../lib/server/process";
 import { pruneRuns } from "../lib/sync/runs";
+import type { Sql } from "../lib/db";
+
+const SERVER_NAME = "WFMServer";
 
 const log = (line: string) => console.log(`wfm-sync: ${line}`);
 
@@ -41,6 +45,27 @@ async function waitForHealth(url: string, child: ChildProcess, ms: number) {
   throw new StartupError(`The console did not answer on ${url} within ${ms / 1000} s.`);
 }
 
+/** Waits for the server's start-up full sync, showing its progress, so the console opens on synced data. */
+async function waitForStartupSync(sql: Sql, server: ServerProcess, since: Date) {
+  let shown = -1;
+  for (;;) {
+    if (server.child.exitCode !== null) throw new StartupError(`${SERVER_NAME} exited during start (code ${server.child.exitCode}); see its log above.`);
+    const [run] = await sql<{ id: number; status: string; done: number; total: number; error: string | null }[]>`
+      select id, status, progress_done as done, progress_total as total, error from wfm.sync_runs
+       where server = ${SERVER_NAME} and kind = 'full' and started_at >= ${since} order by id limit 1`;
+    if (run && run.status !== "running") {
+      log(run.status === "failed" ? `The start-up full sync of ${SERVER_NAME} failed: ${run.error}` : `Start-up full sync of ${SERVER_NAME}: ${run.status} (run ${run.id}).`);
+      return;
+    }
+    const percent = run && run.total > 0 ? Math.floor((100 * run.done) / run.total) : 0;
+    if (run && percent >= shown + 25) {
+      log(`Start-up full sync of ${SERVER_NAME}: ${percent}%`);
+      shown = percent;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 runCli(async () => {
   const started = performance.now();
   const root = process.cwd();
@@ -57,14 +82,16 @@ runCli(async () => {
   const dataDir = process.env.WFM_DATA_DIR ? path.resolve(process.env.WFM_DATA_DIR) : defaultDataDir();
   const database = await openDatabase({ dataDir, max: 4, applicationName: "wfm-launcher" });
   let consoleProcess: ChildProcess | undefined;
+  let server: ServerProcess | undefined;
   let stopping = false;
-  /** Stops the console, then the database: on a signal, on the console's death, or on a failed start. */
+  /** Stops the console, the server, then the database: on a signal, on the console's death, or on a failed start. */
   const release = async () => {
     stopping = true;
     if (consoleProcess && consoleProcess.exitCode === null) {
       consoleProcess.kill("SIGTERM");
       await new Promise((resolve) => consoleProcess!.once("exit", resolve));
     }
+    await server?.stop();
     await database.shutdown().catch(() => {});
   };
   const stop = async (code: number) => {
@@ -94,20 +121,21 @@ runCli(async () => {
 
     await ensureBuild(root, log);
 
-    // Until the WFM Server runtime exists as its own process, the launcher registers WFMServer (level 2)
-    // and runs its start-up full sync directly. The runtime replaces this with a child process;
-    // WFM_START_SERVER=0 skips it for deployments that run their servers elsewhere.
     const pruned = await pruneRuns(database.sql, retentionDays);
     if (pruned > 0) log(`Pruned ${pruned} sync runs older than ${retentionDays} days.`);
 
+    // WFM_START_SERVER=0: deployments that run their servers elsewhere (npm run wfm-server).
     if (process.env.WFM_START_SERVER !== "0") {
-      await database.sql`insert into wfm.servers (name, sync_level) values ('WFMServer', 2) on conflict (name) do nothing`;
-      const sync = await runFullSync(database.sql, { server: "WFMServer", trigger: "startup" });
-      log(
-        sync.status === "failed"
-          ? `The start-up full sync of WFMServer failed: ${sync.error}`
-          : `Start-up full sync of WFMServer: ${sync.status} — ${sync.counts.added} added, ${sync.counts.updated} updated, ${sync.counts.terminated} terminated, ${sync.counts.errors} errors (run ${sync.runId}).`,
-      );
+      const since = new Date(Date.now() - 1000);
+      server = await spawnServer({ root, databaseUrl: database.url, name: SERVER_NAME, args: ["--level", "2"], output: "inherit" });
+      log(`${SERVER_NAME} runs as process ${server.child.pid}; /healthz and /metrics on ${server.url}.`);
+      server.child.once("exit", (code) => {
+        if (!stopping) {
+          console.error(`wfm-sync: ${SERVER_NAME} exited unexpectedly (code ${code}); stopping.`);
+          void stop(1);
+        }
+      });
+      await waitForStartupSync(database.sql, server, since);
     }
 
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;

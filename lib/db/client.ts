@@ -21,6 +21,8 @@ export interface ClientOptions {
   /** Pool size; a WFM Server and the console each need only a few. */
   max?: number;
   applicationName?: string;
+  /** Called when one of the client's connections closes, for whatever reason (ours or the server's). */
+  onclose?: () => void;
 }
 
 const urls = new WeakMap<Sql, string>();
@@ -33,14 +35,15 @@ export function urlOf(sql: Sql): string {
 }
 
 /** A client of one connection of its own, for work that must not share the pool (a sync run). */
-export function dedicatedClient(sql: Sql, applicationName: string): Sql {
-  return postgresClient(urlOf(sql), { max: 1, applicationName });
+export function dedicatedClient(sql: Sql, applicationName: string, options: { onclose?: () => void } = {}): Sql {
+  return postgresClient(urlOf(sql), { max: 1, applicationName, onclose: options.onclose });
 }
 
 function postgresClient(url: string, options: ClientOptions): Sql {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    onclose: options.onclose,
     connection: { application_name: options.applicationName ?? "wfm-sync" },
     // dbids and counts are int8 in PostgreSQL; they fit a JS number, and callers should not juggle strings.
     types: {

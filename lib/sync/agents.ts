@@ -23,6 +23,16 @@ export interface BatchScope {
  */
 export type TempLifetime = "transaction" | "session";
 
+/**
+ * How a step runs. A run (full or targeted) is a few big statements on a connection of its own: plan each
+ * afresh, refresh statistics as tables grow. The real-time connection runs the same small statements
+ * thousands of times: prepare them once, and keep its session tables (emptied at each commit) as they are.
+ */
+export interface StepMode {
+  session: boolean;
+}
+export const RUN_MODE: StepMode = { session: false };
+
 const tempTable = (lifetime: TempLifetime, name: string) =>
   lifetime === "transaction" ? `create temp table ${name}` : `create temp table if not exists ${name}`;
 const onCommit = (lifetime: TempLifetime) => (lifetime === "transaction" ? "on commit drop" : "on commit delete rows");
@@ -55,8 +65,8 @@ export async function createBatchTables(tx: Sql, lifetime: TempLifetime = "trans
     ) ${onCommit(lifetime)}`);
 }
 
-export async function collectBatch(tx: Sql, scope: BatchScope): Promise<number> {
-  await tx`truncate sync_batch`;
+export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = RUN_MODE): Promise<number> {
+  if (!mode.session) await tx`truncate sync_batch`;
   const { persons } = scope;
   const chosen = (column: string) =>
     "table" in persons ? `${column} in (select person_dbid from ${persons.table})` : `${column} between $3 and $4`;
@@ -97,6 +107,7 @@ export async function collectBatch(tx: Sql, scope: BatchScope): Promise<number> 
      where ($1 = 1 and ss.server = $2)
         or ($1 = 2 and (ss.id is null or ss.server is null or ss.server = $2))`,
     "table" in persons ? [scope.level, scope.server] : [scope.level, scope.server, persons.from, persons.to],
+    { prepare: mode.session },
   );
   // A handful of rows (a real-time batch) plans fine without statistics; analysing would cost more.
   if (result.count > 200) await tx`analyze sync_batch`;
@@ -119,7 +130,7 @@ const displayName = (alias: string) => `trim(${alias}.first_name || ' ' || ${ali
  * agent is excluded from real-time sync only (SPEC §2.7); a full sync re-reads it like any other, and its
  * termination, being WFM's, stays.
  */
-export async function applyAgents(tx: Sql, runId: number): Promise<void> {
+export async function applyAgents(tx: Sql, runId: number, mode: StepMode = RUN_MODE): Promise<void> {
   // New agents land in the site of their login switch, or in none.
   await tx.unsafe(
     `
@@ -138,11 +149,12 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
       from added a join sync_batch b using (cfg_dbid) left join wfm.sites s on s.id = b.login_site_id
      order by b.cfg_dbid`,
     [runId],
+    { prepare: mode.session },
   );
 
   // The skill-level step needs every agent's id, the new ones' included.
   const placed = await tx`update sync_batch b set agent_id = a.id from wfm.agents a where b.agent_id is null and a.cfg_dbid = b.cfg_dbid`;
-  if (placed.count > 0) {
+  if (placed.count > (mode.session ? 200 : 0)) {
     // Statistics of a table that grew inside this transaction still describe it as it was (empty, on a
     // cold start), and the planner then scans it inside nested loops: refresh them when a batch added rows.
     await tx`analyze sync_batch`;
@@ -177,6 +189,7 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
       from changed c join sync_batch b using (cfg_dbid) left join wfm.sites s on s.id = b.login_site_id
      order by b.cfg_dbid`,
     [runId],
+    { prepare: mode.session },
   );
 
   await tx.unsafe(
@@ -195,6 +208,7 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
       from gone g join sync_batch b using (cfg_dbid)
      order by b.cfg_dbid`,
     [runId],
+    { prepare: mode.session },
   );
 
   // SPEC §2.4: an agent whose only switch collides is unassigned, with a warning.
@@ -206,5 +220,6 @@ export async function applyAgents(tx: Sql, runId: number): Promise<void> {
      where b.in_cfg and a.site_id is null and b.login_issue like 'the name of its switch%'
      order by b.cfg_dbid`,
     [runId],
+    { prepare: mode.session },
   );
 }

@@ -24,6 +24,8 @@ export interface SyncResult {
   /** The change-feed position the run's snapshot stands at (full syncs). */
   cursor?: number;
   error?: string;
+  /** The run failed because its database connection went away (a rerun after reconnecting completes it). */
+  connectionLost?: boolean;
 }
 
 export interface FullSyncOptions {
@@ -31,7 +33,13 @@ export interface FullSyncOptions {
   trigger: RunTrigger;
   /** Agents per batch; each batch reports progress. */
   batchSize?: number;
+  /** Called with the run's id as soon as the run exists (before it waits for locks). */
+  onStart?: (runId: number) => Promise<void>;
+  /** Stops the run between batches; nothing of it is kept (SIGTERM: finish the batch, then stop). */
+  signal?: AbortSignal;
 }
+
+export class RunStopped extends Error {}
 
 const DEFAULT_BATCH = 20_000;
 const ATTEMPTS = 3;
@@ -78,7 +86,7 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
 // After any of these the reserved connection is gone: the server rolled the transaction back and
 // released its locks, and postgres.js must not be asked to write to it again (it would never answer).
 const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
-const connectionLost = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
+export const connectionLost = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
 
 // Serialization failures and deadlocks, and a unique violation: within one snapshot a run never writes a row
 // twice, so a duplicate key can only be a row another run committed after our snapshot was taken.
@@ -109,10 +117,11 @@ async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, level: n
  */
 async function inRun(
   sql: Sql,
-  run: { server: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number },
+  run: { server: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void> },
   work: (tx: Sql, runId: number) => Promise<{ cursor?: number }>,
 ): Promise<SyncResult> {
   const runId = await startRun(sql, run);
+  await run.onStart?.(runId);
   // A connection of the run's own, not one from the pool: if it dies mid-run, nothing else inherits it.
   const conn = dedicatedClient(sql, `wfm-sync ${run.kind} ${run.server}`);
   let lost = false;
@@ -154,9 +163,13 @@ async function inRun(
     }
   } catch (error) {
     lost ||= connectionLost(error);
-    const message = lost ? `the database connection was lost: ${describeError(error)}` : describeError(error);
+    const message = lost
+      ? `the database connection was lost: ${describeError(error)}`
+      : error instanceof RunStopped
+        ? `${error.message}; nothing of this run was kept`
+        : describeError(error);
     await finishRun(sql, runId, { status: "failed", counts: noCounts(), error: message }).catch(() => {});
-    return { runId, status: "failed", counts: noCounts(), error: message };
+    return { runId, status: "failed", counts: noCounts(), error: message, connectionLost: lost };
   } finally {
     await conn.end({ timeout: lost ? 0 : 5 }).catch(() => {});
   }
@@ -166,7 +179,7 @@ async function inRun(
 export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<SyncResult> {
   const level = await serverLevel(sql, options.server);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  return inRun(sql, { server: options.server, kind: "full", trigger: options.trigger, level }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, kind: "full", trigger: options.trigger, level, onStart: options.onStart }, async (tx, runId) => {
     // The first statement fixes the snapshot; the counter as it stands in it is the feed position.
     const [{ seq: cursor }] = (await tx`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
 
@@ -186,6 +199,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
         select dbid from cfg.persons where is_agent union select cfg_dbid from wfm.agents order by 1`).map((r) => r.dbid);
       await reportProgress(sql, runId, 0, dbids.length);
       for (let start = 0; start < dbids.length; start += batchSize) {
+        if (options.signal?.aborted) throw new RunStopped(String(options.signal.reason ?? "the run was stopped"));
         const slice = dbids.slice(start, start + batchSize);
         await collectBatch(tx, { level: level as 1 | 2, server: options.server, persons: { from: slice[0]!, to: slice.at(-1)! } });
         await applyAgents(tx, runId);
@@ -210,10 +224,10 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
  */
 export async function runTargetedSync(
   sql: Sql,
-  options: { server: string; cfgDbid: number; trigger: RunTrigger },
+  options: { server: string; cfgDbid: number; trigger: RunTrigger; onStart?: (runId: number) => Promise<void> },
 ): Promise<SyncResult> {
   const level = await serverLevel(sql, options.server);
-  return inRun(sql, { server: options.server, kind: "targeted", trigger: options.trigger, level }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart }, async (tx, runId) => {
     const key = String(options.cfgDbid);
     if (level === 0) {
       await insertEvent(tx, runId, "agent", key, "skipped", `skipped: synchronization is off on ${options.server} (level 0)`);

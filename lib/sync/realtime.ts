@@ -11,7 +11,7 @@
  * them all unless the backlog exceeds `limit`, so what it applies and the cursor it stores agree.
  */
 import type { Sql } from "../db/client";
-import { applyAgents, collectBatch, createBatchTables } from "./agents";
+import { applyAgents, collectBatch, createBatchTables, type StepMode } from "./agents";
 import { markCollisions } from "./collisions";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { noCounts, type RunCounts } from "./runs";
@@ -42,6 +42,8 @@ export interface FeedOptions {
 }
 
 const DEFAULT_LIMIT = 20_000;
+const SESSION: StepMode = { session: true };
+const PREPARED = { prepare: true };
 
 /** The real-time connection's session state: its temp tables exist, and whether collisions are known. */
 export interface FeedSession {
@@ -107,12 +109,17 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       result.outOfScope = result.changes;
     } else {
       await prepare(conn, session);
-      await conn`insert into feed_batch select seq, object_type, op, dbid, ref from cfg.changes where seq > ${from} and seq <= ${to}`;
-      const kinds = new Map(
-        (await conn<{ type: string; n: number }[]>`select object_type as type, count(*)::int as n from feed_batch group by 1`).map(
-          (r) => [r.type, r.n],
-        ),
-      );
+      // Event ids come from a sequence, so every event this transaction writes has an id above the mark.
+      const read = await conn<{ type: string; n: number; mark: number }[]>`
+        with batch as (
+          insert into feed_batch select seq, object_type, op, dbid, ref from cfg.changes where seq > ${from} and seq <= ${to}
+          returning object_type
+        )
+        select object_type as type, count(*)::int as n,
+               (select case when is_called then last_value else 0 end from wfm.sync_events_id_seq) as mark
+          from batch group by 1`;
+      const kinds = new Map(read.map((r) => [r.type, r.n]));
+      const mark = read[0]?.mark ?? 0;
       const touchesNames = kinds.has("switch") || kinds.has("skill") || kinds.has("time_zone");
       if (touchesNames || !session.collisionsKnown) {
         await markCollisions(conn, "session");
@@ -121,7 +128,6 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
 
       const runId = options.runId ?? (await openRealtimeRun(conn, options.server, level));
       result.runId = runId;
-      const mark = await eventMark(conn);
 
       let referenceChanges = 0;
       if (level === 2) {
@@ -132,20 +138,28 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
 
       // The persons the batch touches: their own changes, both persons of a login that moved, and (since
       // a name that starts or stops colliding changes what syncs) everyone on a renamed switch or skill.
-      await conn.unsafe(`
+      await conn.unsafe(
+        `
         insert into feed_persons
         select dbid from feed_batch where object_type in ('person', 'skill_level')
         union select (ref->>'person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'person_dbid' is not null
         union select (ref->>'old_person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'old_person_dbid' is not null
         union select l.person_dbid from cfg.agent_logins l where l.switch_dbid in (select dbid from feed_batch where object_type = 'switch')
-        ${level === 2 ? "union select sl.person_dbid from cfg.skill_levels sl where sl.skill_dbid in (select dbid from feed_batch where object_type = 'skill')" : ""}`);
+        ${level === 2 ? "union select sl.person_dbid from cfg.skill_levels sl where sl.skill_dbid in (select dbid from feed_batch where object_type = 'skill')" : ""}`,
+        [],
+        PREPARED,
+      );
 
-      await collectBatch(conn, { level: level as 1 | 2, server: options.server, persons: { table: "feed_persons" } });
+      await collectBatch(conn, { level: level as 1 | 2, server: options.server, persons: { table: "feed_persons" } }, SESSION);
 
-      const [scoped] = await conn.unsafe<{ n: number }[]>(`
+      const [scoped] = await conn.unsafe<{ n: number }[]>(
+        `
         select count(*)::int as n from feed_batch f
          where f.object_type in ('person', 'agent_login', 'skill_level')
-           and exists (select 1 from sync_batch b where ${changeOfPerson("f", "b.cfg_dbid")})`);
+           and exists (select 1 from sync_batch b where ${changeOfPerson("f", "b.cfg_dbid")})`,
+        [],
+        PREPARED,
+      );
       result.outOfScope = result.changes - (scoped?.n ?? 0) - referenceChanges;
 
       // Manually terminated agents and reinstated ones waiting for a full sync are left alone, and each
@@ -166,28 +180,42 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
           left join cfg.skills k on f.object_type = 'skill_level' and k.dbid = (f.ref->>'skill_dbid')::bigint
          order by f.seq`,
         [runId],
+        PREPARED,
       );
 
-      await applyAgents(conn, runId);
+      await applyAgents(conn, runId, SESSION);
       if (level === 1) await importSkillsOnDemand(conn, runId);
-      await applySkillLevels(conn, runId);
+      await applySkillLevels(conn, runId, SESSION);
       if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, "feed_persons");
 
-      result.counts = await countSince(conn, runId, mark);
-      await conn`
-        update wfm.sync_runs
-           set added = added + ${result.counts.added}, updated = updated + ${result.counts.updated},
-               terminated = terminated + ${result.counts.terminated}, skipped = skipped + ${result.counts.skipped},
-               errors = errors + ${result.counts.errors}, out_of_scope = out_of_scope + ${result.outOfScope},
-               progress_done = progress_done + ${result.changes}, progress_total = progress_done + ${result.changes} + ${head - to}
-         where id = ${runId}`;
+      // The run's counts grow by this batch's log lines, counted in the same statement that adds them.
+      const [counts] = await conn<(RunCounts & { found: boolean })[]>`
+        with batch as (
+          select count(*) filter (where action = 'added')::int as added,
+                 count(*) filter (where action = 'updated')::int as updated,
+                 count(*) filter (where action = 'terminated')::int as terminated,
+                 count(*) filter (where action = 'skipped')::int as skipped,
+                 count(*) filter (where action = 'error')::int as errors
+            from wfm.sync_events where run_id = ${runId} and id > ${mark}
+        )
+        update wfm.sync_runs r
+           set added = r.added + b.added, updated = r.updated + b.updated, terminated = r.terminated + b.terminated,
+               skipped = r.skipped + b.skipped, errors = r.errors + b.errors, out_of_scope = r.out_of_scope + ${result.outOfScope},
+               progress_done = r.progress_done + ${result.changes}, progress_total = r.progress_done + ${result.changes} + ${head - to}
+          from batch b
+         where r.id = ${runId}
+        returning b.added, b.updated, b.terminated, b.skipped, b.errors`;
+      if (counts) result.counts = { added: counts.added, updated: counts.updated, terminated: counts.terminated, skipped: counts.skipped, errors: counts.errors };
     }
 
+    // The notification is delivered at commit: the console (and the bench) see the cursor move at once.
     await conn`
-      insert into wfm.sync_cursors (server, last_seq, updated_at) values (${options.server}, ${to}, clock_timestamp())
-      on conflict (server) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at`;
-    // Delivered at commit: lets the console (and the bench) see the cursor move without polling.
-    await conn`select pg_notify('wfm_cursor', ${`${options.server}:${to}`})`;
+      with moved as (
+        insert into wfm.sync_cursors (server, last_seq, updated_at) values (${options.server}, ${to}, clock_timestamp())
+        on conflict (server) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at
+        returning last_seq
+      )
+      select pg_notify('wfm_cursor', ${options.server} || ':' || last_seq) from moved`;
     await conn`commit`;
     return result;
   } catch (error) {
@@ -203,19 +231,10 @@ async function openRealtimeRun(tx: Sql, server: string, level: number): Promise<
   return row!.id;
 }
 
-// Event ids come from a sequence, so every event this transaction writes from now on has a greater id.
-async function eventMark(tx: Sql): Promise<number> {
-  const [row] = await tx<{ mark: number }[]>`select case when is_called then last_value else 0 end as mark from wfm.sync_events_id_seq`;
-  return row!.mark;
-}
 
-async function countSince(tx: Sql, runId: number, mark: number): Promise<RunCounts> {
-  const rows = await tx<{ action: string; n: number }[]>`
-    select action, count(*)::int as n from wfm.sync_events where run_id = ${runId} and id > ${mark} group by action`;
-  const counts = noCounts();
-  for (const { action, n } of rows) {
-    if (action === "error") counts.errors += n;
-    else if (action in counts) counts[action as keyof RunCounts] += n;
-  }
-  return counts;
+/** Ends a realtime run: its batches are committed already, so it succeeded unless one of them logged an error. */
+export async function closeRealtimeRun(sql: Sql, runId: number): Promise<void> {
+  await sql`
+    update wfm.sync_runs set status = case when errors > 0 then 'partial' else 'succeeded' end, finished_at = clock_timestamp()
+     where id = ${runId} and status = 'running'`;
 }

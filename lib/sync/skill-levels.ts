@@ -8,7 +8,7 @@
  * renamed or removed afterwards.
  */
 import type { Sql } from "../db/client";
-import type { TempLifetime } from "./agents";
+import { RUN_MODE, type StepMode, type TempLifetime } from "./agents";
 import { analyzeIfFree } from "./statistics";
 
 export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "transaction"): Promise<void> {
@@ -48,7 +48,7 @@ export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<void
       from blocked`;
 }
 
-export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
+export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = RUN_MODE): Promise<void> {
   const syncable = (alias: string) => `
     exists (select 1 from wfm.skills w where w.cfg_dbid = ${alias}.skill_dbid)
     and not exists (select 1 from sync_colliding_skill x where x.dbid = ${alias}.skill_dbid)`;
@@ -58,11 +58,11 @@ export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
     insert into wfm.agent_skills (agent_id, skill_dbid, level)
     select b.agent_id, sl.skill_dbid, sl.level
       from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
-     where b.is_new and b.in_cfg and ${syncable("sl")}`);
+     where b.is_new and b.in_cfg and ${syncable("sl")}`, [], { prepare: mode.session });
   if (inserted.count >= 5000) await analyzeIfFree(tx, "wfm.agent_skills"); // see applyAgents: stale statistics
 
   // Existing agents: diff both sides, driven from the batch so each side is an index range per agent.
-  await tx`truncate sync_level_diff`;
+  if (!mode.session) await tx`truncate sync_level_diff`;
   const diffed = await tx.unsafe(`
     insert into sync_level_diff (agent_id, cfg_dbid, skill_dbid, level, old_level, is_new)
     with wanted as (
@@ -78,7 +78,7 @@ export async function applySkillLevels(tx: Sql, runId: number): Promise<void> {
     select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_dbid, p.skill_dbid),
            w.level, p.level, false
       from wanted w full join present p on p.agent_id = w.agent_id and p.skill_dbid = w.skill_dbid
-     where w.level is distinct from p.level`);
+     where w.level is distinct from p.level`, [], { prepare: mode.session });
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
   if (diffed.count > 200) await tx`analyze sync_level_diff`;
 

@@ -1,0 +1,94 @@
+/**
+ * The command line of `npm run wfm-server` (SPEC §7), checked with zod: a bad flag stops the process with
+ * one line naming it, before anything touches the database.
+ */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { StartupError } from "../errors";
+
+export const serverName = z
+  .string()
+  .trim()
+  .min(1, "a WFM Server needs a name")
+  .max(64, "a WFM Server's name has at most 64 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a WFM Server's name uses letters, digits, '_', '.' and '-', and starts with a letter or digit");
+
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${what} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
+
+const peerUrl = z
+  .string()
+  .url("a peer is a URL such as ws://host:port/mesh")
+  .refine((url) => /^wss?:\/\//.test(url), "a peer URL starts with ws:// or wss://");
+
+const flags = z.object({
+  name: serverName,
+  host: z.string().min(1).default("127.0.0.1"),
+  port: wholeNumber("--port", 0, 65535).default(0),
+  level: wholeNumber("--level", 0, 2).optional(),
+  timeout: wholeNumber("--timeout (minutes)", 0, 525_600).optional(),
+  "cache-slack": wholeNumber("--cache-slack (seconds)", 1, 86_400).optional(),
+  "web-events": z.boolean().optional(),
+  peer: z.array(peerUrl).optional(),
+});
+
+export interface ServerFlags {
+  name: string;
+  host: string;
+  port: number;
+  /** Options for the first registration; afterwards the row in wfm.servers wins. */
+  level?: number;
+  timeoutMinutes?: number;
+  cacheSlackSeconds?: number;
+  webEvents?: boolean;
+  /** Recorded as the server's connections when given. */
+  peers?: string[];
+}
+
+export const USAGE =
+  "usage: npm run wfm-server -- --name <name> [--port P] [--host H] [--level 0|1|2] [--timeout MIN] [--cache-slack S] [--web-events] [--peer ws://…/mesh]…";
+
+export function parseServerFlags(argv: string[]): ServerFlags {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        name: { type: "string" },
+        host: { type: "string" },
+        port: { type: "string" },
+        level: { type: "string" },
+        timeout: { type: "string" },
+        "cache-slack": { type: "string" },
+        "web-events": { type: "boolean" },
+        peer: { type: "string", multiple: true },
+      },
+    }));
+  } catch (error) {
+    throw new StartupError(`${(error as Error).message.split("\n")[0]}\n${USAGE}`);
+  }
+  if (values.name === undefined) throw new StartupError(`--name is required.\n${USAGE}`);
+  const parsed = flags.safeParse({ ...values, host: values.host ?? process.env.WFM_SERVER_HOST });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = issue.path[0] === undefined ? "" : `--${String(issue.path[0])}: `;
+    throw new StartupError(`${flag}${issue.message}.\n${USAGE}`);
+  }
+  const f = parsed.data;
+  return {
+    name: f.name,
+    host: f.host,
+    port: f.port,
+    level: f.level,
+    timeoutMinutes: f.timeout,
+    cacheSlackSeconds: f["cache-slack"],
+    webEvents: f["web-events"],
+    peers: f.peer,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * A server's row in wfm.servers (its options) and its instances in wfm.server_instances (one per running
+ * process: role, heartbeat, port), which the console's Servers page reads.
+ */
+import os from "node:os";
+import type { Sql } from "../db/client";
+import { INSTANCE_STALE_SECONDS } from "../sync/requests";
+import type { ServerFlags } from "./options";
+
+export interface ServerRow {
+  name: string;
+  level: number;
+  timeoutMinutes: number;
+  webEvents: boolean;
+  cacheSlackSeconds: number | null;
+  peers: string[];
+}
+
+export async function readServer(sql: Sql, name: string): Promise<ServerRow | undefined> {
+  const [row] = await sql<ServerRow[]>`
+    select name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents",
+           cache_slack_s as "cacheSlackSeconds", peers
+      from wfm.servers where name = ${name}`;
+  return row;
+}
+
+/**
+ * Registers the server on its first start, with the options given on the command line; afterwards the
+ * row wins (the console edits it) and only `--peer` is recorded again. Returns the row and the flags that
+ * the row overrode, so the server can say so.
+ */
+export async function registerServer(sql: Sql, flags: ServerFlags): Promise<{ row: ServerRow; created: boolean; ignored: string[] }> {
+  const inserted = await sql`
+    insert into wfm.servers (name, sync_level, sync_timeout_min, web_events, cache_slack_s, peers)
+    values (${flags.name}, ${flags.level ?? 2}, ${flags.timeoutMinutes ?? 0}, ${flags.webEvents ?? false},
+            ${flags.cacheSlackSeconds ?? null}, ${flags.peers ?? []})
+    on conflict (name) do nothing returning name`;
+  const created = inserted.length > 0;
+  if (!created && flags.peers) {
+    await sql`update wfm.servers set peers = ${flags.peers}, updated_at = now(), version = version + 1
+               where name = ${flags.name} and peers is distinct from ${flags.peers}::text[]`;
+  }
+  const row = (await readServer(sql, flags.name))!;
+  const ignored: string[] = [];
+  if (!created) {
+    if (flags.level !== undefined && flags.level !== row.level) ignored.push(`--level ${flags.level} (the server is at level ${row.level})`);
+    if (flags.timeoutMinutes !== undefined && flags.timeoutMinutes !== row.timeoutMinutes)
+      ignored.push(`--timeout ${flags.timeoutMinutes} (the server's SynchronizationTimeout is ${row.timeoutMinutes})`);
+    if (flags.webEvents !== undefined && flags.webEvents !== row.webEvents) ignored.push(`--web-events (web events are ${row.webEvents ? "on" : "off"})`);
+    if (flags.cacheSlackSeconds !== undefined && flags.cacheSlackSeconds !== row.cacheSlackSeconds)
+      ignored.push(`--cache-slack ${flags.cacheSlackSeconds} (CacheSlack is ${row.cacheSlackSeconds ?? "the default"})`);
+  }
+  return { row, created, ignored };
+}
+
+export async function addInstance(sql: Sql, instance: string, server: string, port: number): Promise<void> {
+  await sql`
+    insert into wfm.server_instances (id, server, role, host, pid, port)
+    values (${instance}, ${server}, 'backup', ${os.hostname()}, ${process.pid}, ${port})`;
+}
+
+/** Records the heartbeat and role; re-creates the row if someone removed it (it was taken for dead). */
+export async function heartbeat(sql: Sql, instance: string, server: string, role: "primary" | "backup", port: number): Promise<void> {
+  await sql`
+    insert into wfm.server_instances (id, server, role, host, pid, port)
+    values (${instance}, ${server}, ${role}, ${os.hostname()}, ${process.pid}, ${port})
+    on conflict (id) do update set role = excluded.role, heartbeat_at = now()`;
+}
+
+/** Instances of the server that stopped heartbeating are dead (killed, host lost): remove them. */
+export async function removeDeadInstances(sql: Sql, server: string): Promise<number> {
+  const rows = await sql`
+    delete from wfm.server_instances
+     where server = ${server} and heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})
+    returning id`;
+  return rows.length;
+}
+
+export async function liveInstances(sql: Sql, server: string): Promise<string[]> {
+  const rows = await sql<{ id: string }[]>`
+    select id from wfm.server_instances
+     where server = ${server} and heartbeat_at >= now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})`;
+  return rows.map((r) => r.id);
+}
+
+export async function removeInstance(sql: Sql, instance: string): Promise<void> {
+  await sql`delete from wfm.server_instances where id = ${instance}`;
+}
+
+/**
+ * Runs a dead process left 'running' can never finish: the new primary closes them. A full or targeted
+ * run's transaction died with its process, so it failed; a realtime run's batches were each committed,
+ * so it simply ends.
+ */
+export async function failAbandonedRuns(sql: Sql, server: string): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    update wfm.sync_runs
+       set status = case when kind <> 'realtime' then 'failed' when errors > 0 then 'partial' else 'succeeded' end,
+           finished_at = clock_timestamp(),
+           error = case when kind <> 'realtime'
+                        then coalesce(error, 'the WFM Server process running it stopped before it finished; nothing of it was kept') end
+     where server = ${server} and status = 'running'
+    returning id`;
+  return rows.map((r) => r.id);
+}
+
+export async function levelTwoServers(sql: Sql): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`select name from wfm.servers where sync_level = 2 order by name`;
+  return rows.map((r) => r.name);
+}

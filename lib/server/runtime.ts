@@ -1,0 +1,474 @@
+/**
+ * One WFM Server process (SPEC §2.5–§2.8, §7).
+ *
+ * Roles. Every process of a server name competes for one advisory lock, held on a connection of its own.
+ * The holder is the primary and syncs; the others block on the lock as backups, heartbeating, and the lock
+ * passes to one of them the moment the primary's session ends (it died, was stopped, or lost its
+ * connection). A backup that becomes primary runs a full sync (trigger 'failover') and then continues
+ * real-time from the cursor in the database — where the last primary's last committed batch left it.
+ *
+ * The primary's loop, one thing at a time: a pending full sync (start-up, failover, schedule, level raised
+ * from 0), then queued requests, then the next batch of the change feed; then it sleeps until a NOTIFY
+ * (cfg_changes, wfm_requests) or the poll interval wakes it. Batches are idempotent (see realtime.ts), so a
+ * batch cut short by a lost connection or a takeover is simply applied again.
+ *
+ * Faults. A lost connection anywhere ends the primary's term: everything is closed, and the process
+ * reconnects with backoff and competes for the lock again. SIGTERM lets the current batch finish (a full
+ * sync stops after its current batch and keeps nothing), then releases the lock and exits.
+ */
+import { randomUUID } from "node:crypto";
+import { connect, dedicatedClient, type Database, type Sql } from "../db/client";
+import { connectionLost, runFullSync, runTargetedSync, type SyncResult } from "../sync/engine";
+import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type FeedSession } from "../sync/realtime";
+import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, takeRequests, type TakenRequests } from "../sync/requests";
+import type { RunTrigger } from "../sync/runs";
+import { startHttp, type Health } from "./http";
+import { createLogger, type Logger } from "./log";
+import { createMetrics, type ServerMetrics } from "./metrics";
+import type { ServerFlags } from "./options";
+import {
+  addInstance,
+  failAbandonedRuns,
+  heartbeat,
+  levelTwoServers,
+  readServer,
+  registerServer,
+  removeDeadInstances,
+  removeInstance,
+  type ServerRow,
+} from "./registration";
+
+export type Role = "starting" | "backup" | "primary" | "reconnecting" | "stopping";
+
+export interface RuntimeOptions {
+  flags: ServerFlags;
+  databaseUrl: string;
+  /** How often the primary looks at the feed, its requests and its options without being woken. */
+  pollMs?: number;
+  heartbeatMs?: number;
+  /** A realtime run ends after this long without changes, or after `realtimeRunMaxMs` in all. */
+  realtimeIdleMs?: number;
+  realtimeRunMaxMs?: number;
+  /** Changes per real-time transaction. */
+  feedLimit?: number;
+}
+
+const LOCK_NAMESPACE = 0x5753;
+const lockKey = (server: string) => `primary:${server}`;
+
+/** Thrown inside the primary's loop when its term must end and the process must reconnect. */
+class TermEnded extends Error {}
+
+const isTransient = (error: unknown) => ["40001", "40P01", "23505"].includes((error as { code?: string }).code ?? "");
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class WfmServer {
+  readonly name: string;
+  readonly instance = randomUUID();
+  readonly log: Logger;
+  role: Role = "starting";
+  port = 0;
+
+  private readonly options: Required<Omit<RuntimeOptions, "flags" | "databaseUrl">> & Pick<RuntimeOptions, "flags" | "databaseUrl">;
+  private database!: Database;
+  private metrics!: ServerMetrics;
+  private http?: Awaited<ReturnType<typeof startHttp>>;
+  private heartbeatTimer?: NodeJS.Timeout;
+  private lockConnection?: Sql;
+  private lockLost = false;
+  private feedConnection?: Sql;
+  private feedSession: FeedSession = newFeedSession();
+  private readonly stopController = new AbortController();
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private woken = false;
+  private requestsDue = true;
+  private pendingFullSync: RunTrigger | null = "startup";
+  private lastFullSyncAt = 0;
+  private lastLevel: number | undefined;
+  private realtimeRun: { id: number; openedAt: number; lastChangeAt: number } | undefined;
+  private stuck: string | undefined;
+  private databaseUp = true;
+  private loop?: Promise<void>;
+  private stopped?: Promise<void>;
+  private exitCode = 0;
+
+  constructor(options: RuntimeOptions) {
+    this.name = options.flags.name;
+    this.options = {
+      pollMs: 2000,
+      heartbeatMs: 2000,
+      realtimeIdleMs: 2000,
+      realtimeRunMaxMs: 60_000,
+      feedLimit: 20_000,
+      ...options,
+    };
+    this.log = createLogger(this.name, this.instance);
+  }
+
+  private get sql(): Sql {
+    return this.database.sql;
+  }
+
+  /** Connects, registers, opens the HTTP port and starts competing for the primary role. */
+  async start(): Promise<void> {
+    this.database = await connect(this.options.databaseUrl, { max: 4, applicationName: `wfm-server ${this.name}` });
+    try {
+      await this.open();
+    } catch (error) {
+      this.http?.server.close();
+      await this.database.close().catch(() => {});
+      throw error;
+    }
+    this.loop = this.competeForPrimary();
+  }
+
+  private async open() {
+    const { flags } = this.options;
+    const registration = await registerServer(this.sql, flags);
+    if (registration.created) this.log.info({ options: registration.row }, `registered WFM Server ${this.name}`);
+    for (const ignored of registration.ignored) this.log.warn(`ignored ${ignored}: after the first start the options in wfm.servers win; edit them on the Servers page`);
+
+    this.metrics = createMetrics({ server: this.name, sql: () => this.sql, role: () => this.role });
+    this.http = await startHttp(flags.host, flags.port, {
+      health: () => this.health(),
+      metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }),
+    });
+    this.port = this.http.port;
+    await addInstance(this.sql, this.instance, this.name, this.port);
+
+    await this.sql.listen("cfg_changes", () => this.poke());
+    await this.sql.listen("wfm_requests", (server) => {
+      if (server === this.name) {
+        this.requestsDue = true;
+        this.poke();
+      }
+    });
+    this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    this.log.info({ port: this.port, host: flags.host }, `WFM Server ${this.name} listening on http://${flags.host}:${this.port} (/healthz, /metrics)`);
+  }
+
+  /** Finishes the current batch, releases the lock, removes the instance and closes everything. */
+  stop(reason = "stopped"): Promise<void> {
+    this.stopped ??= this.shutDown(reason);
+    return this.stopped;
+  }
+
+  private async shutDown(reason: string): Promise<void> {
+    this.stopping = true;
+    const wasPrimary = this.role === "primary";
+    this.log.info(`stopping: ${reason}`);
+    this.setRole("stopping");
+    this.stopController.abort(`the WFM Server was stopped (${reason})`);
+    this.poke();
+    // A backup is blocked on the lock: ending its connection is what unblocks it.
+    if (this.lockConnection && !wasPrimary) await this.lockConnection.end({ timeout: 0 }).catch(() => {});
+    this.log.debug("waiting for the loop");
+    await this.loop?.catch(() => {});
+    this.log.debug("loop ended");
+    clearInterval(this.heartbeatTimer);
+    await removeInstance(this.sql, this.instance).catch(() => {});
+    await new Promise<void>((resolve) => (this.http ? this.http.server.close(() => resolve()) : resolve()));
+    this.http?.server.closeAllConnections();
+    await this.database.close().catch(() => {});
+    this.log.info("stopped");
+  }
+
+  /** Resolves, with the exit code, once the server has stopped (by stop() or a fatal error). */
+  async finished(): Promise<number> {
+    await this.loop;
+    await this.stop();
+    return this.exitCode;
+  }
+
+  private setRole(role: Role) {
+    if (this.role === role) return;
+    this.role = role;
+    this.log.info({ role }, `role: ${role}`);
+    if (role === "primary" || role === "backup") void this.beat();
+  }
+
+  private poke() {
+    this.woken = true;
+    this.wake?.();
+  }
+
+  private async sleepUntilWoken(ms: number): Promise<boolean> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      return true;
+    }
+    const woken = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    this.wake = undefined;
+    this.woken = false;
+    return woken;
+  }
+
+  private async beat() {
+    if (this.stopping || this.role === "starting") return;
+    try {
+      const role = this.role === "primary" ? "primary" : "backup";
+      await heartbeat(this.sql, this.instance, this.name, role, this.port);
+      const removed = await removeDeadInstances(this.sql, this.name);
+      if (removed > 0) this.log.warn(`removed ${removed} instance(s) of ${this.name} that stopped heartbeating`);
+      if (!this.databaseUp) this.log.info("the database is reachable again");
+      this.databaseUp = true;
+    } catch (error) {
+      if (this.databaseUp) this.log.warn({ err: describe(error) }, "heartbeat failed: the database is unreachable");
+      this.databaseUp = false;
+      if ((error as { code?: string }).code === "23503") this.fatal(`WFM Server ${this.name} was removed from wfm.servers`);
+    }
+  }
+
+  /** Stops the process with exit code 1; never awaited from inside the loop, which stop() waits for. */
+  private fatal(reason: string) {
+    this.log.error(`cannot go on: ${reason}`);
+    this.exitCode = 1;
+    void this.stop(reason);
+  }
+
+  private async health(): Promise<Health> {
+    let database = "up";
+    try {
+      await this.sql`select 1`;
+    } catch {
+      database = "down";
+    }
+    const ok = database === "up" && !this.stuck && this.role !== "reconnecting";
+    return {
+      status: ok ? "ok" : "degraded",
+      server: this.name,
+      instance: this.instance,
+      role: this.role,
+      port: this.port,
+      database,
+      ...(this.stuck ? { realtime: `stuck: ${this.stuck}` } : {}),
+    };
+  }
+
+  // ─── Roles ────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async competeForPrimary(): Promise<void> {
+    let backoff = 250;
+    while (!this.stopping) {
+      this.lockLost = false;
+      const lock = dedicatedClient(this.sql, `wfm-server ${this.name} lock`, {
+        onclose: () => {
+          this.lockLost = true;
+          this.poke();
+        },
+      });
+      this.lockConnection = lock;
+      try {
+        const [got] = await lock<{ ok: boolean }[]>`select pg_try_advisory_lock(${LOCK_NAMESPACE}, hashtext(${lockKey(this.name)})) as ok`;
+        if (!got?.ok) {
+          this.setRole("backup");
+          this.log.info(`another instance of ${this.name} is primary; waiting as its backup`);
+          await lock`select pg_advisory_lock(${LOCK_NAMESPACE}, hashtext(${lockKey(this.name)}))`;
+          if (this.stopping) break;
+          this.log.warn(`switchover: the primary of ${this.name} is gone; this instance takes over`);
+          this.pendingFullSync = "failover";
+        }
+        this.lockLost = false;
+        this.setRole("primary");
+        backoff = 250;
+        await this.servePrimary(lock);
+      } catch (error) {
+        if (this.stopping) break;
+        this.setRole("reconnecting");
+        const wait = Math.round(backoff * (0.75 + Math.random() * 0.5));
+        this.log.warn({ err: describe(error) }, `lost the database (${describe(error)}); reconnecting in ${wait} ms`);
+        await this.sleepUntilWoken(wait);
+        backoff = Math.min(backoff * 2, 10_000);
+      } finally {
+        await this.closeRealtimeRun();
+        await this.feedConnection?.end({ timeout: 0 }).catch(() => {});
+        this.feedConnection = undefined;
+        // Ending the session releases the lock (the next primary may take it at once).
+        await lock.end({ timeout: this.lockLost ? 0 : 2 }).catch(() => {});
+        this.lockConnection = undefined;
+      }
+    }
+  }
+
+  private async servePrimary(lock: Sql): Promise<void> {
+    const closed = await failAbandonedRuns(this.sql, this.name);
+    if (closed.length) this.log.warn({ runs: closed }, `closed ${closed.length} run(s) a previous process of ${this.name} left running`);
+    const requeued = await requeueOrphanedRequests(this.sql, this.name, [this.instance]);
+    if (requeued) this.log.info(`${requeued} request(s) taken by a previous process go back to the queue`);
+    const levelTwo = await levelTwoServers(this.sql);
+    if (levelTwo.length > 1 && levelTwo.includes(this.name)) {
+      this.log.warn({ servers: levelTwo }, `more than one WFM Server is at level 2 (${levelTwo.join(", ")}): only one should be`);
+    }
+
+    this.feedSession = newFeedSession();
+    this.feedConnection = dedicatedClient(this.sql, `wfm-server ${this.name} feed`);
+    let lastLockCheck = Date.now();
+    let lastPoll = 0;
+    let row: ServerRow | undefined;
+
+    while (!this.stopping) {
+      if (this.lockLost) throw new TermEnded("the connection holding the primary lock closed");
+      const now = Date.now();
+      if (now - lastLockCheck >= this.options.heartbeatMs) {
+        await lock`select 1`; // throws when the lock's session is gone
+        lastLockCheck = now;
+      }
+      if (now - lastPoll >= this.options.pollMs) {
+        row = await readServer(this.sql, this.name);
+        if (!row) return this.fatal(`WFM Server ${this.name} was removed from wfm.servers`);
+        lastPoll = now;
+        this.noteLevel(row.level);
+        this.requestsDue = true;
+        if (row.timeoutMinutes > 0 && this.lastFullSyncAt > 0 && now - this.lastFullSyncAt >= row.timeoutMinutes * 60_000) {
+          this.pendingFullSync ??= "schedule";
+        }
+      }
+
+      if (this.pendingFullSync) {
+        await this.fullSync(this.pendingFullSync);
+        continue;
+      }
+      if (this.requestsDue) {
+        this.requestsDue = false;
+        const taken = await takeRequests(this.sql, this.name, this.instance);
+        if (taken) {
+          this.requestsDue = true;
+          await this.serveRequests(taken);
+          continue;
+        }
+      }
+
+      const batch = await this.nextBatch();
+      if (batch && batch.to < batch.head) continue; // a backlog: no sleeping until it is gone
+      await this.maybeCloseRealtimeRun();
+      if (await this.sleepUntilWoken(this.options.pollMs)) continue;
+    }
+  }
+
+  // ─── Work ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async fullSync(trigger: RunTrigger, requests?: TakenRequests): Promise<SyncResult> {
+    await this.closeRealtimeRun();
+    const started = performance.now();
+    this.log.info({ trigger }, `full sync (${trigger}) starting`);
+    const result = await runFullSync(this.sql, {
+      server: this.name,
+      trigger,
+      signal: this.stopController.signal,
+      onStart: requests ? (runId) => linkRequestsToRun(this.sql, requests.ids, runId) : undefined,
+    });
+    this.recordRun("full", result, started);
+    if (result.connectionLost) throw new TermEnded(result.error);
+    // A stopped run will be redone by whoever is primary next (it runs a start-up or failover sync).
+    if (!this.stopping) this.pendingFullSync = null;
+    this.lastFullSyncAt = Date.now();
+    return result;
+  }
+
+  private async serveRequests(taken: TakenRequests) {
+    let result: SyncResult;
+    if (taken.kind === "full") {
+      result = await this.fullSync(taken.trigger, taken);
+    } else {
+      const started = performance.now();
+      result = await runTargetedSync(this.sql, {
+        server: this.name,
+        cfgDbid: taken.cfgDbid!,
+        trigger: taken.trigger,
+        onStart: (runId) => linkRequestsToRun(this.sql, taken.ids, runId),
+      });
+      this.recordRun("targeted", result, started);
+      if (result.connectionLost) throw new TermEnded(result.error);
+    }
+    await finishRequests(this.sql, taken.ids, { failed: result.status === "failed", error: result.error });
+  }
+
+  private recordRun(kind: "full" | "targeted", result: SyncResult, started: number) {
+    const seconds = (performance.now() - started) / 1000;
+    this.metrics.runs.inc({ kind, status: result.status });
+    this.metrics.runDuration.observe({ kind }, seconds);
+    const line = { runId: result.runId, status: result.status, counts: result.counts, seconds: Number(seconds.toFixed(3)) };
+    if (result.status === "failed") this.log.error({ ...line, error: result.error }, `${kind} sync failed: ${result.error}`);
+    else this.log.info(line, `${kind} sync ${result.status}`);
+  }
+
+  /** One real-time batch; transient conflicts are retried, anything else is reported and retried later. */
+  private async nextBatch(): Promise<FeedBatch | undefined> {
+    const started = performance.now();
+    let batch: FeedBatch;
+    try {
+      batch = await applyFeedBatch(this.feedConnection!, this.feedSession, {
+        server: this.name,
+        runId: this.realtimeRun?.id ?? null,
+        limit: this.options.feedLimit,
+      });
+    } catch (error) {
+      if (connectionLost(error)) throw new TermEnded(describe(error));
+      // The batch rolled back, and with it any temp tables it created: start the session afresh.
+      this.feedSession = newFeedSession();
+      if (isTransient(error)) {
+        this.log.debug({ err: describe(error) }, "real-time batch met a concurrent change; applying it again");
+        return undefined;
+      }
+      if (this.stuck !== describe(error)) this.log.error({ err: describe(error) }, `real-time sync cannot apply the next batch: ${describe(error)}`);
+      this.stuck = describe(error);
+      await this.sleepUntilWoken(this.options.pollMs);
+      return undefined;
+    }
+    if (this.stuck) this.log.info("real-time sync moves again");
+    this.stuck = undefined;
+    if (batch.changes === 0) return batch;
+
+    this.metrics.batchDuration.observe((performance.now() - started) / 1000);
+    if (batch.level === 0) {
+      this.metrics.changesSkipped.inc({ reason: "level_0" }, batch.changes);
+    } else {
+      this.metrics.changesSkipped.inc({ reason: "out_of_scope" }, batch.outOfScope);
+      this.metrics.changesSkipped.inc({ reason: "left_alone" }, batch.counts.skipped);
+      this.metrics.changesApplied.inc(Math.max(0, batch.changes - batch.outOfScope - batch.counts.skipped));
+    }
+    if (batch.runId !== null) {
+      const now = Date.now();
+      this.realtimeRun = this.realtimeRun?.id === batch.runId ? { ...this.realtimeRun, lastChangeAt: now } : { id: batch.runId, openedAt: now, lastChangeAt: now };
+    }
+    this.noteLevel(batch.level);
+    this.log.debug({ from: batch.from, to: batch.to, counts: batch.counts, outOfScope: batch.outOfScope }, "real-time batch applied");
+    return batch;
+  }
+
+  /** Levels take effect at once; one raised from 0 also brings in, by a full sync, what was skipped. */
+  private noteLevel(level: number) {
+    if (this.lastLevel !== undefined && level !== this.lastLevel) {
+      this.log.info({ level }, `SynchronizationLevel changed from ${this.lastLevel} to ${level}`);
+      if (this.lastLevel === 0) {
+        this.log.info("sync was off: a full sync brings in what changed meanwhile");
+        this.pendingFullSync ??= "manual";
+      }
+    }
+    this.lastLevel = level;
+  }
+
+  private async maybeCloseRealtimeRun() {
+    const run = this.realtimeRun;
+    if (!run) return;
+    const now = Date.now();
+    if (now - run.lastChangeAt >= this.options.realtimeIdleMs || now - run.openedAt >= this.options.realtimeRunMaxMs) {
+      await this.closeRealtimeRun();
+    }
+  }
+
+  private async closeRealtimeRun() {
+    const run = this.realtimeRun;
+    if (!run) return;
+    this.realtimeRun = undefined;
+    // If the database is away, the next primary's start closes it (failAbandonedRuns).
+    await closeRealtimeRun(this.sql, run.id).catch(() => {});
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * npm run wfm-server -- --name <name> [...]: one WFM Server process (SPEC §7). Uses DATABASE_URL, or else
+ * the embedded PostgreSQL that `npm start` runs on this checkout's data directory.
+ */
+import path from "node:path";
+import { runCli } from "../lib/cli";
+import { defaultDataDir } from "../lib/db";
+import { runningEmbeddedUrl } from "../lib/db/embedded";
+import { StartupError } from "../lib/errors";
+import { parseServerFlags } from "../lib/server/options";
+import { WfmServer } from "../lib/server/runtime";
+
+runCli(async () => {
+  const flags = parseServerFlags(process.argv.slice(2));
+  const dataDir = process.env.WFM_DATA_DIR ? path.resolve(process.env.WFM_DATA_DIR) : defaultDataDir();
+  const databaseUrl = process.env.DATABASE_URL || (await runningEmbeddedUrl(dataDir));
+  if (!databaseUrl) {
+    throw new StartupError(
+      `DATABASE_URL is not set, and no embedded PostgreSQL is running on ${path.relative(process.cwd(), dataDir) || dataDir}: start 'npm start' first, or set DATABASE_URL.`,
+    );
+  }
+  const server = new WfmServer({ flags, databaseUrl });
+  await server.start();
+  // `on`, not `once`: a signal sent to the whole process group (tsx and this process) arrives twice, and a
+  // second one must not kill the process halfway through its clean stop.
+  process.on("SIGTERM", () => void server.stop("SIGTERM"));
+  process.on("SIGINT", () => void server.stop("SIGINT"));
+  process.exit(await server.finished());
+});
