@@ -57,6 +57,11 @@ export class Builder {
     return dbid;
   }
 
+  /** A person with its logins and levels in one transaction, as a cfg tool creates a whole agent. */
+  async wholePerson(tenant: number, options: Parameters<Builder["person"]>[1] = {}): Promise<number> {
+    return this.sql.begin((tx) => new Builder(tx as unknown as Sql).person(tenant, options)) as Promise<number>;
+  }
+
   async server(name: string, level: number): Promise<string> {
     await this.sql`insert into wfm.servers (name, sync_level) values (${name}, ${level})
                    on conflict (name) do update set sync_level = excluded.sync_level`;
