@@ -12,6 +12,7 @@ import { openDatabase, type Sql } from "../lib/db";
 import { copyInto, counted, loadWorkload } from "../lib/demo/load";
 import { generateWorkload, scaledWorkload, WORKLOAD_L } from "../lib/demo/workload";
 import { runFullSync } from "../lib/sync/engine";
+import { measureRealtime } from "./realtime";
 
 interface Row {
   measure: string;
@@ -71,7 +72,13 @@ async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: 
 }
 
 runCli(async () => {
-  const { values } = parseArgs({ options: { agents: { type: "string", default: String(WORKLOAD_L.agents) } } });
+  const { values } = parseArgs({
+    options: {
+      agents: { type: "string", default: String(WORKLOAD_L.agents) },
+      changes: { type: "string", default: "2000" },
+      seconds: { type: "string", default: "10" },
+    },
+  });
   const agents = Number(values.agents);
   const base = await fs.mkdtemp(path.join(os.tmpdir(), "wfm-bench-"));
   await fs.chmod(base, 0o755);
@@ -113,6 +120,23 @@ runCli(async () => {
     await sql`update cfg.persons set email = 'changed.' || email where is_agent and dbid % 100 = 7`;
     const changed = await timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" }));
     rows.push({ measure: `full sync, 1% of agents changed (${changed.result.counts.updated} updated)`, value: seconds(changed.ms), target: "≤ 2 s", verdict: changed.ms <= 2000 ? "ok" : "MISSED" });
+
+    console.error("bench: real-time, with a WFM Server process…");
+    const rt = await measureRealtime(database, { server: "Bench", changes: Number(values.changes), seconds: Number(values.seconds) });
+    const { latency, throughput } = rt;
+    rows.push({
+      measure: `real-time: cfg commit → WFM commit, one change at a time (${latency.n.toLocaleString("en")} changes)`,
+      value: `p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`,
+      target: "p50 ≤ 5 ms, p99 ≤ 25 ms",
+      verdict: latency.p50 <= 5 && latency.p99 <= 25 ? "ok" : "MISSED",
+    });
+    const flat = throughput.lagLastThird <= Math.max(2 * throughput.lagFirstThird, throughput.offered * 0.5);
+    rows.push({
+      measure: `real-time: sustained (${throughput.changes.toLocaleString("en")} changes by 4 writers in ${values.seconds} s)`,
+      value: `${Math.round(throughput.applied).toLocaleString("en")} changes/s applied (offered ${Math.round(throughput.offered).toLocaleString("en")}/s); max lag ${throughput.lagFirstThird} → ${throughput.lagLastThird} changes; caught up ${Math.round(throughput.catchUpMs)} ms after the writers stopped`,
+      target: "≥ 5,000 changes/s, flat lag",
+      verdict: throughput.applied >= 5000 && flat ? "ok" : "MISSED",
+    });
   } finally {
     await database.shutdown();
     await fs.rm(base, { recursive: true, force: true });

@@ -20,7 +20,7 @@ export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "trans
       level smallint,
       old_level smallint,
       is_new boolean not null
-    ) ${lifetime === "transaction" ? "on commit drop" : "on commit delete rows"}`);
+    ) ${lifetime === "transaction" ? "on commit drop" : "on commit preserve rows"}`);
 }
 
 export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<void> {

@@ -1,0 +1,95 @@
+/**
+ * Real-time measures (SPEC §8) against a real WFM Server process:
+ * - latency: one cfg change at a time, from the writer's commit returning to the server's cursor NOTIFY
+ *   (sent in the server's batch transaction, so delivered at its commit) — p50 and p99;
+ * - throughput: writers change cfg as fast as they can for a while; the rate the server applies, and
+ *   whether its lag grows.
+ */
+import postgres from "postgres";
+import type { Database } from "../lib/db";
+import { spawnServer } from "../lib/server/process";
+
+export interface RealtimeFigures {
+  latency: { n: number; p50: number; p99: number };
+  throughput: { offered: number; applied: number; lagFirstThird: number; lagLastThird: number; catchUpMs: number; changes: number };
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+export async function measureRealtime(database: Database, options: { server: string; changes: number; seconds: number }): Promise<RealtimeFigures> {
+  const server = await spawnServer({ root: process.cwd(), databaseUrl: database.url, name: options.server, output: "keep" });
+  const writer = postgres(database.url, { max: 1, onnotice: () => {} });
+  const listener = postgres(database.url, { max: 1, onnotice: () => {} });
+  try {
+    await server.waitForLine((l) => String(l.msg).startsWith("full sync ") && l.status !== undefined, 600_000);
+    const dbids = (await writer`select dbid from cfg.persons where is_agent order by dbid limit 5000`).map((r) => Number(r.dbid));
+    let cursor = 0;
+    let waiting: { seq: number; resolve: () => void } | undefined;
+    await listener.listen("wfm_cursor", (payload) => {
+      const [name, seq] = payload.split(":");
+      if (name !== options.server) return;
+      cursor = Number(seq);
+      if (waiting && cursor >= waiting.seq) waiting.resolve();
+    });
+
+    // Latency: one change, wait until it is applied, the next.
+    const latencies: number[] = [];
+    for (let i = 0; i < options.changes; i++) {
+      const dbid = dbids[i % dbids.length]!;
+      const [row] = await writer`
+        update cfg.persons set first_name = ${`R${i}-${Date.now()}`} where dbid = ${dbid}
+        returning (select seq from cfg.change_counter) as seq`;
+      const committed = performance.now();
+      const seq = Number(row!.seq);
+      if (cursor < seq) await new Promise<void>((resolve) => (waiting = { seq, resolve }));
+      latencies.push(performance.now() - committed);
+    }
+    latencies.sort((a, b) => a - b);
+
+    // Throughput: four writers, each statement changing five agents' emails, as fast as they go.
+    const writers = Array.from({ length: 4 }, () => postgres(database.url, { max: 1, onnotice: () => {} }));
+    const head = async () => Number((await writer`select seq from cfg.change_counter`)[0]!.seq);
+    const startSeq = await head();
+    const started = performance.now();
+    const until = started + options.seconds * 1000;
+    const lags: { at: number; lag: number }[] = [];
+    const sampler = setInterval(async () => {
+      const h = await head().catch(() => 0);
+      lags.push({ at: performance.now() - started, lag: Math.max(0, h - cursor) });
+    }, 250);
+    await Promise.all(
+      writers.map(async (w, n) => {
+        for (let i = 0; performance.now() < until; i++) {
+          const from = (n * 997 + i * 5) % (dbids.length - 5);
+          await w`update cfg.persons set email = ${`t${i}.${n}@example.com`} where dbid = any(${dbids.slice(from, from + 5)}::bigint[])`;
+        }
+      }),
+    );
+    const writing = performance.now() - started;
+    const endSeq = await head();
+    if (cursor < endSeq) await new Promise<void>((resolve) => (waiting = { seq: endSeq, resolve }));
+    const total = performance.now() - started;
+    clearInterval(sampler);
+    await Promise.all(writers.map((w) => w.end()));
+    const third = (from: number, to: number) => {
+      const window = lags.filter((l) => l.at >= from && l.at < to).map((l) => l.lag);
+      return window.length ? Math.max(...window) : 0;
+    };
+    const changes = endSeq - startSeq;
+    return {
+      latency: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+      throughput: {
+        offered: changes / (writing / 1000),
+        applied: changes / (total / 1000),
+        lagFirstThird: third(0, writing / 3),
+        lagLastThird: third((2 * writing) / 3, writing),
+        catchUpMs: total - writing,
+        changes,
+      },
+    };
+  } finally {
+    await writer.end();
+    await listener.end();
+    await server.stop();
+  }
+}
