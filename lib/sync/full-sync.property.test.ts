@@ -79,7 +79,7 @@ describe("full sync against the reference model", () => {
         await writeCfg(sql, s.second);
         await syncAll(s.second, s.order2);
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60), endOnFailure: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60), endOnFailure: true, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}) },
     );
   }, 600_000);
 });
