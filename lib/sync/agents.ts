@@ -111,8 +111,9 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
     "table" in persons ? [scope.level, scope.server] : [scope.level, scope.server, persons.from, persons.to],
     { prepare: mode.session },
   );
-  // A handful of rows (a real-time batch) plans fine without statistics; analysing would cost more.
-  if (result.count > 200) await tx`analyze sync_batch`;
+  // A run's batch is analysed (its plans depend on it); the real-time session's table was analysed empty
+  // once, which plans its handful of rows well, and analysing every small batch would cost more.
+  if (!mode.session || result.count > 200) await tx`analyze sync_batch`;
   return result.count;
 }
 

@@ -80,7 +80,7 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
       from wanted w full join present p on p.agent_id = w.agent_id and p.skill_dbid = w.skill_dbid
      where w.level is distinct from p.level`, [], { prepare: mode.session });
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
-  if (diffed.count > 200) await tx`analyze sync_level_diff`;
+  if (!mode.session || diffed.count > 200) await tx`analyze sync_level_diff`;
 
   await tx`
     insert into wfm.agent_skills (agent_id, skill_dbid, level)
