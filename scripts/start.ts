@@ -50,6 +50,10 @@ async function waitForStartupSync(sql: Sql, server: ServerProcess, since: Date) 
   let shown = -1;
   for (;;) {
     if (server.child.exitCode !== null) throw new StartupError(`${SERVER_NAME} exited during start (code ${server.child.exitCode}); see its log above.`);
+    if ((await server.health())?.role === "backup") {
+      log(`${SERVER_NAME} is already running elsewhere against this database; this process waits as its backup.`);
+      return;
+    }
     const [run] = await sql<{ id: number; status: string; done: number; total: number; error: string | null }[]>`
       select id, status, progress_done as done, progress_total as total, error from wfm.sync_runs
        where server = ${SERVER_NAME} and kind = 'full' and started_at >= ${since} order by id limit 1`;
@@ -126,7 +130,7 @@ runCli(async () => {
 
     // WFM_START_SERVER=0: deployments that run their servers elsewhere (npm run wfm-server).
     if (process.env.WFM_START_SERVER !== "0") {
-      const since = new Date(Date.now() - 1000);
+      const [{ now: since }] = (await database.sql`select now() as now`) as unknown as [{ now: Date }];
       server = await spawnServer({ root, databaseUrl: database.url, name: SERVER_NAME, args: ["--level", "2"], output: "inherit" });
       log(`${SERVER_NAME} runs as process ${server.child.pid}; /healthz and /metrics on ${server.url}.`);
       server.child.once("exit", (code) => {

@@ -18,6 +18,8 @@ export interface Database {
 }
 
 export interface ClientOptions {
+  /** Keep the one connection for good: no idle timeout, no maximum lifetime. */
+  session?: boolean;
   /** Pool size; a WFM Server and the console each need only a few. */
   max?: number;
   applicationName?: string;
@@ -36,7 +38,9 @@ export function urlOf(sql: Sql): string {
 
 /** A client of one connection of its own, for work that must not share the pool (a sync run). */
 export function dedicatedClient(sql: Sql, applicationName: string, options: { onclose?: () => void } = {}): Sql {
-  return postgresClient(urlOf(sql), { max: 1, applicationName, onclose: options.onclose });
+  // One session for the client's whole life: postgres.js would otherwise recycle the connection after 30–60
+  // minutes (max_lifetime), dropping its advisory locks and temp tables with it.
+  return postgresClient(urlOf(sql), { max: 1, applicationName, onclose: options.onclose, session: true });
 }
 
 function postgresClient(url: string, options: ClientOptions): Sql {
@@ -44,6 +48,7 @@ function postgresClient(url: string, options: ClientOptions): Sql {
     max: options.max ?? 10,
     onnotice: () => {},
     onclose: options.onclose,
+    ...(options.session ? { max_lifetime: null as unknown as number } : {}),
     connection: { application_name: options.applicationName ?? "wfm-sync" },
     // dbids and counts are int8 in PostgreSQL; they fit a JS number, and callers should not juggle strings.
     types: {

@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import { connect, dedicatedClient, type Database, type Sql } from "../db/client";
 import { connectionLost, runFullSync, runTargetedSync, type SyncResult } from "../sync/engine";
 import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type FeedSession } from "../sync/realtime";
-import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, takeRequests, type TakenRequests } from "../sync/requests";
+import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, requeueRequests, takeRequests, type TakenRequests } from "../sync/requests";
 import type { RunTrigger } from "../sync/runs";
 import { startHttp, type Health } from "./http";
 import { createLogger, type Logger } from "./log";
@@ -31,6 +31,7 @@ import {
   failAbandonedRuns,
   heartbeat,
   levelTwoServers,
+  liveInstances,
   readServer,
   registerServer,
   removeDeadInstances,
@@ -76,6 +77,7 @@ export class WfmServer {
   private heartbeatTimer?: NodeJS.Timeout;
   private lockConnection?: Sql;
   private lockLost = false;
+  private feedLost = false;
   private feedConnection?: Sql;
   private feedSession: FeedSession = newFeedSession();
   private readonly stopController = new AbortController();
@@ -84,6 +86,13 @@ export class WfmServer {
   private woken = false;
   private requestsDue = true;
   private pendingFullSync: RunTrigger | null = "startup";
+  /** A failed start-up, failover or level-raise full sync is tried again, no sooner than this. */
+  private fullSyncRetryAt = 0;
+  private fullSyncFailures = 0;
+  private transientFailures = 0;
+  /** This process waited as a backup: whenever it becomes primary, that is a switchover. */
+  private wasBackup = false;
+  private beating?: Promise<void>;
   private lastFullSyncAt = 0;
   private lastLevel: number | undefined;
   private realtimeRun: { id: number; openedAt: number; lastChangeAt: number } | undefined;
@@ -167,6 +176,7 @@ export class WfmServer {
     await this.loop?.catch(() => {});
     this.log.debug("loop ended");
     clearInterval(this.heartbeatTimer);
+    await this.beating; // a heartbeat still in flight would write the instance row back
     await removeInstance(this.sql, this.instance).catch(() => {});
     await new Promise<void>((resolve) => (this.http ? this.http.server.close(() => resolve()) : resolve()));
     this.http?.server.closeAllConnections();
@@ -210,7 +220,19 @@ export class WfmServer {
     return woken;
   }
 
-  private async beat() {
+  /** Sleeps `ms`, cut short only by stop() (not by notifications: this is a backoff). */
+  private async pause(ms: number) {
+    const until = Date.now() + ms;
+    while (!this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, Math.max(1, Math.min(100, until - Date.now()))));
+  }
+
+  private beat(): Promise<void> {
+    // One heartbeat at a time: while the database hangs they would pile up in the pool.
+    this.beating ??= this.beatOnce().finally(() => (this.beating = undefined));
+    return this.beating;
+  }
+
+  private async beatOnce() {
     if (this.stopping || this.role === "starting") return;
     try {
       const role = this.role === "primary" ? "primary" : "backup";
@@ -270,10 +292,14 @@ export class WfmServer {
         if (!got?.ok) {
           this.setRole("backup");
           this.log.info(`another instance of ${this.name} is primary; waiting as its backup`);
+          this.wasBackup = true;
           await lock`select pg_advisory_lock(${LOCK_NAMESPACE}, hashtext(${lockKey(this.name)}))`;
           if (this.stopping) break;
+        }
+        if (this.wasBackup) {
           this.log.warn(`switchover: the primary of ${this.name} is gone; this instance takes over`);
           this.pendingFullSync = "failover";
+          this.wasBackup = false;
         }
         this.lockLost = false;
         this.setRole("primary");
@@ -284,7 +310,7 @@ export class WfmServer {
         this.setRole("reconnecting");
         const wait = Math.round(backoff * (0.75 + Math.random() * 0.5));
         this.log.warn({ err: describe(error) }, `lost the database (${describe(error)}); reconnecting in ${wait} ms`);
-        await this.sleepUntilWoken(wait);
+        await this.pause(wait);
         backoff = Math.min(backoff * 2, 10_000);
       } finally {
         await this.closeRealtimeRun();
@@ -300,7 +326,9 @@ export class WfmServer {
   private async servePrimary(lock: Sql): Promise<void> {
     const closed = await failAbandonedRuns(this.sql, this.name);
     if (closed.length) this.log.warn({ runs: closed }, `closed ${closed.length} run(s) a previous process of ${this.name} left running`);
-    const requeued = await requeueOrphanedRequests(this.sql, this.name, [this.instance]);
+    // Requests taken by this process in an earlier term, or by instances that are gone, go back to the queue.
+    const others = (await liveInstances(this.sql, this.name)).filter((id) => id !== this.instance);
+    const requeued = await requeueOrphanedRequests(this.sql, this.name, others);
     if (requeued) this.log.info(`${requeued} request(s) taken by a previous process go back to the queue`);
     const levelTwo = await levelTwoServers(this.sql);
     if (levelTwo.length > 1 && levelTwo.includes(this.name)) {
@@ -308,13 +336,20 @@ export class WfmServer {
     }
 
     this.feedSession = newFeedSession();
-    this.feedConnection = dedicatedClient(this.sql, `wfm-server ${this.name} feed`);
+    this.feedLost = false;
+    this.feedConnection = dedicatedClient(this.sql, `wfm-server ${this.name} feed`, {
+      onclose: () => {
+        this.feedLost = true;
+        this.poke();
+      },
+    });
     let lastLockCheck = Date.now();
     let lastPoll = 0;
     let row: ServerRow | undefined;
 
     while (!this.stopping) {
       if (this.lockLost) throw new TermEnded("the connection holding the primary lock closed");
+      if (this.feedLost) throw new TermEnded("the real-time connection closed");
       const now = Date.now();
       if (now - lastLockCheck >= this.options.heartbeatMs) {
         await lock`select 1`; // throws when the lock's session is gone
@@ -331,7 +366,7 @@ export class WfmServer {
         }
       }
 
-      if (this.pendingFullSync) {
+      if (this.pendingFullSync && now >= this.fullSyncRetryAt) {
         await this.fullSync(this.pendingFullSync);
         continue;
       }
@@ -345,9 +380,10 @@ export class WfmServer {
         }
       }
 
-      const batch = await this.nextBatch();
-      if (batch && batch.to < batch.head) continue; // a backlog: no sleeping until it is gone
+      // Real-time continues from the cursor of a full sync; while one is due, it waits for it.
+      const batch = this.pendingFullSync ? undefined : await this.nextBatch();
       await this.maybeCloseRealtimeRun();
+      if (batch && batch.to < batch.head) continue; // a backlog: no sleeping until it is gone
       if (await this.sleepUntilWoken(this.options.pollMs)) continue;
     }
   }
@@ -367,27 +403,48 @@ export class WfmServer {
     this.recordRun("full", result, started);
     if (result.connectionLost) throw new TermEnded(result.error);
     // A stopped run will be redone by whoever is primary next (it runs a start-up or failover sync).
-    if (!this.stopping) this.pendingFullSync = null;
+    if (this.stopping) return result;
+    if (result.status === "failed" && !requests) {
+      // A start-up, failover, scheduled or level-raise sync must happen: try again, backing off.
+      this.fullSyncFailures++;
+      const wait = Math.min(5_000 * 2 ** (this.fullSyncFailures - 1), 300_000);
+      this.fullSyncRetryAt = Date.now() + wait;
+      this.log.warn(`the ${trigger} full sync will be tried again in ${Math.round(wait / 1000)} s`);
+      return result;
+    }
+    if (!requests) {
+      this.pendingFullSync = null;
+      this.fullSyncFailures = 0;
+    }
     this.lastFullSyncAt = Date.now();
     return result;
   }
 
   private async serveRequests(taken: TakenRequests) {
     let result: SyncResult;
-    if (taken.kind === "full") {
-      result = await this.fullSync(taken.trigger, taken);
-    } else {
-      const started = performance.now();
-      result = await runTargetedSync(this.sql, {
-        server: this.name,
-        cfgDbid: taken.cfgDbid!,
-        trigger: taken.trigger,
-        onStart: (runId) => linkRequestsToRun(this.sql, taken.ids, runId),
-      });
-      this.recordRun("targeted", result, started);
-      if (result.connectionLost) throw new TermEnded(result.error);
+    try {
+      if (taken.kind === "full") {
+        result = await this.fullSync(taken.trigger, taken);
+      } else {
+        const started = performance.now();
+        result = await runTargetedSync(this.sql, {
+          server: this.name,
+          cfgDbid: taken.cfgDbid!,
+          trigger: taken.trigger,
+          signal: this.stopController.signal,
+          onStart: (runId) => linkRequestsToRun(this.sql, taken.ids, runId),
+        });
+        this.recordRun("targeted", result, started);
+        if (result.connectionLost) throw new TermEnded(result.error);
+      }
+    } catch (error) {
+      // Not served: the requests go back to the queue for the next term (or the next primary).
+      await requeueRequests(this.sql, taken.ids).catch(() => {});
+      throw error;
     }
-    await finishRequests(this.sql, taken.ids, { failed: result.status === "failed", error: result.error });
+    // Stopped halfway: the request is not failed, it is served by whoever is primary next.
+    if (result.status === "failed" && this.stopping) await requeueRequests(this.sql, taken.ids);
+    else await finishRequests(this.sql, taken.ids, { failed: result.status === "failed", error: result.error });
   }
 
   private recordRun(kind: "full" | "targeted", result: SyncResult, started: number) {
@@ -413,7 +470,8 @@ export class WfmServer {
       if (connectionLost(error)) throw new TermEnded(describe(error));
       // The batch rolled back, and with it any temp tables it created: start the session afresh.
       this.feedSession = newFeedSession();
-      if (isTransient(error)) {
+      // A concurrent change makes a batch retry; one that keeps failing that way is stuck, and says so.
+      if (isTransient(error) && ++this.transientFailures <= 5) {
         this.log.debug({ err: describe(error) }, "real-time batch met a concurrent change; applying it again");
         return undefined;
       }
@@ -424,6 +482,7 @@ export class WfmServer {
     }
     if (this.stuck) this.log.info("real-time sync moves again");
     this.stuck = undefined;
+    this.transientFailures = 0;
     if (batch.changes === 0) return batch;
 
     this.metrics.batchDuration.observe((performance.now() - started) / 1000);

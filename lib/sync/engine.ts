@@ -58,7 +58,7 @@ export async function serverLevel(sql: Sql, server: string): Promise<number> {
  * covers everything but other servers' sites, so it excludes every other run but the disjoint ones of level
  * 0; level-1 runs only share skills imported on demand (which tolerate each other) and share the lock.
  */
-async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: string, level: number) {
+async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: string, level: number, signal?: AbortSignal) {
   const wanted: { key: string; shared: boolean }[] = [{ key: `server:${server}`, shared: false }];
   if (level > 0) wanted.push({ key: "scope", shared: level === 1 });
   for (const { key, shared } of wanted) {
@@ -79,7 +79,13 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
       action: "warning",
       message: `waiting for ${who} to finish: ${key === "scope" ? "their scopes overlap" : "a server runs one sync at a time"}`,
     });
-    await conn.unsafe(`select ${shared ? "pg_advisory_lock_shared" : "pg_advisory_lock"}($1, hashtext($2))`, [LOCK_NAMESPACE, key]);
+    // Wait by polling, so that a stopping server is not held here until the other run ends.
+    for (;;) {
+      if (signal?.aborted) throw new RunStopped(String(signal.reason ?? "the run was stopped"));
+      const [ok] = await conn.unsafe(`select ${fn}($1, hashtext($2)) as ok`, [LOCK_NAMESPACE, key]);
+      if (ok?.ok) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 
@@ -117,7 +123,7 @@ async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, level: n
  */
 async function inRun(
   sql: Sql,
-  run: { server: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void> },
+  run: { server: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
   work: (tx: Sql, runId: number) => Promise<{ cursor?: number }>,
 ): Promise<SyncResult> {
   const runId = await startRun(sql, run);
@@ -129,20 +135,21 @@ async function inRun(
     // Diagnostics: WFM_EXPLAIN=<ms> logs the plan of every statement of the run slower than that (1 means 500).
     const explainMs = Number(process.env.WFM_EXPLAIN) === 1 ? 500 : Number(process.env.WFM_EXPLAIN);
     if (explainMs > 0) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = ${Math.round(explainMs)}`);
-    await acquireScopeLocks(conn, sql, runId, run.server, run.level);
+    await acquireScopeLocks(conn, sql, runId, run.server, run.level, run.signal);
     // Outside the run's transaction, so ANALYZE's lock is held for a moment, not for the whole run.
     if (run.level > 0) await refreshStatistics(conn);
     for (let attempt = 1; ; attempt++) {
       let outcome: { counts: RunCounts; cursor?: number };
       try {
-        await conn`begin isolation level repeatable read`;
-        const { cursor } = await work(conn, runId);
-        const counts = await countEvents(conn, runId);
-        await conn`commit`;
-        outcome = { counts, cursor };
+        // begin() rather than a bare BEGIN: if the session dies mid-run, the rest fails instead of running
+        // on a fresh session in autocommit.
+        outcome = (await conn.begin("isolation level repeatable read", async (transaction) => {
+          const tx = transaction as unknown as Sql;
+          const { cursor } = await work(tx, runId);
+          return { counts: await countEvents(tx, runId), cursor };
+        })) as { counts: RunCounts; cursor?: number };
       } catch (error) {
         lost = connectionLost(error);
-        if (!lost) await conn`rollback`.catch(() => {});
         if (isRetryable(error) && attempt < ATTEMPTS) {
           await logEvent(sql, runId, {
             objectType: "run",
@@ -179,7 +186,7 @@ async function inRun(
 export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<SyncResult> {
   const level = await serverLevel(sql, options.server);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  return inRun(sql, { server: options.server, kind: "full", trigger: options.trigger, level, onStart: options.onStart }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
     // The first statement fixes the snapshot; the counter as it stands in it is the feed position.
     const [{ seq: cursor }] = (await tx`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
 
@@ -224,10 +231,10 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
  */
 export async function runTargetedSync(
   sql: Sql,
-  options: { server: string; cfgDbid: number; trigger: RunTrigger; onStart?: (runId: number) => Promise<void> },
+  options: { server: string; cfgDbid: number; trigger: RunTrigger; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
 ): Promise<SyncResult> {
   const level = await serverLevel(sql, options.server);
-  return inRun(sql, { server: options.server, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
     const key = String(options.cfgDbid);
     if (level === 0) {
       await insertEvent(tx, runId, "agent", key, "skipped", `skipped: synchronization is off on ${options.server} (level 0)`);

@@ -97,12 +97,14 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     await conn.unsafe(`vacuum ${WORK_TABLES.join(", ")}`);
     session.batchesSinceVacuum = 0;
   }
-  await conn`begin isolation level repeatable read`;
-  // Batches are idempotent and carry their cursor: if the database crashed before this commit reached
-  // disk, the batch and its cursor are lost together and simply applied again. So the batch need not wait
-  // for the WAL flush (a millisecond or more of every change's latency).
-  await conn`set local synchronous_commit = off`;
-  try {
+  // begin() rather than a bare BEGIN: if the session dies mid-batch, the rest of the batch fails instead of
+  // running on a fresh session in autocommit (which could move the cursor without the changes).
+  return (await conn.begin("isolation level repeatable read", async (transaction) => {
+    const conn = transaction as unknown as Sql;
+    // Batches are idempotent and carry their cursor: if the database crashed before this commit reached
+    // disk, the batch and its cursor are lost together and simply applied again. So the batch need not
+    // wait for the WAL flush (a millisecond or more of every change's latency).
+    await conn`set local synchronous_commit = off`;
     // The first statement fixes the snapshot: the counter, the cursor and the level all as of one moment.
     const [state] = await conn<{ head: number; cursor: number | null; level: number | null }[]>`
       select (select seq from cfg.change_counter) as head,
@@ -114,10 +116,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     const level = state.level;
     const to = Math.min(head, from + limit);
     const result: FeedBatch = { from, to, head, level, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId };
-    if (to <= from) {
-      await conn`commit`;
-      return result;
-    }
+    if (to <= from) return result;
 
     if (level === 0) {
       // Sync is off: nothing is applied, yet the cursor stays current, so turning sync on again does not
@@ -233,12 +232,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         returning last_seq
       )
       select pg_notify('wfm_cursor', ${options.server} || ':' || last_seq) from moved`;
-    await conn`commit`;
     return result;
-  } catch (error) {
-    await conn`rollback`.catch(() => {});
-    throw error;
-  }
+  })) as FeedBatch;
 }
 
 /** A realtime run is created by the first batch that has something to log, inside that batch's transaction. */

@@ -123,11 +123,20 @@ export async function finishRequests(sql: Sql, ids: number[], outcome: { failed:
      where id = any(${ids}::bigint[])`;
 }
 
-/** Requests a dead instance of the server had taken go back to the queue: the new primary serves them. */
-export async function requeueOrphanedRequests(sql: Sql, server: string, liveInstances: string[]): Promise<number> {
+/**
+ * For a new primary: requests marked running by an instance other than `liveOthers` (itself in an earlier
+ * term, or a process that is gone) go back to the queue.
+ */
+export async function requeueOrphanedRequests(sql: Sql, server: string, liveOthers: string[]): Promise<number> {
   const rows = await sql`
     update wfm.sync_requests set status = 'queued', started_at = null, instance = null, run_id = null
-     where server = ${server} and status = 'running' and (instance is null or instance <> all(${liveInstances}::uuid[]))
+     where server = ${server} and status = 'running' and (instance is null or instance <> all(${liveOthers}::uuid[]))
     returning id`;
   return rows.length;
+}
+
+export async function requeueRequests(sql: Sql, ids: number[]): Promise<void> {
+  await sql`
+    update wfm.sync_requests set status = 'queued', started_at = null, instance = null, run_id = null
+     where id = any(${ids}::bigint[]) and status = 'running'`;
 }
