@@ -23,21 +23,6 @@ export function listSites(sql: Sql): Promise<SiteRow[]> {
      order by s.name`;
 }
 
-export interface ServerRow {
-  name: string;
-  syncLevel: number;
-  syncTimeoutMin: number;
-  webEvents: boolean;
-  instances: number;
-}
-
-export function listServers(sql: Sql): Promise<ServerRow[]> {
-  return sql<ServerRow[]>`
-    select s.name, s.sync_level as "syncLevel", s.sync_timeout_min as "syncTimeoutMin", s.web_events as "webEvents",
-           (select count(*) from wfm.server_instances i where i.server = s.name)::int as instances
-      from wfm.servers s order by s.name`;
-}
-
 export interface UserRow {
   id: number;
   username: string;
