@@ -1,9 +1,10 @@
 /**
- * Random cfg states for property tests, over small name pools so that collisions, renames and reuse happen
- * often.
+ * Scenarios for the property tests: random cfg states over small name pools (so that collisions, renames
+ * and reuse happen often), random sites, levels and users, and the manual terminations between syncs.
  */
 import fc from "fast-check";
-import type { CfgState } from "./sync-model";
+import type { Sql } from "../db/client";
+import { TODAY, type CfgState, type WfmState } from "./sync-model";
 
 export const uniqueBy = <T>(rows: T[], key: (row: T) => string) => {
   const seen = new Set<string>();
@@ -71,3 +72,51 @@ export const cfgState = (people: number): fc.Arbitrary<CfgState> =>
       return { ...cfg, logins: cfg.logins.filter((l) => ids.has(l.person!)), levels: cfg.levels.filter((l) => ids.has(l.person)) };
     });
 
+
+export const SERVERS = ["A", "B", "C"];
+
+/** The WFM side of a scenario: three servers at random levels, four sites (three on switches), some users. */
+export const wfmSetup = fc.record({
+  levels: fc.tuple(fc.constantFrom(0, 1, 2), fc.constantFrom(0, 1, 2), fc.constantFrom(0, 1, 2)),
+  siteServers: fc.array(fc.constantFrom<string | null>("A", "B", "C", null), { minLength: 4, maxLength: 4 }),
+  siteSwitches: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+  manual: fc.array(fc.nat(7), { maxLength: 3 }),
+  reinstate: fc.array(fc.nat(7), { maxLength: 2 }),
+  userFor: fc.array(fc.nat(7), { maxLength: 3 }),
+});
+
+export function modelFor(setup: { levels: number[]; siteServers: (string | null)[]; siteSwitches: boolean[]; userFor: number[] }): WfmState {
+  const servers = Object.fromEntries(SERVERS.map((name, i) => [name, setup.levels[i]!]));
+  // Sites 1–3 sit on switches 1–3 (where chosen), site 4 has no switch; any may be assigned.
+  const sites = setup.siteServers.map((server, i) => ({
+    id: i + 1,
+    name: `site${i + 1}`,
+    timeZone: "tz1",
+    switch: i < 3 && setup.siteSwitches[i] ? i + 1 : null,
+    server,
+  }));
+  const users = uniqueBy(setup.userFor, String).map((dbid, i) => ({ id: i + 1, cfgDbid: dbid + 1, username: `user${i + 1}`, email: null }));
+  return { servers, sites, agents: {}, skills: {}, timeZones: {}, users };
+}
+
+/** An administrator terminates some agents by hand and reinstates others, in WFM and in the model. */
+export async function terminateAndReinstate(sql: Sql, model: WfmState, manual: number[], reinstate: number[]): Promise<void> {
+  for (const dbid of manual.map((n) => n + 1)) {
+    const agent = model.agents[dbid];
+    if (!agent) continue;
+    await sql`update wfm.agents set termination_date = current_date, termination_source = 'manual', awaiting_full_sync = false where cfg_dbid = ${dbid}`;
+    Object.assign(agent, { terminationDate: TODAY, terminationSource: "manual", awaiting: false });
+  }
+  for (const dbid of reinstate.map((n) => n + 1)) {
+    const agent = model.agents[dbid];
+    if (!agent || agent.terminationSource !== "manual") continue;
+    await sql`update wfm.agents set termination_date = null, termination_source = null, awaiting_full_sync = true where cfg_dbid = ${dbid}`;
+    Object.assign(agent, { terminationDate: null, terminationSource: null, awaiting: true });
+  }
+}
+
+export const propertyParameters = () => ({
+  numRuns: Number(process.env.PROPERTY_RUNS ?? 60),
+  endOnFailure: true,
+  ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+});
