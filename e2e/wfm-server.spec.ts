@@ -25,10 +25,9 @@ test("WFMServer is primary and up to date; an agent added in cfg appears in WFM 
                                 values (${sw!.tenant_dbid}, 'e2e.realtime', 'Rita', 'Realtime', true) returning dbid`;
       await tx`insert into cfg.agent_logins (switch_dbid, code, person_dbid) values (${sw!.dbid}, 'e2e-rt', ${person!.dbid})`;
     });
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Agents", exact: true }).click();
     const stat = page.locator(".stat").filter({ hasText: "Agents in WFM" });
     await expect(async () => {
-      await page.reload();
+      await page.goto("/agents");
       await expect(stat).toContainText((before!.n + 1).toLocaleString("en"), { timeout: 1000 });
     }).toPass();
     const [event] = await sql`
