@@ -151,6 +151,15 @@ export const cfgChangeCounter = cfg.table(
 
 export const wfm = pgSchema("wfm");
 
+/**
+ * What a WFM Server caches (SPEC §3): servers, sites, skills, time zones. Every insert or update of a row
+ * gives it the next value of this one sequence (a trigger does, whoever writes), so a server's timestamp
+ * check is one query — each table's highest version and row count — and anything changed, added or
+ * deleted since it last looked shows as a different pair.
+ */
+export const cacheVersion = wfm.sequence("cache_version");
+const cacheVersionColumn = () => id("version").notNull().default(sql`nextval('wfm.cache_version')`);
+
 export const wfmServers = wfm.table(
   "servers",
   {
@@ -162,7 +171,7 @@ export const wfmServers = wfm.table(
     cacheSlackS: integer("cache_slack_s"),
     meshUrl: text("mesh_url"),
     peers: text("peers").array().notNull().default(sql`'{}'::text[]`),
-    version: id("version").notNull().default(1),
+    version: cacheVersionColumn(),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
@@ -185,6 +194,8 @@ export const wfmServerInstances = wfm.table(
     port: integer("port"),
     startedAt: at("started_at").notNull().defaultNow(),
     heartbeatAt: at("heartbeat_at").notNull().defaultNow(),
+    // With web events: this instance's mesh links as of its last heartbeat ([{url, state, since}]).
+    meshPeers: jsonb("mesh_peers"),
   },
   (t) => [
     index("server_instances_server_idx").on(t.server),
@@ -199,6 +210,7 @@ export const wfmTimeZones = wfm.table(
     tenantDbid: id("tenant_dbid").notNull(),
     name: text("name").notNull().unique(),
     ianaName: text("iana_name").notNull(),
+    version: cacheVersionColumn(),
   },
 );
 
@@ -206,6 +218,7 @@ export const wfmSkills = wfm.table("skills", {
   cfgDbid: id("cfg_dbid").primaryKey(),
   tenantDbid: id("tenant_dbid").notNull(),
   name: text("name").notNull().unique(),
+  version: cacheVersionColumn(),
 });
 
 /**
@@ -220,7 +233,7 @@ export const wfmSites = wfm.table(
     timeZone: text("time_zone").notNull(),
     switchDbid: id("switch_dbid").unique(),
     server: text("server").references(() => wfmServers.name, { onDelete: "set null", onUpdate: "cascade" }),
-    version: id("version").notNull().default(1),
+    version: cacheVersionColumn(),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },

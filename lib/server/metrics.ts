@@ -5,10 +5,18 @@
  */
 import client from "prom-client";
 import type { Sql } from "../db/client";
+import type { MeshNode } from "../mesh/node";
+import type { ServerCache } from "./cache";
 
 export type ServerMetrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(options: { server: string; sql: () => Sql; role: () => string }) {
+export function createMetrics(options: {
+  server: string;
+  sql: () => Sql;
+  role: () => string;
+  cache: () => ServerCache | undefined;
+  mesh: () => MeshNode | undefined;
+}) {
   const registry = new client.Registry();
   registry.setDefaultLabels({ server: options.server });
   client.collectDefaultMetrics({ register: registry });
@@ -82,8 +90,55 @@ export function createMetrics(options: { server: string; sql: () => Sql; role: (
     buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  new client.Gauge({
+    name: "wfm_cache_checks_total",
+    help: "Timestamp checks (freshness-check queries) this server has made",
+    registers: [registry],
+    collect() {
+      this.set(options.cache()?.checks ?? 0);
+    },
+  });
+  new client.Gauge({
+    name: "wfm_cache_age_seconds",
+    help: "Seconds since each cached entity was last reloaded",
+    labelNames: ["entity"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [entity, at] of Object.entries(options.cache()?.reloadedAt ?? {})) this.set({ entity }, (Date.now() - at) / 1000);
+    },
+  });
+  const meshCount = (name: string, help: string, key: keyof MeshNode["counts"]) =>
+    new client.Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(options.mesh()?.counts[key] ?? 0);
+      },
+    });
+  meshCount("wfm_mesh_messages_sent_total", "Mesh messages this server announced (each counted once per link)", "sent");
+  meshCount("wfm_mesh_messages_received_total", "Mesh messages received for the first time and applied", "received");
+  meshCount("wfm_mesh_messages_relayed_total", "Mesh messages passed on to other links (each counted once per link)", "relayed");
+  meshCount("wfm_mesh_messages_duplicate_total", "Mesh messages dropped as already seen", "duplicates");
+  meshCount("wfm_mesh_messages_malformed_total", "Mesh messages dropped as oversized or malformed", "malformed");
+  meshCount("wfm_mesh_peers_refused_total", "Mesh upgrade requests refused (no or bad token)", "refused");
+  new client.Gauge({
+    name: "wfm_mesh_peers_connected",
+    help: "Open mesh links (inbound and outbound)",
+    registers: [registry],
+    collect() {
+      this.set(options.mesh()?.connected ?? 0);
+    },
+  });
+  const invalidationDelay = new client.Histogram({
+    name: "wfm_mesh_invalidation_delay_seconds",
+    help: "From a change's announcement to this server applying it",
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
+    registers: [registry],
+  });
   void role;
   void lagChanges;
   void lagSeconds;
-  return { registry, changesApplied, changesSkipped, runs, runDuration, batchDuration };
+  return { registry, changesApplied, changesSkipped, runs, runDuration, batchDuration, invalidationDelay };
 }

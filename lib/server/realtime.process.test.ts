@@ -150,6 +150,8 @@ describe("a WFM Server applies every kind of cfg change as it happens", () => {
     await b.site({ switchDbid: sw });
     const eve = await b.person(t, { username: "eve", lastName: "One", logins: [sw] });
     await b.server("RT", 2);
+    // The level is read from the server's cache, refreshed every CacheSlack seconds (no web events here).
+    await database.sql`update wfm.servers set cache_slack_s = 1 where name = 'RT'`;
     const server = await startServer(database, "RT");
     await caughtUp(sql, "RT");
 

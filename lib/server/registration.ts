@@ -16,7 +16,7 @@ export interface ServerRow {
   peers: string[];
 }
 
-export async function readServer(sql: Sql, name: string): Promise<ServerRow | undefined> {
+async function readServer(sql: Sql, name: string): Promise<ServerRow | undefined> {
   const [row] = await sql<ServerRow[]>`
     select name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents",
            cache_slack_s as "cacheSlackSeconds", peers
@@ -37,7 +37,7 @@ export async function registerServer(sql: Sql, flags: ServerFlags): Promise<{ ro
     on conflict (name) do nothing returning name`;
   const created = inserted.length > 0;
   if (!created && flags.peers) {
-    await sql`update wfm.servers set peers = ${flags.peers}, updated_at = now(), version = version + 1
+    await sql`update wfm.servers set peers = ${flags.peers}, updated_at = now()
                where name = ${flags.name} and peers is distinct from ${flags.peers}::text[]`;
   }
   const row = (await readServer(sql, flags.name))!;
@@ -60,11 +60,19 @@ export async function addInstance(sql: Sql, instance: string, server: string, po
 }
 
 /** Records the heartbeat and role; re-creates the row if someone removed it (it was taken for dead). */
-export async function heartbeat(sql: Sql, instance: string, server: string, role: "primary" | "backup", port: number): Promise<void> {
+export async function heartbeat(
+  sql: Sql,
+  instance: string,
+  server: string,
+  role: "primary" | "backup",
+  port: number,
+  meshPeers: object[] | null = null,
+): Promise<void> {
+  const peers = meshPeers === null ? null : sql.json(meshPeers as never);
   await sql`
-    insert into wfm.server_instances (id, server, role, host, pid, port)
-    values (${instance}, ${server}, ${role}, ${os.hostname()}, ${process.pid}, ${port})
-    on conflict (id) do update set role = excluded.role, heartbeat_at = now()`;
+    insert into wfm.server_instances (id, server, role, host, pid, port, mesh_peers)
+    values (${instance}, ${server}, ${role}, ${os.hostname()}, ${process.pid}, ${port}, ${peers})
+    on conflict (id) do update set role = excluded.role, heartbeat_at = now(), mesh_peers = excluded.mesh_peers`;
 }
 
 /** Instances of the server that stopped heartbeating are dead (killed, host lost): remove them. */

@@ -22,6 +22,10 @@ import { connectionLost, runFullSync, runTargetedSync, type SyncResult } from ".
 import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type FeedSession } from "../sync/realtime";
 import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, requeueRequests, takeRequests, type TakenRequests } from "../sync/requests";
 import type { RunTrigger } from "../sync/runs";
+import { MeshNode } from "../mesh/node";
+import type { CachedEntity, MeshMessage } from "../mesh/message";
+import { meshSecret } from "../mesh/token";
+import { ServerCache } from "./cache";
 import { startHttp, type Health } from "./http";
 import { createLogger, type Logger } from "./log";
 import { createMetrics, type ServerMetrics } from "./metrics";
@@ -32,11 +36,9 @@ import {
   heartbeat,
   levelTwoServers,
   liveInstances,
-  readServer,
   registerServer,
   removeDeadInstances,
   removeInstance,
-  type ServerRow,
 } from "./registration";
 
 export type Role = "starting" | "backup" | "primary" | "reconnecting" | "stopping";
@@ -72,6 +74,9 @@ export class WfmServer {
 
   private readonly options: Required<Omit<RuntimeOptions, "flags" | "databaseUrl">> & Pick<RuntimeOptions, "flags" | "databaseUrl">;
   private database!: Database;
+  cache!: ServerCache;
+  mesh?: MeshNode;
+  private lastCacheCheck = 0;
   private metrics!: ServerMetrics;
   private http?: Awaited<ReturnType<typeof startHttp>>;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -138,12 +143,36 @@ export class WfmServer {
     if (registration.created) this.log.info({ options: registration.row }, `registered WFM Server ${this.name}`);
     for (const ignored of registration.ignored) this.log.warn(`ignored ${ignored}: after the first start the options in wfm.servers win; edit them on the Servers page`);
 
-    this.metrics = createMetrics({ server: this.name, sql: () => this.sql, role: () => this.role });
+    this.cache = new ServerCache(() => this.sql);
+    await this.cache.loadAll();
+    this.lastCacheCheck = Date.now();
+    const webEvents = registration.row.webEvents;
+    // Web events need the auth provider and its secret: refuse to start without them (SPEC §3, §4).
+    const secret = webEvents ? meshSecret() : undefined;
+
+    this.metrics = createMetrics({ server: this.name, sql: () => this.sql, role: () => this.role, cache: () => this.cache, mesh: () => this.mesh });
     this.http = await startHttp(flags.host, flags.port, {
       health: () => this.health(),
       metrics: async () => ({ contentType: this.metrics.registry.contentType, body: await this.metrics.registry.metrics() }),
     });
     this.port = this.http.port;
+    if (secret) {
+      this.mesh = new MeshNode({
+        name: this.name,
+        secret,
+        peers: registration.row.peers,
+        log: this.log,
+        relay: true,
+        onMessage: (message) => this.applyInvalidation(message),
+        // Whatever was announced while the link was down is caught up by a timestamp check at once.
+        onConnected: () => void this.checkCache("reconnected to a peer").catch(() => {}),
+      });
+      this.mesh.attach(this.http.server);
+      this.mesh.start();
+      const meshUrl = `ws://${flags.host}:${this.port}/mesh`;
+      await this.sql`update wfm.servers set mesh_url = ${meshUrl} where name = ${this.name} and mesh_url is distinct from ${meshUrl}`;
+      this.log.info({ peers: registration.row.peers, meshUrl }, `web events on: mesh at ${meshUrl}, ${registration.row.peers.length} configured peer(s)`);
+    }
     await addInstance(this.sql, this.instance, this.name, this.port);
 
     await this.sql.listen("cfg_changes", () => this.poke());
@@ -178,6 +207,7 @@ export class WfmServer {
     clearInterval(this.heartbeatTimer);
     await this.beating; // a heartbeat still in flight would write the instance row back
     await removeInstance(this.sql, this.instance).catch(() => {});
+    await this.mesh?.close();
     await new Promise<void>((resolve) => (this.http ? this.http.server.close(() => resolve()) : resolve()));
     this.http?.server.closeAllConnections();
     await this.database.close().catch(() => {});
@@ -236,7 +266,7 @@ export class WfmServer {
     if (this.stopping || this.role === "starting") return;
     try {
       const role = this.role === "primary" ? "primary" : "backup";
-      await heartbeat(this.sql, this.instance, this.name, role, this.port);
+      await heartbeat(this.sql, this.instance, this.name, role, this.port, this.mesh?.peerStates() ?? null);
       const removed = await removeDeadInstances(this.sql, this.name);
       if (removed > 0) this.log.warn(`removed ${removed} instance(s) of ${this.name} that stopped heartbeating`);
       if (!this.databaseUp) this.log.info("the database is reachable again");
@@ -271,6 +301,11 @@ export class WfmServer {
       port: this.port,
       database,
       ...(this.stuck ? { realtime: `stuck: ${this.stuck}` } : {}),
+      cache: {
+        versions: Object.fromEntries((["servers", "sites", "skills", "time_zones"] as const).map((e) => [e, this.cache.version(e)])),
+        checks: this.cache.checks,
+      },
+      ...(this.mesh ? { mesh: { peers: this.mesh.peerStates(), counts: this.mesh.counts } } : {}),
     };
   }
 
@@ -345,18 +380,24 @@ export class WfmServer {
     });
     let lastLockCheck = Date.now();
     let lastPoll = 0;
-    let row: ServerRow | undefined;
+    let lockPid: number | undefined;
 
     while (!this.stopping) {
       if (this.lockLost) throw new TermEnded("the connection holding the primary lock closed");
       if (this.feedLost) throw new TermEnded("the real-time connection closed");
       const now = Date.now();
       if (now - lastLockCheck >= this.options.heartbeatMs) {
-        await lock`select 1`; // throws when the lock's session is gone
+        // The lock lives in one session: a client that quietly reconnected would hold a new one without it.
+        const [{ pid }] = (await lock`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
+        if (lockPid !== undefined && pid !== lockPid) throw new TermEnded("the session holding the primary lock ended");
+        lockPid = pid;
         lastLockCheck = now;
       }
       if (now - lastPoll >= this.options.pollMs) {
-        row = await readServer(this.sql, this.name);
+        const row0 = this.cache.server(this.name);
+        const slack = row0?.cacheSlackSeconds ?? (this.mesh ? 600 : 30);
+        if (now - this.lastCacheCheck >= slack * 1000) await this.checkCache("CacheSlack");
+        const row = this.cache.server(this.name);
         if (!row) return this.fatal(`WFM Server ${this.name} was removed from wfm.servers`);
         lastPoll = now;
         this.noteLevel(row.level);
@@ -402,6 +443,7 @@ export class WfmServer {
     });
     this.recordRun("full", result, started);
     if (result.connectionLost) throw new TermEnded(result.error);
+    if (result.status !== "failed") await this.announceOwnWrites();
     // A stopped run will be redone by whoever is primary next (it runs a start-up or failover sync).
     if (this.stopping) return result;
     if (result.status === "failed" && !requests) {
@@ -461,10 +503,12 @@ export class WfmServer {
     const started = performance.now();
     let batch: FeedBatch;
     try {
+      const row = this.cache.server(this.name);
       batch = await applyFeedBatch(this.feedConnection!, this.feedSession, {
         server: this.name,
         runId: this.realtimeRun?.id ?? null,
         limit: this.options.feedLimit,
+        scope: row && { level: row.level, ...this.cache.assignments(this.name) },
       });
     } catch (error) {
       if (connectionLost(error)) throw new TermEnded(describe(error));
@@ -498,8 +542,31 @@ export class WfmServer {
       this.realtimeRun = this.realtimeRun?.id === batch.runId ? { ...this.realtimeRun, lastChangeAt: now } : { id: batch.runId, openedAt: now, lastChangeAt: now };
     }
     this.noteLevel(batch.level);
+    if (batch.touchedReference) await this.announceOwnWrites();
     this.log.debug({ from: batch.from, to: batch.to, counts: batch.counts, outOfScope: batch.outOfScope }, "real-time batch applied");
     return batch;
+  }
+
+  /** A timestamp check (SPEC §3): one query; what changed is reloaded. */
+  private async checkCache(why: string) {
+    this.lastCacheCheck = Date.now();
+    const changed = await this.cache.check();
+    if (changed.length) this.log.info({ changed, why }, `cache: reloaded ${changed.join(", ")} (timestamp check: ${why})`);
+    return changed;
+  }
+
+  /** A peer announced a change: reload that part of the cache (unless it is already as new). */
+  private async applyInvalidation(message: MeshMessage) {
+    this.metrics.invalidationDelay.observe(Math.max(0, Date.now() - message.sentAt) / 1000);
+    const reloaded = await this.cache.invalidate(message.entity, message.version);
+    this.log.debug({ id: message.id, origin: message.origin, entity: message.entity, reloaded }, "mesh: invalidation");
+  }
+
+  /** After this server wrote cached content (skills, time zones, sites by sync): tell the others. */
+  private async announceOwnWrites() {
+    const changed: CachedEntity[] = await this.checkCache("after this server's own writes");
+    if (!this.mesh) return;
+    for (const entity of changed) this.mesh.announce(entity, [], this.cache.version(entity));
   }
 
   /** Levels take effect at once; one raised from 0 also brings in, by a full sync, what was skipped. */

@@ -15,6 +15,11 @@ export interface BatchScope {
   server: string;
   /** Which cfg person dbids: an inclusive range, or those listed in a temp table's `person_dbid` column. */
   persons: { from: number; to: number } | { table: string };
+  /**
+   * The site assignments to decide scope by: a server's cached ones (real-time), or, when absent, those in
+   * wfm.sites as the transaction sees them (full and targeted runs read everything fresh).
+   */
+  sites?: { mine: number[]; others: number[] };
 }
 
 /**
@@ -70,8 +75,16 @@ export async function createBatchTables(tx: Sql, lifetime: TempLifetime = "trans
 export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = RUN_MODE): Promise<number> {
   if (!mode.session) await tx`truncate sync_batch`;
   const { persons } = scope;
+  const params: (string | number | number[])[] = [scope.level, scope.server];
+  const param = (value: string | number | number[]) => `$${params.push(value)}`;
+  const range = "table" in persons ? "" : `between ${param(persons.from)} and ${param(persons.to)}`;
   const chosen = (column: string) =>
-    "table" in persons ? `${column} in (select person_dbid from ${persons.table})` : `${column} between $3 and $4`;
+    "table" in persons ? `${column} in (select person_dbid from ${persons.table})` : `${column} ${range}`;
+  const inScope = scope.sites
+    ? `($1 = 1 and ss.id = any(${param(scope.sites.mine)}::int[]))
+        or ($1 = 2 and (ss.id is null or not ss.id = any(${param(scope.sites.others)}::int[])))`
+    : `($1 = 1 and ss.server = $2)
+        or ($1 = 2 and (ss.id is null or ss.server is null or ss.server = $2))`;
   const result = await tx.unsafe(
     `
     insert into sync_batch
@@ -106,9 +119,8 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
            ${CFG_FIELDS.map((f) => `j.${f}, j.old_${f}`).join(", ")},
            j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting
       from j left join wfm.sites ss on ss.id = coalesce(j.site_id, j.login_site_id)
-     where ($1 = 1 and ss.server = $2)
-        or ($1 = 2 and (ss.id is null or ss.server is null or ss.server = $2))`,
-    "table" in persons ? [scope.level, scope.server] : [scope.level, scope.server, persons.from, persons.to],
+     where (${inScope}) and $2::text is not null`,
+    params as never[],
     { prepare: mode.session },
   );
   // A run's batch is analysed (its plans depend on it); the real-time session's table was analysed empty

@@ -31,6 +31,8 @@ export interface FeedBatch {
   counts: RunCounts;
   /** The realtime run the batch logged to (created by the batch when it had something to log). */
   runId: number | null;
+  /** The batch synced skills or time zones (level 2): cached content other servers must hear about. */
+  touchedReference: boolean;
 }
 
 export interface FeedOptions {
@@ -39,6 +41,11 @@ export interface FeedOptions {
   runId: number | null;
   /** At most this many changes per transaction. */
   limit?: number;
+  /**
+   * The server's level and site assignments from its cache (SPEC §3); without them, the batch reads both
+   * from wfm as its snapshot sees them.
+   */
+  scope?: { level: number; mine: number[]; others: number[] };
 }
 
 const DEFAULT_LIMIT = 20_000;
@@ -113,9 +120,9 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     if (state?.level == null) throw new Error(`WFM Server '${options.server}' is not registered`);
     const from = state.cursor ?? 0;
     const head = state.head;
-    const level = state.level;
+    const level = options.scope?.level ?? state.level;
     const to = Math.min(head, from + limit);
-    const result: FeedBatch = { from, to, head, level, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId };
+    const result: FeedBatch = { from, to, head, level, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId, touchedReference: false };
     if (to <= from) return result;
 
     if (level === 0) {
@@ -148,6 +155,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       if (level === 2) {
         if (kinds.has("time_zone")) await syncReferenceTable(conn, runId, TIME_ZONES);
         if (kinds.has("skill")) await syncReferenceTable(conn, runId, SKILLS);
+        result.touchedReference = kinds.has("time_zone") || kinds.has("skill");
         referenceChanges = (kinds.get("time_zone") ?? 0) + (kinds.get("skill") ?? 0) + (kinds.get("switch") ?? 0);
       }
 
@@ -165,7 +173,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         PREPARED,
       );
 
-      await collectBatch(conn, { level: level as 1 | 2, server: options.server, persons: { table: "feed_persons" } }, SESSION);
+      const sites = options.scope && { mine: options.scope.mine, others: options.scope.others };
+      await collectBatch(conn, { level: level as 1 | 2, server: options.server, persons: { table: "feed_persons" }, sites }, SESSION);
 
       const [scoped] = await conn.unsafe<{ n: number }[]>(
         `

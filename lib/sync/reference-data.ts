@@ -102,7 +102,7 @@ export async function syncReferenceTable(tx: Sql, runId: number, table: Referenc
   if (objectType === "time_zone") {
     // Sites name their time zone; a renamed time zone takes its sites along.
     await tx.unsafe(`
-      update wfm.sites s set time_zone = d.name, updated_at = now(), version = s.version + 1
+      update wfm.sites s set time_zone = d.name, updated_at = now()
         from ${diff} d where d.op = 'change' and d.old_name is distinct from d.name and s.time_zone = d.old_name`);
   }
 

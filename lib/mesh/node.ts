@@ -1,0 +1,206 @@
+/**
+ * One node of the WebSocket peer mesh (SPEC §3 web events), built on `ws`. A node accepts peers on its
+ * HTTP server's `/mesh` and connects to the peers it is configured with; links are symmetric once open.
+ * A message a node has not seen is applied and relayed to every other link; one it has seen is dropped.
+ * So in any connected topology — direct, indirect, cyclic — each node gets each message exactly once.
+ * The console is a node that connects but does not relay.
+ */
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { invalidation, parseMessage, SeenSet, type CachedEntity, type MeshMessage } from "./message";
+import { signToken, verifyToken } from "./token";
+
+export interface MeshLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface MeshOptions {
+  /** This node's name, the origin of what it announces (a server's name, or "console"). */
+  name: string;
+  secret: string;
+  /** ws:// or wss:// URLs this node connects to. */
+  peers: string[];
+  log: MeshLog;
+  /** Servers relay what they receive; the console, a leaf, does not. */
+  relay: boolean;
+  onMessage?: (message: MeshMessage) => void | Promise<void>;
+  /** After a link to a configured peer opens (again): what was missed while apart must be caught up. */
+  onConnected?: (peer: string) => void;
+}
+
+interface Link {
+  ws: WebSocket;
+  peer: string;
+  direction: "in" | "out";
+  strikes: number;
+}
+
+export interface PeerState {
+  url: string;
+  state: "connected" | "connecting" | "down";
+  since: number;
+  error?: string;
+}
+
+export const MESH_PATH = "/mesh";
+const STRIKES = 5;
+const PING_MS = 20_000;
+
+export class MeshNode {
+  readonly counts = { sent: 0, received: 0, relayed: 0, duplicates: 0, malformed: 0, refused: 0 };
+  private readonly links = new Set<Link>();
+  private readonly seen = new SeenSet();
+  private readonly outbound = new Map<string, PeerState & { attempt: number; timer?: NodeJS.Timeout; ws?: WebSocket }>();
+  private wss?: WebSocketServer;
+  private pinger?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly options: MeshOptions) {}
+
+  /** Accepts peers on `server`'s /mesh; refuses (401) any upgrade without a valid token. */
+  attach(server: http.Server): void {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+    server.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(request.url ?? "/", "http://mesh");
+      if (url.pathname !== MESH_PATH) {
+        socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+        return;
+      }
+      const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+      const check = verifyToken(this.options.secret, bearer ?? url.searchParams.get("token") ?? undefined);
+      if (!check.ok) {
+        this.counts.refused++;
+        this.options.log.warn({ from: request.socket.remoteAddress, reason: check.reason }, `mesh: refused a peer: ${check.reason}`);
+        socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return;
+      }
+      this.wss!.handleUpgrade(request, socket, head, (ws) => {
+        this.open({ ws, peer: check.subject, direction: "in", strikes: 0 });
+        this.options.log.info({ peer: check.subject }, `mesh: ${check.subject} connected`);
+      });
+    });
+  }
+
+  /** Connects to the configured peers, and keeps reconnecting (backoff with jitter) while open. */
+  start(): void {
+    for (const url of this.options.peers) {
+      this.outbound.set(url, { url, state: "connecting", since: Date.now(), attempt: 0 });
+      this.dial(url);
+    }
+    this.pinger = setInterval(() => {
+      for (const link of this.links) if (link.ws.readyState === WebSocket.OPEN) link.ws.ping();
+    }, PING_MS);
+  }
+
+  /** Announces a change this node made: every connected node gets it (and relays it on). */
+  announce(entity: CachedEntity, keys: (string | number)[], version: number): MeshMessage {
+    const message = invalidation(this.options.name, entity, keys, version);
+    this.seen.add(message.id);
+    this.counts.sent += this.send(message);
+    return message;
+  }
+
+  /** Sends an existing message onward (a leaf that was handed one); nothing new is minted. */
+  send(message: MeshMessage, except?: Link): number {
+    const text = JSON.stringify(message);
+    let n = 0;
+    for (const link of this.links) {
+      if (link === except || link.ws.readyState !== WebSocket.OPEN) continue;
+      link.ws.send(text);
+      n++;
+    }
+    return n;
+  }
+
+  peerStates(): PeerState[] {
+    const outbound = [...this.outbound.values()].map(({ url, state, since, error }) => ({ url, state, since, error }));
+    const inbound = [...this.links]
+      .filter((l) => l.direction === "in")
+      .map((l) => ({ url: `${l.peer} (inbound)`, state: "connected" as const, since: 0 }));
+    return [...outbound, ...inbound];
+  }
+
+  get connected(): number {
+    return [...this.links].filter((l) => l.ws.readyState === WebSocket.OPEN).length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.pinger);
+    for (const peer of this.outbound.values()) clearTimeout(peer.timer);
+    for (const link of this.links) link.ws.terminate();
+    this.links.clear();
+    await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
+  }
+
+  private dial(url: string) {
+    const peer = this.outbound.get(url)!;
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${signToken(this.options.secret, this.options.name)}` },
+      maxPayload: 1024 * 1024,
+      handshakeTimeout: 5000,
+    });
+    peer.ws = ws;
+    let opened = false;
+    ws.on("open", () => {
+      opened = true;
+      Object.assign(peer, { state: "connected", since: Date.now(), attempt: 0, error: undefined });
+      this.open({ ws, peer: url, direction: "out", strikes: 0 });
+      this.options.log.info({ peer: url }, `mesh: connected to ${url}`);
+      this.options.onConnected?.(url);
+    });
+    ws.on("unexpected-response", (_request, response) => {
+      peer.error = `HTTP ${response.statusCode}`;
+      ws.terminate();
+    });
+    ws.on("error", (error) => {
+      peer.error ??= error.message;
+    });
+    ws.on("close", () => {
+      if (this.closed) return;
+      if (opened) this.options.log.warn({ peer: url }, `mesh: lost ${url}; reconnecting`);
+      const delay = Math.min(30_000, 250 * 2 ** peer.attempt) * (0.5 + Math.random());
+      peer.attempt++;
+      Object.assign(peer, { state: opened || peer.state === "connected" ? "connecting" : "down", since: Date.now() });
+      if (peer.attempt > 3) peer.state = "down";
+      peer.timer = setTimeout(() => {
+        peer.error = undefined;
+        this.dial(url);
+      }, delay);
+    });
+  }
+
+  private open(link: Link) {
+    this.links.add(link);
+    link.ws.on("message", (data: RawData) => this.receive(link, data as Buffer));
+    link.ws.on("close", () => this.links.delete(link));
+    link.ws.on("error", () => this.links.delete(link));
+  }
+
+  private receive(link: Link, data: Buffer) {
+    const parsed = parseMessage(data);
+    if (!parsed.ok) {
+      this.counts.malformed++;
+      link.strikes++;
+      this.options.log.warn({ peer: link.peer, reason: parsed.reason, strikes: link.strikes }, `mesh: dropped a message from ${link.peer}: ${parsed.reason}`);
+      if (link.strikes >= STRIKES) {
+        this.options.log.warn({ peer: link.peer }, `mesh: disconnected ${link.peer} after ${STRIKES} malformed messages`);
+        link.ws.close(1008, "too many malformed messages");
+      }
+      return;
+    }
+    const { message } = parsed;
+    if (!this.seen.add(message.id)) {
+      this.counts.duplicates++;
+      return;
+    }
+    this.counts.received++;
+    void Promise.resolve(this.options.onMessage?.(message)).catch((error: unknown) =>
+      this.options.log.warn({ id: message.id, err: String(error) }, "mesh: applying a message failed"),
+    );
+    if (this.options.relay) this.counts.relayed += this.send(message, link);
+  }
+}
