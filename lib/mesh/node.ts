@@ -27,7 +27,7 @@ export interface MeshOptions {
   /** Servers relay what they receive; the console, a leaf, does not. */
   relay: boolean;
   onMessage?: (message: MeshMessage) => void | Promise<void>;
-  /** After a link to a configured peer opens (again): what was missed while apart must be caught up. */
+  /** After any link opens (again), either way: what was missed while apart must be caught up. */
   onConnected?: (peer: string) => void;
 }
 
@@ -80,6 +80,7 @@ export class MeshNode {
       this.wss!.handleUpgrade(request, socket, head, (ws) => {
         this.open({ ws, peer: check.subject, direction: "in", strikes: 0 });
         this.options.log.info({ peer: check.subject }, `mesh: ${check.subject} connected`);
+        this.options.onConnected?.(check.subject);
       });
     });
   }
@@ -131,7 +132,19 @@ export class MeshNode {
     this.closed = true;
     clearInterval(this.pinger);
     for (const peer of this.outbound.values()) clearTimeout(peer.timer);
-    for (const link of this.links) link.ws.terminate();
+    // Close politely, so what was just sent still goes out; give up on a peer that does not answer.
+    await Promise.all(
+      [...this.links].map(
+        (link) =>
+          new Promise<void>((resolve) => {
+            if (link.ws.readyState !== WebSocket.OPEN) return resolve(link.ws.terminate());
+            const timer = setTimeout(() => resolve(link.ws.terminate()), 1000);
+            link.ws.once("close", () => (clearTimeout(timer), resolve()));
+            link.ws.close(1001, "going away");
+          }),
+      ),
+    );
+    for (const peer of this.outbound.values()) peer.ws?.terminate();
     this.links.clear();
     await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
   }

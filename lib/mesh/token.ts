@@ -34,7 +34,7 @@ export function verifyToken(secret: string, token: string | undefined, now = Dat
 }
 
 /** The mesh's secret, or a StartupError saying what is missing (web events refuse to start without it). */
-export function meshSecret(env: NodeJS.ProcessEnv = process.env): string {
+export function meshSecret(env: Record<string, string | undefined> = process.env): string {
   const provider = env.WFM_AUTH_PROVIDER ?? "wfm";
   if (provider !== "wfm") {
     throw new StartupError(

@@ -48,9 +48,12 @@ export class ServerCache {
     for (const entity of Object.keys(stamps) as CachedEntity[]) await this.load(entity, stamps[entity]!);
   }
 
-  /** The timestamp check: one query; reloads what changed, returns what it reloaded. */
-  async check(): Promise<CachedEntity[]> {
-    this.checks++;
+  /**
+   * The timestamp check: one query; reloads what changed, returns what it reloaded. `ownWrites`: the server
+   * looks at what its own sync just wrote (to announce it), which is not a freshness check.
+   */
+  async check(ownWrites = false): Promise<CachedEntity[]> {
+    if (!ownWrites) this.checks++;
     const stamps = await this.readStamps();
     const changed: CachedEntity[] = [];
     for (const entity of Object.keys(stamps) as CachedEntity[]) {

@@ -17,6 +17,8 @@ export interface ServerProcessOptions {
   env?: Record<string, string | undefined>;
   /** Where the child's log lines go besides the kept list: "inherit" prints them, "keep" only keeps them. */
   output?: "inherit" | "keep";
+  /** The HTTP port (for peers that must know it in advance); a free one by default. */
+  port?: number;
 }
 
 export interface ServerProcess {
@@ -35,7 +37,7 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(options: ServerProcessOptions): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
     ["--import", "tsx", path.join(options.root, "scripts", "wfm-server.ts"), "--name", options.name, "--port", String(port), ...(options.args ?? [])],

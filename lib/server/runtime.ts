@@ -548,9 +548,9 @@ export class WfmServer {
   }
 
   /** A timestamp check (SPEC §3): one query; what changed is reloaded. */
-  private async checkCache(why: string) {
-    this.lastCacheCheck = Date.now();
-    const changed = await this.cache.check();
+  private async checkCache(why: string, ownWrites = false) {
+    if (!ownWrites) this.lastCacheCheck = Date.now();
+    const changed = await this.cache.check(ownWrites);
     if (changed.length) this.log.info({ changed, why }, `cache: reloaded ${changed.join(", ")} (timestamp check: ${why})`);
     return changed;
   }
@@ -564,7 +564,7 @@ export class WfmServer {
 
   /** After this server wrote cached content (skills, time zones, sites by sync): tell the others. */
   private async announceOwnWrites() {
-    const changed: CachedEntity[] = await this.checkCache("after this server's own writes");
+    const changed: CachedEntity[] = await this.checkCache("after this server's own writes", true);
     if (!this.mesh) return;
     for (const entity of changed) this.mesh.announce(entity, [], this.cache.version(entity));
   }

@@ -6,8 +6,14 @@ import { afterEach } from "vitest";
 import type { Database, Sql } from "../db/client";
 import { spawnServer, type ServerProcess } from "../server/process";
 
-export async function startServer(database: Database, name: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
-  const server = await spawnServer({ root: process.cwd(), databaseUrl: database.url, name, args, env, output: "keep" });
+export async function startServer(
+  database: Database,
+  name: string,
+  args: string[] = [],
+  env: Record<string, string | undefined> = {},
+  port?: number,
+): Promise<ServerProcess> {
+  const server = await spawnServer({ root: process.cwd(), databaseUrl: database.url, name, args, env, output: "keep", port });
   started.add(server);
   return server;
 }
@@ -52,4 +58,11 @@ export async function realtimeLog(sql: Sql, server: string, objectKey?: string):
      where r.server = ${server} and r.kind = 'realtime' and (${objectKey ?? null}::text is null or e.object_key = ${objectKey ?? null})
      order by e.id`;
   return rows.map((r) => r.line);
+}
+
+/** One figure from a server's /metrics. */
+export async function metric(server: ServerProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+  return line ? Number(line.split(" ").at(-1)) : NaN;
 }
