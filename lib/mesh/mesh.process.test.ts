@@ -14,6 +14,7 @@ import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { caughtUp, eventually, metric, startServer } from "../testing/servers";
 import { resetWorld } from "../testing/world";
+import { announcerOf, joinMesh } from "./console-peer";
 import { MeshNode } from "./node";
 import { signToken } from "./token";
 
@@ -173,9 +174,11 @@ describe("what users see", () => {
     await Promise.all([caughtUp(sql, "A"), caughtUp(sql, "B")]);
     if (webEvents) await linked([a, bServer], [1, 1]);
 
-    // The console reassigns the site to B, and announces it as the console does.
-    const client = webEvents ? await clientOf(a) : undefined;
-    const changed = await assignSite(sql, { siteId: site, server: "B" }, (entity, keys, version) => client?.announce(entity, keys, version));
+    // The console joins the mesh as it does (the servers recorded in wfm with web events), reassigns the
+    // site to B through the domain function its action calls, and announces it.
+    const client = webEvents ? await joinMesh(sql, quiet, ENV) : undefined;
+    if (client) await eventually(async () => client.connected === 2, "the console to join both servers");
+    const changed = await assignSite(sql, { siteId: site, server: "B" }, announcerOf(client));
     const fresh = async (s: ServerProcess) => ((await s.health())!.cache as { versions: { sites: number } }).versions.sites >= changed.version;
     await eventually(async () => (await fresh(a)) && (await fresh(bServer)), webEvents ? "the mesh to refresh both servers" : "CacheSlack to pass on both servers");
 
