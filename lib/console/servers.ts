@@ -15,6 +15,8 @@ export interface ServerInstance {
   heartbeatAt: Date;
   /** No heartbeat for INSTANCE_STALE_SECONDS: the process is presumably gone. */
   stale: boolean;
+  /** With web events: its mesh links as of its last heartbeat. */
+  meshPeers: { url: string; state: "connected" | "connecting" | "down"; error?: string }[] | null;
 }
 
 export interface ServerStatus {
@@ -39,7 +41,8 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
            coalesce((select json_agg(json_build_object(
                        'id', i.id, 'role', i.role, 'host', i.host, 'pid', i.pid, 'port', i.port,
                        'startedAt', i.started_at, 'heartbeatAt', i.heartbeat_at,
-                       'stale', i.heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS}))
+                       'stale', i.heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS}),
+                       'meshPeers', i.mesh_peers)
                        order by i.role desc, i.started_at)
                        from wfm.server_instances i where i.server = s.name), '[]') as instances,
            (k.seq - coalesce(c.last_seq, 0))::int as "cursorLag",

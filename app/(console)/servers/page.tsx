@@ -17,6 +17,17 @@ function Instances({ server }: { server: ServerStatus }) {
         <li key={i.id}>
           <span className={`badge ${i.stale ? "err" : i.role === "primary" ? "ok" : ""}`}>{i.stale ? "no heartbeat" : i.role}</span>{" "}
           {i.host}:{i.port ?? "—"} (pid {i.pid}), heartbeat {secondsAgo(i.heartbeatAt)} s ago
+          {i.meshPeers && (
+            <ul className="plain mesh-peers" aria-label={`Mesh links of ${server.name} on ${i.host}:${i.port}`}>
+              {i.meshPeers.length === 0 && <li className="muted">mesh: no links yet</li>}
+              {i.meshPeers.map((p) => (
+                <li key={p.url}>
+                  <span className={`badge ${p.state === "connected" ? "ok" : p.state === "down" ? "err" : "warn"}`}>{p.state}</span> {p.url}
+                  {p.error && <span className="muted"> — {p.error}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
         </li>
       ))}
     </ul>
