@@ -158,6 +158,17 @@ export const wfm = pgSchema("wfm");
  * deleted since it last looked shows as a different pair.
  */
 export const cacheVersion = wfm.sequence("cache_version");
+
+/**
+ * The version a timestamp check compares (SPEC §3): one counter per cached entity, bumped by statement
+ * triggers on servers, sites, skills and time zones (db/migrations/0009). The counter row stays locked
+ * until the writing transaction ends, so versions follow commit order: a reader that has seen version n
+ * has seen every write numbered up to n. (A row's own `version` is only when it last changed.)
+ */
+export const wfmCacheVersions = wfm.table("cache_versions", {
+  entity: text("entity").primaryKey(),
+  version: id("version").notNull().default(0),
+});
 const cacheVersionColumn = () => id("version").notNull().default(sql`nextval('wfm.cache_version')`);
 
 export const wfmServers = wfm.table(

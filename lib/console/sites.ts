@@ -24,11 +24,12 @@ export async function assignSite(sql: Sql, input: z.input<typeof assignSiteInput
       const [known] = await tx`select 1 from wfm.servers where name = ${server}`;
       if (!known) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${server}'.`, { field: "server" });
     }
-    const rows = await tx<{ id: number; name: string; server: string | null; version: number }[]>`
-      update wfm.sites set server = ${server}, updated_at = now() where id = ${siteId}
-      returning id, name, server, version`;
+    const rows = await tx<{ id: number; name: string; server: string | null }[]>`
+      update wfm.sites set server = ${server}, updated_at = now() where id = ${siteId} returning id, name, server`;
     if (!rows[0]) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`, { field: "siteId" });
-    return rows;
+    // The sites version this write made (the counter is ours until commit): what the mesh announces.
+    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'sites'`) as unknown as [{ version: number }];
+    return [{ ...rows[0], version: Number(version) }];
   });
   announce("sites", [row!.id], row!.version);
   return row!;

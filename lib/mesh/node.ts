@@ -8,7 +8,7 @@
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
-import { invalidation, parseMessage, SeenSet, type CachedEntity, type MeshMessage } from "./message";
+import { invalidation, MAX_MESSAGE_BYTES, parseMessage, SeenSet, type CachedEntity, type MeshMessage } from "./message";
 import { signToken, verifyToken } from "./token";
 
 export interface MeshLog {
@@ -36,6 +36,8 @@ interface Link {
   peer: string;
   direction: "in" | "out";
   strikes: number;
+  /** Answered the last ping: a link that does not is dead (half-open) and is dropped. */
+  alive: boolean;
 }
 
 export interface PeerState {
@@ -48,6 +50,10 @@ export interface PeerState {
 export const MESH_PATH = "/mesh";
 const STRIKES = 5;
 const PING_MS = 20_000;
+// Frames a little over the message limit still reach the strike count; far larger ones close the link.
+const MAX_PAYLOAD = 4 * MAX_MESSAGE_BYTES;
+/** A link that stays up this long counts as healthy: the reconnect backoff starts afresh. */
+const STABLE_MS = 30_000;
 
 export class MeshNode {
   readonly counts = { sent: 0, received: 0, relayed: 0, duplicates: 0, malformed: 0, refused: 0 };
@@ -62,23 +68,28 @@ export class MeshNode {
 
   /** Accepts peers on `server`'s /mesh; refuses (401) any upgrade without a valid token. */
   attach(server: http.Server): void {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
     server.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(request.url ?? "/", "http://mesh");
-      if (url.pathname !== MESH_PATH) {
-        socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-        return;
-      }
+      // Node removes its own error listener before 'upgrade': without one, a client resetting the socket
+      // would crash the process.
+      const onSocketError = () => socket.destroy();
+      socket.on("error", onSocketError);
+      const refuse = (status: string) => {
+        socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        socket.destroy();
+      };
+      if ((request.url ?? "").split("?")[0] !== MESH_PATH) return refuse("404 Not Found");
+      // The token travels in the Authorization header only: a query string ends up in proxies' logs.
       const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
-      const check = verifyToken(this.options.secret, bearer ?? url.searchParams.get("token") ?? undefined);
+      const check = verifyToken(this.options.secret, bearer);
       if (!check.ok) {
         this.counts.refused++;
         this.options.log.warn({ from: request.socket.remoteAddress, reason: check.reason }, `mesh: refused a peer: ${check.reason}`);
-        socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-        return;
+        return refuse("401 Unauthorized");
       }
       this.wss!.handleUpgrade(request, socket, head, (ws) => {
-        this.open({ ws, peer: check.subject, direction: "in", strikes: 0 });
+        socket.removeListener("error", onSocketError);
+        this.open({ ws, peer: check.subject, direction: "in", strikes: 0, alive: true });
         this.options.log.info({ peer: check.subject }, `mesh: ${check.subject} connected`);
         this.options.onConnected?.(check.subject);
       });
@@ -92,7 +103,16 @@ export class MeshNode {
       this.dial(url);
     }
     this.pinger = setInterval(() => {
-      for (const link of this.links) if (link.ws.readyState === WebSocket.OPEN) link.ws.ping();
+      for (const link of this.links) {
+        if (link.ws.readyState !== WebSocket.OPEN) continue;
+        if (!link.alive) {
+          this.options.log.warn({ peer: link.peer }, `mesh: ${link.peer} did not answer a ping; dropping the link`);
+          link.ws.terminate();
+          continue;
+        }
+        link.alive = false;
+        link.ws.ping();
+      }
     }, PING_MS);
   }
 
@@ -153,15 +173,15 @@ export class MeshNode {
     const peer = this.outbound.get(url)!;
     const ws = new WebSocket(url, {
       headers: { authorization: `Bearer ${signToken(this.options.secret, this.options.name)}` },
-      maxPayload: 1024 * 1024,
+      maxPayload: MAX_PAYLOAD,
       handshakeTimeout: 5000,
     });
     peer.ws = ws;
     let opened = false;
     ws.on("open", () => {
       opened = true;
-      Object.assign(peer, { state: "connected", since: Date.now(), attempt: 0, error: undefined });
-      this.open({ ws, peer: url, direction: "out", strikes: 0 });
+      Object.assign(peer, { state: "connected", since: Date.now(), error: undefined });
+      this.open({ ws, peer: url, direction: "out", strikes: 0, alive: true });
       this.options.log.info({ peer: url }, `mesh: connected to ${url}`);
       this.options.onConnected?.(url);
     });
@@ -175,6 +195,8 @@ export class MeshNode {
     ws.on("close", () => {
       if (this.closed) return;
       if (opened) this.options.log.warn({ peer: url }, `mesh: lost ${url}; reconnecting`);
+      // Only a link that stayed up a while resets the backoff: one accepted and closed at once must not spin.
+      if (opened && Date.now() - peer.since >= STABLE_MS) peer.attempt = 0;
       const delay = Math.min(30_000, 250 * 2 ** peer.attempt) * (0.5 + Math.random());
       peer.attempt++;
       Object.assign(peer, { state: opened || peer.state === "connected" ? "connecting" : "down", since: Date.now() });
@@ -188,6 +210,7 @@ export class MeshNode {
 
   private open(link: Link) {
     this.links.add(link);
+    link.ws.on("pong", () => (link.alive = true));
     link.ws.on("message", (data: RawData) => this.receive(link, data as Buffer));
     link.ws.on("close", () => this.links.delete(link));
     link.ws.on("error", () => this.links.delete(link));

@@ -8,6 +8,8 @@ import { StartupError } from "../errors";
 
 const sign = (secret: string, payload: string) => createHmac("sha256", secret).update(payload).digest("base64url");
 
+const MAX_TTL_SECONDS = 3600;
+
 export function signToken(secret: string, subject: string, ttlSeconds = 300, now = Date.now()): string {
   const payload = Buffer.from(JSON.stringify({ sub: subject, exp: Math.floor(now / 1000) + ttlSeconds })).toString("base64url");
   return `${payload}.${sign(secret, payload)}`;
@@ -28,8 +30,12 @@ export function verifyToken(secret: string, token: string | undefined, now = Dat
   } catch {
     return { ok: false, reason: "malformed token" };
   }
-  if (typeof claims.sub !== "string" || typeof claims.exp !== "number") return { ok: false, reason: "malformed token" };
+  if (claims === null || typeof claims !== "object" || typeof claims.sub !== "string" || typeof claims.exp !== "number") {
+    return { ok: false, reason: "malformed token" };
+  }
   if (claims.exp * 1000 < now) return { ok: false, reason: "expired token" };
+  // Tokens are short-lived: one valid for longer than the longest we issue (plus clock skew) is refused.
+  if (claims.exp * 1000 > now + MAX_TTL_SECONDS * 1000 + 60_000) return { ok: false, reason: "token valid for too long" };
   return { ok: true, subject: claims.sub };
 }
 

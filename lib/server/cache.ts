@@ -2,11 +2,14 @@
  * What a WFM Server consults on every decision (SPEC §3): the servers and their options, the sites and the
  * server each is assigned to, the skills and the time zones — kept in memory, so that deciding a change's
  * scope costs no query. A stale cache therefore has visible effects until it is refreshed, by a timestamp
- * check every CacheSlack seconds (one query: each table's highest version and row count) or at once by a
- * mesh message.
+ * check every CacheSlack seconds (one query of wfm.cache_versions) or at once by a mesh message.
+ *
+ * Versions are per entity and follow commit order (db/migrations/0009), so "my version ≥ n" means "I have
+ * every write up to n". An entity is loaded with its version from one snapshot, one load at a time, and a
+ * load never replaces newer contents with older ones.
  */
 import type { Sql } from "../db/client";
-import type { CachedEntity } from "../mesh/message";
+import { CACHED, type CachedEntity } from "../mesh/message";
 
 export interface CachedServer {
   name: string;
@@ -25,9 +28,11 @@ export interface CachedSite {
   timeZone: string;
 }
 
-interface Stamp {
-  version: number;
-  count: number;
+export async function readVersions(sql: Sql): Promise<Record<CachedEntity, number>> {
+  const rows = await sql<{ entity: CachedEntity; version: number }[]>`select entity, version from wfm.cache_versions`;
+  const versions = Object.fromEntries(CACHED.map((e) => [e, 0])) as Record<CachedEntity, number>;
+  for (const r of rows) versions[r.entity] = Number(r.version);
+  return versions;
 }
 
 export class ServerCache {
@@ -37,45 +42,38 @@ export class ServerCache {
   timeZones = new Map<number, string>();
   /** Timestamp checks made (the figure SPEC §3 wants on /metrics). */
   checks = 0;
-  /** When each entity was last found changed and reloaded (ms since epoch). */
+  /** When each entity was last reloaded (ms since epoch). */
   readonly reloadedAt: Partial<Record<CachedEntity, number>> = {};
-  private stamps: Partial<Record<CachedEntity, Stamp>> = {};
+  /** Called after an entity's contents changed (the runtime reacts to sites newly in its scope). */
+  onReload?: (entity: CachedEntity, before: ServerCache["sites"]) => void;
+  private versions: Partial<Record<CachedEntity, number>> = {};
+  private loading: Partial<Record<CachedEntity, Promise<void>>> = {};
+  private wanted: Partial<Record<CachedEntity, number>> = {};
 
   constructor(private readonly sql: () => Sql) {}
 
   async loadAll(): Promise<void> {
-    const stamps = await this.readStamps();
-    for (const entity of Object.keys(stamps) as CachedEntity[]) await this.load(entity, stamps[entity]!);
+    for (const entity of CACHED) await this.load(entity);
   }
 
-  /**
-   * The timestamp check: one query; reloads what changed, returns what it reloaded. `ownWrites`: the server
-   * looks at what its own sync just wrote (to announce it), which is not a freshness check.
-   */
-  async check(ownWrites = false): Promise<CachedEntity[]> {
-    if (!ownWrites) this.checks++;
-    const stamps = await this.readStamps();
-    const changed: CachedEntity[] = [];
-    for (const entity of Object.keys(stamps) as CachedEntity[]) {
-      const now = stamps[entity]!;
-      const was = this.stamps[entity];
-      if (!was || was.version !== now.version || was.count !== now.count) {
-        await this.load(entity, now);
-        changed.push(entity);
-      }
-    }
+  /** The timestamp check: one query; reloads what is newer, returns what it reloaded. */
+  async check(): Promise<CachedEntity[]> {
+    this.checks++;
+    const versions = await readVersions(this.sql());
+    const changed = CACHED.filter((entity) => versions[entity] > this.version(entity));
+    for (const entity of changed) await this.want(entity, versions[entity]);
     return changed;
   }
 
-  /** A mesh message says `entity` changed (to at least `version`): reload it unless the cache is newer. */
+  /** A peer announced that `entity` changed, as of `version`: reload it unless the cache has that already. */
   async invalidate(entity: CachedEntity, version: number): Promise<boolean> {
-    if ((this.stamps[entity]?.version ?? -1) >= version) return false;
-    await this.load(entity, undefined);
+    if (this.version(entity) >= version) return false;
+    await this.want(entity, version);
     return true;
   }
 
   version(entity: CachedEntity): number {
-    return this.stamps[entity]?.version ?? 0;
+    return this.versions[entity] ?? 0;
   }
 
   server(name: string): CachedServer | undefined {
@@ -93,43 +91,49 @@ export class ServerCache {
     return { mine, others };
   }
 
-  private async readStamps(): Promise<Record<CachedEntity, Stamp>> {
-    const rows = await this.sql()<{ entity: CachedEntity; version: number; count: number }[]>`
-      select 'servers' as entity, coalesce(max(version), 0) as version, count(*)::int as count from wfm.servers
-      union all select 'sites', coalesce(max(version), 0), count(*)::int from wfm.sites
-      union all select 'skills', coalesce(max(version), 0), count(*)::int from wfm.skills
-      union all select 'time_zones', coalesce(max(version), 0), count(*)::int from wfm.time_zones`;
-    return Object.fromEntries(rows.map((r) => [r.entity, { version: Number(r.version), count: r.count }])) as Record<CachedEntity, Stamp>;
+  /** Loads `entity` until the cache holds at least `version` — one load at a time per entity. */
+  private async want(entity: CachedEntity, version: number): Promise<void> {
+    this.wanted[entity] = Math.max(this.wanted[entity] ?? 0, version);
+    while (this.version(entity) < (this.wanted[entity] ?? 0)) {
+      const running = this.loading[entity];
+      if (running) {
+        await running;
+        continue;
+      }
+      const before = this.version(entity);
+      this.loading[entity] = this.load(entity).finally(() => delete this.loading[entity]);
+      await this.loading[entity];
+      // Wanted a version that never committed (a rolled-back announcement): stop once nothing moves.
+      if (this.version(entity) === before) break;
+    }
   }
 
-  private async load(entity: CachedEntity, stamp: Stamp | undefined) {
-    const sql = this.sql();
-    let version = 0;
-    let count = 0;
-    if (entity === "servers") {
-      const rows = await sql<(CachedServer & { version: number })[]>`
-        select name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents",
-               cache_slack_s as "cacheSlackSeconds", peers, version from wfm.servers`;
-      this.servers = new Map(rows.map(({ version: _, ...r }) => [r.name, r]));
-      version = Math.max(0, ...rows.map((r) => Number(r.version)));
-      count = rows.length;
-    } else if (entity === "sites") {
-      const rows = await sql<(CachedSite & { version: number })[]>`
-        select id, name, server, switch_dbid as "switchDbid", time_zone as "timeZone", version from wfm.sites`;
-      this.sites = new Map(rows.map(({ version: _, ...r }) => [r.id, r]));
-      version = Math.max(0, ...rows.map((r) => Number(r.version)));
-      count = rows.length;
-    } else {
-      const rows = await sql.unsafe<{ dbid: number; name: string; version: number }[]>(
-        `select cfg_dbid as dbid, name, version from wfm.${entity}`,
-      );
-      const map = new Map(rows.map((r) => [Number(r.dbid), r.name]));
+  private async load(entity: CachedEntity): Promise<void> {
+    // Contents and version from one snapshot, so the version describes exactly what was read.
+    const { version, rows } = await this.sql().begin("isolation level repeatable read read only", async (tx) => {
+      const [row] = await tx<{ version: number }[]>`select version from wfm.cache_versions where entity = ${entity}`;
+      const data =
+        entity === "servers"
+          ? await tx`select name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents",
+                            cache_slack_s as "cacheSlackSeconds", peers from wfm.servers`
+          : entity === "sites"
+            ? await tx`select id, name, server, switch_dbid as "switchDbid", time_zone as "timeZone" from wfm.sites`
+            : await tx.unsafe(`select cfg_dbid as dbid, name from wfm.${entity}`);
+      return { version: Number(row?.version ?? 0), rows: [...data] as Record<string, unknown>[] };
+    });
+    // A slower load that started earlier must not replace what a later one brought.
+    if (this.versions[entity] !== undefined && version < this.versions[entity]!) return;
+    const before = this.sites;
+    if (entity === "servers") this.servers = new Map(rows.map((r) => [r.name as string, r as unknown as CachedServer]));
+    else if (entity === "sites") this.sites = new Map(rows.map((r) => [r.id as number, r as unknown as CachedSite]));
+    else {
+      const map = new Map(rows.map((r) => [Number(r.dbid), r.name as string]));
       if (entity === "skills") this.skills = map;
       else this.timeZones = map;
-      version = Math.max(0, ...rows.map((r) => Number(r.version)));
-      count = rows.length;
     }
-    this.stamps[entity] = stamp ?? { version, count };
+    const first = this.versions[entity] === undefined;
+    this.versions[entity] = version;
     this.reloadedAt[entity] = Date.now();
+    if (!first) this.onReload?.(entity, before);
   }
 }

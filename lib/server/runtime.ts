@@ -23,9 +23,10 @@ import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type 
 import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, requeueRequests, takeRequests, type TakenRequests } from "../sync/requests";
 import type { RunTrigger } from "../sync/runs";
 import { MeshNode } from "../mesh/node";
-import type { CachedEntity, MeshMessage } from "../mesh/message";
+import { CACHED, type CachedEntity, type MeshMessage } from "../mesh/message";
 import { meshSecret } from "../mesh/token";
-import { ServerCache } from "./cache";
+import os from "node:os";
+import { readVersions, ServerCache } from "./cache";
 import { startHttp, type Health } from "./http";
 import { createLogger, type Logger } from "./log";
 import { createMetrics, type ServerMetrics } from "./metrics";
@@ -77,6 +78,8 @@ export class WfmServer {
   cache!: ServerCache;
   mesh?: MeshNode;
   private lastCacheCheck = 0;
+  /** The cache version this server last announced (or knew at start) per entity. */
+  private lastAnnounced: Partial<Record<CachedEntity, number>> = {};
   private metrics!: ServerMetrics;
   private http?: Awaited<ReturnType<typeof startHttp>>;
   private heartbeatTimer?: NodeJS.Timeout;
@@ -130,6 +133,7 @@ export class WfmServer {
     try {
       await this.open();
     } catch (error) {
+      await this.mesh?.close();
       this.http?.server.close();
       await this.database.close().catch(() => {});
       throw error;
@@ -145,6 +149,10 @@ export class WfmServer {
 
     this.cache = new ServerCache(() => this.sql);
     await this.cache.loadAll();
+    for (const entity of CACHED) this.lastAnnounced[entity] = this.cache.version(entity);
+    this.cache.onReload = (entity, before) => {
+      if (entity === "sites") this.noteSitesGained(before);
+    };
     this.lastCacheCheck = Date.now();
     const webEvents = registration.row.webEvents;
     // Web events need the auth provider and its secret: refuse to start without them (SPEC §3, §4).
@@ -169,7 +177,9 @@ export class WfmServer {
       });
       this.mesh.attach(this.http.server);
       this.mesh.start();
-      const meshUrl = `ws://${flags.host}:${this.port}/mesh`;
+      // Peers (and the console) connect to this; a wildcard address is no address to connect to.
+      const advertised = flags.host === "0.0.0.0" || flags.host === "::" ? os.hostname() : flags.host;
+      const meshUrl = `ws://${advertised}:${this.port}/mesh`;
       await this.sql`update wfm.servers set mesh_url = ${meshUrl} where name = ${this.name} and mesh_url is distinct from ${meshUrl}`;
       this.log.info({ peers: registration.row.peers, meshUrl }, `web events on: mesh at ${meshUrl}, ${registration.row.peers.length} configured peer(s)`);
     }
@@ -443,7 +453,8 @@ export class WfmServer {
     });
     this.recordRun("full", result, started);
     if (result.connectionLost) throw new TermEnded(result.error);
-    if (result.status !== "failed") await this.announceOwnWrites();
+    // Even a failed run may have committed whole batches; announcing what did not change costs nothing.
+    await this.announceOwnWrites(["skills", "time_zones", "sites"]);
     // A stopped run will be redone by whoever is primary next (it runs a start-up or failover sync).
     if (this.stopping) return result;
     if (result.status === "failed" && !requests) {
@@ -478,6 +489,7 @@ export class WfmServer {
         });
         this.recordRun("targeted", result, started);
         if (result.connectionLost) throw new TermEnded(result.error);
+        await this.announceOwnWrites(["skills"]); // skills imported on demand
       }
     } catch (error) {
       // Not served: the requests go back to the queue for the next term (or the next primary).
@@ -542,15 +554,15 @@ export class WfmServer {
       this.realtimeRun = this.realtimeRun?.id === batch.runId ? { ...this.realtimeRun, lastChangeAt: now } : { id: batch.runId, openedAt: now, lastChangeAt: now };
     }
     this.noteLevel(batch.level);
-    if (batch.touchedReference) await this.announceOwnWrites();
+    if (batch.touched.length) await this.announceOwnWrites(batch.touched);
     this.log.debug({ from: batch.from, to: batch.to, counts: batch.counts, outOfScope: batch.outOfScope }, "real-time batch applied");
     return batch;
   }
 
   /** A timestamp check (SPEC §3): one query; what changed is reloaded. */
-  private async checkCache(why: string, ownWrites = false) {
-    if (!ownWrites) this.lastCacheCheck = Date.now();
-    const changed = await this.cache.check(ownWrites);
+  private async checkCache(why: string) {
+    this.lastCacheCheck = Date.now();
+    const changed = await this.cache.check();
     if (changed.length) this.log.info({ changed, why }, `cache: reloaded ${changed.join(", ")} (timestamp check: ${why})`);
     return changed;
   }
@@ -562,11 +574,34 @@ export class WfmServer {
     this.log.debug({ id: message.id, origin: message.origin, entity: message.entity, reloaded }, "mesh: invalidation");
   }
 
-  /** After this server wrote cached content (skills, time zones, sites by sync): tell the others. */
-  private async announceOwnWrites() {
-    const changed: CachedEntity[] = await this.checkCache("after this server's own writes", true);
-    if (!this.mesh) return;
-    for (const entity of changed) this.mesh.announce(entity, [], this.cache.version(entity));
+  /**
+   * After this server may have written cached content (skills, time zones, sites by sync): each entity whose
+   * version moved since it last announced is announced, whoever moved it, and reloaded here too. Judged by
+   * the versions, not by a cache diff, so a reload that got there first cannot swallow the announcement.
+   */
+  private async announceOwnWrites(entities: CachedEntity[]) {
+    const versions = await readVersions(this.sql);
+    for (const entity of entities) {
+      const version = versions[entity];
+      if (version <= (this.lastAnnounced[entity] ?? 0)) continue;
+      this.lastAnnounced[entity] = version;
+      await this.cache.invalidate(entity, version);
+      this.mesh?.announce(entity, [], version);
+    }
+  }
+
+  /**
+   * Sites that have just come into this server's scope (reassigned to it, or released by another server):
+   * real-time skipped their changes as out of scope until this cache knew, so a full sync brings them in.
+   */
+  private noteSitesGained(before: ServerCache["sites"]) {
+    const level = this.cache.server(this.name)?.level ?? 0;
+    if (level === 0) return;
+    const inScope = (server: string | null | undefined) => (level === 1 ? server === this.name : server === null || server === undefined || server === this.name);
+    const gained = [...this.cache.sites.values()].filter((site) => inScope(site.server) && before.has(site.id) && !inScope(before.get(site.id)!.server));
+    if (gained.length === 0) return;
+    this.log.info({ sites: gained.map((s) => s.name) }, `sites newly in scope (${gained.map((s) => s.name).join(", ")}): a full sync brings in what changed before this server knew`);
+    this.pendingFullSync ??= "manual";
   }
 
   /** Levels take effect at once; one raised from 0 also brings in, by a full sync, what was skipped. */

@@ -17,6 +17,7 @@ import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { noCounts, type RunCounts } from "./runs";
 import { applySkillLevels, createLevelTables, importSkillsOnDemand } from "./skill-levels";
 import { syncUsers } from "./users";
+import type { CachedEntity } from "../mesh/message";
 
 export interface FeedBatch {
   /** The cursor before and after the batch; equal when the feed had nothing new. */
@@ -31,8 +32,8 @@ export interface FeedBatch {
   counts: RunCounts;
   /** The realtime run the batch logged to (created by the batch when it had something to log). */
   runId: number | null;
-  /** The batch synced skills or time zones (level 2): cached content other servers must hear about. */
-  touchedReference: boolean;
+  /** Cached content the batch may have written (skills, time zones, sites), for the mesh to announce. */
+  touched: CachedEntity[];
 }
 
 export interface FeedOptions {
@@ -122,7 +123,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     const head = state.head;
     const level = options.scope?.level ?? state.level;
     const to = Math.min(head, from + limit);
-    const result: FeedBatch = { from, to, head, level, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId, touchedReference: false };
+    const result: FeedBatch = { from, to, head, level, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId, touched: [] };
     if (to <= from) return result;
 
     if (level === 0) {
@@ -155,7 +156,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       if (level === 2) {
         if (kinds.has("time_zone")) await syncReferenceTable(conn, runId, TIME_ZONES);
         if (kinds.has("skill")) await syncReferenceTable(conn, runId, SKILLS);
-        result.touchedReference = kinds.has("time_zone") || kinds.has("skill");
+        if (kinds.has("time_zone")) result.touched.push("time_zones", "sites"); // sites follow renamed time zones
+        if (kinds.has("skill")) result.touched.push("skills");
         referenceChanges = (kinds.get("time_zone") ?? 0) + (kinds.get("skill") ?? 0) + (kinds.get("switch") ?? 0);
       }
 
@@ -208,7 +210,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       );
 
       await applyAgents(conn, runId, SESSION);
-      if (level === 1) await importSkillsOnDemand(conn, runId);
+      if (level === 1 && (await importSkillsOnDemand(conn, runId)) > 0) result.touched.push("skills");
       await applySkillLevels(conn, runId, SESSION);
       if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, "feed_persons");
 

@@ -23,8 +23,9 @@ export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "trans
     ) ${lifetime === "transaction" ? "on commit drop" : "on commit preserve rows"}`);
 }
 
-export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<void> {
-  await tx`
+/** Returns how many skills it imported or could not import (each is a log line). */
+export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<number> {
+  const result = await tx`
     with needed as (
       select distinct sl.skill_dbid
         from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
@@ -46,6 +47,7 @@ export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<void
     select ${runId}::bigint, 'skill', skill_dbid::text, 'warning',
            'skill ' || name || ' (dbid ' || skill_dbid || ') could not be imported: WFM already has a skill of that name'
       from blocked`;
+  return result.count;
 }
 
 export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = RUN_MODE): Promise<void> {
