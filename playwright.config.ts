@@ -26,6 +26,7 @@ if (!process.env.E2E_DATA_DIR) {
   process.env.E2E_DATA_DIR = path.join(base, "pg");
 }
 process.env.E2E_ADMIN_PASSWORD ??= "e2e-admin-password";
+process.env.E2E_MESH_SECRET ??= "e2e-mesh-secret-0123456789";
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
@@ -59,6 +60,8 @@ export default defineConfig({
       HOST: "127.0.0.1",
       WFM_DATA_DIR: process.env.E2E_DATA_DIR,
       WFM_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+      // The bundled WFMServer runs with web events, and the console joins its mesh.
+      WFM_MESH_SECRET: process.env.E2E_MESH_SECRET,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -131,7 +131,9 @@ runCli(async () => {
     // WFM_START_SERVER=0: deployments that run their servers elsewhere (npm run wfm-server).
     if (process.env.WFM_START_SERVER !== "0") {
       const [{ now: since }] = (await database.sql`select now() as now`) as unknown as [{ now: Date }];
-      server = await spawnServer({ root, databaseUrl: database.url, name: SERVER_NAME, args: ["--level", "2"], output: "inherit" });
+      // With a mesh secret, the bundled server registers with web events on (SPEC §3); the console joins it.
+      const webEvents = process.env.WFM_MESH_SECRET ? ["--web-events"] : [];
+      server = await spawnServer({ root, databaseUrl: database.url, name: SERVER_NAME, args: ["--level", "2", ...webEvents], output: "inherit" });
       log(`${SERVER_NAME} runs as process ${server.child.pid}; /healthz and /metrics on ${server.url}.`);
       server.child.once("exit", (code) => {
         if (!stopping) {

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { verifySession } from "@/app/lib/session";
 import { Nav } from "@/app/ui/nav";
+import { Providers } from "@/app/ui/providers";
 import { signOutAction } from "./actions";
 
 const roleNames = { admin: "Administrator", supervisor: "Supervisor", viewer: "Viewer" } as const;
@@ -27,7 +28,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </form>
         </div>
       </aside>
-      <main className="main" id="main">{children}</main>
+      <main className="main" id="main">
+        <Providers>{children}</Providers>
+      </main>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { SESSION_COOKIE, signIn, signOut, userForSession, type Credentials, type SessionUser } from "@/lib/auth/sessions";
 import { sharedDatabase } from "@/lib/db/shared";
+import { DomainError } from "@/lib/errors";
 
 /** The one place in app/ that reads the session cookie. Cached per request. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
@@ -36,4 +37,11 @@ export async function endSession(): Promise<void> {
   const jar = await cookies();
   await signOut(sharedDatabase().sql, jar.get(SESSION_COOKIE)?.value);
   jar.delete(SESSION_COOKIE);
+}
+
+/** For route handlers: the signed-in user, or an UNAUTHENTICATED error in SPEC §6's shape. */
+export async function requireApiUser(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) throw new DomainError("UNAUTHENTICATED", "Sign in first: POST /api/v1/session with your user name and password.");
+  return user;
 }

@@ -1,17 +1,32 @@
 import type { Metadata } from "next";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
+import { can } from "@/lib/auth/roles";
 import { listSites } from "@/lib/console/overview";
+import { listServerStatus } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
+import { SiteServerForm } from "./site-server-form";
 
 export const metadata: Metadata = { title: "Sites" };
 
+export const dynamic = "force-dynamic";
+
 export default async function SitesPage() {
-  await verifySession();
-  const sites = await listSites(sharedDatabase().sql);
+  const user = await verifySession();
+  const { sql } = sharedDatabase();
+  const [sites, servers] = await Promise.all([listSites(sql), listServerStatus(sql)]);
+  const levelOf = new Map(servers.map((s) => [s.name, s.syncLevel]));
+  const levelTwo = servers.filter((s) => s.syncLevel === 2).map((s) => s.name);
+  const editable = can(user, "sites.write");
   return (
     <>
       <PageHead title="Sites" description="Each site's switch decides where new agents land; its WFM Server decides who synchronizes it." />
+      {levelTwo.length > 1 && (
+        <p className="alert warning" role="status">
+          More than one WFM Server is at level 2 ({levelTwo.join(", ")}): each synchronizes every site not assigned to another
+          server. Keep one at level 2 and assign the others their sites.
+        </p>
+      )}
       {sites.length === 0 ? (
         <EmptyState title="No sites yet">
           <p>Sites are WFM objects. Load the demo with <code>npm run demo</code>, or create sites once site editing is available.</p>
@@ -35,7 +50,16 @@ export default async function SitesPage() {
                   <td>{site.name}</td>
                   <td>{site.timeZone}</td>
                   <td>{site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in cfg)` : <span className="badge">none</span>)}</td>
-                  <td>{site.server ?? <span className="badge">not assigned</span>}</td>
+                  <td>
+                    {editable ? (
+                      <SiteServerForm siteId={site.id} siteName={site.name} server={site.server} servers={servers.map((s) => s.name)} />
+                    ) : (
+                      (site.server ?? <span className="badge">not assigned</span>)
+                    )}
+                    {site.server && levelOf.get(site.server) === 0 && (
+                      <span className="badge warn">{site.server} is at level 0: nothing here is synchronized</span>
+                    )}
+                  </td>
                   <td className="num">{site.agentCount.toLocaleString()}</td>
                 </tr>
               ))}

@@ -35,3 +35,19 @@ export async function readJson(request: Request): Promise<{ ok: true; body: unkn
     return { ok: false, response: errorResponse("BAD_INPUT", "The request body must be JSON.") };
   }
 }
+
+/**
+ * Cookie-authenticated writes must come from the console's own origin (a cross-site form cannot carry the
+ * Origin of this host). Requests without an Origin (curl, integrations) are not browsers' cross-site posts.
+ */
+export function sameOrigin(request: Request): NextResponse | undefined {
+  const origin = request.headers.get("origin");
+  if (!origin) return undefined;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    if (new URL(origin).host === host) return undefined;
+  } catch {
+    // fall through
+  }
+  return errorResponse("FORBIDDEN", `Cross-origin writes are refused (Origin ${origin}).`);
+}

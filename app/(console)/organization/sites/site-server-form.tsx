@@ -1,0 +1,43 @@
+"use client";
+
+import { startTransition, useActionState, useState } from "react";
+import { assignSiteAction, type AssignState } from "./actions";
+
+/** The site's WFM Server, changeable inline: a select and a Save button (it works without JavaScript too). */
+export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: number; siteName: string; server: string | null; servers: string[] }) {
+  const [state, action, pending] = useActionState<AssignState, FormData>(assignSiteAction, { ok: true, message: null });
+  const [chosen, setChosen] = useState(server ?? "");
+  const id = `site-${siteId}-server`;
+  return (
+    <form
+      action={action}
+      // Submitted by hand, not as a form action: React resets a form after its action, which would show the
+      // old server in the select again. (Without JavaScript the action still works.)
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="inline-form"
+    >
+      <input type="hidden" name="siteId" value={siteId} />
+      <label htmlFor={id} className="visually-hidden">
+        WFM Server of {siteName}
+      </label>
+      <select id={id} name="server" value={chosen} onChange={(e) => setChosen(e.target.value)} aria-describedby={`${id}-status`} aria-invalid={state.ok ? undefined : true}>
+        <option value="">— not assigned —</option>
+        {servers.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button small" disabled={pending}>
+        {pending ? "Saving…" : "Save"}
+      </button>
+      <span id={`${id}-status`} role="status" className={state.ok ? "muted" : "field-error"}>
+        {state.message}
+      </span>
+    </form>
+  );
+}

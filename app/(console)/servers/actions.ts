@@ -1,0 +1,34 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { verifySession } from "@/app/lib/session";
+import { authorize } from "@/lib/auth/roles";
+import { startFullSync } from "@/lib/console/full-sync";
+import { sharedDatabase } from "@/lib/db/shared";
+import { DomainError } from "@/lib/errors";
+
+export interface FullSyncState {
+  ok: boolean;
+  message: string | null;
+  runId: number | null;
+}
+
+/** "Run full sync": admin only, checked here whoever calls; the twin of POST /api/v1/servers/{name}/full-sync. */
+export async function runFullSyncAction(_previous: FullSyncState, data: FormData): Promise<FullSyncState> {
+  const user = await verifySession();
+  try {
+    authorize(user, "servers.fullSync");
+    const server = z.string().trim().min(1, "Choose a WFM Server.").safeParse(data.get("server"));
+    if (!server.success) return { ok: false, message: server.error.issues[0]!.message, runId: null };
+    const started = await startFullSync(sharedDatabase().sql, server.data, user.username);
+    revalidatePath("/servers");
+    revalidatePath("/sync");
+    return started.runId !== null
+      ? { ok: true, message: `Full sync started (run ${started.runId}).`, runId: started.runId }
+      : { ok: true, message: started.waiting ?? "Queued.", runId: null };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, message: error.message, runId: null };
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useActionState } from "react";
+import type { ServerStatus } from "@/lib/console/servers";
+import { runFullSyncAction, type FullSyncState } from "./actions";
+
+const secondsAgo = (at: string | Date) => Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
+
+function RunFullSync({ server }: { server: string }) {
+  const [state, action, pending] = useActionState<FullSyncState, FormData>(runFullSyncAction, { ok: true, message: null, runId: null });
+  return (
+    <form action={action} className="inline-form">
+      <input type="hidden" name="server" value={server} />
+      <button type="submit" className="button small" disabled={pending} aria-label={`Run full sync on ${server}`}>
+        {pending ? "Starting…" : "Run full sync"}
+      </button>
+      <span role="status" className={state.ok ? "muted" : "field-error"}>
+        {state.message}
+      </span>
+    </form>
+  );
+}
+
+function Now({ server }: { server: ServerStatus }) {
+  const run = server.currentRun;
+  if (!run) {
+    const last = server.lastFullSync;
+    return <span className="muted">{last ? `idle — last full sync ${last.status}` : "idle"}</span>;
+  }
+  if (run.kind === "realtime") return <span>real-time: {run.done.toLocaleString("en")} changes read</span>;
+  const percent = run.total > 0 ? Math.min(100, Math.round((100 * run.done) / run.total)) : 0;
+  return (
+    <span>
+      {run.kind} sync ({run.trigger}){" "}
+      <progress max={100} value={percent} aria-label={`Progress of run ${run.id}`} /> {percent}%
+    </span>
+  );
+}
+
+/** The servers table, refreshed every second while the page is open (progress bars, heartbeats, lag). */
+export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatus[]; canRunFullSync: boolean }) {
+  const { data: servers } = useQuery({
+    queryKey: ["servers"],
+    queryFn: async (): Promise<ServerStatus[]> => {
+      const response = await fetch("/api/v1/servers", { cache: "no-store" });
+      if (!response.ok) throw new Error(`GET /api/v1/servers answered ${response.status}`);
+      return (await response.json()).items;
+    },
+    initialData: initial,
+    refetchInterval: 1000,
+  });
+  return (
+    <div className="table-wrap">
+      <table className="data">
+        <caption className="visually-hidden">WFM Servers</caption>
+        <thead>
+          <tr>
+            <th scope="col">Server</th>
+            <th scope="col" className="num">Sync level</th>
+            <th scope="col" className="num">Full sync every</th>
+            <th scope="col">Web events</th>
+            <th scope="col">Instances</th>
+            <th scope="col" className="num">Cursor lag</th>
+            <th scope="col">Now</th>
+            {canRunFullSync && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+          </tr>
+        </thead>
+        <tbody>
+          {servers.map((server) => (
+            <tr key={server.name}>
+              <td>{server.name}</td>
+              <td className="num">{server.syncLevel}</td>
+              <td className="num">{server.syncTimeoutMinutes === 0 ? "start-up only" : `${server.syncTimeoutMinutes} min`}</td>
+              <td>{server.webEvents ? "on" : "off"}</td>
+              <td>
+                {server.instances.length === 0 ? (
+                  <span className="badge warn">not running</span>
+                ) : (
+                  <ul className="plain">
+                    {server.instances.map((i) => (
+                      <li key={i.id}>
+                        <span className={`badge ${i.stale ? "err" : i.role === "primary" ? "ok" : ""}`}>{i.stale ? "no heartbeat" : i.role}</span>{" "}
+                        {i.host}:{i.port ?? "—"} (pid {i.pid}), heartbeat {secondsAgo(i.heartbeatAt)} s ago
+                        {i.meshPeers && (
+                          <ul className="plain mesh-peers" aria-label={`Mesh links of ${server.name} on ${i.host}:${i.port}`}>
+                            {i.meshPeers.length === 0 && <li className="muted">mesh: no links yet</li>}
+                            {i.meshPeers.map((p) => (
+                              <li key={p.url}>
+                                <span className={`badge ${p.state === "connected" ? "ok" : p.state === "down" ? "err" : "warn"}`}>{p.state}</span> {p.url}
+                                {p.error && <span className="muted"> — {p.error}</span>}
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td className="num">
+                {server.cursorLag === 0 ? "up to date" : `${server.cursorLag.toLocaleString("en")} changes (${server.cursorLagSeconds.toFixed(1)} s)`}
+              </td>
+              <td>
+                <Now server={server} />
+              </td>
+              {canRunFullSync && (
+                <td>
+                  <RunFullSync server={server.name} />
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
