@@ -1,0 +1,69 @@
+/**
+ * REST v1 for sites and servers (SPEC §6): happy paths, 400 with field details, 401 without a session,
+ * 403 for a viewer and for a cross-origin write, 404 for unknown ids and servers.
+ */
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import postgres from "postgres";
+import { hashPassword } from "../lib/auth/password";
+import { runningEmbeddedUrl } from "../lib/db/embedded";
+import { adminPassword } from "./helpers";
+
+async function signIn(request: APIRequestContext, username: string, password: string) {
+  const response = await request.post("/api/v1/session", { data: { username, password } });
+  expect(response.status()).toBe(204);
+}
+
+test("sites and servers over REST, with every kind of refusal", async ({ playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL });
+  expect((await anonymous.get("/api/v1/sites")).status()).toBe(401);
+  expect((await anonymous.patch("/api/v1/sites/1", { data: { server: null } })).status()).toBe(401);
+  expect((await anonymous.post("/api/v1/servers/WFMServer/full-sync")).status()).toBe(401);
+
+  const admin = await playwright.request.newContext({ baseURL });
+  await signIn(admin, "admin", adminPassword());
+  const sites = (await (await admin.get("/api/v1/sites")).json()).items as { id: number; name: string; server: string | null }[];
+  expect(sites.length).toBeGreaterThan(0);
+  const servers = (await (await admin.get("/api/v1/servers")).json()).items as { name: string; syncLevel: number; instances: { role: string }[]; cursorLag: number }[];
+  expect(servers.find((s) => s.name === "WFMServer")).toMatchObject({ syncLevel: 2, instances: [{ role: "primary" }] });
+
+  const site = sites[0]!;
+  const assigned = await admin.patch(`/api/v1/sites/${site.id}`, { data: { server: "WFMServer" } });
+  expect(assigned.status()).toBe(200);
+  expect(await assigned.json()).toMatchObject({ id: site.id, server: "WFMServer" });
+  const cleared = await admin.patch(`/api/v1/sites/${site.id}`, { data: { server: null } });
+  expect(await cleared.json()).toMatchObject({ server: null });
+
+  const badBody = await admin.patch(`/api/v1/sites/${site.id}`, { data: { server: 3 } });
+  expect(badBody.status()).toBe(400);
+  expect((await badBody.json()).error).toMatchObject({ code: "BAD_INPUT", details: [{ path: "server" }] });
+  const badId = await admin.patch("/api/v1/sites/abc", { data: { server: null } });
+  expect(badId.status()).toBe(400);
+  expect((await admin.patch("/api/v1/sites/999999", { data: { server: null } })).status()).toBe(404);
+  const unknownServer = await admin.patch(`/api/v1/sites/${site.id}`, { data: { server: "Nobody" } });
+  expect(unknownServer.status()).toBe(404);
+  expect((await unknownServer.json()).error.message).toBe("There is no WFM Server named 'Nobody'.");
+  const crossSite = await admin.patch(`/api/v1/sites/${site.id}`, { data: { server: null }, headers: { origin: "https://evil.example" } });
+  expect(crossSite.status()).toBe(403);
+
+  const started = await admin.post("/api/v1/servers/WFMServer/full-sync");
+  expect(started.status()).toBe(202);
+  expect(await started.json()).toEqual({ runId: expect.any(Number) });
+  expect((await admin.post("/api/v1/servers/Nobody/full-sync")).status()).toBe(404);
+
+  // A viewer reads, and is refused every write with 403.
+  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  try {
+    await sql`insert into wfm.users (username, first_name, last_name, role, password_hash)
+              values ('e2e.viewer', 'Vic', 'Viewer', 'viewer', ${await hashPassword("viewer-password-1")})
+              on conflict (username) do nothing`;
+  } finally {
+    await sql.end();
+  }
+  const viewer = await playwright.request.newContext({ baseURL });
+  await signIn(viewer, "e2e.viewer", "viewer-password-1");
+  expect((await viewer.get("/api/v1/sites")).status()).toBe(200);
+  const refused = await viewer.patch(`/api/v1/sites/${site.id}`, { data: { server: null } });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).error.message).toBe("Your role (viewer) may not change sites; an administrator can.");
+  expect((await viewer.post("/api/v1/servers/WFMServer/full-sync")).status()).toBe(403);
+});
