@@ -1,14 +1,25 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
-import { totals } from "@/lib/console/overview";
+import { agentSearch, searchAgents } from "@/lib/console/agents";
+import { listSites, totals } from "@/lib/console/overview";
 import { sharedDatabase } from "@/lib/db/shared";
 
 export const metadata: Metadata = { title: "Agents" };
+export const dynamic = "force-dynamic";
 
-export default async function AgentsPage() {
+type Params = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+
+export default async function AgentsPage({ searchParams }: { searchParams: Promise<Params> }) {
   await verifySession();
-  const t = await totals(sharedDatabase().sql);
+  const { sql } = sharedDatabase();
+  const params = await searchParams;
+  const parsed = agentSearch.safeParse({ q: one(params.q), site: one(params.site), terminated: one(params.terminated), cursor: one(params.cursor), limit: 50 });
+  const [t, sites, page] = await Promise.all([totals(sql), listSites(sql), parsed.success ? searchAgents(sql, parsed.data) : Promise.resolve(null)]);
+  const query = (extra: Record<string, string | undefined>) =>
+    `/agents?${new URLSearchParams(Object.entries({ q: one(params.q), site: one(params.site), terminated: one(params.terminated), ...extra }).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`;
   return (
     <>
       <PageHead title="Agents" description="Agents synchronized from the Configuration Database." />
@@ -18,10 +29,89 @@ export default async function AgentsPage() {
         <Stat label="Terminated" value={t.terminated} />
         <Stat label="Without a site" value={t.unassigned} />
       </div>
-      {t.agents === 0 && (
+      {t.agents === 0 ? (
         <EmptyState title="No agents synchronized yet">
           <p>Agents arrive with a WFM Server's first full synchronization. Check the Servers page to see whether one is running.</p>
         </EmptyState>
+      ) : (
+        <>
+          <form className="filters" role="search" action="/agents">
+            <label>
+              Search
+              <input type="search" name="q" defaultValue={one(params.q) ?? ""} placeholder="Name, username or employee id" />
+            </label>
+            <label>
+              Site
+              <select name="site" defaultValue={one(params.site) ?? ""}>
+                <option value="">All sites</option>
+                {sites.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Status
+              <select name="terminated" defaultValue={one(params.terminated) ?? ""}>
+                <option value="">All</option>
+                <option value="false">Active</option>
+                <option value="true">Terminated</option>
+              </select>
+            </label>
+            <button type="submit" className="button small">Search</button>
+          </form>
+          {!parsed.success ? (
+            <p className="alert error" role="alert">{parsed.error.issues[0]!.message}</p>
+          ) : page!.items.length === 0 ? (
+            <EmptyState title="No agent matches">
+              <p>Try fewer words, another site, or both statuses.</p>
+            </EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table className="data">
+                <caption className="visually-hidden">Agents</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Username</th>
+                    <th scope="col">Employee id</th>
+                    <th scope="col">Site</th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page!.items.map((a) => (
+                    <tr key={a.id}>
+                      <td>
+                        <Link href={`/agents/${a.id}`}>{`${a.firstName} ${a.lastName}`.trim()}</Link>
+                      </td>
+                      <td>{a.username}</td>
+                      <td>{a.employeeId ?? "—"}</td>
+                      <td>{a.site?.name ?? <span className="badge">no site</span>}</td>
+                      <td>
+                        {a.terminationDate ? (
+                          <span className="badge err">terminated {a.terminationDate} ({a.terminationSource})</span>
+                        ) : a.awaitingFullSync ? (
+                          <span className="badge warn">awaiting full sync</span>
+                        ) : (
+                          <span className="badge ok">active</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {page?.next && (
+            <p>
+              <Link className="button secondary small" href={query({ cursor: page.next })}>
+                Next page
+              </Link>
+            </p>
+          )}
+        </>
       )}
     </>
   );

@@ -1,0 +1,70 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { verifySession } from "@/app/lib/session";
+import { authorize } from "@/lib/auth/roles";
+import { setTermination, syncAgentNow } from "@/lib/console/agents";
+import { sharedDatabase } from "@/lib/db/shared";
+import { DomainError } from "@/lib/errors";
+import { awaitRequestRun } from "@/lib/sync/requests";
+
+export interface AgentActionState {
+  ok: boolean;
+  message: string | null;
+  field?: string;
+}
+
+const terminationForm = z.object({
+  agentId: z.coerce.number().int().positive(),
+  terminated: z.literal("on").optional(),
+  terminationDate: z.string().optional(),
+});
+
+/** The Termination Date check box and date (SPEC §2.7): supervisors and admins, checked here. */
+export async function terminationAction(_previous: AgentActionState, data: FormData): Promise<AgentActionState> {
+  const user = await verifySession();
+  try {
+    authorize(user, "agents.terminate");
+    const form = terminationForm.parse(Object.fromEntries(data));
+    const date = form.terminated ? (form.terminationDate ?? "").trim() : null;
+    if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      return { ok: false, message: "Enter the termination date as a date (YYYY-MM-DD).", field: "terminationDate" };
+    }
+    const agent = await setTermination(sharedDatabase().sql, form.agentId, { terminationDate: date });
+    revalidatePath(`/agents/${form.agentId}`);
+    return {
+      ok: true,
+      message: agent.terminationDate
+        ? `Terminated as of ${agent.terminationDate}. Real-time sync leaves this agent alone while it is terminated.`
+        : "Reinstated. The next full sync re-reads this agent; Sync now does it at once.",
+    };
+  } catch (error) {
+    if (error instanceof z.ZodError) return { ok: false, message: error.issues[0]!.message, field: "terminationDate" };
+    if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/** "Sync now": a targeted sync of this agent at once (trigger reinstate). */
+export async function syncNowAction(_previous: AgentActionState, data: FormData): Promise<AgentActionState> {
+  const user = await verifySession();
+  try {
+    authorize(user, "agents.sync");
+    const agentId = z.coerce.number().int().positive().parse(data.get("agentId"));
+    const { sql } = sharedDatabase();
+    const request = await syncAgentNow(sql, agentId, user.username);
+    const done = request.waiting ? request : await awaitRequestRun(sql, request.id, 3000);
+    // Wait briefly for the run to finish, so the page shows its result.
+    for (let i = 0; i < 40 && done.runId !== null; i++) {
+      const [run] = await sql`select status from wfm.sync_runs where id = ${done.runId}`;
+      if (run && run.status !== "running") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    revalidatePath(`/agents/${agentId}`);
+    return done.runId !== null ? { ok: true, message: `Synchronized now (run ${done.runId}).` } : { ok: true, message: done.waiting ?? "Queued." };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
+}

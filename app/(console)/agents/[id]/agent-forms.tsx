@@ -1,0 +1,65 @@
+"use client";
+
+import { startTransition, useActionState, useState } from "react";
+import { syncNowAction, terminationAction, type AgentActionState } from "./actions";
+
+const initial: AgentActionState = { ok: true, message: null };
+
+export function TerminationForm({ agentId, date, today }: { agentId: number; date: string | null; today: string }) {
+  const [state, action, pending] = useActionState(terminationAction, initial);
+  const [checked, setChecked] = useState(date !== null);
+  const [value, setValue] = useState(date ?? today);
+  return (
+    <form
+      action={action}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="stack"
+      noValidate
+    >
+      <input type="hidden" name="agentId" value={agentId} />
+      <label className="row">
+        <input type="checkbox" name="terminated" checked={checked} onChange={(e) => setChecked(e.target.checked)} /> Termination Date
+      </label>
+      <div className="row">
+        <label htmlFor="terminationDate" className="visually-hidden">
+          Termination date
+        </label>
+        <input
+          id="terminationDate"
+          name="terminationDate"
+          type="date"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          disabled={!checked}
+          aria-invalid={state.field === "terminationDate" ? true : undefined}
+          aria-describedby="termination-status"
+        />
+        <button type="submit" className="button small" disabled={pending}>
+          {pending ? "Saving…" : "Save"}
+        </button>
+      </div>
+      <p id="termination-status" role="status" className={state.ok ? "muted" : "field-error"}>
+        {state.message}
+      </p>
+    </form>
+  );
+}
+
+export function SyncNowForm({ agentId }: { agentId: number }) {
+  const [state, action, pending] = useActionState(syncNowAction, initial);
+  return (
+    <form action={action} className="row inline-form">
+      <input type="hidden" name="agentId" value={agentId} />
+      <button type="submit" className="button small secondary" disabled={pending}>
+        {pending ? "Synchronizing…" : "Sync now"}
+      </button>
+      <span role="status" className={state.ok ? "muted" : "field-error"}>
+        {state.message}
+      </span>
+    </form>
+  );
+}

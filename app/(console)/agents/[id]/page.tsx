@@ -1,0 +1,123 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { verifySession } from "@/app/lib/session";
+import { PageHead } from "@/app/ui/empty-state";
+import { LocalTime } from "@/app/ui/local-time";
+import { can } from "@/lib/auth/roles";
+import { agentEvents, agentServer, getAgent } from "@/lib/console/agents";
+import { sharedDatabase } from "@/lib/db/shared";
+import { DomainError } from "@/lib/errors";
+import { SyncNowForm, TerminationForm } from "./agent-forms";
+
+export const metadata: Metadata = { title: "Agent Properties" };
+export const dynamic = "force-dynamic";
+
+export default async function AgentPropertiesPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await verifySession();
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const { sql } = sharedDatabase();
+  const agent = await getAgent(sql, id).catch((error: unknown) => {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  });
+  const [owner, events, [{ today }]] = await Promise.all([
+    agentServer(sql, agent),
+    agentEvents(sql, agent.cfgDbid),
+    sql`select current_date::text as today` as unknown as Promise<[{ today: string }]>,
+  ]);
+  const mayTerminate = can(user, "agents.terminate");
+  return (
+    <>
+      <p>
+        <Link href="/agents">← Agents</Link>
+      </p>
+      <PageHead title={`${agent.firstName} ${agent.lastName}`.trim() || agent.username} description="Agent Properties" />
+      <dl className="properties">
+        <dt>Username</dt>
+        <dd>{agent.username}</dd>
+        <dt>Employee id</dt>
+        <dd>{agent.employeeId ?? "—"}</dd>
+        <dt>Email</dt>
+        <dd>{agent.email ?? "—"}</dd>
+        <dt>cfg dbid / tenant</dt>
+        <dd>
+          {agent.cfgDbid} / {agent.tenantDbid}
+        </dd>
+        <dt>Site</dt>
+        <dd>{agent.site?.name ?? "no site"}</dd>
+        <dt>Synchronized by</dt>
+        <dd>{owner.server ? `${owner.server}${owner.running ? "" : " (not running)"}` : "no WFM Server"}</dd>
+        <dt>Skills</dt>
+        <dd>{agent.skills.length ? agent.skills.map((s) => `${s.name} ${s.level}`).join(", ") : "none"}</dd>
+        <dt>Status</dt>
+        <dd data-testid="agent-status">
+          {agent.terminationDate
+            ? `Terminated as of ${agent.terminationDate} (${agent.terminationSource === "manual" ? "by hand" : "person deleted in cfg"})`
+            : agent.awaitingFullSync
+              ? "Awaiting full sync: reinstated, and re-read at the next full sync"
+              : "Active"}
+        </dd>
+      </dl>
+
+      <section className="panel" aria-labelledby="termination-heading">
+        <h2 id="termination-heading">Termination</h2>
+        {mayTerminate ? (
+          <TerminationForm agentId={agent.id} date={agent.terminationSource === "manual" ? agent.terminationDate : null} today={today} />
+        ) : (
+          <p className="muted">Only supervisors and administrators can terminate or reinstate agents.</p>
+        )}
+        {agent.awaitingFullSync && (
+          <div className="stack">
+            <p className="alert warning" role="status">
+              This agent was reinstated and is not synchronized in real time until a full sync re-reads it.{" "}
+              {owner.nextFullSyncAt ? (
+                <>
+                  The next full sync of {owner.server} is due <LocalTime at={owner.nextFullSyncAt} />.
+                </>
+              ) : (
+                <>{owner.server ?? "Its server"} runs full syncs only at start-up or when asked.</>
+              )}
+            </p>
+          </div>
+        )}
+        {/* Always offered (not only while awaiting), so its result stays on the page after it clears the flag. */}
+        {mayTerminate && <SyncNowForm agentId={agent.id} />}
+      </section>
+
+      <section className="panel" aria-labelledby="events-heading">
+        <h2 id="events-heading">Sync events of this agent</h2>
+        {events.length === 0 ? (
+          <p className="muted">No sync has changed this agent yet.</p>
+        ) : (
+          <table className="data">
+            <caption className="visually-hidden">Sync events of this agent</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Run</th>
+                <th scope="col">Action</th>
+                <th scope="col">Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.id}>
+                  <td className="nowrap">
+                    <LocalTime at={e.at} />
+                  </td>
+                  <td className="nowrap">
+                    {e.runId} ({e.server}, {e.kind})
+                  </td>
+                  <td>{e.action}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * Agents in the console and the API (SPEC §5 Agents and Agent Properties, §6.1 "agent"): search, one agent
+ * with its skills and its own sync events, and the two things people do to an agent — terminate or
+ * reinstate it (SPEC §2.7), and "Sync now".
+ */
+import { z } from "zod";
+import type { Sql } from "../db/client";
+import { DomainError } from "../errors";
+import { INSTANCE_STALE_SECONDS, requestSync, type SyncRequest } from "../sync/requests";
+
+export interface AgentView {
+  id: number;
+  cfgDbid: number;
+  tenantDbid: number;
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  employeeId: string | null;
+  site: { id: number; name: string } | null;
+  terminationDate: string | null;
+  terminationSource: "config" | "manual" | null;
+  awaitingFullSync: boolean;
+  skills: { name: string; level: number }[];
+}
+
+export const agentSearch = z.object({
+  q: z.string().trim().max(200, "a search has at most 200 characters").optional(),
+  site: z.coerce.number().int().positive("a site is named by its id").optional(),
+  terminated: z.enum(["true", "false"], { message: "terminated is true or false" }).transform((v) => v === "true").optional(),
+  cfgDbid: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
+  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+});
+/** A checked search (`agentSearch.parse` of a query string or form). */
+export type AgentSearch = z.output<typeof agentSearch>;
+
+const agentColumns = (sql: Sql) => sql`
+  a.id, a.cfg_dbid as "cfgDbid", a.tenant_dbid as "tenantDbid", a.username, a.first_name as "firstName",
+  a.last_name as "lastName", a.email, a.employee_id as "employeeId",
+  case when s.id is null then null else json_build_object('id', s.id, 'name', s.name) end as site,
+  a.termination_date::text as "terminationDate", a.termination_source as "terminationSource",
+  a.awaiting_full_sync as "awaitingFullSync",
+  coalesce((select json_agg(json_build_object('name', k.name, 'level', x.level) order by k.name)
+              from wfm.agent_skills x join wfm.skills k on k.cfg_dbid = x.skill_dbid where x.agent_id = a.id), '[]') as skills`;
+
+/**
+ * One page of agents, by id (keyset: the cursor is the last id seen). `q` matches name, username or
+ * employee id anywhere (the trigram index answers it without a scan).
+ */
+export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null }> {
+  const q = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = await sql<AgentView[]>`
+    select ${agentColumns(sql)}
+      from wfm.agents a left join wfm.sites s on s.id = a.site_id
+     where (${q}::text is null
+            or lower(a.first_name || ' ' || a.last_name || ' ' || a.username || ' ' || coalesce(a.employee_id, '')) like ${q})
+       and (${f.site ?? null}::int is null or a.site_id = ${f.site ?? null})
+       and (${f.terminated ?? null}::boolean is null or (a.termination_date is not null) = ${f.terminated ?? null})
+       and (${f.cfgDbid ?? null}::bigint is null or a.cfg_dbid = ${f.cfgDbid ?? null})
+       and a.id > ${f.cursor ? Number(f.cursor) : 0}
+     order by a.id limit ${f.limit + 1}`;
+  const items = rows.slice(0, f.limit);
+  return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
+}
+
+export async function getAgent(sql: Sql, id: number): Promise<AgentView> {
+  const [agent] = await sql<AgentView[]>`select ${agentColumns(sql)} from wfm.agents a left join wfm.sites s on s.id = a.site_id where a.id = ${id}`;
+  if (!agent) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
+  return agent;
+}
+
+/** The agent's own lines in the sync log, newest first. */
+export async function agentEvents(sql: Sql, cfgDbid: number, limit = 50) {
+  return sql<{ id: number; runId: number; at: Date; objectType: string; action: string; message: string; server: string; kind: string }[]>`
+    select e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.action, e.message, r.server, r.kind
+      from wfm.sync_events e join wfm.sync_runs r on r.id = e.run_id
+     where e.object_type in ('agent', 'skill_level') and e.object_key = ${String(cfgDbid)}
+     order by e.id desc limit ${limit}`;
+}
+
+export const terminationInput = z.object({
+  terminationDate: z.iso.date({ message: "a termination date is a date, YYYY-MM-DD" }).nullable(),
+});
+
+/**
+ * Checks or clears the Termination Date box (SPEC §2.7). Checking sets the date with source manual; clearing
+ * reinstates the agent, which then waits for the next full sync (or "Sync now") to be re-read.
+ */
+export async function setTermination(sql: Sql, id: number, input: z.input<typeof terminationInput>): Promise<AgentView> {
+  const { terminationDate } = terminationInput.parse(input);
+  const rows = terminationDate
+    ? await sql`update wfm.agents set termination_date = ${terminationDate}, termination_source = 'manual', awaiting_full_sync = false, updated_at = now()
+                 where id = ${id} returning id`
+    : await sql`update wfm.agents set termination_date = null, termination_source = null,
+                       awaiting_full_sync = termination_date is not null or awaiting_full_sync, updated_at = now()
+                 where id = ${id} returning id`;
+  if (rows.length === 0) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
+  return getAgent(sql, id);
+}
+
+/**
+ * The WFM Server whose scope holds the agent (SPEC §2.3): its site's assigned server, else the level-2
+ * server; and when that server's next full sync is due (null: only at its next start or when asked).
+ */
+export async function agentServer(sql: Sql, agent: AgentView): Promise<{ server: string | null; running: boolean; nextFullSyncAt: Date | null }> {
+  const [row] = await sql<{ server: string | null; running: boolean; nextFullSyncAt: Date | null }[]>`
+    with owner as (
+      select coalesce((select server from wfm.sites where id = ${agent.site?.id ?? null}),
+                      (select name from wfm.servers where sync_level = 2 order by name limit 1)) as name
+    )
+    select o.name as server,
+           exists (select 1 from wfm.server_instances i where i.server = o.name and i.role = 'primary'
+                    and i.heartbeat_at > now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})) as running,
+           case when v.sync_timeout_min > 0
+                then (select max(r.started_at) from wfm.sync_runs r where r.server = o.name and r.kind = 'full')
+                     + make_interval(mins => v.sync_timeout_min) end as "nextFullSyncAt"
+      from owner o left join wfm.servers v on v.name = o.name`;
+  return row ?? { server: null, running: false, nextFullSyncAt: null };
+}
+
+/** "Sync now": a targeted sync of this one agent by the server whose scope holds it (trigger reinstate). */
+export async function syncAgentNow(sql: Sql, id: number, requestedBy: string): Promise<SyncRequest> {
+  const agent = await getAgent(sql, id);
+  const { server } = await agentServer(sql, agent);
+  if (!server) throw new DomainError("CONFLICT", `No WFM Server synchronizes ${agent.username}: assign its site to a server, or run one at level 2.`);
+  return requestSync(sql, { kind: "agent", server, cfgDbid: agent.cfgDbid }, { trigger: "reinstate", requestedBy });
+}
