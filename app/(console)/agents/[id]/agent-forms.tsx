@@ -1,6 +1,7 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { useActionState, useState } from "react";
+import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { syncNowAction, terminationAction, type AgentActionState } from "./actions";
 
 const initial: AgentActionState = { ok: true, message: null };
@@ -12,11 +13,7 @@ export function TerminationForm({ agentId, date, today }: { agentId: number; dat
   return (
     <form
       action={action}
-      onSubmit={(event) => {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        startTransition(() => action(data));
-      }}
+      onSubmit={submitWithoutReset(action)}
       className="stack"
       noValidate
     >

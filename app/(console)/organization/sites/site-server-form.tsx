@@ -1,6 +1,7 @@
 "use client";
 
-import { startTransition, useActionState, useState } from "react";
+import { useActionState, useState } from "react";
+import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { assignSiteAction, type AssignState } from "./actions";
 
 /** The site's WFM Server, changeable inline: a select and a Save button (it works without JavaScript too). */
@@ -11,13 +12,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
   return (
     <form
       action={action}
-      // Submitted by hand, not as a form action: React resets a form after its action, which would show the
-      // old server in the select again. (Without JavaScript the action still works.)
-      onSubmit={(event) => {
-        event.preventDefault();
-        const data = new FormData(event.currentTarget);
-        startTransition(() => action(data));
-      }}
+      onSubmit={submitWithoutReset(action)}
       className="inline-form"
     >
       <input type="hidden" name="siteId" value={siteId} />
