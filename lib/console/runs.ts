@@ -1,5 +1,8 @@
-/** Sync runs as the console and the API show them (SPEC §6.1 "run"). */
+/** Sync runs and their log as the console and the API show them (SPEC §6.1 "run", "event"). */
+import { z } from "zod";
+import { eventActions } from "../../db/schema";
 import type { Sql } from "../db/client";
+import { DomainError } from "../errors";
 
 export interface RunView {
   id: number;
@@ -26,4 +29,53 @@ export async function listRuns(sql: Sql, filter: { server?: string; kind?: strin
        and (${filter.kind ?? null}::text is null or kind = ${filter.kind ?? null})
        and (${filter.status ?? null}::text is null or status = ${filter.status ?? null})
      order by id desc limit ${filter.limit ?? 100}`;
+}
+
+export async function getRun(sql: Sql, id: number): Promise<RunView> {
+  const [run] = await sql<RunView[]>`
+    select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
+           json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
+           out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error
+      from wfm.sync_runs where id = ${id}`;
+  if (!run) throw new DomainError("NOT_FOUND", `There is no sync run ${id}.`);
+  return run;
+}
+
+export const eventFilter = z.object({
+  action: z.enum(eventActions, { message: `action is one of ${eventActions.join(", ")}` }).optional(),
+  objectType: z.string().trim().min(1).max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+});
+export type EventFilter = z.output<typeof eventFilter>;
+
+export interface EventView {
+  id: number;
+  runId: number;
+  at: Date;
+  objectType: string;
+  objectKey: string;
+  action: string;
+  message: string;
+}
+
+/** A run's log in order, filtered by action and object type, in pages (keyset by event id). */
+export async function runEvents(sql: Sql, runId: number, f: EventFilter): Promise<{ items: EventView[]; next: string | null }> {
+  const rows = await sql<EventView[]>`
+    select id, run_id as "runId", at, object_type as "objectType", object_key as "objectKey", action, message
+      from wfm.sync_events
+     where run_id = ${runId}
+       and (${f.action ?? null}::text is null or action = ${f.action ?? null})
+       and (${f.objectType ?? null}::text is null or object_type = ${f.objectType ?? null})
+       and id > ${f.cursor ? Number(f.cursor) : 0}
+     order by id limit ${f.limit + 1}`;
+  const items = rows.slice(0, f.limit);
+  return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
+}
+
+/** The object types and actions a run's log holds, with counts: the filters offer only what is there. */
+export async function runEventFacets(sql: Sql, runId: number) {
+  return sql<{ objectType: string; action: string; n: number }[]>`
+    select object_type as "objectType", action, count(*)::int as n from wfm.sync_events where run_id = ${runId}
+     group by 1, 2 order by 1, 2`;
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LocalTime } from "@/app/ui/local-time";
@@ -50,7 +51,9 @@ export default async function SyncHistoryPage() {
             <tbody>
               {runs.map((run) => (
                 <tr key={run.id}>
-                  <td className="num">{run.id}</td>
+                  <td className="num">
+                    <Link href={`/sync/${run.id}`}>{run.id}</Link>
+                  </td>
                   <td>{run.server}</td>
                   <td>{run.kind}</td>
                   <td>{run.trigger}</td>

@@ -1,0 +1,68 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { verifySession } from "@/app/lib/session";
+import { PageHead } from "@/app/ui/empty-state";
+import { eventFilter, getRun, runEventFacets, runEvents } from "@/lib/console/runs";
+import { sharedDatabase } from "@/lib/db/shared";
+import { DomainError } from "@/lib/errors";
+import { RunLog } from "./run-log";
+
+export const metadata: Metadata = { title: "Sync run" };
+export const dynamic = "force-dynamic";
+
+type Params = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+
+export default async function RunPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Params> }) {
+  await verifySession();
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const { sql } = sharedDatabase();
+  const run = await getRun(sql, id).catch((error: unknown) => {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  });
+  const search = await searchParams;
+  const filter = eventFilter.safeParse({ action: one(search.action), objectType: one(search.objectType) });
+  const f = filter.success ? filter.data : eventFilter.parse({});
+  const [events, facets] = await Promise.all([runEvents(sql, id, f), runEventFacets(sql, id)]);
+  const actions = [...new Set(facets.map((x) => x.action))];
+  const types = [...new Set(facets.map((x) => x.objectType))];
+  const query = new URLSearchParams(Object.entries({ action: f.action, objectType: f.objectType }).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+  return (
+    <>
+      <p>
+        <Link href="/sync">← Sync history</Link>
+      </p>
+      <PageHead title={`Run ${run.id}`} description={`${run.kind} sync of ${run.server} (trigger ${run.trigger}, level ${run.level})`} />
+      <form className="filters" action={`/sync/${id}`} aria-label="Log filters">
+        <label>
+          Action
+          <select name="action" defaultValue={f.action ?? ""}>
+            <option value="">All actions</option>
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {a} ({facets.filter((x) => x.action === a).reduce((n, x) => n + x.n, 0).toLocaleString("en")})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Object type
+          <select name="objectType" defaultValue={f.objectType ?? ""}>
+            <option value="">All objects</option>
+            {types.map((t) => (
+              <option key={t} value={t}>
+                {t} ({facets.filter((x) => x.objectType === t).reduce((n, x) => n + x.n, 0).toLocaleString("en")})
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button small">Filter</button>
+      </form>
+      {!filter.success && <p className="field-error" role="alert">{filter.error.issues[0]!.message}</p>}
+      <RunLog run={run} events={events.items} query={query} />
+    </>
+  );
+}
