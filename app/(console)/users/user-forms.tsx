@@ -1,0 +1,94 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { submitWithoutReset } from "@/app/ui/submit-without-reset";
+import { importUsersAction, setPasswordAction, setRoleAction, type UserActionState } from "./actions";
+
+const initial: UserActionState = { ok: true, message: null };
+const ROLES = ["viewer", "supervisor", "admin"] as const;
+
+function Status({ state, id }: { state: UserActionState; id?: string }) {
+  return (
+    <span id={id} role="status" className={state.ok ? "muted" : "field-error"}>
+      {state.message}
+    </span>
+  );
+}
+
+export function ImportForm({ candidates }: { candidates: { dbid: number; username: string; firstName: string; lastName: string; isAgent: boolean }[] }) {
+  const [state, action, pending] = useActionState(importUsersAction, initial);
+  return (
+    <form action={action} className="stack" aria-label="Import users">
+      {candidates.length === 0 ? (
+        <p className="muted">Nobody in the Configuration Database matches who is not a user already.</p>
+      ) : (
+        <ul className="plain">
+          {candidates.map((c) => (
+            <li key={c.dbid}>
+              <label className="row">
+                <input type="checkbox" name="cfgDbid" value={c.dbid} /> {`${c.firstName} ${c.lastName}`.trim()} ({c.username}){c.isAgent ? ", agent" : ""}
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="row">
+        <label className="row">
+          Role
+          <select name="role" defaultValue="viewer">
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button small" disabled={pending}>
+          Import
+        </button>
+        <Status state={state} />
+      </div>
+    </form>
+  );
+}
+
+export function RoleForm({ userId, username, role }: { userId: number; username: string; role: string }) {
+  const [state, action, pending] = useActionState(setRoleAction, initial);
+  const [chosen, setChosen] = useState(role);
+  return (
+    <form action={action} onSubmit={submitWithoutReset(action)} className="inline-form">
+      <input type="hidden" name="userId" value={userId} />
+      <label htmlFor={`role-${userId}`} className="visually-hidden">
+        Role of {username}
+      </label>
+      <select id={`role-${userId}`} name="role" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {r}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button small secondary" disabled={pending}>
+        Save role
+      </button>
+      <Status state={state} />
+    </form>
+  );
+}
+
+export function PasswordForm({ userId, username }: { userId: number; username: string }) {
+  const [state, action, pending] = useActionState(setPasswordAction, initial);
+  return (
+    <form action={action} className="inline-form">
+      <input type="hidden" name="userId" value={userId} />
+      <label htmlFor={`password-${userId}`} className="visually-hidden">
+        New password for {username}
+      </label>
+      <input id={`password-${userId}`} name="password" type="password" autoComplete="new-password" placeholder="New password" aria-invalid={state.ok ? undefined : true} />
+      <button type="submit" className="button small secondary" disabled={pending}>
+        Set password
+      </button>
+      <Status state={state} />
+    </form>
+  );
+}

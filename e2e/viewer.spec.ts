@@ -1,0 +1,52 @@
+/**
+ * Flow 5 (issue 5): import a person from cfg as a viewer, give them a password, sign in as them: no assign,
+ * terminate or full-sync controls, and the writes are refused on the server.
+ */
+import { expect, test } from "@playwright/test";
+import postgres from "postgres";
+import { runningEmbeddedUrl } from "../lib/db/embedded";
+import { signInAsAdmin } from "./helpers";
+
+test("a viewer imported from cfg sees no write controls, and the server refuses their writes", async ({ page, context }) => {
+  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  const [person] = await sql`
+    select p.dbid, p.username, p.first_name, p.last_name from cfg.persons p
+     where not p.is_agent and not exists (select 1 from wfm.users u where u.cfg_dbid = p.dbid) order by p.dbid limit 1`;
+  const [agent] = await sql`select id from wfm.agents order by id limit 1`;
+  await sql.end();
+
+  await signInAsAdmin(page);
+  await page.goto(`/users?q=${encodeURIComponent(person!.username)}`);
+  const importForm = page.getByRole("form", { name: "Import users" });
+  await importForm.getByRole("checkbox", { name: new RegExp(`\\(${person!.username}\\)`) }).check();
+  await importForm.getByLabel("Role").selectOption("viewer");
+  await importForm.getByRole("button", { name: "Import" }).click();
+  await expect(importForm.getByRole("status")).toHaveText(`Imported ${person!.username}.`);
+  const row = page.getByRole("table", { name: "WFM users" }).getByRole("row", { name: new RegExp(`^${person!.username} `) });
+  await row.getByLabel(`New password for ${person!.username}`).fill("viewer-pass-123");
+  await row.getByRole("button", { name: "Set password" }).click();
+  await expect(row.getByRole("status").last()).toHaveText("Password set; the user's sessions were ended.");
+  await page.getByRole("button", { name: "Sign out" }).click();
+
+  await page.getByLabel("User name").fill(person!.username);
+  await page.getByLabel("Password").fill("viewer-pass-123");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-user")).toHaveText(`${person!.first_name} ${person!.last_name}`);
+
+  await page.goto("/organization/sites");
+  await expect(page.getByRole("table", { name: "Sites" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await page.goto("/servers");
+  await expect(page.getByRole("button", { name: /Run full sync/ })).toHaveCount(0);
+  await page.goto(`/agents/${agent!.id}`);
+  await expect(page.getByText("Only supervisors and administrators can terminate or reinstate agents.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
+  await page.goto("/users");
+  await expect(page.getByRole("form", { name: "Import users" })).toHaveCount(0);
+
+  // The writes themselves refuse a viewer, whatever the page shows (the REST twins share the check).
+  const refused = await context.request.patch("/api/v1/agents/" + agent!.id, { data: { terminationDate: "2030-01-01" } });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).error.message).toBe("Your role (viewer) may not terminate or reinstate agents; an administrator or a supervisor can.");
+  await page.screenshot({ path: test.info().outputPath("viewer-agent.png"), fullPage: true });
+});

@@ -1,0 +1,71 @@
+/**
+ * WFM users (SPEC §5 Users): persons imported from cfg with a role — the only way users enter WFM — and
+ * their role and password changed by an administrator.
+ */
+import { z } from "zod";
+import { roles } from "../../db/schema";
+import { hashPassword } from "../auth/password";
+import type { Sql } from "../db/client";
+import { DomainError } from "../errors";
+
+export const importUsersInput = z.object({
+  cfgDbids: z.array(z.number().int().positive()).min(1, "choose at least one person").max(500, "import at most 500 at a time"),
+  role: z.enum(roles, { message: "the role is admin, supervisor or viewer" }),
+});
+
+/** Imports cfg persons as WFM users with a role; persons already users are left as they are. */
+export async function importUsers(sql: Sql, input: z.input<typeof importUsersInput>): Promise<{ imported: string[]; already: number }> {
+  const { cfgDbids, role } = importUsersInput.parse(input);
+  return sql.begin(async (tx) => {
+    const missing = await tx<{ dbid: number }[]>`select unnest(${cfgDbids}::bigint[]) as dbid except select dbid from cfg.persons`;
+    if (missing.length) throw new DomainError("NOT_FOUND", `No person in cfg has dbid ${missing.map((m) => m.dbid).join(", ")}.`, { field: "cfgDbids" });
+    const taken = await tx<{ username: string }[]>`
+      select p.username from cfg.persons p join wfm.users u on lower(u.username) = lower(p.username) and u.cfg_dbid is distinct from p.dbid
+       where p.dbid = any(${cfgDbids}::bigint[])`;
+    if (taken.length) throw new DomainError("CONFLICT", `Another WFM user already has the username ${taken.map((t) => t.username).join(", ")}.`, { field: "cfgDbids" });
+    const rows = await tx<{ username: string }[]>`
+      insert into wfm.users (cfg_dbid, username, first_name, last_name, email, role)
+      select dbid, username, first_name, last_name, email, ${role} from cfg.persons where dbid = any(${cfgDbids}::bigint[])
+      on conflict (cfg_dbid) do nothing returning username`;
+    return { imported: rows.map((r) => r.username), already: cfgDbids.length - rows.length };
+  });
+}
+
+export const passwordInput = z.object({
+  userId: z.number().int().positive(),
+  password: z.string().min(10, "a password has at least 10 characters").max(200, "a password has at most 200 characters"),
+});
+
+export async function setPassword(sql: Sql, input: z.input<typeof passwordInput>): Promise<void> {
+  const { userId, password } = passwordInput.parse(input);
+  const rows = await sql`update wfm.users set password_hash = ${await hashPassword(password)}, updated_at = now() where id = ${userId} returning id`;
+  if (!rows.length) throw new DomainError("NOT_FOUND", `There is no user with id ${userId}.`);
+  // Whoever had a session with the old password signs in again.
+  await sql`delete from wfm.sessions where user_id = ${userId}`;
+}
+
+export const roleInput = z.object({ userId: z.number().int().positive(), role: z.enum(roles, { message: "the role is admin, supervisor or viewer" }) });
+
+export async function setRole(sql: Sql, input: z.input<typeof roleInput>): Promise<void> {
+  const { userId, role } = roleInput.parse(input);
+  await sql.begin(async (tx) => {
+    const [user] = await tx<{ role: string }[]>`select role from wfm.users where id = ${userId} for update`;
+    if (!user) throw new DomainError("NOT_FOUND", `There is no user with id ${userId}.`);
+    if (user.role === "admin" && role !== "admin") {
+      const [{ n }] = (await tx`select count(*)::int as n from wfm.users where role = 'admin'`) as unknown as [{ n: number }];
+      if (n <= 1) throw new DomainError("CONFLICT", "This is the last administrator: make someone else an administrator first.");
+    }
+    await tx`update wfm.users set role = ${role}, updated_at = now() where id = ${userId}`;
+  });
+}
+
+/** Persons in cfg who are not WFM users yet, matching `q` (for the import list). */
+export async function importCandidates(sql: Sql, q: string | undefined, limit = 20) {
+  const like = q ? `%${q.toLowerCase()}%` : null;
+  return sql<{ dbid: number; username: string; firstName: string; lastName: string; isAgent: boolean }[]>`
+    select p.dbid, p.username, p.first_name as "firstName", p.last_name as "lastName", p.is_agent as "isAgent"
+      from cfg.persons p
+     where not exists (select 1 from wfm.users u where u.cfg_dbid = p.dbid)
+       and (${like}::text is null or lower(p.first_name || ' ' || p.last_name || ' ' || p.username) like ${like})
+     order by p.is_agent, p.last_name, p.first_name limit ${limit}`;
+}
