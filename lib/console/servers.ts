@@ -2,8 +2,11 @@
  * WFM Servers as the console and the API show them (SPEC §5 Servers, §6.1 "server"): options, running
  * instances with role and heartbeat, cursor lag, and the run in progress.
  */
+import { z } from "zod";
 import type { Sql } from "../db/client";
+import { DomainError } from "../errors";
 import { INSTANCE_STALE_SECONDS } from "../sync/requests";
+import { FieldErrors, type Announce } from "./sites";
 
 export interface ServerInstance {
   id: string;
@@ -57,4 +60,25 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
              as "lastFullSync"
       from wfm.servers s cross join cfg.change_counter k left join wfm.sync_cursors c on c.server = s.name
      order by s.name`;
+}
+
+export const serverOptionsInput = z.object({
+  syncLevel: z.number({ message: "The level is 0, 1 or 2." }).int("The level is 0, 1 or 2.").min(0, "The level is 0, 1 or 2.").max(2, "The level is 0, 1 or 2."),
+  syncTimeoutMinutes: z.number({ message: "Enter minutes, 0 for start-up only." }).int("Enter whole minutes.").min(0, "Minutes cannot be negative.").max(525_600, "At most a year (525,600 minutes)."),
+  cacheSlackSeconds: z.number().int("Enter whole seconds.").min(1, "At least 1 second, or empty for the default.").max(86_400, "At most a day (86,400 seconds).").nullable(),
+});
+
+/** Edits a server's options (SPEC §4); the server uses them as soon as its cache learns of them. */
+export async function updateServerOptions(sql: Sql, name: string, input: z.input<typeof serverOptionsInput>, announce: Announce = () => {}) {
+  const parsed = serverOptionsInput.safeParse(input);
+  if (!parsed.success) throw new FieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
+  const o = parsed.data;
+  const version = await sql.begin(async (tx) => {
+    const rows = await tx`update wfm.servers set sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},
+                                 cache_slack_s = ${o.cacheSlackSeconds}, updated_at = now() where name = ${name} returning name`;
+    if (!rows.length) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
+    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
+    return Number(version);
+  });
+  announce("servers", [name], version);
 }

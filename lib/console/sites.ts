@@ -34,3 +34,48 @@ export async function assignSite(sql: Sql, input: z.input<typeof assignSiteInput
   announce("sites", [row!.id], row!.version);
   return row!;
 }
+
+export const siteInput = z.object({
+  name: z.string().trim().min(1, "Enter the site's name.").max(100, "A site's name has at most 100 characters."),
+  timeZone: z.string().trim().min(1, "Choose the site's time zone."),
+  switchDbid: z.number().int().positive().nullable(),
+  server: z.string().trim().min(1).nullable(),
+});
+
+/** Field-by-field problems of a site form, for the form to show beside each field. */
+export class FieldErrors extends DomainError {
+  constructor(readonly fields: Record<string, string>) {
+    super("BAD_INPUT", Object.values(fields).join(" "), Object.entries(fields).map(([path, message]) => ({ path, message })));
+  }
+}
+
+/** Creates a site (SPEC §5): its name is unique, its time zone is one WFM has, its switch has no other site. */
+export async function createSite(sql: Sql, input: z.input<typeof siteInput>, announce: Announce = nobody) {
+  const parsed = siteInput.safeParse(input);
+  if (!parsed.success) throw new FieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
+  const site = parsed.data;
+  const row = await sql.begin(async (tx) => {
+    const fields: Record<string, string> = {};
+    const [sameName] = await tx`select 1 from wfm.sites where lower(name) = lower(${site.name})`;
+    if (sameName) fields.name = `A site named ${site.name} exists already.`;
+    const [zone] = await tx`select 1 from wfm.time_zones where name = ${site.timeZone}`;
+    if (!zone) fields.timeZone = `WFM has no time zone named ${site.timeZone}.`;
+    if (site.switchDbid !== null) {
+      const [sw] = await tx`select s.name, (select w.name from wfm.sites w where w.switch_dbid = s.dbid) as taken from cfg.switches s where s.dbid = ${site.switchDbid}`;
+      if (!sw) fields.switchDbid = `There is no switch with dbid ${site.switchDbid} in cfg.`;
+      else if (sw.taken) fields.switchDbid = `Switch ${sw.name} already belongs to site ${sw.taken}.`;
+    }
+    if (site.server !== null) {
+      const [known] = await tx`select 1 from wfm.servers where name = ${site.server}`;
+      if (!known) fields.server = `There is no WFM Server named '${site.server}'.`;
+    }
+    if (Object.keys(fields).length) throw new FieldErrors(fields);
+    const [created] = await tx<{ id: number; name: string }[]>`
+      insert into wfm.sites (name, time_zone, switch_dbid, server) values (${site.name}, ${site.timeZone}, ${site.switchDbid}, ${site.server})
+      returning id, name`;
+    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'sites'`) as unknown as [{ version: number }];
+    return { ...created!, version: Number(version) };
+  });
+  announce("sites", [row.id], row.version);
+  return row;
+}

@@ -5,6 +5,9 @@ import { z } from "zod";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
 import { startFullSync } from "@/lib/console/full-sync";
+import { updateServerOptions } from "@/lib/console/servers";
+import { FieldErrors } from "@/lib/console/sites";
+import { consoleAnnounce } from "@/app/lib/mesh";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 
@@ -29,6 +32,40 @@ export async function runFullSyncAction(_previous: FullSyncState, data: FormData
       : { ok: true, message: started.waiting ?? "Queued.", runId: null };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, message: error.message, runId: null };
+    throw error;
+  }
+}
+
+export interface OptionsState {
+  ok: boolean;
+  message: string | null;
+  fields: Record<string, string>;
+}
+
+const numberOrNaN = (value: FormDataEntryValue | null) => (value === null || String(value).trim() === "" ? Number.NaN : Number(value));
+
+/** A server's options on the Servers page (admin only); problems come back by field and nothing is saved. */
+export async function serverOptionsAction(_previous: OptionsState, data: FormData): Promise<OptionsState> {
+  const user = await verifySession();
+  try {
+    authorize(user, "servers.write");
+    const name = String(data.get("server") ?? "");
+    const slack = String(data.get("cacheSlackSeconds") ?? "").trim();
+    await updateServerOptions(
+      sharedDatabase().sql,
+      name,
+      {
+        syncLevel: numberOrNaN(data.get("syncLevel")),
+        syncTimeoutMinutes: numberOrNaN(data.get("syncTimeoutMinutes")),
+        cacheSlackSeconds: slack === "" ? null : Number(slack),
+      },
+      await consoleAnnounce(),
+    );
+    revalidatePath("/servers");
+    return { ok: true, message: `Options of ${name} saved.`, fields: {} };
+  } catch (error) {
+    if (error instanceof FieldErrors) return { ok: false, message: "Not saved: see the fields marked.", fields: error.fields };
+    if (error instanceof DomainError) return { ok: false, message: error.message, fields: {} };
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { can } from "@/lib/auth/roles";
 import { listServerStatus } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
+import { OptionsForm } from "./options-form";
 import { ServersTable } from "./servers-table";
 
 export const metadata: Metadata = { title: "Servers" };
@@ -27,7 +28,16 @@ export default async function ServersPage() {
           <p>A server registers itself the first time it starts. Start one with <code>npm run wfm-server -- --name WFMServer</code>.</p>
         </EmptyState>
       ) : (
-        <ServersTable initial={servers} canRunFullSync={can(user, "servers.fullSync")} />
+        <>
+          <ServersTable initial={servers} canRunFullSync={can(user, "servers.fullSync")} />
+          {can(user, "servers.write") &&
+            servers.map((server) => (
+              <section key={server.name} className="panel" aria-label={`${server.name} options`}>
+                <h2>{server.name}: options</h2>
+                <OptionsForm server={server.name} level={server.syncLevel} timeout={server.syncTimeoutMinutes} cacheSlack={server.cacheSlackSeconds} />
+              </section>
+            ))}
+        </>
       )}
     </>
   );

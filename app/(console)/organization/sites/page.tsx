@@ -5,6 +5,7 @@ import { can } from "@/lib/auth/roles";
 import { listSites } from "@/lib/console/overview";
 import { listServerStatus } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
+import { NewSiteForm } from "./new-site-form";
 import { SiteServerForm } from "./site-server-form";
 
 export const metadata: Metadata = { title: "Sites" };
@@ -14,7 +15,12 @@ export const dynamic = "force-dynamic";
 export default async function SitesPage() {
   const user = await verifySession();
   const { sql } = sharedDatabase();
-  const [sites, servers] = await Promise.all([listSites(sql), listServerStatus(sql)]);
+  const [sites, servers, zones, freeSwitches] = await Promise.all([
+    listSites(sql),
+    listServerStatus(sql),
+    sql<{ name: string }[]>`select name from wfm.time_zones order by name`,
+    sql<{ dbid: number; name: string }[]>`select s.dbid, s.name from cfg.switches s where not exists (select 1 from wfm.sites w where w.switch_dbid = s.dbid) order by s.name`,
+  ]);
   const levelOf = new Map(servers.map((s) => [s.name, s.syncLevel]));
   const levelTwo = servers.filter((s) => s.syncLevel === 2).map((s) => s.name);
   const editable = can(user, "sites.write");
@@ -66,6 +72,12 @@ export default async function SitesPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {editable && (
+        <section className="panel" aria-labelledby="new-site-heading">
+          <h2 id="new-site-heading">New site</h2>
+          <NewSiteForm timeZones={zones.map((z) => z.name)} switches={[...freeSwitches]} servers={servers.map((s) => s.name)} />
+        </section>
       )}
     </>
   );

@@ -1,0 +1,32 @@
+"use client";
+
+import { useActionState } from "react";
+import { Field } from "@/app/ui/field";
+import { serverOptionsAction, type OptionsState } from "./actions";
+
+export function OptionsForm({ server, level, timeout, cacheSlack }: { server: string; level: number; timeout: number; cacheSlack: number | null }) {
+  const [state, action, pending] = useActionState<OptionsState, FormData>(serverOptionsAction, { ok: true, message: null, fields: {} });
+  const id = (f: string) => `${server}-${f}`;
+  return (
+    <form action={action} className="form-grid" noValidate aria-label={`Options of ${server}`}>
+      <input type="hidden" name="server" value={server} />
+      <Field id={id("level")} label="SynchronizationLevel (0, 1 or 2)" error={state.fields.syncLevel}>
+        {(props) => <input {...props} name="syncLevel" type="number" min={0} max={2} defaultValue={level} />}
+      </Field>
+      <Field id={id("timeout")} label="SynchronizationTimeout (minutes, 0 = start-up only)" error={state.fields.syncTimeoutMinutes}>
+        {(props) => <input {...props} name="syncTimeoutMinutes" type="number" min={0} defaultValue={timeout} />}
+      </Field>
+      <Field id={id("slack")} label="CacheSlack (seconds, empty = default)" error={state.fields.cacheSlackSeconds}>
+        {(props) => <input {...props} name="cacheSlackSeconds" type="number" min={1} defaultValue={cacheSlack ?? ""} />}
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="button small" disabled={pending}>
+          Save options
+        </button>
+        <span role="status" className={state.ok ? "muted" : "field-error"}>
+          {state.message}
+        </span>
+      </div>
+    </form>
+  );
+}
