@@ -8,7 +8,8 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "INVALID_CREDENTIALS";
+  | "INVALID_CREDENTIALS"
+  | "TOO_MANY_ATTEMPTS";
 
 export class DomainError extends Error {
   constructor(

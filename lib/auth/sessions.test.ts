@@ -68,3 +68,18 @@ describe("the first admin", () => {
     await expect(signIn(db.sql, { username: "admin", password: result.password! })).resolves.toBeTruthy();
   });
 });
+
+describe("sign-in attempts", () => {
+  it("after five failures refuse that user name for a while, even with the right password, and leave others alone", async () => {
+    const { sql } = database;
+    await sql`insert into wfm.users (username, role, password_hash) values ('guessme', 'viewer', ${await hashPassword("the-right-password")})`;
+    for (let i = 0; i < 5; i++) {
+      await expect(signIn(sql, { username: "guessme", password: `wrong-${i}` })).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+    }
+    await expect(signIn(sql, { username: "GuessMe", password: "the-right-password" })).rejects.toMatchObject({
+      code: "TOO_MANY_ATTEMPTS",
+      message: expect.stringMatching(/^Too many failed sign-ins for this user name\. Try again in 1[45] minutes\.$/),
+    });
+    await expect(signIn(sql, { username: "someone-else", password: "x" })).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+  });
+});

@@ -33,15 +33,39 @@ const tokenHash = (token: string) => createHash("sha256").update(token).digest("
 let decoyHash: Promise<string> | undefined;
 
 /** Checks the credentials and opens a session. Wrong user name and wrong password fail alike. */
+/**
+ * Failed sign-ins per user name, in this process: after FAILURES_ALLOWED within the window, that name is
+ * refused until its oldest failure leaves the window — password guessing gets a handful of tries per
+ * quarter hour, and a person who mistyped waits minutes, not forever.
+ */
+const FAILURES_ALLOWED = 5;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+const failures = new Map<string, number[]>();
+
+function recentFailures(username: string, now = Date.now()): number[] {
+  const key = username.toLowerCase();
+  const recent = (failures.get(key) ?? []).filter((at) => now - at < FAILURE_WINDOW_MS);
+  if (recent.length) failures.set(key, recent);
+  else failures.delete(key);
+  return recent;
+}
+
 export async function signIn(sql: Sql, credentials: Credentials): Promise<{ token: string; expiresAt: Date; user: SessionUser }> {
+  const recent = recentFailures(credentials.username);
+  if (recent.length >= FAILURES_ALLOWED) {
+    const minutes = Math.ceil((recent[0]! + FAILURE_WINDOW_MS - Date.now()) / 60_000);
+    throw new DomainError("TOO_MANY_ATTEMPTS", `Too many failed sign-ins for this user name. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+  }
   const [row] = await sql<(SessionUser & { passwordHash: string | null })[]>`
     select id, username, first_name as "firstName", last_name as "lastName", role, password_hash as "passwordHash"
       from wfm.users where lower(username) = lower(${credentials.username})`;
   const hashToCheck = row?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString("hex"))));
   const ok = await verifyPassword(hashToCheck, credentials.password);
   if (!row || !row.passwordHash || !ok) {
+    failures.set(credentials.username.toLowerCase(), [...recent, Date.now()]);
     throw new DomainError("INVALID_CREDENTIALS", "The user name or password is not correct.");
   }
+  failures.delete(credentials.username.toLowerCase());
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await sql`insert into wfm.sessions (token_hash, user_id, expires_at) values (${tokenHash(token)}, ${row.id}, ${expiresAt})`;

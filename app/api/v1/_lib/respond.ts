@@ -9,6 +9,7 @@ const statusFor: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  TOO_MANY_ATTEMPTS: 429,
 };
 
 /** SPEC §6: every error is {"error": {"code", "message", "details"}}. */
