@@ -135,3 +135,31 @@ export async function connect(url: string, options: ClientOptions & { source?: s
   }
   return database;
 }
+
+// After any of these the connection is gone: the server rolled the transaction back and released its locks.
+const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
+export const isConnectionLoss = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
+
+/**
+ * A transaction on a dedicated one-connection client, by hand. Not postgres.js's begin(): on a connection
+ * that has just closed it sends ROLLBACK, which crashes postgres.js 3.4.9 (a write to a null socket from a
+ * timer) and leaves the call hanging. The session is pinned instead: its backend pid is read at BEGIN and
+ * again before COMMIT, so statements that ran on a silently reconnected session (in autocommit) are never
+ * committed as if they were this transaction — the caller gets a connection-loss error and starts over.
+ */
+export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql) => Promise<T>): Promise<T> {
+  await conn.unsafe(`begin ${mode}`);
+  try {
+    const [started] = await conn<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const result = await work(conn);
+    const [now] = await conn<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    if (now?.pid !== started?.pid) {
+      throw Object.assign(new Error("the database session ended during the transaction"), { code: "CONNECTION_CLOSED" });
+    }
+    await conn`commit`;
+    return result;
+  } catch (error) {
+    if (!isConnectionLoss(error)) await conn`rollback`.catch(() => {});
+    throw error;
+  }
+}

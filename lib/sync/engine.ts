@@ -7,7 +7,7 @@
  * - a run that fails leaves WFM as it was before it: never half an agent, never a cursor ahead of the data.
  * Progress and the run's final status are written on other connections, so the console sees them live.
  */
-import { dedicatedClient, type Sql } from "../db/client";
+import { dedicatedClient, inTransaction, isConnectionLoss, type Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { applyAgents, collectBatch, createBatchTables } from "./agents";
 import { describeCollision, findCollisions, markCollisions } from "./collisions";
@@ -89,10 +89,7 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
   }
 }
 
-// After any of these the reserved connection is gone: the server rolled the transaction back and
-// released its locks, and postgres.js must not be asked to write to it again (it would never answer).
-const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
-export const connectionLost = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
+export const connectionLost = isConnectionLoss;
 
 // Serialization failures and deadlocks, and a unique violation: within one snapshot a run never writes a row
 // twice, so a duplicate key can only be a row another run committed after our snapshot was taken.
@@ -141,13 +138,10 @@ async function inRun(
     for (let attempt = 1; ; attempt++) {
       let outcome: { counts: RunCounts; cursor?: number };
       try {
-        // begin() rather than a bare BEGIN: if the session dies mid-run, the rest fails instead of running
-        // on a fresh session in autocommit.
-        outcome = (await conn.begin("isolation level repeatable read", async (transaction) => {
-          const tx = transaction as unknown as Sql;
+        outcome = await inTransaction(conn, "isolation level repeatable read", async (tx) => {
           const { cursor } = await work(tx, runId);
           return { counts: await countEvents(tx, runId), cursor };
-        })) as { counts: RunCounts; cursor?: number };
+        });
       } catch (error) {
         lost = connectionLost(error);
         if (isRetryable(error) && attempt < ATTEMPTS) {

@@ -10,7 +10,7 @@
  * The batch reads the counter first: its snapshot holds every change up to that seq, and the batch covers
  * them all unless the backlog exceeds `limit`, so what it applies and the cursor it stores agree.
  */
-import type { Sql } from "../db/client";
+import { inTransaction, type Sql } from "../db/client";
 import { applyAgents, collectBatch, createBatchTables, type StepMode } from "./agents";
 import { markCollisions } from "./collisions";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
@@ -105,10 +105,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     await conn.unsafe(`vacuum ${WORK_TABLES.join(", ")}`);
     session.batchesSinceVacuum = 0;
   }
-  // begin() rather than a bare BEGIN: if the session dies mid-batch, the rest of the batch fails instead of
-  // running on a fresh session in autocommit (which could move the cursor without the changes).
-  return (await conn.begin("isolation level repeatable read", async (transaction) => {
-    const conn = transaction as unknown as Sql;
+  // inTransaction pins the session: a batch that ran partly on a reconnected session is never committed.
+  return inTransaction(conn, "isolation level repeatable read", async (conn) => {
     // Batches are idempotent and carry their cursor: if the database crashed before this commit reached
     // disk, the batch and its cursor are lost together and simply applied again. So the batch need not
     // wait for the WAL flush (a millisecond or more of every change's latency).
@@ -244,7 +242,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       )
       select pg_notify('wfm_cursor', ${options.server} || ':' || last_seq) from moved`;
     return result;
-  })) as FeedBatch;
+  });
 }
 
 /** A realtime run is created by the first batch that has something to log, inside that batch's transaction. */

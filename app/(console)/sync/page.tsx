@@ -4,6 +4,8 @@ import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LocalTime } from "@/app/ui/local-time";
 import { listRuns, type RunView } from "@/lib/console/runs";
+import { listServerStatus } from "@/lib/console/servers";
+import { RunsChart } from "./runs-chart";
 import { sharedDatabase } from "@/lib/db/shared";
 
 export const metadata: Metadata = { title: "Sync history" };
@@ -17,17 +19,73 @@ function duration(run: RunView): string {
   return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
-export default async function SyncHistoryPage() {
+type Params = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+const KINDS = ["full", "realtime", "targeted"];
+const STATUSES = ["running", "succeeded", "partial", "failed"];
+
+export default async function SyncHistoryPage({ searchParams }: { searchParams: Promise<Params> }) {
   await verifySession();
-  const runs = await listRuns(sharedDatabase().sql, { limit: 200 });
+  const { sql } = sharedDatabase();
+  const params = await searchParams;
+  const filter = {
+    server: one(params.server),
+    kind: KINDS.includes(one(params.kind) ?? "") ? one(params.kind) : undefined,
+    status: STATUSES.includes(one(params.status) ?? "") ? one(params.status) : undefined,
+  };
+  const [runs, servers] = await Promise.all([listRuns(sql, { ...filter, limit: 200 }), listServerStatus(sql)]);
+  const points = [...runs].reverse().map((run) => ({
+    id: run.id,
+    label: `#${run.id}`,
+    seconds: run.kind !== "realtime" && run.finishedAt ? (new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime()) / 1000 : null,
+    changes: run.counts.added + run.counts.updated + run.counts.terminated,
+  }));
   return (
     <>
       <PageHead title="Sync history" description="Every full, real-time and targeted synchronization run, newest first, with what it changed." />
+      <form className="filters" aria-label="Run filters" action="/sync">
+        <label>
+          Server
+          <select name="server" defaultValue={filter.server ?? ""}>
+            <option value="">All servers</option>
+            {servers.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Kind
+          <select name="kind" defaultValue={filter.kind ?? ""}>
+            <option value="">All kinds</option>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={filter.status ?? ""}>
+            <option value="">All statuses</option>
+            {STATUSES.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button small">Filter</button>
+      </form>
       {runs.length === 0 ? (
-        <EmptyState title="No synchronization has run yet">
-          <p>Runs appear here as soon as a WFM Server starts synchronizing.</p>
+        <EmptyState title={filter.server || filter.kind || filter.status ? "No run matches these filters" : "No synchronization has run yet"}>
+          <p>{filter.server || filter.kind || filter.status ? "Clear a filter to see more runs." : "Runs appear here as soon as a WFM Server starts synchronizing."}</p>
         </EmptyState>
       ) : (
+        <>
+        {points.length > 1 && <RunsChart points={points} />}
         <div className="table-wrap">
           <table className="data">
             <caption className="visually-hidden">Sync runs</caption>
@@ -75,6 +133,7 @@ export default async function SyncHistoryPage() {
             </tbody>
           </table>
         </div>
+        </>
       )}
     </>
   );
