@@ -67,3 +67,32 @@ test("sites and servers over REST, with every kind of refusal", async ({ playwri
   expect((await refused.json()).error.message).toBe("Your role (viewer) may not change sites; an administrator can.");
   expect((await viewer.post("/api/v1/servers/WFMServer/full-sync")).status()).toBe(403);
 });
+
+test("reference data, validation and users over REST", async ({ playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL });
+  for (const path of ["/api/v1/skills", "/api/v1/time-zones", "/api/v1/validation", "/api/v1/users"]) {
+    expect((await anonymous.get(path)).status(), path).toBe(401);
+  }
+  const admin = await playwright.request.newContext({ baseURL });
+  await signIn(admin, "admin", adminPassword());
+  const skills = (await (await admin.get("/api/v1/skills")).json()).items as { name: string }[];
+  expect(skills.length).toBeGreaterThan(0);
+  expect(skills.some((s) => s.name === "Billing")).toBe(false); // the colliding name is not synchronized
+  expect((await (await admin.get("/api/v1/time-zones")).json()).items.length).toBeGreaterThan(0);
+  const validation = await (await admin.get("/api/v1/validation")).json();
+  expect(validation.duplicates).toContainEqual({ objectType: "skill", name: "Billing", members: [{ tenantDbid: 1, dbid: 1 }, { tenantDbid: 2, dbid: 13 }] });
+  expect(validation.unassignedAgents).toEqual(expect.any(Number));
+
+  const bad = await admin.post("/api/v1/users/import", { data: { cfgDbids: [], role: "boss" } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.details.map((d: { path: string }) => d.path).sort()).toEqual(["cfgDbids", "role"]);
+  expect((await admin.post("/api/v1/users/import", { data: { cfgDbids: [99_999_999], role: "viewer" } })).status()).toBe(404);
+  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  const [person] = await sql`select dbid, username from cfg.persons p where not exists (select 1 from wfm.users u where u.cfg_dbid = p.dbid) order by dbid desc limit 1`;
+  await sql.end();
+  const imported = await admin.post("/api/v1/users/import", { data: { cfgDbids: [Number(person!.dbid)], role: "supervisor" } });
+  expect(imported.status()).toBe(201);
+  expect(await imported.json()).toEqual({ imported: [person!.username], already: 0 });
+  const users = (await (await admin.get("/api/v1/users")).json()).items as { username: string; role: string }[];
+  expect(users.find((u) => u.username === person!.username)).toMatchObject({ role: "supervisor" });
+});

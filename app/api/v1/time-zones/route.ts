@@ -1,0 +1,9 @@
+import { readRoute } from "../_lib/read-route";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/v1/time-zones — the time zones imported into WFM. */
+export const GET = readRoute(async (sql) => ({
+  items: await sql`select cfg_dbid as "cfgDbid", tenant_dbid as "tenantDbid", name, iana_name as "ianaName" from wfm.time_zones order by name`,
+  next: null,
+}));
