@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { agentSearch, searchAgents } from "@/lib/console/agents";
@@ -9,17 +10,15 @@ import { sharedDatabase } from "@/lib/db/shared";
 export const metadata: Metadata = { title: "Agents" };
 export const dynamic = "force-dynamic";
 
-type Params = Record<string, string | string[] | undefined>;
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 
-export default async function AgentsPage({ searchParams }: { searchParams: Promise<Params> }) {
+export default async function AgentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await verifySession();
   const { sql } = sharedDatabase();
   const params = await searchParams;
-  const parsed = agentSearch.safeParse({ q: one(params.q), site: one(params.site), terminated: one(params.terminated), cursor: one(params.cursor), limit: 50 });
+  const parsed = agentSearch.safeParse({ q: firstValue(params.q), site: firstValue(params.site), terminated: firstValue(params.terminated), cursor: firstValue(params.cursor), limit: 50 });
   const [t, sites, page] = await Promise.all([totals(sql), listSites(sql), parsed.success ? searchAgents(sql, parsed.data) : Promise.resolve(null)]);
   const query = (extra: Record<string, string | undefined>) =>
-    `/agents?${new URLSearchParams(Object.entries({ q: one(params.q), site: one(params.site), terminated: one(params.terminated), ...extra }).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`;
+    `/agents?${new URLSearchParams(Object.entries({ q: firstValue(params.q), site: firstValue(params.site), terminated: firstValue(params.terminated), ...extra }).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`;
   return (
     <>
       <PageHead title="Agents" description="Agents synchronized from the Configuration Database." />
@@ -38,11 +37,11 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
           <form className="filters" role="search" action="/agents">
             <label>
               Search
-              <input type="search" name="q" defaultValue={one(params.q) ?? ""} placeholder="Name, username or employee id" />
+              <input type="search" name="q" defaultValue={firstValue(params.q) ?? ""} placeholder="Name, username or employee id" />
             </label>
             <label>
               Site
-              <select name="site" defaultValue={one(params.site) ?? ""}>
+              <select name="site" defaultValue={firstValue(params.site) ?? ""}>
                 <option value="">All sites</option>
                 {sites.map((s) => (
                   <option key={s.id} value={s.id}>
@@ -53,7 +52,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             </label>
             <label>
               Status
-              <select name="terminated" defaultValue={one(params.terminated) ?? ""}>
+              <select name="terminated" defaultValue={firstValue(params.terminated) ?? ""}>
                 <option value="">All</option>
                 <option value="false">Active</option>
                 <option value="true">Terminated</option>

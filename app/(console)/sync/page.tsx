@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LocalTime } from "@/app/ui/local-time";
@@ -19,19 +20,17 @@ function duration(run: RunView): string {
   return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
-type Params = Record<string, string | string[] | undefined>;
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 const KINDS = ["full", "realtime", "targeted"];
 const STATUSES = ["running", "succeeded", "partial", "failed"];
 
-export default async function SyncHistoryPage({ searchParams }: { searchParams: Promise<Params> }) {
+export default async function SyncHistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await verifySession();
   const { sql } = sharedDatabase();
   const params = await searchParams;
   const filter = {
-    server: one(params.server),
-    kind: KINDS.includes(one(params.kind) ?? "") ? one(params.kind) : undefined,
-    status: STATUSES.includes(one(params.status) ?? "") ? one(params.status) : undefined,
+    server: firstValue(params.server),
+    kind: KINDS.includes(firstValue(params.kind) ?? "") ? firstValue(params.kind) : undefined,
+    status: STATUSES.includes(firstValue(params.status) ?? "") ? firstValue(params.status) : undefined,
   };
   const [runs, servers] = await Promise.all([listRuns(sql, { ...filter, limit: 200 }), listServerStatus(sql)]);
   const points = [...runs].reverse().map((run) => ({

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
 import { eventFilter, getRun, runEventFacets, runEvents } from "@/lib/console/runs";
@@ -11,10 +12,8 @@ import { RunLog } from "./run-log";
 export const metadata: Metadata = { title: "Sync run" };
 export const dynamic = "force-dynamic";
 
-type Params = Record<string, string | string[] | undefined>;
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 
-export default async function RunPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Params> }) {
+export default async function RunPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   await verifySession();
   const id = Number((await params).id);
   if (!Number.isInteger(id) || id <= 0) notFound();
@@ -24,7 +23,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
     throw error;
   });
   const search = await searchParams;
-  const filter = eventFilter.safeParse({ action: one(search.action), objectType: one(search.objectType) });
+  const filter = eventFilter.safeParse({ action: firstValue(search.action), objectType: firstValue(search.objectType) });
   const f = filter.success ? filter.data : eventFilter.parse({});
   const [events, facets] = await Promise.all([runEvents(sql, id, f), runEventFacets(sql, id)]);
   const actions = [...new Set(facets.map((x) => x.action))];
