@@ -96,3 +96,38 @@ test("reference data, validation and users over REST", async ({ playwright, base
   const users = (await (await admin.get("/api/v1/users")).json()).items as { username: string; role: string }[];
   expect(users.find((u) => u.username === person!.username)).toMatchObject({ role: "supervisor" });
 });
+
+test("servers and sites are created, changed and removed over REST", async ({ playwright, baseURL }) => {
+  const admin = await playwright.request.newContext({ baseURL });
+  await signIn(admin, "admin", adminPassword());
+
+  const created = await admin.post("/api/v1/servers", { data: { name: "RestServer", syncLevel: 1 } });
+  expect(created.status()).toBe(201);
+  expect((await admin.post("/api/v1/servers", { data: { name: "RestServer" } })).status()).toBe(409);
+  expect((await admin.post("/api/v1/servers", { data: { name: "" } })).status()).toBe(400);
+  const patched = await admin.patch("/api/v1/servers/RestServer", { data: { syncTimeoutMinutes: 60 } });
+  expect(await patched.json()).toMatchObject({ name: "RestServer", syncLevel: 1, syncTimeoutMinutes: 60, instances: [] });
+  const level3 = await admin.patch("/api/v1/servers/RestServer", { data: { syncLevel: 3 } });
+  expect(level3.status()).toBe(400);
+  expect((await level3.json()).error.details).toEqual([{ path: "syncLevel", message: "The level is 0, 1 or 2." }]);
+  expect((await admin.get("/api/v1/servers/Nobody")).status()).toBe(404);
+  expect((await admin.delete("/api/v1/servers/WFMServer")).status()).toBe(409); // running
+
+  const zones = (await (await admin.get("/api/v1/time-zones")).json()).items as { name: string }[];
+  const site = await admin.post("/api/v1/sites", { data: { name: "REST Site", timeZone: zones[0]!.name, server: "RestServer" } });
+  expect(site.status()).toBe(201);
+  const { id } = await site.json();
+  expect(await (await admin.get(`/api/v1/sites/${id}`)).json()).toMatchObject({ name: "REST Site", server: "RestServer", agentCount: 0 });
+  const duplicate = await admin.post("/api/v1/sites", { data: { name: "REST Site", timeZone: "Nowhere/Zone" } });
+  expect(duplicate.status()).toBe(400);
+  expect((await duplicate.json()).error.details).toEqual([
+    { path: "name", message: "A site named REST Site exists already." },
+    { path: "timeZone", message: "WFM has no time zone named Nowhere/Zone." },
+  ]);
+
+  // Removing the server leaves its site unassigned; then the site goes too.
+  expect((await admin.delete("/api/v1/servers/RestServer")).status()).toBe(204);
+  expect(await (await admin.get(`/api/v1/sites/${id}`)).json()).toMatchObject({ server: null });
+  expect((await admin.delete(`/api/v1/sites/${id}`)).status()).toBe(204);
+  expect((await admin.get(`/api/v1/sites/${id}`)).status()).toBe(404);
+});

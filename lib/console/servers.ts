@@ -82,3 +82,39 @@ export async function updateServerOptions(sql: Sql, name: string, input: z.input
   });
   announce("servers", [name], version);
 }
+
+export const newServerInput = serverOptionsInput.partial().extend({
+  name: z.string().trim().min(1, "Enter the server's name.").max(64, "A server's name has at most 64 characters.").regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "Use letters, digits, '_', '.' and '-', starting with a letter or digit."),
+  webEvents: z.boolean().optional(),
+});
+
+/** Registers a WFM Server before its first start (its process registers itself otherwise). */
+export async function createServer(sql: Sql, input: z.input<typeof newServerInput>, announce: Announce = () => {}) {
+  const parsed = newServerInput.safeParse(input);
+  if (!parsed.success) throw new FieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
+  const s = parsed.data;
+  const version = await sql.begin(async (tx) => {
+    const inserted = await tx`
+      insert into wfm.servers (name, sync_level, sync_timeout_min, cache_slack_s, web_events)
+      values (${s.name}, ${s.syncLevel ?? 2}, ${s.syncTimeoutMinutes ?? 0}, ${s.cacheSlackSeconds ?? null}, ${s.webEvents ?? false})
+      on conflict (name) do nothing returning name`;
+    if (!inserted.length) throw new DomainError("CONFLICT", `A WFM Server named '${s.name}' exists already.`, [{ path: "name", message: "exists already" }]);
+    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
+    return Number(version);
+  });
+  announce("servers", [s.name], version);
+  return s.name;
+}
+
+/** Removes a server that is not running; its sites become unassigned, its history stays. */
+export async function deleteServer(sql: Sql, name: string, announce: Announce = () => {}) {
+  const version = await sql.begin(async (tx) => {
+    const [running] = await tx`select 1 from wfm.server_instances where server = ${name} and heartbeat_at > now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})`;
+    if (running) throw new DomainError("CONFLICT", `${name} is running: stop its processes before removing it.`);
+    const rows = await tx`delete from wfm.servers where name = ${name} returning name`;
+    if (!rows.length) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
+    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
+    return Number(version);
+  });
+  announce("servers", [name], version);
+}

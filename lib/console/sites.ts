@@ -79,3 +79,14 @@ export async function createSite(sql: Sql, input: z.input<typeof siteInput>, ann
   announce("sites", [row.id], row.version);
   return row;
 }
+
+/** Deletes a site; its agents keep their data and become unassigned until a full sync places them again. */
+export async function deleteSite(sql: Sql, siteId: number, announce: Announce = nobody): Promise<void> {
+  const version = await sql.begin(async (tx) => {
+    const rows = await tx`delete from wfm.sites where id = ${siteId} returning id`;
+    if (!rows.length) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`);
+    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'sites'`) as unknown as [{ version: number }];
+    return Number(version);
+  });
+  announce("sites", [siteId], version);
+}

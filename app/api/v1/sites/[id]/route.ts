@@ -3,7 +3,10 @@ import { z } from "zod";
 import { consoleAnnounce } from "@/app/lib/mesh";
 import { requireApiUser } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
-import { assignSite } from "@/lib/console/sites";
+import { assignSite, deleteSite } from "@/lib/console/sites";
+import { listSites } from "@/lib/console/overview";
+import { errorResponse } from "../../_lib/respond";
+import { writeRoute } from "../../_lib/write-route";
 import { sharedDatabase } from "@/lib/db/shared";
 import { badInput, handleError, readJson, sameOrigin } from "../../_lib/respond";
 
@@ -30,3 +33,26 @@ export async function PATCH(request: Request, context: { params: Promise<{ id: s
     return handleError(error);
   }
 }
+
+const siteId = z.coerce.number().int().positive("a site id is a positive whole number");
+
+/** GET /api/v1/sites/{id} */
+export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
+  try {
+    await requireApiUser();
+    const id = siteId.safeParse((await context.params).id);
+    if (!id.success) return badInput(id.error);
+    const site = (await listSites(sharedDatabase().sql)).find((s) => s.id === id.data);
+    return site ? NextResponse.json(site) : errorResponse("NOT_FOUND", `There is no site with id ${id.data}.`);
+  } catch (error) {
+    return handleError(error);
+  }
+}
+
+/** DELETE /api/v1/sites/{id} — its agents become unassigned. */
+export const DELETE = writeRoute<{ id: string }>("sites.write", async ({ params }) => {
+  const id = siteId.safeParse(params.id);
+  if (!id.success) return badInput(id.error);
+  await deleteSite(sharedDatabase().sql, id.data, await consoleAnnounce());
+  return new NextResponse(null, { status: 204 });
+});

@@ -1,0 +1,23 @@
+import type { NextResponse } from "next/server";
+import { requireApiUser } from "@/app/lib/session";
+import { authorize, type Permission } from "@/lib/auth/roles";
+import type { SessionUser } from "@/lib/auth/sessions";
+import { handleError, sameOrigin } from "./respond";
+
+/**
+ * A write route: signed in, same origin, allowed by role — then the handler; any DomainError becomes SPEC
+ * §6's error shape. The same checks the server actions make, in one place for every REST write.
+ */
+export function writeRoute<P>(permission: Permission, handler: (args: { request: Request; params: P; user: SessionUser }) => Promise<NextResponse>) {
+  return async (request: Request, context: { params: Promise<P> }) => {
+    try {
+      const user = await requireApiUser();
+      const refused = sameOrigin(request);
+      if (refused) return refused;
+      authorize(user, permission);
+      return await handler({ request, params: await context.params, user });
+    } catch (error) {
+      return handleError(error);
+    }
+  };
+}

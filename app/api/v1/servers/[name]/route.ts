@@ -1,0 +1,48 @@
+import { NextResponse } from "next/server";
+import { consoleAnnounce } from "@/app/lib/mesh";
+import { requireApiUser } from "@/app/lib/session";
+import { deleteServer, listServerStatus, serverOptionsInput, updateServerOptions } from "@/lib/console/servers";
+import { sharedDatabase } from "@/lib/db/shared";
+import { errorResponse, badInput, handleError, readJson } from "../../_lib/respond";
+import { writeRoute } from "../../_lib/write-route";
+
+export const dynamic = "force-dynamic";
+
+async function find(name: string) {
+  return (await listServerStatus(sharedDatabase().sql)).find((s) => s.name === name);
+}
+
+/** GET /api/v1/servers/{name} */
+export async function GET(_request: Request, context: { params: Promise<{ name: string }> }) {
+  try {
+    await requireApiUser();
+    const { name } = await context.params;
+    const server = await find(name);
+    return server ? NextResponse.json(server) : errorResponse("NOT_FOUND", `There is no WFM Server named '${name}'.`);
+  } catch (error) {
+    return handleError(error);
+  }
+}
+
+/** PATCH /api/v1/servers/{name} {"syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?} — what is left out keeps its value. */
+export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ request, params }) => {
+  const current = await find(params.name);
+  if (!current) return errorResponse("NOT_FOUND", `There is no WFM Server named '${params.name}'.`);
+  const read = await readJson(request);
+  if (!read.ok) return read.response;
+  const parsed = serverOptionsInput.partial().strict().safeParse(read.body);
+  if (!parsed.success) return badInput(parsed.error);
+  const merged = {
+    syncLevel: parsed.data.syncLevel ?? current.syncLevel,
+    syncTimeoutMinutes: parsed.data.syncTimeoutMinutes ?? current.syncTimeoutMinutes,
+    cacheSlackSeconds: parsed.data.cacheSlackSeconds === undefined ? current.cacheSlackSeconds : parsed.data.cacheSlackSeconds,
+  };
+  await updateServerOptions(sharedDatabase().sql, params.name, merged, await consoleAnnounce());
+  return NextResponse.json(await find(params.name));
+});
+
+/** DELETE /api/v1/servers/{name} — only a server that is not running. */
+export const DELETE = writeRoute<{ name: string }>("servers.write", async ({ params }) => {
+  await deleteServer(sharedDatabase().sql, params.name, await consoleAnnounce());
+  return new NextResponse(null, { status: 204 });
+});
