@@ -340,6 +340,21 @@ export const wfmSessions = wfm.table(
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
+/** API bearer tokens (SPEC §6): created by an admin in the console, acting as a user; only the SHA-256 is kept. */
+export const wfmApiTokens = wfm.table(
+  "api_tokens",
+  {
+    id: serial("id").primaryKey(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    userId: integer("user_id").notNull().references(() => wfmUsers.id, { onDelete: "cascade" }),
+    createdBy: text("created_by"),
+    createdAt: at("created_at").notNull().defaultNow(),
+    lastUsedAt: at("last_used_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
 export const runKinds = ["full", "realtime", "targeted"] as const;
 // 'feed' is beyond SPEC §2.2's list: it marks the realtime runs, which no person or schedule starts.
 export const runTriggers = ["startup", "schedule", "manual", "failover", "reinstate", "feed"] as const;

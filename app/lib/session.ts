@@ -1,8 +1,9 @@
 import "server-only";
 import { cache } from "react";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { SESSION_COOKIE, signIn, signOut, userForSession, type Credentials, type SessionUser } from "@/lib/auth/sessions";
+import { userForToken } from "@/lib/auth/tokens";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 
@@ -39,9 +40,23 @@ export async function endSession(): Promise<void> {
   jar.delete(SESSION_COOKIE);
 }
 
-/** For route handlers: the signed-in user, or an UNAUTHENTICATED error in SPEC §6's shape. */
-export async function requireApiUser(): Promise<SessionUser> {
+/**
+ * For route handlers: who calls — by `Authorization: Bearer <token>` (an API token an admin created) or by
+ * the session cookie — or an UNAUTHENTICATED error in SPEC §6's shape. A bearer caller sends no cookie, so
+ * the same-origin rule for cookie writes does not apply to it.
+ */
+export async function apiCaller(): Promise<{ user: SessionUser; by: "token" | "cookie" }> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec((await headers()).get("authorization") ?? "")?.[1];
+  if (bearer) {
+    const user = await userForToken(sharedDatabase().sql, bearer);
+    if (!user) throw new DomainError("UNAUTHENTICATED", "The bearer token is not valid (revoked, or never issued).");
+    return { user, by: "token" };
+  }
   const user = await currentUser();
-  if (!user) throw new DomainError("UNAUTHENTICATED", "Sign in first: POST /api/v1/session with your user name and password.");
-  return user;
+  if (!user) throw new DomainError("UNAUTHENTICATED", "Sign in first: POST /api/v1/session with your user name and password, or send Authorization: Bearer <token>.");
+  return { user, by: "cookie" };
+}
+
+export async function requireApiUser(): Promise<SessionUser> {
+  return (await apiCaller()).user;
 }

@@ -26,7 +26,7 @@ export const credentialsSchema = z.object({
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
+export const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
 
 // Verifying against a real hash when the user does not exist keeps the answer time the same either way,
 // so sign-in does not reveal which user names exist.

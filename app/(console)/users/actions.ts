@@ -5,6 +5,7 @@ import { z } from "zod";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
 import { importUsers, setPassword, setRole } from "@/lib/console/users";
+import { createToken, revokeToken } from "@/lib/auth/tokens";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 
@@ -47,5 +48,28 @@ export async function setPasswordAction(_previous: UserActionState, data: FormDa
   return run(async () => {
     await setPassword(sharedDatabase().sql, { userId: Number(data.get("userId")), password: String(data.get("password") ?? "") });
     return "Password set; the user's sessions were ended.";
+  });
+}
+
+export interface TokenState extends UserActionState {
+  token: string | null;
+}
+
+/** Creates an API token acting as a user; the plain token is returned once, to be shown once. */
+export async function createTokenAction(_previous: TokenState, data: FormData): Promise<TokenState> {
+  const me = await verifySession();
+  let token: string | null = null;
+  const result = await run(async () => {
+    const created = await createToken(sharedDatabase().sql, { name: String(data.get("name") ?? ""), userId: Number(data.get("userId")) }, me.username);
+    token = created.token;
+    return "Token created. Copy it now: it is not shown again.";
+  });
+  return { ...result, token };
+}
+
+export async function revokeTokenAction(_previous: UserActionState, data: FormData): Promise<UserActionState> {
+  return run(async () => {
+    await revokeToken(sharedDatabase().sql, Number(data.get("tokenId")));
+    return "Token revoked.";
   });
 }

@@ -5,7 +5,9 @@ import { can } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/console/overview";
 import { importCandidates } from "@/lib/console/users";
 import { sharedDatabase } from "@/lib/db/shared";
-import { ImportForm, PasswordForm, RoleForm } from "./user-forms";
+import { LocalTime } from "@/app/ui/local-time";
+import { listTokens } from "@/lib/auth/tokens";
+import { ImportForm, NewTokenForm, PasswordForm, RevokeTokenForm, RoleForm } from "./user-forms";
 
 export const metadata: Metadata = { title: "Users" };
 export const dynamic = "force-dynamic";
@@ -16,7 +18,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const q = (await searchParams).q;
   const search = (Array.isArray(q) ? q[0] : q)?.trim().slice(0, 100) || undefined;
   const admin = can(me, "users.write");
-  const [users, candidates] = await Promise.all([listUsers(sql), admin ? importCandidates(sql, search) : Promise.resolve([])]);
+  const [users, candidates, tokens] = await Promise.all([
+    listUsers(sql),
+    admin ? importCandidates(sql, search) : Promise.resolve([]),
+    admin ? listTokens(sql) : Promise.resolve([]),
+  ]);
   return (
     <>
       <PageHead title="Users" description="People who can sign in to this console. Users enter WFM only by import from the Configuration Database." />
@@ -62,6 +68,44 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             <button type="submit" className="button small secondary">Find</button>
           </form>
           <ImportForm candidates={candidates} />
+        </section>
+      )}
+      {admin && (
+        <section className="panel" aria-labelledby="tokens-heading">
+          <h2 id="tokens-heading">API tokens</h2>
+          <p className="muted">For integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as its user, with that user&apos;s role.</p>
+          {tokens.length > 0 && (
+            <table className="data">
+              <caption className="visually-hidden">API tokens</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Acts as</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col"><span className="visually-hidden">Revoke</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.map((t) => (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td>
+                      {t.username} ({t.role})
+                    </td>
+                    <td className="nowrap">
+                      <LocalTime at={t.createdAt} />
+                    </td>
+                    <td className="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : "never"}</td>
+                    <td>
+                      <RevokeTokenForm tokenId={t.id} name={t.name} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <NewTokenForm users={users.map((u) => ({ id: u.id, username: u.username, role: u.role }))} />
         </section>
       )}
     </>

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
-import { importUsersAction, setPasswordAction, setRoleAction, type UserActionState } from "./actions";
+import { createTokenAction, importUsersAction, revokeTokenAction, setPasswordAction, setRoleAction, type UserActionState } from "./actions";
 
 const initial: UserActionState = { ok: true, message: null };
 const ROLES = ["viewer", "supervisor", "admin"] as const;
@@ -87,6 +87,52 @@ export function PasswordForm({ userId, username }: { userId: number; username: s
       <input id={`password-${userId}`} name="password" type="password" autoComplete="new-password" placeholder="New password" aria-invalid={state.ok ? undefined : true} />
       <button type="submit" className="button small secondary" disabled={pending}>
         Set password
+      </button>
+      <Status state={state} />
+    </form>
+  );
+}
+
+export function NewTokenForm({ users }: { users: { id: number; username: string; role: string }[] }) {
+  const [state, action, pending] = useActionState(createTokenAction, { ...initial, token: null });
+  return (
+    <form action={action} className="stack" aria-label="New API token" noValidate>
+      <div className="row">
+        <label className="row">
+          Name
+          <input name="name" type="text" maxLength={100} placeholder="What uses it" />
+        </label>
+        <label className="row">
+          Acts as
+          <select name="userId" defaultValue={users[0]?.id}>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.username} ({u.role})
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="button small" disabled={pending}>
+          Create token
+        </button>
+      </div>
+      <Status state={state} />
+      {state.token && (
+        <p>
+          <code data-testid="new-token">{state.token}</code>
+        </p>
+      )}
+    </form>
+  );
+}
+
+export function RevokeTokenForm({ tokenId, name }: { tokenId: number; name: string }) {
+  const [state, action, pending] = useActionState(revokeTokenAction, initial);
+  return (
+    <form action={action} className="inline-form">
+      <input type="hidden" name="tokenId" value={tokenId} />
+      <button type="submit" className="button small secondary" disabled={pending} aria-label={`Revoke token ${name}`}>
+        Revoke
       </button>
       <Status state={state} />
     </form>

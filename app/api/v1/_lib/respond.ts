@@ -42,6 +42,8 @@ export async function readJson(request: Request): Promise<{ ok: true; body: unkn
  * Origin of this host). Requests without an Origin (curl, integrations) are not browsers' cross-site posts.
  */
 export function sameOrigin(request: Request): NextResponse | undefined {
+  // A bearer-token caller is authenticated by its token, not by a cookie a browser would send along.
+  if (/^Bearer\s+\S+$/i.test(request.headers.get("authorization") ?? "")) return undefined;
   const origin = request.headers.get("origin");
   if (!origin) return undefined;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");

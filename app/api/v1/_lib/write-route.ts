@@ -1,17 +1,17 @@
 import type { NextResponse } from "next/server";
-import { requireApiUser } from "@/app/lib/session";
+import { apiCaller } from "@/app/lib/session";
 import { authorize, type Permission } from "@/lib/auth/roles";
 import type { SessionUser } from "@/lib/auth/sessions";
 import { handleError, sameOrigin } from "./respond";
 
 /**
- * A write route: signed in, same origin, allowed by role — then the handler; any DomainError becomes SPEC
+ * A write route: signed in (cookie or bearer token), same origin for cookies, allowed by role — then the handler; any DomainError becomes SPEC
  * §6's error shape. The same checks the server actions make, in one place for every REST write.
  */
 export function writeRoute<P>(permission: Permission, handler: (args: { request: Request; params: P; user: SessionUser }) => Promise<NextResponse>) {
   return async (request: Request, context: { params: Promise<P> }) => {
     try {
-      const user = await requireApiUser();
+      const { user } = await apiCaller();
       const refused = sameOrigin(request);
       if (refused) return refused;
       authorize(user, permission);
