@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
-import { INSTANCE_STALE_SECONDS, requestSync, type SyncRequest } from "../sync/requests";
+import { awaitRequestRun, INSTANCE_STALE_SECONDS, requestSync } from "../sync/requests";
+import type { StartedFullSync } from "./full-sync";
 
 export interface AgentView {
   id: number;
@@ -119,10 +120,15 @@ export async function agentServer(sql: Sql, agent: AgentView): Promise<{ server:
   return row ?? { server: null, running: false, nextFullSyncAt: null };
 }
 
-/** "Sync now": a targeted sync of this one agent by the server whose scope holds it (trigger reinstate). */
-export async function syncAgentNow(sql: Sql, id: number, requestedBy: string): Promise<SyncRequest> {
+/**
+ * "Sync now" (SPEC §2.7, POST /agents/{id}/sync): a targeted sync of this agent by the server whose scope
+ * holds it (trigger reinstate), waiting a moment for the server to start it, as "Run full sync" does.
+ */
+export async function startAgentSync(sql: Sql, id: number, requestedBy: string, waitMs = 2000): Promise<StartedFullSync> {
   const agent = await getAgent(sql, id);
   const { server } = await agentServer(sql, agent);
   if (!server) throw new DomainError("CONFLICT", `No WFM Server synchronizes ${agent.username}: assign its site to a server, or run one at level 2.`);
-  return requestSync(sql, { kind: "agent", server, cfgDbid: agent.cfgDbid }, { trigger: "reinstate", requestedBy });
+  const request = await requestSync(sql, { kind: "agent", server, cfgDbid: agent.cfgDbid }, { trigger: "reinstate", requestedBy });
+  const now = request.waiting ? request : await awaitRequestRun(sql, request.id, waitMs);
+  return { requestId: now.id, runId: now.runId, waiting: now.waiting ?? (now.runId === null ? `queued: ${server} has not picked it up yet` : null) };
 }

@@ -21,7 +21,7 @@ export function createMetrics(options: {
   registry.setDefaultLabels({ server: options.server });
   client.collectDefaultMetrics({ register: registry });
 
-  const role = new client.Gauge({
+  new client.Gauge({
     name: "wfm_server_role",
     help: "1 for this instance's current role (primary, backup, starting, stopping)",
     labelNames: ["role"],
@@ -44,7 +44,7 @@ export function createMetrics(options: {
     }
     return lagCache;
   };
-  const lagChanges = new client.Gauge({
+  new client.Gauge({
     name: "wfm_cursor_lag_changes",
     help: "Changes in the feed after this server's cursor",
     registers: [registry],
@@ -52,7 +52,7 @@ export function createMetrics(options: {
       this.set((await readLag()).changes);
     },
   });
-  const lagSeconds = new client.Gauge({
+  new client.Gauge({
     name: "wfm_cursor_lag_seconds",
     help: "Age of the oldest change this server has not applied (0 when caught up)",
     registers: [registry],
@@ -137,8 +137,5 @@ export function createMetrics(options: {
     buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [registry],
   });
-  void role;
-  void lagChanges;
-  void lagSeconds;
   return { registry, changesApplied, changesSkipped, runs, runDuration, batchDuration, invalidationDelay };
 }

@@ -17,8 +17,8 @@
  * sync stops after its current batch and keeps nothing), then releases the lock and exits.
  */
 import { randomUUID } from "node:crypto";
-import { connect, dedicatedClient, type Database, type Sql } from "../db/client";
-import { connectionLost, runFullSync, runTargetedSync, type SyncResult } from "../sync/engine";
+import { connect, dedicatedClient, isConnectionLoss, type Database, type Sql } from "../db/client";
+import { runFullSync, runTargetedSync, type SyncResult } from "../sync/engine";
 import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type FeedSession } from "../sync/realtime";
 import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, requeueRequests, takeRequests, type TakenRequests } from "../sync/requests";
 import type { RunTrigger } from "../sync/runs";
@@ -523,7 +523,7 @@ export class WfmServer {
         scope: row && { level: row.level, ...this.cache.assignments(this.name) },
       });
     } catch (error) {
-      if (connectionLost(error)) throw new TermEnded(describe(error));
+      if (isConnectionLoss(error)) throw new TermEnded(describe(error));
       // The batch rolled back, and with it any temp tables it created: start the session afresh.
       this.feedSession = newFeedSession();
       // A concurrent change makes a batch retry; one that keeps failing that way is stuck, and says so.

@@ -89,7 +89,6 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
   }
 }
 
-export const connectionLost = isConnectionLoss;
 
 // Serialization failures and deadlocks, and a unique violation: within one snapshot a run never writes a row
 // twice, so a duplicate key can only be a row another run committed after our snapshot was taken.
@@ -143,7 +142,7 @@ async function inRun(
           return { counts: await countEvents(tx, runId), cursor };
         });
       } catch (error) {
-        lost = connectionLost(error);
+        lost = isConnectionLoss(error);
         if (isRetryable(error) && attempt < ATTEMPTS) {
           await logEvent(sql, runId, {
             objectType: "run",
@@ -163,7 +162,7 @@ async function inRun(
       return { runId, status, counts: outcome.counts, cursor: outcome.cursor };
     }
   } catch (error) {
-    lost ||= connectionLost(error);
+    lost ||= isConnectionLoss(error);
     const message = lost
       ? `the database connection was lost: ${describeError(error)}`
       : error instanceof RunStopped

@@ -4,10 +4,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
-import { setTermination, syncAgentNow } from "@/lib/console/agents";
+import { setTermination, startAgentSync } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
-import { awaitRequestRun } from "@/lib/sync/requests";
 
 export interface AgentActionState {
   ok: boolean;
@@ -53,8 +52,7 @@ export async function syncNowAction(_previous: AgentActionState, data: FormData)
     authorize(user, "agents.sync");
     const agentId = z.coerce.number().int().positive().parse(data.get("agentId"));
     const { sql } = sharedDatabase();
-    const request = await syncAgentNow(sql, agentId, user.username);
-    const done = request.waiting ? request : await awaitRequestRun(sql, request.id, 3000);
+    const done = await startAgentSync(sql, agentId, user.username, 3000);
     // Wait briefly for the run to finish, so the page shows its result.
     for (let i = 0; i < 40 && done.runId !== null; i++) {
       const [run] = await sql`select status from wfm.sync_runs where id = ${done.runId}`;
