@@ -9,7 +9,7 @@ import type { Database } from "../lib/db";
 import { freePort } from "../lib/db/ports";
 import { MeshNode } from "../lib/mesh/node";
 import { signToken } from "../lib/mesh/token";
-import { spawnServer, type ServerProcess } from "../lib/server/process";
+import { spawnServer } from "../lib/server/process";
 
 export interface MeshFigures {
   messages: number;
@@ -20,11 +20,6 @@ export interface MeshFigures {
 
 const SECRET = "bench-mesh-secret-0123456789";
 
-async function figure(server: ServerProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{`));
-  return line ? Number(line.split(" ").at(-1)) : 0;
-}
 
 export async function measureMesh(database: Database, options: { servers: number; messages: number }): Promise<MeshFigures> {
   const n = options.servers;
@@ -40,7 +35,7 @@ export async function measureMesh(database: Database, options: { servers: number
   const observers: WebSocket[] = [];
   try {
     for (;;) {
-      const links = await Promise.all(servers.map((s) => figure(s, "wfm_mesh_peers_connected")));
+      const links = await Promise.all(servers.map((s) => s.metric("wfm_mesh_peers_connected")));
       if (links.every((l) => l >= 2)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -64,7 +59,7 @@ export async function measureMesh(database: Database, options: { servers: number
     injector.start();
     while (injector.connected < 1) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 500));
-    const checksBefore = (await Promise.all(servers.map((s) => figure(s, "wfm_cache_checks_total")))).reduce((a, b) => a + b, 0);
+    const checksBefore = (await Promise.all(servers.map((s) => s.metric("wfm_cache_checks_total")))).reduce((a, b) => a + b, 0);
 
     const delays: number[] = [];
     for (let m = 0; m < options.messages; m++) {
@@ -80,7 +75,7 @@ export async function measureMesh(database: Database, options: { servers: number
       delays.push(Math.max(...arrivals.get(id)!) - sentAt);
       arrivals.delete(id);
     }
-    const checksAfter = (await Promise.all(servers.map((s) => figure(s, "wfm_cache_checks_total")))).reduce((a, b) => a + b, 0);
+    const checksAfter = (await Promise.all(servers.map((s) => s.metric("wfm_cache_checks_total")))).reduce((a, b) => a + b, 0);
     await injector.close();
     delays.sort((a, b) => a - b);
     const q = (p: number) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))]!;

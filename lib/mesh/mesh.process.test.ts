@@ -12,7 +12,7 @@ import { assignSite } from "../console/sites";
 import type { ServerProcess } from "../server/process";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { caughtUp, eventually, metric, startServer } from "../testing/servers";
+import { caughtUp, eventually, startServer } from "../testing/servers";
 import { resetWorld } from "../testing/world";
 import { announcerOf, joinMesh } from "./console-peer";
 import { MeshNode } from "./node";
@@ -46,7 +46,7 @@ const degree = (n: number, edges: [number, number][]) => Array.from({ length: n 
 
 async function linked(servers: ServerProcess[], degrees: number[]) {
   await eventually(async () => {
-    const counts = await Promise.all(servers.map((s) => metric(s, "wfm_mesh_peers_connected")));
+    const counts = await Promise.all(servers.map((s) => s.metric("wfm_mesh_peers_connected")));
     return counts.every((c, i) => c === degrees[i]);
   }, "every mesh link to open");
 }
@@ -74,7 +74,7 @@ describe("the mesh delivers each message to every server exactly once", () => {
       // The servers' own announcements (their registrations) settle first; count from there.
       await Promise.all(servers.map((s) => s.waitForLine((l) => String(l.msg).startsWith("full sync ") && l.status !== undefined)));
       await new Promise((r) => setTimeout(r, 300));
-      const received = () => Promise.all(servers.map((s) => metric(s, "wfm_mesh_messages_received_total")));
+      const received = () => Promise.all(servers.map((s) => s.metric("wfm_mesh_messages_received_total")));
       const before = await received();
       const perServer = 10;
       // Messages enter at every server in turn, as if each had made a change.
@@ -89,7 +89,7 @@ describe("the mesh delivers each message to every server exactly once", () => {
       // Nothing more arrives later: no message circulates.
       await new Promise((r) => setTimeout(r, 300));
       expect(await received()).toEqual(expected);
-      const duplicates = await Promise.all(servers.map((s) => metric(s, "wfm_mesh_messages_duplicate_total")));
+      const duplicates = await Promise.all(servers.map((s) => s.metric("wfm_mesh_messages_duplicate_total")));
       if (name === "line" || name === "star") expect(duplicates.every((d) => d === 0)).toBe(true);
       else expect(duplicates.some((d) => d > 0)).toBe(true);
       await Promise.all(servers.map((s) => s.stop()));
@@ -111,7 +111,7 @@ describe("mesh hygiene", () => {
     expect(await status(signToken(SECRET, "late", 60, Date.now() - 3600_000))).toBe(401);
     expect(await status(signToken(SECRET, "friend"))).toBe(101);
     await server!.waitForLine((l) => String(l.msg) === "mesh: refused a peer: expired token");
-    expect(await metric(server!, "wfm_mesh_peers_refused_total")).toBe(2);
+    expect(await server!.metric("wfm_mesh_peers_refused_total")).toBe(2);
 
     const ws = new WebSocket(meshUrl(server!.port), { headers: { authorization: `Bearer ${signToken(SECRET, "sloppy")}` } });
     await new Promise((r) => ws.once("open", r));
@@ -123,8 +123,8 @@ describe("mesh hygiene", () => {
     ws.send("{}");
     ws.send("[]");
     expect(await closed).toBe(1008);
-    expect(await metric(server!, "wfm_mesh_messages_malformed_total")).toBe(5);
-    expect(await metric(server!, "wfm_mesh_messages_received_total")).toBe(0);
+    expect(await server!.metric("wfm_mesh_messages_malformed_total")).toBe(5);
+    expect(await server!.metric("wfm_mesh_messages_received_total")).toBe(0);
     expect(await server!.stop()).toBe(0);
   });
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { freePort } from "../db/ports";
 import { freshDatabase } from "../testing/database";
-import { eventually, metric, startServer } from "../testing/servers";
+import { eventually, startServer } from "../testing/servers";
 import WebSocket from "ws";
 import { MeshNode } from "./node";
 
@@ -84,17 +84,17 @@ it("works end to end behind nginx: a server connects to its peer through the pro
   const via = (prefix: string) => `ws://127.0.0.1:${proxyPort}/${prefix}/mesh`;
   const s1 = await startServer(database, "S1", ["--level", "0", "--web-events"], ENV, p1);
   const s0 = await startServer(database, "S0", ["--level", "0", "--web-events", "--peer", via("s1")], ENV, p0);
-  await eventually(async () => (await metric(s0, "wfm_mesh_peers_connected")) === 1 && (await metric(s1, "wfm_mesh_peers_connected")) === 1, "S0 to reach S1 through nginx");
+  await eventually(async () => (await s0.metric("wfm_mesh_peers_connected")) === 1 && (await s1.metric("wfm_mesh_peers_connected")) === 1, "S0 to reach S1 through nginx");
   // The health endpoint answers through the proxy too.
   expect(await (await fetch(`http://127.0.0.1:${proxyPort}/s0/healthz`)).json()).toMatchObject({ server: "S0" });
 
   // A client peer (as the console) joins S1 through the proxy and announces; S0 gets it by S1's relay.
-  const before = await metric(s0, "wfm_mesh_messages_received_total");
+  const before = await s0.metric("wfm_mesh_messages_received_total");
   const client = new MeshNode({ name: "console", secret: SECRET, peers: [via("s1")], log: { info() {}, warn() {}, debug() {} }, relay: false });
   client.start();
   await eventually(async () => client.connected === 1, "the client to connect through nginx");
   for (let i = 0; i < 5; i++) client.announce("sites", [i], 1);
-  await eventually(async () => (await metric(s0, "wfm_mesh_messages_received_total")) === before + 5, "the messages to cross the proxy");
+  await eventually(async () => (await s0.metric("wfm_mesh_messages_received_total")) === before + 5, "the messages to cross the proxy");
   await client.close();
 
   // A bad token is refused through the proxy as well.

@@ -30,6 +30,8 @@ export interface ServerProcess {
   /** Resolves with the first line (so far or to come) that matches. */
   waitForLine(match: (line: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
   health(): Promise<Record<string, unknown> | undefined>;
+  /** One figure from its /metrics (NaN when it has none by that name). */
+  metric(name: string): Promise<number>;
   /** SIGTERM, then SIGKILL if it has not exited within `ms`; resolves with the exit code. */
   stop(ms?: number): Promise<number | null>;
   kill(): Promise<void>;
@@ -117,6 +119,11 @@ export async function spawnServer(options: ServerProcessOptions): Promise<Server
       } catch {
         return undefined;
       }
+    },
+    async metric(name) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const line = text.split("\n").find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+      return line ? Number(line.split(" ").at(-1)) : Number.NaN;
     },
     async stop(ms = 20_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

@@ -59,10 +59,3 @@ export async function realtimeLog(sql: Sql, server: string, objectKey?: string):
      order by e.id`;
   return rows.map((r) => r.line);
 }
-
-/** One figure from a server's /metrics. */
-export async function metric(server: ServerProcess, name: string): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-  return line ? Number(line.split(" ").at(-1)) : NaN;
-}
