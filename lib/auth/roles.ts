@@ -13,6 +13,8 @@ const ALLOWED = {
   "agents.terminate": ["admin", "supervisor"],
   "agents.sync": ["admin", "supervisor"],
   "users.write": ["admin"],
+  "config.write": ["admin"],
+  "agents.move": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;
@@ -24,6 +26,8 @@ const WHAT: Record<Permission, string> = {
   "agents.terminate": "terminate or reinstate agents",
   "agents.sync": "sync an agent",
   "users.write": "change users",
+  "config.write": "write the Configuration Database",
+  "agents.move": "move agents between sites",
 };
 
 export function can(user: { role: Role }, permission: Permission): boolean {

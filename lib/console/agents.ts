@@ -100,6 +100,37 @@ export async function setTermination(sql: Sql, id: number, input: z.input<typeof
   return getAgent(sql, id);
 }
 
+export const moveInput = z.object({
+  siteId: z.number({ message: "siteId is a site's id, or null for no site" }).int().positive("siteId is a site's id, or null for no site").nullable(),
+});
+
+/**
+ * Moves the agent to another site, or leaves it without one (siteId null). The site is WFM's once the agent is
+ * imported (SPEC §2.2): sync never moves it back. Its scope follows the site, so from now on the new site's
+ * server synchronizes it. An unassigned agent is placed again by the next full sync, from its logins.
+ */
+export async function moveAgent(sql: Sql, id: number, input: z.input<typeof moveInput>): Promise<AgentView> {
+  const { siteId } = moveInput.parse(input);
+  await sql.begin(async (tx) => {
+    if (siteId !== null) {
+      const [site] = await tx`select 1 from wfm.sites where id = ${siteId}`;
+      if (!site) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`, [{ path: "siteId", message: `There is no site with id ${siteId}.` }]);
+    }
+    const rows = await tx`update wfm.agents set site_id = ${siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${siteId} returning id`;
+    if (rows.length === 0) {
+      const [exists] = await tx`select 1 from wfm.agents where id = ${id}`;
+      if (!exists) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
+    }
+  });
+  return getAgent(sql, id);
+}
+
+/** PATCH /api/v1/agents/{id}: a termination date, a site, or both — each allowed to its own roles. */
+export const agentPatch = z
+  .strictObject({ ...terminationInput.shape, ...moveInput.shape })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: "Send terminationDate, siteId or both." });
+
 /**
  * The WFM Server whose scope holds the agent (SPEC §2.3): its site's assigned server, else the level-2
  * server; and when that server's next full sync is due (null: only at its next start or when asked).

@@ -2,6 +2,7 @@
  * Read-only queries behind the console's first pages. Each names the columns it returns.
  */
 import type { Sql } from "../db/client";
+import { DomainError } from "../errors";
 
 export interface SiteRow {
   id: number;
@@ -13,14 +14,21 @@ export interface SiteRow {
   agentCount: number;
 }
 
-export function listSites(sql: Sql): Promise<SiteRow[]> {
+export function listSites(sql: Sql, only: { id?: number } = {}): Promise<SiteRow[]> {
   return sql<SiteRow[]>`
     select s.id, s.name, s.time_zone as "timeZone", s.switch_dbid as "switchDbid", sw.name as "switchName",
            s.server, coalesce(a.n, 0)::int as "agentCount"
       from wfm.sites s
       left join cfg.switches sw on sw.dbid = s.switch_dbid
       left join (select site_id, count(*) as n from wfm.agents group by site_id) a on a.site_id = s.id
+     where ${only.id ?? null}::int is null or s.id = ${only.id ?? null}
      order by s.name`;
+}
+
+export async function getSite(sql: Sql, id: number): Promise<SiteRow> {
+  const [site] = await listSites(sql, { id });
+  if (!site) throw new DomainError("NOT_FOUND", `There is no site with id ${id}.`);
+  return site;
 }
 
 export interface UserRow {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { INSTANCE_STALE_SECONDS } from "../sync/requests";
-import { FieldErrors, type Announce } from "./sites";
+import { fieldErrorsOf, type Announce } from "./sites";
 
 export interface ServerInstance {
   id: string;
@@ -71,7 +71,7 @@ export const serverOptionsInput = z.object({
 /** Edits a server's options (SPEC §4); the server uses them as soon as its cache learns of them. */
 export async function updateServerOptions(sql: Sql, name: string, input: z.input<typeof serverOptionsInput>, announce: Announce = () => {}) {
   const parsed = serverOptionsInput.safeParse(input);
-  if (!parsed.success) throw new FieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
+  if (!parsed.success) throw fieldErrorsOf(parsed.error);
   const o = parsed.data;
   const version = await sql.begin(async (tx) => {
     const rows = await tx`update wfm.servers set sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},
@@ -91,7 +91,7 @@ export const newServerInput = serverOptionsInput.partial().extend({
 /** Registers a WFM Server before its first start (its process registers itself otherwise). */
 export async function createServer(sql: Sql, input: z.input<typeof newServerInput>, announce: Announce = () => {}) {
   const parsed = newServerInput.safeParse(input);
-  if (!parsed.success) throw new FieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
+  if (!parsed.success) throw fieldErrorsOf(parsed.error);
   const s = parsed.data;
   const version = await sql.begin(async (tx) => {
     const inserted = await tx`

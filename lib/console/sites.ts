@@ -11,28 +11,47 @@ import type { CachedEntity } from "../mesh/message";
 export type Announce = (entity: CachedEntity, keys: (string | number)[], version: number) => void;
 const nobody: Announce = () => {};
 
-export const assignSiteInput = z.object({
-  siteId: z.number().int().positive("a site is named by its id, a positive whole number"),
+export const assignSitesInput = z.object({
+  siteIds: z
+    .array(z.number().int().positive("a site is named by its id, a positive whole number"))
+    .min(1, "Choose at least one site.")
+    .max(10_000, "At most 10,000 sites at once."),
   server: z.string().trim().min(1, "name a WFM Server, or choose none").nullable(),
 });
 
-/** Assigns a site to a WFM Server, or clears its assignment (server null). */
-export async function assignSite(sql: Sql, input: z.input<typeof assignSiteInput>, announce: Announce = nobody) {
-  const { siteId, server } = assignSiteInput.parse(input);
-  const [row] = await sql.begin(async (tx) => {
+/** The sites version a write made (the counter row is ours until commit): what the mesh announces. */
+async function sitesVersion(tx: Sql): Promise<number> {
+  const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'sites'`) as unknown as [{ version: number }];
+  return Number(version);
+}
+
+/**
+ * Assigns sites to a WFM Server, or clears their assignment (server null): one site inline, or many selected
+ * at once — in one transaction and one announcement, so the servers see the new split whole.
+ */
+export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInput>, announce: Announce = nobody) {
+  const { siteIds, server } = assignSitesInput.parse(input);
+  const ids = [...new Set(siteIds)];
+  const result = await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
     if (server !== null) {
       const [known] = await tx`select 1 from wfm.servers where name = ${server}`;
-      if (!known) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${server}'.`, { field: "server" });
+      if (!known) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${server}'.`, [{ path: "server", message: `There is no WFM Server named '${server}'.` }]);
     }
     const rows = await tx<{ id: number; name: string; server: string | null }[]>`
-      update wfm.sites set server = ${server}, updated_at = now() where id = ${siteId} returning id, name, server`;
-    if (!rows[0]) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`, { field: "siteId" });
-    // The sites version this write made (the counter is ours until commit): what the mesh announces.
-    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'sites'`) as unknown as [{ version: number }];
-    return [{ ...rows[0], version: Number(version) }];
+      update wfm.sites set server = ${server}, updated_at = now() where id = any(${ids}::int[]) returning id, name, server`;
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length) throw new DomainError("NOT_FOUND", `There is no site with id ${missing.join(", ")}.`, [{ path: "siteIds", message: `There is no site with id ${missing.join(", ")}.` }]);
+    return { sites: rows.sort((a, b) => a.name.localeCompare(b.name)), version: await sitesVersion(tx) };
   });
-  announce("sites", [row!.id], row!.version);
-  return row!;
+  announce("sites", ids, result.version);
+  return result;
+}
+
+/** Assigns one site (the Sites table's inline select). */
+export async function assignSite(sql: Sql, input: { siteId: number; server: string | null }, announce: Announce = nobody) {
+  const { sites, version } = await assignSites(sql, { siteIds: [input.siteId], server: input.server }, announce);
+  return { ...sites[0]!, version };
 }
 
 export const siteInput = z.object({
@@ -41,43 +60,97 @@ export const siteInput = z.object({
   switchDbid: z.number().int().positive().nullable(),
   server: z.string().trim().min(1).nullable(),
 });
+export type SiteFields = z.output<typeof siteInput>;
 
-/** Field-by-field problems of a site form, for the form to show beside each field. */
+type Problem = { path: string; message: string; kind: "bad" | "missing" | "taken" };
+
+/**
+ * Field-by-field problems of a site, for a form to show beside each field. Over REST: 404 when the only
+ * problems are things named that do not exist, 409 when the only problems are names already taken, else 400.
+ */
 export class FieldErrors extends DomainError {
-  constructor(readonly fields: Record<string, string>) {
-    super("BAD_INPUT", Object.values(fields).join(" "), Object.entries(fields).map(([path, message]) => ({ path, message })));
+  readonly fields: Record<string, string>;
+  constructor(problems: Problem[]) {
+    const kinds = new Set(problems.map((p) => p.kind));
+    const code = kinds.size === 1 && kinds.has("missing") ? "NOT_FOUND" : kinds.size === 1 && kinds.has("taken") ? "CONFLICT" : "BAD_INPUT";
+    super(code, problems.map((p) => p.message).join(" "), problems.map(({ path, message }) => ({ path, message })));
+    this.fields = Object.fromEntries(problems.map((p) => [p.path, p.message]));
   }
 }
 
-/** Creates a site (SPEC §5): its name is unique, its time zone is one WFM has, its switch has no other site. */
+/** A form's parse problems, one per field. */
+export const fieldErrorsOf = (error: z.ZodError) =>
+  new FieldErrors(error.issues.map((i) => ({ path: String(i.path[0] ?? "form"), message: i.message, kind: "bad" })));
+
+/** What is wrong with these fields against the database: its name is unique, its time zone and server exist, its switch has no other site. */
+async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number | null): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  if (site.name !== undefined) {
+    const [sameName] = await tx`select 1 from wfm.sites where lower(name) = lower(${site.name}) and id is distinct from ${exceptId}`;
+    if (sameName) problems.push({ path: "name", message: `A site named ${site.name} exists already.`, kind: "taken" });
+  }
+  if (site.timeZone !== undefined) {
+    const [zone] = await tx`select 1 from wfm.time_zones where name = ${site.timeZone}`;
+    if (!zone) problems.push({ path: "timeZone", message: `WFM has no time zone named ${site.timeZone}.`, kind: "missing" });
+  }
+  if (site.switchDbid != null) {
+    const [sw] = await tx`select s.name, (select w.name from wfm.sites w where w.switch_dbid = s.dbid and w.id is distinct from ${exceptId}) as taken
+                            from cfg.switches s where s.dbid = ${site.switchDbid}`;
+    if (!sw) problems.push({ path: "switchDbid", message: `There is no switch with dbid ${site.switchDbid} in cfg.`, kind: "missing" });
+    else if (sw.taken) problems.push({ path: "switchDbid", message: `Switch ${sw.name} already belongs to site ${sw.taken}.`, kind: "taken" });
+  }
+  if (site.server != null) {
+    const [known] = await tx`select 1 from wfm.servers where name = ${site.server}`;
+    if (!known) problems.push({ path: "server", message: `There is no WFM Server named '${site.server}'.`, kind: "missing" });
+  }
+  return problems;
+}
+
+/** Creates a site (SPEC §5). */
 export async function createSite(sql: Sql, input: z.input<typeof siteInput>, announce: Announce = nobody) {
   const parsed = siteInput.safeParse(input);
-  if (!parsed.success) throw new FieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
+  if (!parsed.success) throw fieldErrorsOf(parsed.error);
   const site = parsed.data;
-  const row = await sql.begin(async (tx) => {
-    const fields: Record<string, string> = {};
-    const [sameName] = await tx`select 1 from wfm.sites where lower(name) = lower(${site.name})`;
-    if (sameName) fields.name = `A site named ${site.name} exists already.`;
-    const [zone] = await tx`select 1 from wfm.time_zones where name = ${site.timeZone}`;
-    if (!zone) fields.timeZone = `WFM has no time zone named ${site.timeZone}.`;
-    if (site.switchDbid !== null) {
-      const [sw] = await tx`select s.name, (select w.name from wfm.sites w where w.switch_dbid = s.dbid) as taken from cfg.switches s where s.dbid = ${site.switchDbid}`;
-      if (!sw) fields.switchDbid = `There is no switch with dbid ${site.switchDbid} in cfg.`;
-      else if (sw.taken) fields.switchDbid = `Switch ${sw.name} already belongs to site ${sw.taken}.`;
-    }
-    if (site.server !== null) {
-      const [known] = await tx`select 1 from wfm.servers where name = ${site.server}`;
-      if (!known) fields.server = `There is no WFM Server named '${site.server}'.`;
-    }
-    if (Object.keys(fields).length) throw new FieldErrors(fields);
+  const row = await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
+    const problems = await siteProblems(tx, site, null);
+    if (problems.length) throw new FieldErrors(problems);
     const [created] = await tx<{ id: number; name: string }[]>`
       insert into wfm.sites (name, time_zone, switch_dbid, server) values (${site.name}, ${site.timeZone}, ${site.switchDbid}, ${site.server})
       returning id, name`;
-    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'sites'`) as unknown as [{ version: number }];
-    return { ...created!, version: Number(version) };
+    return { ...created!, version: await sitesVersion(tx) };
   });
   announce("sites", [row.id], row.version);
   return row;
+}
+
+export const sitePatch = siteInput.partial().strict().refine((body) => Object.keys(body).length > 0, { message: "Name at least one field to change." });
+
+/**
+ * Edits a site: any of its name, time zone, switch and server. Changing the switch does not move the site's
+ * agents (their site is WFM's after import); it decides where new agents on that switch land.
+ */
+export async function updateSite(sql: Sql, id: number, input: unknown, announce: Announce = nobody) {
+  const parsed = sitePatch.safeParse(input);
+  if (!parsed.success) throw fieldErrorsOf(parsed.error);
+  const patch = parsed.data;
+  const result = await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
+    const [current] = await tx<SiteFields[]>`
+      select name, time_zone as "timeZone", switch_dbid as "switchDbid", server from wfm.sites where id = ${id} for update`;
+    if (!current) throw new DomainError("NOT_FOUND", `There is no site with id ${id}.`);
+    const changed = Object.fromEntries(
+      Object.entries(patch).filter(([field, value]) => (field === "name" ? value !== current.name : value !== current[field as keyof SiteFields])),
+    ) as Partial<SiteFields>;
+    if (Object.keys(changed).length === 0) return { version: null };
+    const problems = await siteProblems(tx, changed, id);
+    if (problems.length) throw new FieldErrors(problems);
+    const columns = { name: "name", timeZone: "time_zone", switchDbid: "switch_dbid", server: "server" } as const;
+    const row = Object.fromEntries(Object.entries(changed).map(([field, value]) => [columns[field as keyof typeof columns], value]));
+    await tx`update wfm.sites set ${tx(row)}, updated_at = now() where id = ${id}`;
+    return { version: await sitesVersion(tx) };
+  });
+  if (result.version !== null) announce("sites", [id], result.version);
 }
 
 /** Deletes a site; its agents keep their data and become unassigned until a full sync places them again. */
@@ -85,8 +158,7 @@ export async function deleteSite(sql: Sql, siteId: number, announce: Announce = 
   const version = await sql.begin(async (tx) => {
     const rows = await tx`delete from wfm.sites where id = ${siteId} returning id`;
     if (!rows.length) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`);
-    const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'sites'`) as unknown as [{ version: number }];
-    return Number(version);
+    return sitesVersion(tx as unknown as Sql);
   });
   announce("sites", [siteId], version);
 }

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
-import { setTermination, startAgentSync } from "@/lib/console/agents";
+import { moveAgent, setTermination, startAgentSync } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 
@@ -63,6 +63,31 @@ export async function syncNowAction(_previous: AgentActionState, data: FormData)
     return done.runId !== null ? { ok: true, message: `Synchronized now (run ${done.runId}).` } : { ok: true, message: done.waiting ?? "Queued." };
   } catch (error) {
     if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+const moveForm = z.object({
+  agentId: z.coerce.number().int().positive(),
+  siteId: z.string().regex(/^(\d+)?$/, "Choose a site from the list."),
+});
+
+/** Moves the agent to another site or to none (SPEC §2.2: the site is WFM's after import). Administrators only. */
+export async function moveAgentAction(_previous: AgentActionState, data: FormData): Promise<AgentActionState> {
+  const user = await verifySession();
+  try {
+    authorize(user, "agents.move");
+    const form = moveForm.parse(Object.fromEntries(data));
+    const agent = await moveAgent(sharedDatabase().sql, form.agentId, { siteId: form.siteId ? Number(form.siteId) : null });
+    revalidatePath(`/agents/${form.agentId}`);
+    revalidatePath("/organization/sites");
+    return {
+      ok: true,
+      message: agent.site ? `Moved to ${agent.site.name}. Sync keeps it there.` : "No site now. The next full sync places it from its logins.",
+    };
+  } catch (error) {
+    if (error instanceof z.ZodError) return { ok: false, message: error.issues[0]!.message, field: "siteId" };
+    if (error instanceof DomainError) return { ok: false, message: error.message, field: "siteId" };
     throw error;
   }
 }

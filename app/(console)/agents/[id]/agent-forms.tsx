@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
-import { syncNowAction, terminationAction, type AgentActionState } from "./actions";
+import { moveAgentAction, syncNowAction, terminationAction, type AgentActionState } from "./actions";
 
 const initial: AgentActionState = { ok: true, message: null };
 
@@ -55,6 +55,38 @@ export function SyncNowForm({ agentId }: { agentId: number }) {
         {pending ? "Synchronizing…" : "Sync now"}
       </button>
       <span role="status" className={state.ok ? "muted" : "field-error"}>
+        {state.message}
+      </span>
+    </form>
+  );
+}
+
+export function MoveAgentForm({ agentId, siteId, sites }: { agentId: number; siteId: number | null; sites: { id: number; name: string }[] }) {
+  const [state, action, pending] = useActionState(moveAgentAction, initial);
+  const [value, setValue] = useState(siteId === null ? "" : String(siteId));
+  return (
+    <form action={action} onSubmit={submitWithoutReset(action)} className="row inline-form" noValidate>
+      <input type="hidden" name="agentId" value={agentId} />
+      <label htmlFor="move-site">Move to site</label>
+      <select
+        id="move-site"
+        name="siteId"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        aria-invalid={state.field === "siteId" ? true : undefined}
+        aria-describedby="move-status"
+      >
+        <option value="">— no site —</option>
+        {sites.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" className="button small secondary" disabled={pending || value === (siteId === null ? "" : String(siteId))}>
+        {pending ? "Moving…" : "Move"}
+      </button>
+      <span id="move-status" role="status" className={state.ok ? "muted" : "field-error"}>
         {state.message}
       </span>
     </form>

@@ -8,7 +8,7 @@ import { can } from "@/lib/auth/roles";
 import { agentEvents, agentServer, getAgent } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
-import { SyncNowForm, TerminationForm } from "./agent-forms";
+import { MoveAgentForm, SyncNowForm, TerminationForm } from "./agent-forms";
 
 export const metadata: Metadata = { title: "Agent Properties" };
 export const dynamic = "force-dynamic";
@@ -22,10 +22,12 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
     if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const [owner, events, [{ today }]] = await Promise.all([
+  const mayMove = can(user, "agents.move");
+  const [owner, events, [{ today }], sites] = await Promise.all([
     agentServer(sql, agent),
     agentEvents(sql, agent.cfgDbid),
     sql`select current_date::text as today` as unknown as Promise<[{ today: string }]>,
+    mayMove ? sql<{ id: number; name: string }[]>`select id, name from wfm.sites order by name` : Promise.resolve([]),
   ]);
   const mayTerminate = can(user, "agents.terminate");
   return (
@@ -46,7 +48,13 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
           {agent.cfgDbid} / {agent.tenantDbid}
         </dd>
         <dt>Site</dt>
-        <dd>{agent.site?.name ?? "no site"}</dd>
+        <dd>
+          {mayMove ? (
+            <MoveAgentForm agentId={agent.id} siteId={agent.site?.id ?? null} sites={sites} />
+          ) : (
+            (agent.site?.name ?? "no site")
+          )}
+        </dd>
         <dt>Synchronized by</dt>
         <dd>{owner.server ? `${owner.server}${owner.running ? "" : " (not running)"}` : "no WFM Server"}</dd>
         <dt>Skills</dt>

@@ -1,11 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { consoleAnnounce } from "@/app/lib/mesh";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
-import { assignSite, createSite, FieldErrors } from "@/lib/console/sites";
+import { assignSite, assignSites, createSite, deleteSite, FieldErrors, updateSite } from "@/lib/console/sites";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 
@@ -43,27 +44,73 @@ export interface SiteFormState {
 
 const optional = (value: FormDataEntryValue | null) => (value === null || String(value).trim() === "" ? null : String(value).trim());
 
-/** Organization > Sites > New site (admin only). Problems come back field by field; nothing is saved. */
-export async function createSiteAction(_previous: SiteFormState, data: FormData): Promise<SiteFormState> {
+/**
+ * Organization > Sites > New site, and Edit site when the form carries a siteId (admin only). Problems come
+ * back field by field; nothing is saved.
+ */
+export async function saveSiteAction(_previous: SiteFormState, data: FormData): Promise<SiteFormState> {
   const user = await verifySession();
   try {
     authorize(user, "sites.write");
     const switchText = optional(data.get("switchDbid"));
-    const site = await createSite(
-      sharedDatabase().sql,
-      {
-        name: String(data.get("name") ?? ""),
-        timeZone: String(data.get("timeZone") ?? ""),
-        switchDbid: switchText === null ? null : Number(switchText),
-        server: optional(data.get("server")),
-      },
-      await consoleAnnounce(),
-    );
+    const fields = {
+      name: String(data.get("name") ?? ""),
+      timeZone: String(data.get("timeZone") ?? ""),
+      switchDbid: switchText === null ? null : Number(switchText),
+      server: optional(data.get("server")),
+    };
+    const siteId = optional(data.get("siteId"));
+    const { sql } = sharedDatabase();
+    if (siteId === null) {
+      const site = await createSite(sql, fields, await consoleAnnounce());
+      revalidatePath("/organization/sites");
+      return { ok: true, message: `Site ${site.name} created.`, fields: {} };
+    }
+    const id = z.coerce.number().int().positive().parse(siteId);
+    await updateSite(sql, id, fields, await consoleAnnounce());
     revalidatePath("/organization/sites");
-    return { ok: true, message: `Site ${site.name} created.`, fields: {} };
+    revalidatePath(`/organization/sites/${id}`);
+    return { ok: true, message: `Site ${fields.name.trim()} saved.`, fields: {} };
   } catch (error) {
     if (error instanceof FieldErrors) return { ok: false, message: "The site was not saved: see the fields marked.", fields: error.fields };
     if (error instanceof DomainError) return { ok: false, message: error.message, fields: {} };
     throw error;
   }
+}
+
+const bulkForm = z.object({
+  siteIds: z.array(z.coerce.number().int().positive()).min(1, "Select the sites to assign first."),
+  server: z.string().transform((s) => (s.trim() === "" ? null : s.trim())),
+});
+
+/** Assigns every selected site to one server, or clears them all, in one transaction (admin only). */
+export async function assignSelectedSitesAction(_previous: AssignState, data: FormData): Promise<AssignState> {
+  const user = await verifySession();
+  try {
+    authorize(user, "sites.write");
+    const input = bulkForm.safeParse({ siteIds: data.getAll("siteIds"), server: data.get("server") ?? "" });
+    if (!input.success) return { ok: false, message: input.error.issues[0]!.message };
+    const { sites } = await assignSites(sharedDatabase().sql, input.data, await consoleAnnounce());
+    revalidatePath("/organization/sites");
+    const what = sites.length === 1 ? sites[0]!.name : `${sites.length} sites`;
+    return { ok: true, message: input.data.server ? `${what} now synchronized by ${input.data.server}.` : `${what} no longer assigned to a server.` };
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
+/** Deletes a site (admin only); its agents stay, without a site, until a full sync places them. */
+export async function deleteSiteAction(_previous: AssignState, data: FormData): Promise<AssignState> {
+  const user = await verifySession();
+  try {
+    authorize(user, "sites.write");
+    const id = z.coerce.number().int().positive().parse(data.get("siteId"));
+    await deleteSite(sharedDatabase().sql, id, await consoleAnnounce());
+  } catch (error) {
+    if (error instanceof DomainError) return { ok: false, message: error.message };
+    throw error;
+  }
+  revalidatePath("/organization/sites");
+  redirect("/organization/sites");
 }

@@ -5,8 +5,8 @@ import { can } from "@/lib/auth/roles";
 import { listSites } from "@/lib/console/overview";
 import { listServerStatus } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
-import { NewSiteForm } from "./new-site-form";
-import { SiteServerForm } from "./site-server-form";
+import { SiteForm } from "./site-form";
+import { SitesTable } from "./sites-table";
 
 export const metadata: Metadata = { title: "Sites" };
 
@@ -35,48 +35,18 @@ export default async function SitesPage() {
       )}
       {sites.length === 0 ? (
         <EmptyState title="No sites yet">
-          <p>Sites are WFM objects. Load the demo with <code>npm run demo</code>, or create sites once site editing is available.</p>
+          <p>
+            Sites are WFM objects: {editable ? "create the first one below" : "an administrator creates them"}. Each site takes the agents
+            who log in on its switch.
+          </p>
         </EmptyState>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="visually-hidden">Sites</caption>
-            <thead>
-              <tr>
-                <th scope="col">Site</th>
-                <th scope="col">Time zone</th>
-                <th scope="col">Switch</th>
-                <th scope="col">WFM Server</th>
-                <th scope="col" className="num">Agents</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sites.map((site) => (
-                <tr key={site.id}>
-                  <td>{site.name}</td>
-                  <td>{site.timeZone}</td>
-                  <td>{site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in cfg)` : <span className="badge">none</span>)}</td>
-                  <td>
-                    {editable ? (
-                      <SiteServerForm siteId={site.id} siteName={site.name} server={site.server} servers={servers.map((s) => s.name)} />
-                    ) : (
-                      (site.server ?? <span className="badge">not assigned</span>)
-                    )}
-                    {site.server && levelOf.get(site.server) === 0 && (
-                      <span className="badge warn">{site.server} is at level 0: nothing here is synchronized</span>
-                    )}
-                  </td>
-                  <td className="num">{site.agentCount.toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <SitesTable sites={sites} servers={servers.map((s) => s.name)} levels={Object.fromEntries(levelOf)} editable={editable} />
       )}
       {editable && (
         <section className="panel" aria-labelledby="new-site-heading">
           <h2 id="new-site-heading">New site</h2>
-          <NewSiteForm timeZones={zones.map((z) => z.name)} switches={[...freeSwitches]} servers={servers.map((s) => s.name)} />
+          <SiteForm timeZones={zones.map((z) => z.name)} switches={[...freeSwitches]} servers={servers.map((s) => s.name)} />
         </section>
       )}
     </>

@@ -1,17 +1,29 @@
 import { NextResponse } from "next/server";
+import { z } from "zod";
 import type { Sql } from "@/lib/db/client";
 import { requireApiUser } from "@/app/lib/session";
 import { sharedDatabase } from "@/lib/db/shared";
 import { handleError } from "./respond";
 
-/** A signed-in GET that answers `read(sql)` as JSON: the shape of every simple list and document route. */
-export function readRoute<T>(read: (sql: Sql) => Promise<T>) {
-  return async function GET() {
+/**
+ * A signed-in GET that answers `read(sql, …)` as JSON: the shape of every list and document route. A bad id
+ * or query string thrown as a ZodError by `read` answers 400 with field details.
+ */
+export function readRoute<P = Record<string, never>>(read: (sql: Sql, call: { request: Request; params: P }) => Promise<unknown>) {
+  return async function GET(request: Request, context: { params: Promise<P> }) {
     try {
       await requireApiUser();
-      return NextResponse.json(await read(sharedDatabase().sql));
+      return NextResponse.json(await read(sharedDatabase().sql, { request, params: await context.params }));
     } catch (error) {
       return handleError(error);
     }
   };
 }
+
+/** The query string as an object, for a zod schema to check. */
+export const queryOf = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
+
+/** A path id such as /agents/{id} or /config/persons/{dbid}: a positive whole number, or 400 naming it. */
+export const pathId = (name: string, value: string) =>
+  z.object({ [name]: z.coerce.number({ message: `${name} is a positive whole number` }).int(`${name} is a whole number`).positive(`${name} is a positive number`) })
+    .parse({ [name]: value })[name] as number;

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import type { ZodError } from "zod";
+import { ZodError } from "zod";
 import { DomainError, type ErrorCode } from "@/lib/errors";
 
 const statusFor: Record<ErrorCode, number> = {
@@ -25,8 +25,19 @@ export function badInput(error: ZodError): NextResponse {
 /** Maps known domain errors; anything else is a bug and answers 500 without leaking its text. */
 export function handleError(error: unknown): NextResponse {
   if (error instanceof DomainError) return errorResponse(error.code, error.message, error.details);
+  // A domain function's own parse of its input: the caller sent a bad value.
+  if (error instanceof ZodError) return badInput(error);
   console.error(error);
   return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on the server.", details: null } }, { status: 500 });
+}
+
+/** The JSON body, or a BAD_INPUT DomainError saying it is not JSON. */
+export async function bodyOf(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new DomainError("BAD_INPUT", "The request body must be JSON.");
+  }
 }
 
 export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: NextResponse }> {

@@ -1,34 +1,29 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
-import { requireApiUser } from "@/app/lib/session";
-import { getAgent, setTermination, terminationInput } from "@/lib/console/agents";
+import { authorize } from "@/lib/auth/roles";
+import { agentPatch, getAgent, moveAgent, setTermination } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
-import { badInput, handleError, readJson } from "../../_lib/respond";
+import { pathId, readRoute } from "../../_lib/read-route";
+import { bodyOf } from "../../_lib/respond";
 import { writeRoute } from "../../_lib/write-route";
 
 export const dynamic = "force-dynamic";
 
-const idOf = (id: string) => z.coerce.number().int().positive("an agent id is a positive whole number").safeParse(id);
+type Params = { id: string };
 
 /** GET /api/v1/agents/{id} */
-export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
-  try {
-    await requireApiUser();
-    const id = idOf((await context.params).id);
-    if (!id.success) return badInput(id.error);
-    return NextResponse.json(await getAgent(sharedDatabase().sql, id.data));
-  } catch (error) {
-    return handleError(error);
-  }
-}
+export const GET = readRoute<Params>((sql, { params }) => getAgent(sql, pathId("id", params.id)));
 
-/** PATCH /api/v1/agents/{id} {"terminationDate": "YYYY-MM-DD" | null} — terminates or reinstates. */
-export const PATCH = writeRoute<{ id: string }>("agents.terminate", async ({ request, params }) => {
-  const id = idOf(params.id);
-  if (!id.success) return badInput(id.error);
-  const read = await readJson(request);
-  if (!read.ok) return read.response;
-  const parsed = terminationInput.strict().safeParse(read.body);
-  if (!parsed.success) return badInput(parsed.error);
-  return NextResponse.json(await setTermination(sharedDatabase().sql, id.data, parsed.data));
+/**
+ * PATCH /api/v1/agents/{id} {"terminationDate": "YYYY-MM-DD" | null} terminates or reinstates (supervisor or
+ * admin); {"siteId": id | null} moves the agent (admin). Both checked before either is written.
+ */
+export const PATCH = writeRoute<Params>("agents.terminate", async ({ request, params, user }) => {
+  const id = pathId("id", params.id);
+  const body = agentPatch.parse(await bodyOf(request));
+  if (body.siteId !== undefined) authorize(user, "agents.move");
+  const { sql } = sharedDatabase();
+  let agent = await getAgent(sql, id);
+  if (body.siteId !== undefined) agent = await moveAgent(sql, id, { siteId: body.siteId });
+  if (body.terminationDate !== undefined) agent = await setTermination(sql, id, { terminationDate: body.terminationDate });
+  return NextResponse.json(agent);
 });

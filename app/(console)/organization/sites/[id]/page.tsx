@@ -1,0 +1,62 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { verifySession } from "@/app/lib/session";
+import { PageHead } from "@/app/ui/empty-state";
+import { can } from "@/lib/auth/roles";
+import { getSite } from "@/lib/console/overview";
+import { sharedDatabase } from "@/lib/db/shared";
+import { DomainError } from "@/lib/errors";
+import { DeleteSiteForm } from "../delete-site-form";
+import { SiteForm } from "../site-form";
+
+export const metadata: Metadata = { title: "Edit site" };
+export const dynamic = "force-dynamic";
+
+export default async function EditSitePage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await verifySession();
+  const id = Number((await params).id);
+  if (!Number.isInteger(id) || id <= 0) notFound();
+  const { sql } = sharedDatabase();
+  const site = await getSite(sql, id).catch((error: unknown) => {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  });
+  const editable = can(user, "sites.write");
+  const [zones, switches, servers] = await Promise.all([
+    sql<{ name: string }[]>`select name from wfm.time_zones order by name`,
+    // Switches without a site, and this site's own.
+    sql<{ dbid: number; name: string }[]>`
+      select s.dbid, s.name from cfg.switches s
+       where not exists (select 1 from wfm.sites w where w.switch_dbid = s.dbid and w.id <> ${id}) order by s.name`,
+    sql<{ name: string }[]>`select name from wfm.servers order by name`,
+  ]);
+  return (
+    <>
+      <p>
+        <Link href="/organization/sites">← Sites</Link>
+      </p>
+      <PageHead
+        title={site.name}
+        description={`${site.agentCount.toLocaleString()} agents · ${site.server ? `synchronized by ${site.server}` : "not assigned to a WFM Server"}`}
+      />
+      {editable ? (
+        <>
+          <section className="panel" aria-labelledby="edit-site-heading">
+            <h2 id="edit-site-heading">Edit site</h2>
+            <p className="muted">
+              Changing the switch decides where new agents on it land; agents already here stay (sync never moves an agent between sites).
+            </p>
+            <SiteForm site={site} timeZones={zones.map((z) => z.name)} switches={[...switches]} servers={servers.map((s) => s.name)} />
+          </section>
+          <section className="panel" aria-labelledby="delete-site-heading">
+            <h2 id="delete-site-heading">Delete site</h2>
+            <DeleteSiteForm siteId={site.id} siteName={site.name} agentCount={site.agentCount} />
+          </section>
+        </>
+      ) : (
+        <p className="muted">Only administrators can change sites.</p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { deleteSiteAction, type AssignState } from "./actions";
+
+/** Deleting asks for a second click, naming what happens to the site's agents. */
+export function DeleteSiteForm({ siteId, siteName, agentCount }: { siteId: number; siteName: string; agentCount: number }) {
+  const [state, action, pending] = useActionState<AssignState, FormData>(deleteSiteAction, { ok: true, message: null });
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <form action={action} className="stack">
+      <input type="hidden" name="siteId" value={siteId} />
+      <p className="muted">
+        {agentCount > 0
+          ? `Its ${agentCount.toLocaleString()} agents keep their data and have no site until a full sync places them by their logins.`
+          : "No agents are in this site."}
+      </p>
+      {confirming ? (
+        <div className="row">
+          <button type="submit" className="button small danger" disabled={pending}>
+            {pending ? "Deleting…" : `Delete ${siteName}`}
+          </button>
+          <button type="button" className="button small secondary" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="button small secondary" onClick={() => setConfirming(true)}>
+          Delete site…
+        </button>
+      )}
+      <span role="status" className={state.ok ? "muted" : "field-error"}>
+        {state.message}
+      </span>
+    </form>
+  );
+}

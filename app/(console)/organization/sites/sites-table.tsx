@@ -1,0 +1,116 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState, useState } from "react";
+import type { SiteRow } from "@/lib/console/overview";
+import { submitWithoutReset } from "@/app/ui/submit-without-reset";
+import { assignSelectedSitesAction, type AssignState } from "./actions";
+import { SiteServerForm } from "./site-server-form";
+
+/**
+ * The sites with their server. Administrators assign inline, or select several sites and assign them all at
+ * once; the check boxes belong to the bulk form (form="bulk-assign"), so it works without JavaScript too.
+ */
+export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRow[]; servers: string[]; levels: Record<string, number>; editable: boolean }) {
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [state, action, pending] = useActionState<AssignState, FormData>(assignSelectedSitesAction, { ok: true, message: null });
+  const [bulkServer, setBulkServer] = useState("");
+  const all = sites.length > 0 && selected.size === sites.length;
+  const toggle = (id: number, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  return (
+    <>
+      {editable && (
+        <form
+          id="bulk-assign"
+          action={action}
+          // Keeps the selection and the chosen server after saving (React would reset the form).
+          onSubmit={submitWithoutReset(action)}
+          className="bulk-bar"
+          aria-label="Assign selected sites"
+        >
+          <span className="muted" aria-live="polite">
+            {selected.size === 0 ? "Select sites to assign several at once." : `${selected.size} selected`}
+          </span>
+          <label htmlFor="bulk-server">Assign selected to</label>
+          <select id="bulk-server" name="server" value={bulkServer} onChange={(e) => setBulkServer(e.target.value)}>
+            <option value="">— not assigned —</option>
+            {servers.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="button small" disabled={pending || selected.size === 0}>
+            {pending ? "Assigning…" : "Assign"}
+          </button>
+          <span role="status" className={state.ok ? "muted" : "field-error"}>
+            {state.message}
+          </span>
+        </form>
+      )}
+      <div className="table-wrap">
+        <table className="data">
+          <caption className="visually-hidden">Sites</caption>
+          <thead>
+            <tr>
+              {editable && (
+                <th scope="col" className="select">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all sites"
+                    checked={all}
+                    onChange={(e) => setSelected(e.target.checked ? new Set(sites.map((s) => s.id)) : new Set())}
+                  />
+                </th>
+              )}
+              <th scope="col">Site</th>
+              <th scope="col">Time zone</th>
+              <th scope="col">Switch</th>
+              <th scope="col">WFM Server</th>
+              <th scope="col" className="num">
+                Agents
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sites.map((site) => (
+              <tr key={site.id} aria-selected={editable ? selected.has(site.id) : undefined}>
+                {editable && (
+                  <td className="select">
+                    <input
+                      type="checkbox"
+                      form="bulk-assign"
+                      name="siteIds"
+                      value={site.id}
+                      aria-label={`Select ${site.name}`}
+                      checked={selected.has(site.id)}
+                      onChange={(e) => toggle(site.id, e.target.checked)}
+                    />
+                  </td>
+                )}
+                <td>{editable ? <Link href={`/organization/sites/${site.id}`}>{site.name}</Link> : site.name}</td>
+                <td>{site.timeZone}</td>
+                <td>{site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in cfg)` : <span className="badge">none</span>)}</td>
+                <td>
+                  {editable ? (
+                    <SiteServerForm key={site.server ?? ""} siteId={site.id} siteName={site.name} server={site.server} servers={servers} />
+                  ) : (
+                    (site.server ?? <span className="badge">not assigned</span>)
+                  )}
+                  {site.server && levels[site.server] === 0 && <span className="badge warn">{site.server} is at level 0: nothing here is synchronized</span>}
+                </td>
+                <td className="num">{site.agentCount.toLocaleString()}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import { NextResponse } from "next/server";
+import { removeSkillLevel, setSkillLevel } from "@/lib/config/persons";
+import { sharedDatabase } from "@/lib/db/shared";
+import { pathId } from "../../../../../_lib/read-route";
+import { bodyOf } from "../../../../../_lib/respond";
+import { writeRoute } from "../../../../../_lib/write-route";
+
+export const dynamic = "force-dynamic";
+
+type Params = { dbid: string; skillDbid: string };
+
+/** PUT /api/v1/config/persons/{dbid}/skills/{skillDbid} {"level"} — sets one skill level; answers the person. */
+export const PUT = writeRoute<Params>("config.write", async ({ request, params }) =>
+  NextResponse.json(
+    await setSkillLevel(sharedDatabase().sql, pathId("dbid", params.dbid), pathId("skillDbid", params.skillDbid), await bodyOf(request)),
+  ),
+);
+
+/** DELETE /api/v1/config/persons/{dbid}/skills/{skillDbid} — removes that level. */
+export const DELETE = writeRoute<Params>("config.write", async ({ params }) => {
+  await removeSkillLevel(sharedDatabase().sql, pathId("dbid", params.dbid), pathId("skillDbid", params.skillDbid));
+  return new NextResponse(null, { status: 204 });
+});

@@ -1,0 +1,185 @@
+/**
+ * The Configuration Database's reference objects — tenants, switches, time zones, skills — written the way a
+ * configuration tool writes them (SPEC §6 `/api/v1/config/...`). The change-feed triggers see every write, so
+ * integrations and tests that use this API feed real-time sync exactly as the real cfg would.
+ *
+ * Names are unique within a tenant (the schema's rule); the same name under two tenants is accepted, as the
+ * real system accepts it, and is what sync's duplicate-name check (SPEC §2.4) exists to catch.
+ */
+import { z } from "zod";
+import type { Sql } from "../db/client";
+import { DomainError } from "../errors";
+
+const dbid = (what: string) => z.number({ message: `${what} is a dbid, a positive whole number` }).int(`${what} is a whole number`).positive(`${what} is a positive number`);
+const name = (what: string) =>
+  z.string({ message: `Enter the ${what}'s name.` }).trim().min(1, `Enter the ${what}'s name.`).max(255, `A ${what}'s name has at most 255 characters.`);
+
+/** True for names the runtime's time-zone database knows (canonical names and their aliases). */
+export function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const tenantInput = z.strictObject({ name: name("tenant") });
+const switchInput = z.strictObject({ tenantDbid: dbid("tenantDbid"), name: name("switch") });
+const skillInput = z.strictObject({ tenantDbid: dbid("tenantDbid"), name: name("skill") });
+const timeZoneInput = z.strictObject({
+  tenantDbid: dbid("tenantDbid"),
+  name: name("time zone"),
+  ianaName: z.string({ message: "ianaName is an IANA time zone such as America/New_York" }).trim().refine(isIanaZone, {
+    message: "ianaName is not an IANA time zone (such as America/New_York)",
+  }),
+});
+
+interface Kind<S extends z.ZodObject> {
+  /** The path segment under /api/v1/config. */
+  path: string;
+  table: string;
+  /** What one is called in messages. */
+  noun: string;
+  create: S;
+  /** A PATCH: any subset of the fields, at least one. */
+  patch: z.ZodType<Partial<z.output<S>>>;
+  /** camelCase field → column. */
+  columns: Record<keyof z.output<S> & string, string>;
+}
+
+function kind<S extends z.ZodObject>(k: Omit<Kind<S>, "patch">): Kind<S> {
+  const patch = k.create.partial().refine((body) => Object.keys(body).length > 0, { message: "Name at least one field to change." });
+  return { ...k, patch: patch as unknown as z.ZodType<Partial<z.output<S>>> };
+}
+
+/** The four reference kinds, by the path segment the API names them with. */
+export const referenceKinds = {
+  tenants: kind({ path: "tenants", table: "cfg.tenants", noun: "tenant", create: tenantInput, columns: { name: "name" } }),
+  switches: kind({ path: "switches", table: "cfg.switches", noun: "switch", create: switchInput, columns: { tenantDbid: "tenant_dbid", name: "name" } }),
+  "time-zones": kind({
+    path: "time-zones",
+    table: "cfg.time_zones",
+    noun: "time zone",
+    create: timeZoneInput,
+    columns: { tenantDbid: "tenant_dbid", name: "name", ianaName: "iana_name" },
+  }),
+  skills: kind({ path: "skills", table: "cfg.skills", noun: "skill", create: skillInput, columns: { tenantDbid: "tenant_dbid", name: "name" } }),
+} as const;
+
+export type ReferenceKindName = keyof typeof referenceKinds;
+export const referenceKindNames = Object.keys(referenceKinds) as ReferenceKindName[];
+
+export function referenceKind(path: string): (typeof referenceKinds)[ReferenceKindName] {
+  const found = (referenceKinds as Record<string, (typeof referenceKinds)[ReferenceKindName]>)[path];
+  if (!found) throw new DomainError("NOT_FOUND", `There is no cfg object type '${path}'; the types are ${[...referenceKindNames, "persons"].join(", ")}.`);
+  return found;
+}
+
+type AnyKind = (typeof referenceKinds)[ReferenceKindName];
+export type ReferenceObject = { dbid: number } & Record<string, string | number>;
+
+function selectList(sql: Sql, k: AnyKind) {
+  return sql.unsafe(
+    ["dbid", ...Object.entries(k.columns).map(([field, column]) => (field === column ? column : `${column} as "${field}"`))].join(", "),
+  );
+}
+
+export const configPage = z.object({
+  tenant: z.coerce.number().int().positive("tenant is a tenant's dbid").optional(),
+  limit: z.coerce.number().int().min(1, "limit is at least 1").max(1000, "limit is at most 1000").default(100),
+  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+});
+export type ConfigPage = z.output<typeof configPage>;
+
+/** One page of a kind, by dbid; `tenant` narrows it to one tenant (tenants themselves ignore it). */
+export async function listReference(sql: Sql, k: AnyKind, page: ConfigPage): Promise<{ items: ReferenceObject[]; next: string | null }> {
+  const byTenant = k.path !== "tenants" && page.tenant !== undefined;
+  const rows = await sql<ReferenceObject[]>`
+    select ${selectList(sql, k)} from ${sql(k.table)}
+     where dbid > ${page.cursor ? Number(page.cursor) : 0} ${byTenant ? sql`and tenant_dbid = ${page.tenant!}` : sql``}
+     order by dbid limit ${page.limit + 1}`;
+  const items = rows.slice(0, page.limit);
+  return { items, next: rows.length > page.limit ? String(items.at(-1)!.dbid) : null };
+}
+
+export async function getReference(sql: Sql, k: AnyKind, id: number): Promise<ReferenceObject> {
+  const [row] = await sql<ReferenceObject[]>`select ${selectList(sql, k)} from ${sql(k.table)} where dbid = ${id}`;
+  if (!row) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} in cfg.`);
+  return row;
+}
+
+/** Field-level problems found against the database, answered like a bad body (SPEC §6 details). */
+function refused(code: "NOT_FOUND" | "CONFLICT", path: string, message: string): DomainError {
+  return new DomainError(code, message, [{ path, message }]);
+}
+
+async function checkTenant(tx: Sql, tenantDbid: number | undefined) {
+  if (tenantDbid === undefined) return;
+  const [tenant] = await tx`select 1 from cfg.tenants where dbid = ${tenantDbid}`;
+  if (!tenant) throw refused("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${tenantDbid} in cfg.`);
+}
+
+async function checkNameFree(tx: Sql, k: AnyKind, tenantDbid: number | null, name: string, except: number | null) {
+  const [taken] = k.path === "tenants"
+    ? await tx`select dbid from cfg.tenants where name = ${name} and dbid is distinct from ${except}`
+    : await tx`select dbid from ${tx(k.table)} where tenant_dbid = ${tenantDbid} and name = ${name} and dbid is distinct from ${except}`;
+  if (taken) {
+    const where = k.path === "tenants" ? "" : ` in tenant ${tenantDbid}`;
+    throw refused("CONFLICT", "name", `A ${k.noun} named ${name} exists already${where} (dbid ${taken.dbid}).`);
+  }
+}
+
+/** The database's own refusals (a write racing ours), in the API's words. */
+export function fromDatabaseError(error: unknown, noun: string): never {
+  const code = (error as { code?: string }).code;
+  if (code === "23505") throw new DomainError("CONFLICT", `That ${noun} collides with one that exists already.`);
+  if (code === "23503") throw new DomainError("NOT_FOUND", `The ${noun} names an object that no longer exists in cfg.`);
+  throw error;
+}
+
+export async function createReference(sql: Sql, k: AnyKind, body: unknown): Promise<ReferenceObject> {
+  const input = k.create.parse(body) as Record<string, string | number>;
+  try {
+    const dbid = await sql.begin(async (tx) => {
+      await checkTenant(tx as unknown as Sql, input.tenantDbid as number | undefined);
+      await checkNameFree(tx as unknown as Sql, k, (input.tenantDbid as number | undefined) ?? null, input.name as string, null);
+      const row = Object.fromEntries(Object.entries(k.columns).map(([field, column]) => [column, input[field]]));
+      const [created] = await tx`insert into ${tx(k.table)} ${tx(row)} returning dbid`;
+      return created!.dbid as number;
+    });
+    return getReference(sql, k, dbid);
+  } catch (error) {
+    return fromDatabaseError(error, k.noun);
+  }
+}
+
+/** Changes the given fields; a field given with the value it has writes nothing, so the feed stays quiet. */
+export async function updateReference(sql: Sql, k: AnyKind, id: number, body: unknown): Promise<ReferenceObject> {
+  const input = k.patch.parse(body) as Record<string, string | number>;
+  try {
+    await sql.begin(async (tx) => {
+      const [current] = await tx<ReferenceObject[]>`select ${selectList(tx as unknown as Sql, k)} from ${tx(k.table)} where dbid = ${id} for update`;
+      if (!current) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} in cfg.`);
+      const changed = Object.entries(input).filter(([field, value]) => current[field] !== value);
+      if (changed.length === 0) return;
+      await checkTenant(tx as unknown as Sql, input.tenantDbid as number | undefined);
+      await checkNameFree(tx as unknown as Sql, k, ((input.tenantDbid ?? current.tenantDbid) as number | undefined) ?? null, (input.name ?? current.name) as string, id);
+      const row = Object.fromEntries(changed.map(([field, value]) => [(k.columns as Record<string, string>)[field]!, value]));
+      await tx`update ${tx(k.table)} set ${tx(row)} where dbid = ${id}`;
+    });
+    return getReference(sql, k, id);
+  } catch (error) {
+    return fromDatabaseError(error, k.noun);
+  }
+}
+
+/**
+ * Deletes the object and, as cfg's foreign keys say, what hangs from it: a tenant takes its switches, time
+ * zones, skills and persons; a switch its logins; a skill its levels. Sync then terminates the agents whose
+ * persons went and removes the levels.
+ */
+export async function deleteReference(sql: Sql, k: AnyKind, id: number): Promise<void> {
+  const rows = await sql`delete from ${sql(k.table)} where dbid = ${id} returning dbid`;
+  if (rows.length === 0) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} in cfg.`);
+}
