@@ -22,6 +22,11 @@ export class DomainError extends Error {
   }
 }
 
+/** A refusal about one field of the input, with SPEC §6's details: [{path, message}]. */
+export function fieldError(code: ErrorCode, path: string, message: string): DomainError {
+  return new DomainError(code, message, [{ path, message }]);
+}
+
 /**
  * A problem that stops the launcher or a server at start. `message` is one line saying what is wrong and
  * what to do; `cause` keeps the underlying error for --verbose output.

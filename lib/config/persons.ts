@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError, fieldError } from "../errors";
 import { fromDatabaseError, type ConfigPage } from "./reference";
 
 const text = (what: string, max: number) => z.string({ message: `${what} is text` }).trim().max(max, `${what} has at most ${max} characters`);
@@ -101,8 +101,6 @@ export async function listPersons(sql: Sql, page: ConfigPage): Promise<{ items: 
   return { items, next: rows.length > page.limit ? String(items.at(-1)!.dbid) : null };
 }
 
-const problem = (code: "NOT_FOUND" | "CONFLICT", path: string, message: string) => new DomainError(code, message, [{ path, message }]);
-
 /** The tenant exists, the username is free in it, and every switch and skill named is the tenant's own. */
 async function checkReferences(
   tx: Sql,
@@ -111,18 +109,18 @@ async function checkReferences(
   lists: { logins?: z.output<typeof logins>; skills?: z.output<typeof skills> },
 ) {
   const [tenant] = await tx`select 1 from cfg.tenants where dbid = ${person.tenantDbid}`;
-  if (!tenant) throw problem("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${person.tenantDbid} in cfg.`);
+  if (!tenant) throw fieldError("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${person.tenantDbid} in cfg.`);
   const [taken] = await tx`select dbid from cfg.persons where tenant_dbid = ${person.tenantDbid} and username = ${person.username} and dbid is distinct from ${dbid}`;
-  if (taken) throw problem("CONFLICT", "username", `The username ${person.username} belongs to person ${taken.dbid} in tenant ${person.tenantDbid} already.`);
+  if (taken) throw fieldError("CONFLICT", "username", `The username ${person.username} belongs to person ${taken.dbid} in tenant ${person.tenantDbid} already.`);
 
   const switchDbids = [...new Set((lists.logins ?? []).map((l) => l.switchDbid))];
   if (switchDbids.length) {
     const found = await tx<{ dbid: number; tenantDbid: number }[]>`select dbid, tenant_dbid as "tenantDbid" from cfg.switches where dbid = any(${switchDbids}::bigint[])`;
     for (const [i, l] of (lists.logins ?? []).entries()) {
       const sw = found.find((s) => s.dbid === l.switchDbid);
-      if (!sw) throw problem("NOT_FOUND", `logins.${i}.switchDbid`, `There is no switch with dbid ${l.switchDbid} in cfg.`);
+      if (!sw) throw fieldError("NOT_FOUND", `logins.${i}.switchDbid`, `There is no switch with dbid ${l.switchDbid} in cfg.`);
       if (sw.tenantDbid !== person.tenantDbid)
-        throw problem("CONFLICT", `logins.${i}.switchDbid`, `Switch ${l.switchDbid} belongs to tenant ${sw.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
+        throw fieldError("CONFLICT", `logins.${i}.switchDbid`, `Switch ${l.switchDbid} belongs to tenant ${sw.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
     }
   }
   const skillDbids = (lists.skills ?? []).map((s) => s.skillDbid);
@@ -130,9 +128,9 @@ async function checkReferences(
     const found = await tx<{ dbid: number; tenantDbid: number }[]>`select dbid, tenant_dbid as "tenantDbid" from cfg.skills where dbid = any(${skillDbids}::bigint[])`;
     for (const [i, s] of (lists.skills ?? []).entries()) {
       const skill = found.find((k) => k.dbid === s.skillDbid);
-      if (!skill) throw problem("NOT_FOUND", `skills.${i}.skillDbid`, `There is no skill with dbid ${s.skillDbid} in cfg.`);
+      if (!skill) throw fieldError("NOT_FOUND", `skills.${i}.skillDbid`, `There is no skill with dbid ${s.skillDbid} in cfg.`);
       if (skill.tenantDbid !== person.tenantDbid)
-        throw problem("CONFLICT", `skills.${i}.skillDbid`, `Skill ${s.skillDbid} belongs to tenant ${skill.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
+        throw fieldError("CONFLICT", `skills.${i}.skillDbid`, `Skill ${s.skillDbid} belongs to tenant ${skill.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
     }
   }
 }
@@ -153,7 +151,7 @@ async function replaceLogins(tx: Sql, dbid: number, wanted: z.output<typeof logi
         from cfg.agent_logins l left join cfg.persons p on p.dbid = l.person_dbid
        where l.switch_dbid = ${l.switchDbid} and l.code = ${l.code} for update of l`;
     if (existing?.personDbid != null)
-      throw problem("CONFLICT", `logins.${i}`, `Login ${l.code} on switch ${l.switchDbid} belongs to ${existing.username} (person ${existing.personDbid}); take it from that person first.`);
+      throw fieldError("CONFLICT", `logins.${i}`, `Login ${l.code} on switch ${l.switchDbid} belongs to ${existing.username} (person ${existing.personDbid}); take it from that person first.`);
     if (existing) await tx`update cfg.agent_logins set person_dbid = ${dbid} where dbid = ${existing.dbid}`;
     else await tx`insert into cfg.agent_logins (switch_dbid, code, person_dbid) values (${l.switchDbid}, ${l.code}, ${dbid})`;
   }

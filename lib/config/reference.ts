@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError, fieldError } from "../errors";
 
 const dbid = (what: string) => z.number({ message: `${what} is a dbid, a positive whole number` }).int(`${what} is a whole number`).positive(`${what} is a positive number`);
 const name = (what: string) =>
@@ -109,15 +109,10 @@ export async function getReference(sql: Sql, k: AnyKind, id: number): Promise<Re
   return row;
 }
 
-/** Field-level problems found against the database, answered like a bad body (SPEC §6 details). */
-function refused(code: "NOT_FOUND" | "CONFLICT", path: string, message: string): DomainError {
-  return new DomainError(code, message, [{ path, message }]);
-}
-
 async function checkTenant(tx: Sql, tenantDbid: number | undefined) {
   if (tenantDbid === undefined) return;
   const [tenant] = await tx`select 1 from cfg.tenants where dbid = ${tenantDbid}`;
-  if (!tenant) throw refused("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${tenantDbid} in cfg.`);
+  if (!tenant) throw fieldError("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${tenantDbid} in cfg.`);
 }
 
 async function checkNameFree(tx: Sql, k: AnyKind, tenantDbid: number | null, name: string, except: number | null) {
@@ -126,7 +121,7 @@ async function checkNameFree(tx: Sql, k: AnyKind, tenantDbid: number | null, nam
     : await tx`select dbid from ${tx(k.table)} where tenant_dbid = ${tenantDbid} and name = ${name} and dbid is distinct from ${except}`;
   if (taken) {
     const where = k.path === "tenants" ? "" : ` in tenant ${tenantDbid}`;
-    throw refused("CONFLICT", "name", `A ${k.noun} named ${name} exists already${where} (dbid ${taken.dbid}).`);
+    throw fieldError("CONFLICT", "name", `A ${k.noun} named ${name} exists already${where} (dbid ${taken.dbid}).`);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError, fieldError } from "../errors";
 import { awaitRequestRun, INSTANCE_STALE_SECONDS, requestSync } from "../sync/requests";
 import type { StartedFullSync } from "./full-sync";
 
@@ -114,7 +114,7 @@ export async function moveAgent(sql: Sql, id: number, input: z.input<typeof move
   await sql.begin(async (tx) => {
     if (siteId !== null) {
       const [site] = await tx`select 1 from wfm.sites where id = ${siteId}`;
-      if (!site) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`, [{ path: "siteId", message: `There is no site with id ${siteId}.` }]);
+      if (!site) throw fieldError("NOT_FOUND", "siteId", `There is no site with id ${siteId}.`);
     }
     const rows = await tx`update wfm.agents set site_id = ${siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${siteId} returning id`;
     if (rows.length === 0) {

@@ -19,16 +19,30 @@ export interface RunView {
   error: string | null;
 }
 
-export async function listRuns(sql: Sql, filter: { server?: string; kind?: string; status?: string; limit?: number } = {}): Promise<RunView[]> {
-  return sql<RunView[]>`
+export const runFilter = z.object({
+  server: z.string().trim().min(1, "server is a WFM Server's name").optional(),
+  kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
+  status: z.enum(["running", "succeeded", "failed", "partial"], { message: "status is running, succeeded, failed or partial" }).optional(),
+  limit: z.coerce.number().int().min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
+  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+});
+export type RunFilter = z.input<typeof runFilter>;
+
+/** Runs newest first, in pages (keyset: the cursor is the last id seen; the next page holds older runs). */
+export async function listRuns(sql: Sql, filter: RunFilter = {}): Promise<{ items: RunView[]; next: string | null }> {
+  const f = runFilter.parse(filter);
+  const rows = await sql<RunView[]>`
     select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
            out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error
       from wfm.sync_runs
-     where (${filter.server ?? null}::text is null or server = ${filter.server ?? null})
-       and (${filter.kind ?? null}::text is null or kind = ${filter.kind ?? null})
-       and (${filter.status ?? null}::text is null or status = ${filter.status ?? null})
-     order by id desc limit ${filter.limit ?? 100}`;
+     where (${f.server ?? null}::text is null or server = ${f.server ?? null})
+       and (${f.kind ?? null}::text is null or kind = ${f.kind ?? null})
+       and (${f.status ?? null}::text is null or status = ${f.status ?? null})
+       and (${f.cursor ?? null}::bigint is null or id < ${f.cursor ?? null}::bigint)
+     order by id desc limit ${f.limit + 1}`;
+  const items = rows.slice(0, f.limit);
+  return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
 }
 
 export async function getRun(sql: Sql, id: number): Promise<RunView> {

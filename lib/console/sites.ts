@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError, fieldError } from "../errors";
 import type { CachedEntity } from "../mesh/message";
 
 /** Where the console announces its writes (the mesh, when it has joined one); a no-op otherwise. */
@@ -36,12 +36,12 @@ export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInp
     const tx = t as unknown as Sql;
     if (server !== null) {
       const [known] = await tx`select 1 from wfm.servers where name = ${server}`;
-      if (!known) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${server}'.`, [{ path: "server", message: `There is no WFM Server named '${server}'.` }]);
+      if (!known) throw fieldError("NOT_FOUND", "server", `There is no WFM Server named '${server}'.`);
     }
     const rows = await tx<{ id: number; name: string; server: string | null }[]>`
       update wfm.sites set server = ${server}, updated_at = now() where id = any(${ids}::int[]) returning id, name, server`;
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
-    if (missing.length) throw new DomainError("NOT_FOUND", `There is no site with id ${missing.join(", ")}.`, [{ path: "siteIds", message: `There is no site with id ${missing.join(", ")}.` }]);
+    if (missing.length) throw fieldError("NOT_FOUND", "siteIds", `There is no site with id ${missing.join(", ")}.`);
     return { sites: rows.sort((a, b) => a.name.localeCompare(b.name)), version: await sitesVersion(tx) };
   });
   announce("sites", ids, result.version);

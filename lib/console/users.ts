@@ -6,7 +6,7 @@ import { z } from "zod";
 import { roles } from "../../db/schema";
 import { hashPassword } from "../auth/password";
 import type { Sql } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError, fieldError } from "../errors";
 
 export const importUsersInput = z.object({
   cfgDbids: z.array(z.number().int().positive()).min(1, "choose at least one person").max(500, "import at most 500 at a time"),
@@ -18,11 +18,11 @@ export async function importUsers(sql: Sql, input: z.input<typeof importUsersInp
   const { cfgDbids, role } = importUsersInput.parse(input);
   return sql.begin(async (tx) => {
     const missing = await tx<{ dbid: number }[]>`select unnest(${cfgDbids}::bigint[]) as dbid except select dbid from cfg.persons`;
-    if (missing.length) throw new DomainError("NOT_FOUND", `No person in cfg has dbid ${missing.map((m) => m.dbid).join(", ")}.`, { field: "cfgDbids" });
+    if (missing.length) throw fieldError("NOT_FOUND", "cfgDbids", `No person in cfg has dbid ${missing.map((m) => m.dbid).join(", ")}.`);
     const taken = await tx<{ username: string }[]>`
       select p.username from cfg.persons p join wfm.users u on lower(u.username) = lower(p.username) and u.cfg_dbid is distinct from p.dbid
        where p.dbid = any(${cfgDbids}::bigint[])`;
-    if (taken.length) throw new DomainError("CONFLICT", `Another WFM user already has the username ${taken.map((t) => t.username).join(", ")}.`, { field: "cfgDbids" });
+    if (taken.length) throw fieldError("CONFLICT", "cfgDbids", `Another WFM user already has the username ${taken.map((t) => t.username).join(", ")}.`);
     const rows = await tx<{ username: string }[]>`
       insert into wfm.users (cfg_dbid, username, first_name, last_name, email, role)
       select dbid, username, first_name, last_name, email, ${role} from cfg.persons where dbid = any(${cfgDbids}::bigint[])

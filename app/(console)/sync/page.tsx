@@ -4,7 +4,7 @@ import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LocalTime } from "@/app/ui/local-time";
-import { listRuns, type RunView } from "@/lib/console/runs";
+import { listRuns, type RunFilter, type RunView } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
 import { RunsChart } from "./runs-chart";
 import { sharedDatabase } from "@/lib/db/shared";
@@ -29,10 +29,12 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   const params = await searchParams;
   const filter = {
     server: firstValue(params.server),
-    kind: KINDS.includes(firstValue(params.kind) ?? "") ? firstValue(params.kind) : undefined,
-    status: STATUSES.includes(firstValue(params.status) ?? "") ? firstValue(params.status) : undefined,
+    kind: KINDS.includes(firstValue(params.kind) ?? "") ? (firstValue(params.kind) as RunFilter["kind"]) : undefined,
+    status: STATUSES.includes(firstValue(params.status) ?? "") ? (firstValue(params.status) as RunFilter["status"]) : undefined,
   };
-  const [runs, servers] = await Promise.all([listRuns(sql, { ...filter, limit: 200 }), listServerStatus(sql)]);
+  const cursor = /^\d+$/.test(firstValue(params.cursor) ?? "") ? firstValue(params.cursor) : undefined;
+  const [{ items: runs, next }, servers] = await Promise.all([listRuns(sql, { ...filter, cursor, limit: 200 }), listServerStatus(sql)]);
+  const older = next ? `/sync?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), cursor: next })}` : null;
   const points = [...runs].reverse().map((run) => ({
     id: run.id,
     label: `#${run.id}`,
@@ -132,6 +134,12 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
             </tbody>
           </table>
         </div>
+        {(older || cursor) && (
+          <p className="pager">
+            {cursor && <Link href={`/sync?${new URLSearchParams(Object.fromEntries(Object.entries(filter).filter(([, v]) => v)) as Record<string, string>)}`}>← Newest runs</Link>}
+            {older && <Link href={older}>Older runs →</Link>}
+          </p>
+        )}
         </>
       )}
     </>

@@ -17,6 +17,7 @@ export const POST = writeRoute<Record<string, never>>("servers.write", async ({ 
   if (!read.ok) return read.response;
   const parsed = newServerInput.strict().safeParse(read.body);
   if (!parsed.success) return badInput(parsed.error);
-  const name = await createServer(sharedDatabase().sql, parsed.data, await consoleAnnounce());
-  return NextResponse.json({ name }, { status: 201 });
+  const { sql } = sharedDatabase();
+  const name = await createServer(sql, parsed.data, await consoleAnnounce());
+  return NextResponse.json((await listServerStatus(sql)).find((s) => s.name === name), { status: 201 });
 });

@@ -1,0 +1,193 @@
+/**
+ * What the REST API answers (SPEC §6.1), as zod schemas: the OpenAPI document is generated from them, and the
+ * end-to-end tests parse real answers with them, so the document, the contract and the product cannot drift.
+ * Field names are the contract that outside tools rely on.
+ */
+import { z } from "zod";
+
+const dbid = z.number().int().positive();
+const timestamp = z.string().describe("an ISO 8601 date and time");
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("a date, YYYY-MM-DD");
+
+export const errorShape = z
+  .object({
+    error: z.object({
+      code: z.string().describe("BAD_INPUT, UNAUTHENTICATED, INVALID_CREDENTIALS, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_MANY_ATTEMPTS or INTERNAL"),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).nullable(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+/** A list: `next` is the cursor of the following page, null on the last. */
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().nullable() });
+
+export const healthShape = z.object({
+  status: z.enum(["ok", "degraded"]),
+  database: z.object({ reachable: z.boolean(), latencyMs: z.number().optional() }),
+});
+
+export const sessionUserShape = z
+  .object({ id: z.number().int(), username: z.string(), firstName: z.string(), lastName: z.string(), role: z.enum(["admin", "supervisor", "viewer"]) })
+  .meta({ id: "SessionUser" });
+
+export const instanceShape = z.object({
+  id: z.string(),
+  role: z.enum(["primary", "backup"]),
+  host: z.string(),
+  pid: z.number().int(),
+  port: z.number().int().nullable(),
+  startedAt: timestamp,
+  heartbeatAt: timestamp,
+  stale: z.boolean(),
+  meshPeers: z.array(z.object({ url: z.string(), state: z.enum(["connected", "connecting", "down"]), error: z.string().optional() })).nullable(),
+});
+
+export const serverShape = z
+  .object({
+    name: z.string(),
+    syncLevel: z.number().int().min(0).max(2),
+    syncTimeoutMinutes: z.number().int().min(0),
+    webEvents: z.boolean(),
+    cacheSlackSeconds: z.number().int().nullable().describe("null: the default, 30 s (600 s with web events)"),
+    meshUrl: z.string().nullable(),
+    instances: z.array(instanceShape),
+    cursorLag: z.number().int().describe("changes in the cfg feed after this server's cursor"),
+    cursorLagSeconds: z.number(),
+    currentRun: z
+      .object({ id: z.number().int(), kind: z.string(), trigger: z.string(), done: z.number().int(), total: z.number().int(), startedAt: timestamp })
+      .nullable(),
+    lastFullSync: z.object({ id: z.number().int(), status: z.string(), finishedAt: timestamp.nullable() }).nullable(),
+  })
+  .meta({ id: "Server" });
+
+export const fullSyncStartedShape = z.union([
+  z.object({ runId: z.number().int() }),
+  z.object({ requestId: z.number().int(), waiting: z.string().nullable() }),
+]);
+
+export const siteShape = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    timeZone: z.string().describe("a WFM time zone's name"),
+    switchDbid: dbid.nullable(),
+    switchName: z.string().nullable(),
+    server: z.string().nullable().describe("the assigned WFM Server's name, or null"),
+    agentCount: z.number().int(),
+  })
+  .meta({ id: "Site" });
+
+export const agentShape = z
+  .object({
+    id: z.number().int(),
+    cfgDbid: dbid,
+    tenantDbid: dbid,
+    username: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string().nullable(),
+    employeeId: z.string().nullable(),
+    site: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+    terminationDate: day.nullable(),
+    terminationSource: z.enum(["config", "manual"]).nullable(),
+    awaitingFullSync: z.boolean(),
+    skills: z.array(z.object({ name: z.string(), level: z.number().int() })),
+  })
+  .meta({ id: "Agent" });
+
+const counts = z.object({
+  added: z.number().int(),
+  updated: z.number().int(),
+  terminated: z.number().int(),
+  skipped: z.number().int(),
+  errors: z.number().int(),
+});
+
+export const runShape = z
+  .object({
+    id: z.number().int(),
+    server: z.string(),
+    kind: z.enum(["full", "realtime", "targeted"]),
+    trigger: z.string().describe("startup, schedule, manual, failover, reinstate, or feed (real-time runs)"),
+    level: z.number().int(),
+    status: z.enum(["running", "succeeded", "failed", "partial"]),
+    startedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+    counts,
+    outOfScope: z.number().int().describe("changes skipped because they belong to another server's sites"),
+    progress: z.object({ done: z.number().int(), total: z.number().int() }),
+    error: z.string().nullable(),
+  })
+  .meta({ id: "Run" });
+
+export const eventShape = z
+  .object({
+    id: z.number().int(),
+    runId: z.number().int(),
+    at: timestamp,
+    objectType: z.string(),
+    objectKey: z.string(),
+    action: z.enum(["added", "updated", "terminated", "skipped", "warning", "error"]),
+    message: z.string(),
+  })
+  .meta({ id: "Event" });
+
+export const skillShape = z.object({ cfgDbid: dbid, tenantDbid: dbid, name: z.string() }).meta({ id: "Skill" });
+export const timeZoneShape = z.object({ cfgDbid: dbid, tenantDbid: dbid, name: z.string(), ianaName: z.string() }).meta({ id: "TimeZone" });
+
+export const userShape = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string().nullable(),
+    role: z.enum(["admin", "supervisor", "viewer"]),
+    fromCfg: z.boolean(),
+  })
+  .meta({ id: "User" });
+
+export const importResultShape = z.object({
+  imported: z.array(z.string()).describe("the usernames of the users created"),
+  already: z.number().int().describe("how many of the persons were users already (left as they are)"),
+});
+
+export const validationShape = z
+  .object({
+    duplicates: z.array(
+      z.object({
+        objectType: z.enum(["switch", "timeZone", "skill"]),
+        name: z.string(),
+        members: z.array(z.object({ tenantDbid: dbid, dbid })),
+      }),
+    ),
+    unassignedAgents: z.number().int(),
+  })
+  .meta({ id: "Validation" });
+
+export const cfgTenantShape = z.object({ dbid, name: z.string() }).meta({ id: "CfgTenant" });
+export const cfgSwitchShape = z.object({ dbid, tenantDbid: dbid, name: z.string() }).meta({ id: "CfgSwitch" });
+export const cfgSkillShape = z.object({ dbid, tenantDbid: dbid, name: z.string() }).meta({ id: "CfgSkill" });
+export const cfgTimeZoneShape = z.object({ dbid, tenantDbid: dbid, name: z.string(), ianaName: z.string() }).meta({ id: "CfgTimeZone" });
+export const cfgPersonShape = z
+  .object({
+    dbid,
+    tenantDbid: dbid,
+    username: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string().nullable(),
+    employeeId: z.string().nullable(),
+    isAgent: z.boolean(),
+    logins: z.array(z.object({ switchDbid: dbid, code: z.string() })),
+    skills: z.array(z.object({ skillDbid: dbid, level: z.number().int().min(0).max(10) })),
+  })
+  .meta({ id: "CfgPerson" });
+
+export const cfgShapes = {
+  tenants: cfgTenantShape,
+  switches: cfgSwitchShape,
+  "time-zones": cfgTimeZoneShape,
+  skills: cfgSkillShape,
+} as const;
