@@ -1,4 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 
 export const adminPassword = () => process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
 
@@ -8,4 +10,38 @@ export async function signInAsAdmin(page: Page) {
   await page.getByLabel("Password").fill(adminPassword());
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("signed-in-user")).toBeVisible();
+}
+
+/**
+ * The id Next.js gave a server action in this build (from the build's server-reference manifest), so a test
+ * can call the action directly, as a hostile client would, without the page that offers it.
+ */
+export function serverActionId(file: string, exportedName: string): string {
+  const manifest = JSON.parse(readFileSync(path.resolve(".next/server/server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
+  const found = Object.entries(manifest.node).find(([, entry]) => entry.filename === file && entry.exportedName === exportedName);
+  if (!found) throw new Error(`The build has no server action ${exportedName} in ${file}.`);
+  return found[0];
+}
+
+/**
+ * Posts to a server action the way React's client does for `useActionState(action)` on a form: the previous
+ * state and the form's fields, encoded as React's reply format. Answers the raw RSC response text.
+ */
+export async function callServerAction(
+  request: APIRequestContext,
+  baseURL: string,
+  pagePath: string,
+  actionId: string,
+  previousState: unknown,
+  fields: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const multipart: Record<string, string> = { "0": JSON.stringify([previousState, "$K1"]) };
+  for (const [name, value] of Object.entries(fields)) multipart[`1_${name}`] = value;
+  const response = await request.post(pagePath, {
+    headers: { "Next-Action": actionId, Accept: "text/x-component", Origin: baseURL },
+    multipart,
+  });
+  return { status: response.status(), body: await response.text() };
 }

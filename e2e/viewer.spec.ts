@@ -5,15 +5,14 @@
 import { expect, test } from "@playwright/test";
 import postgres from "postgres";
 import { runningEmbeddedUrl } from "../lib/db/embedded";
-import { signInAsAdmin } from "./helpers";
+import { callServerAction, serverActionId, signInAsAdmin } from "./helpers";
 
-test("a viewer imported from cfg sees no write controls, and the server refuses their writes", async ({ page, context }) => {
+test("a viewer imported from cfg sees no write controls, and the server refuses their writes", async ({ page, context, baseURL }) => {
   const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
   const [person] = await sql`
     select p.dbid, p.username, p.first_name, p.last_name from cfg.persons p
      where not p.is_agent and not exists (select 1 from wfm.users u where u.cfg_dbid = p.dbid) order by p.dbid limit 1`;
-  const [agent] = await sql`select id from wfm.agents order by id limit 1`;
-  await sql.end();
+  const [agent] = await sql`select id from wfm.agents where termination_date is null order by id limit 1`;
 
   await signInAsAdmin(page);
   await page.goto(`/users?q=${encodeURIComponent(person!.username)}`);
@@ -48,5 +47,16 @@ test("a viewer imported from cfg sees no write controls, and the server refuses 
   const refused = await context.request.patch("/api/v1/agents/" + agent!.id, { data: { terminationDate: "2030-01-01" } });
   expect(refused.status()).toBe(403);
   expect((await refused.json()).error.message).toBe("Your role (viewer) may not terminate or reinstate agents; an administrator or a supervisor can.");
+
+  // The server actions behind the hidden controls, called directly with the viewer's cookie: each refuses.
+  const [site] = await sql`select id, server from wfm.sites order by id limit 1`;
+  const assign = await callServerAction(context.request, baseURL!, "/organization/sites", serverActionId("app/(console)/organization/sites/actions.ts", "assignSiteAction"), { ok: true, message: null }, { siteId: String(site!.id), server: "" });
+  expect(assign.status).toBe(200);
+  expect(assign.body).toContain("Your role (viewer) may not change sites; an administrator can.");
+  const terminate = await callServerAction(context.request, baseURL!, `/agents/${agent!.id}`, serverActionId("app/(console)/agents/[id]/actions.ts", "terminationAction"), { ok: true, message: null }, { agentId: String(agent!.id), terminated: "on", terminationDate: "2030-01-01" });
+  expect(terminate.body).toContain("Your role (viewer) may not terminate or reinstate agents");
+  const [after] = await sql`select (select server from wfm.sites where id = ${site!.id}) as server, (select termination_date from wfm.agents where id = ${agent!.id}) as date`;
+  expect(after).toEqual({ server: site!.server, date: null });
+  await sql.end();
   await page.screenshot({ path: test.info().outputPath("viewer-agent.png"), fullPage: true });
 });
