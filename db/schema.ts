@@ -152,24 +152,15 @@ export const cfgChangeCounter = cfg.table(
 export const wfm = pgSchema("wfm");
 
 /**
- * What a WFM Server caches (SPEC §3): servers, sites, skills, time zones. Every insert or update of a row
- * gives it the next value of this one sequence (a trigger does, whoever writes), so a server's timestamp
- * check is one query — each table's highest version and row count — and anything changed, added or
- * deleted since it last looked shows as a different pair.
- */
-export const cacheVersion = wfm.sequence("cache_version");
-
-/**
  * The version a timestamp check compares (SPEC §3): one counter per cached entity, bumped by statement
  * triggers on servers, sites, skills and time zones (db/migrations/0009). The counter row stays locked
  * until the writing transaction ends, so versions follow commit order: a reader that has seen version n
- * has seen every write numbered up to n. (A row's own `version` is only when it last changed.)
+ * has seen every write numbered up to n.
  */
 export const wfmCacheVersions = wfm.table("cache_versions", {
   entity: text("entity").primaryKey(),
   version: id("version").notNull().default(0),
 });
-const cacheVersionColumn = () => id("version").notNull().default(sql`nextval('wfm.cache_version')`);
 
 export const wfmServers = wfm.table(
   "servers",
@@ -182,7 +173,6 @@ export const wfmServers = wfm.table(
     cacheSlackS: integer("cache_slack_s"),
     meshUrl: text("mesh_url"),
     peers: text("peers").array().notNull().default(sql`'{}'::text[]`),
-    version: cacheVersionColumn(),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
@@ -221,7 +211,6 @@ export const wfmTimeZones = wfm.table(
     tenantDbid: id("tenant_dbid").notNull(),
     name: text("name").notNull().unique(),
     ianaName: text("iana_name").notNull(),
-    version: cacheVersionColumn(),
   },
 );
 
@@ -229,7 +218,6 @@ export const wfmSkills = wfm.table("skills", {
   cfgDbid: id("cfg_dbid").primaryKey(),
   tenantDbid: id("tenant_dbid").notNull(),
   name: text("name").notNull().unique(),
-  version: cacheVersionColumn(),
 });
 
 /**
@@ -244,7 +232,6 @@ export const wfmSites = wfm.table(
     timeZone: text("time_zone").notNull(),
     switchDbid: id("switch_dbid").unique(),
     server: text("server").references(() => wfmServers.name, { onDelete: "set null", onUpdate: "cascade" }),
-    version: cacheVersionColumn(),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
