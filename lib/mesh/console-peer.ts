@@ -9,11 +9,17 @@ import type { Announce } from "../console/sites";
 import { MeshNode, type MeshLog } from "./node";
 import { meshSecret } from "./token";
 
-export async function joinMesh(sql: Sql, log: MeshLog, env: Record<string, string | undefined> = process.env): Promise<MeshNode | undefined> {
+type Env = Record<string, string | undefined>;
+
+/** The servers the console links to: WFM_MESH_PEERS when set, else every server in wfm with web events on. */
+export async function consolePeers(sql: Sql, env: Env = process.env): Promise<string[]> {
   const configured = (env.WFM_MESH_PEERS ?? "").split(",").map((p) => p.trim()).filter(Boolean);
-  const peers = configured.length
-    ? configured
-    : (await sql<{ url: string }[]>`select mesh_url as url from wfm.servers where web_events and mesh_url is not null order by name`).map((r) => r.url);
+  if (configured.length) return configured;
+  return (await sql<{ url: string }[]>`select mesh_url as url from wfm.servers where web_events and mesh_url is not null order by name`).map((r) => r.url);
+}
+
+export async function joinMesh(sql: Sql, log: MeshLog, env: Env = process.env): Promise<MeshNode | undefined> {
+  const peers = await consolePeers(sql, env);
   if (peers.length === 0) return undefined;
   let secret: string;
   try {

@@ -98,10 +98,7 @@ export class MeshNode {
 
   /** Connects to the configured peers, and keeps reconnecting (backoff with jitter) while open. */
   start(): void {
-    for (const url of this.options.peers) {
-      this.outbound.set(url, { url, state: "connecting", since: Date.now(), attempt: 0 });
-      this.dial(url);
-    }
+    for (const url of this.options.peers) this.addPeer(url);
     this.pinger = setInterval(() => {
       for (const link of this.links) {
         if (link.ws.readyState !== WebSocket.OPEN) continue;
@@ -114,6 +111,13 @@ export class MeshNode {
         link.ws.ping();
       }
     }, PING_MS);
+  }
+
+  /** Connects to one more peer (a server registered after this node started); a known one is left as it is. */
+  addPeer(url: string): void {
+    if (this.closed || this.outbound.has(url)) return;
+    this.outbound.set(url, { url, state: "connecting", since: Date.now(), attempt: 0 });
+    this.dial(url);
   }
 
   /** Announces a change this node made: every connected node gets it (and relays it on). */
