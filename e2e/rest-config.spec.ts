@@ -399,7 +399,7 @@ test("the cfg writer refuses: 401, 403 for a viewer, 400 with field details, 404
       ["PUT", `/api/v1/config/persons/${holderBody.dbid}/skills/${skillDbid}`],
     ] as const) {
       const notJson = await expectError(
-        await admin.fetch(path, { method, data: "this is { not json", headers: { "content-type": "application/json" } }),
+        await admin.fetch(path, { method, data: Buffer.from("this is { not json"), headers: { "content-type": "application/json" } }),
         400,
         "BAD_INPUT",
       );

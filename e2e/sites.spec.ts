@@ -28,7 +28,7 @@ test("assign a site to a second server; its new agents are imported by that serv
     await branch.waitForLine((l) => String(l.msg).startsWith("mesh: connected to"));
     await signInAsAdmin(page);
     await page.goto("/organization/sites");
-    const row = page.getByRole("table", { name: "Sites" }).getByRole("row", { name: new RegExp(`^${site!.name}`) });
+    const row = page.getByRole("table", { name: "Sites" }).getByRole("row").filter({ has: page.getByRole("link", { name: site!.name, exact: true }) });
     await row.getByLabel(`WFM Server of ${site!.name}`).selectOption("Branch");
     await row.getByRole("button", { name: "Save" }).click();
     await expect(row.getByRole("status")).toHaveText(`${site!.name} is now synchronized by Branch.`);

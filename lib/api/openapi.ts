@@ -15,6 +15,7 @@ import { eventFilter, runFilter } from "../console/runs";
 import { newServerInput, serverOptionsInput } from "../console/servers";
 import { siteInput, sitePatch } from "../console/sites";
 import { importUsersInput } from "../console/users";
+import { listPage } from "./paging";
 import * as shape from "./shapes";
 
 type Access = "public" | "signed-in" | Permission;
@@ -42,15 +43,15 @@ const operations: Operation[] = [
   { method: "post", path: "/session", summary: "Sign in; sets the session cookie", tag: "session", access: "public", body: credentialsSchema, answers: { ...noContent, 429: { description: "Too many failed attempts for this user name; wait", shape: shape.errorShape } } },
   { method: "delete", path: "/session", summary: "Sign out", tag: "session", access: "public", answers: noContent },
 
-  { method: "get", path: "/servers", summary: "Every WFM Server with its options, instances, cursor lag and current run", tag: "servers", access: "signed-in", answers: ok(shape.page(shape.serverShape)) },
+  { method: "get", path: "/servers", summary: "Every WFM Server with its options, instances, cursor lag and current run", tag: "servers", access: "signed-in", query: listPage, answers: ok(shape.page(shape.serverShape)) },
   { method: "post", path: "/servers", summary: "Register a WFM Server before its first start", tag: "servers", access: "servers.write", body: newServerInput.strict(), answers: created(shape.serverShape) },
   { method: "get", path: "/servers/{name}", summary: "One WFM Server", tag: "servers", access: "signed-in", answers: ok(shape.serverShape) },
   { method: "patch", path: "/servers/{name}", summary: "Change a server's options", tag: "servers", access: "servers.write", body: serverOptionsInput.partial().strict(), answers: ok(shape.serverShape) },
   { method: "delete", path: "/servers/{name}", summary: "Remove a server that is not running; its sites become unassigned", tag: "servers", access: "servers.write", answers: noContent },
   { method: "post", path: "/servers/{name}/full-sync", summary: "Ask the server for a full sync: {runId} once started, {requestId} while queued", tag: "servers", access: "servers.fullSync", answers: { 202: { description: "Accepted", shape: shape.fullSyncStartedShape } } },
 
-  { method: "get", path: "/sites", summary: "Every site with its time zone, switch, server and agent count", tag: "sites", access: "signed-in", answers: ok(shape.page(shape.siteShape)) },
-  { method: "post", path: "/sites", summary: "Create a site", tag: "sites", access: "sites.write", body: siteInput.partial({ switchDbid: true, server: true }).strict(), answers: created(z.object({ id: z.number().int(), name: z.string() })) },
+  { method: "get", path: "/sites", summary: "Every site with its time zone, switch, server and agent count", tag: "sites", access: "signed-in", query: listPage, answers: ok(shape.page(shape.siteShape)) },
+  { method: "post", path: "/sites", summary: "Create a site", tag: "sites", access: "sites.write", body: siteInput.partial({ switchDbid: true, server: true }).strict(), answers: created(shape.siteShape) },
   { method: "get", path: "/sites/{id}", summary: "One site", tag: "sites", access: "signed-in", answers: ok(shape.siteShape) },
   { method: "patch", path: "/sites/{id}", summary: 'Edit a site; {"server": name | null} assigns or clears its WFM Server', tag: "sites", access: "sites.write", body: sitePatch, answers: ok(shape.siteShape) },
   { method: "delete", path: "/sites/{id}", summary: "Delete a site; its agents keep their data without a site", tag: "sites", access: "sites.write", answers: noContent },
@@ -60,11 +61,11 @@ const operations: Operation[] = [
   { method: "patch", path: "/agents/{id}", summary: "terminationDate terminates or reinstates (supervisor, admin); siteId moves the agent (admin)", tag: "agents", access: "agents.terminate", body: agentPatch, answers: ok(shape.agentShape) },
   { method: "post", path: "/agents/{id}/sync", summary: "A targeted sync of this agent (Sync now)", tag: "agents", access: "agents.sync", answers: { 202: { description: "Accepted", shape: shape.fullSyncStartedShape } } },
 
-  { method: "get", path: "/skills", summary: "The skills imported into WFM", tag: "reference data", access: "signed-in", answers: ok(shape.page(shape.skillShape)) },
-  { method: "get", path: "/time-zones", summary: "The time zones imported into WFM", tag: "reference data", access: "signed-in", answers: ok(shape.page(shape.timeZoneShape)) },
+  { method: "get", path: "/skills", summary: "The skills imported into WFM", tag: "reference data", access: "signed-in", query: listPage, answers: ok(shape.page(shape.skillShape)) },
+  { method: "get", path: "/time-zones", summary: "The time zones imported into WFM", tag: "reference data", access: "signed-in", query: listPage, answers: ok(shape.page(shape.timeZoneShape)) },
   { method: "get", path: "/validation", summary: "Duplicate names across tenants and agents without a site", tag: "reference data", access: "signed-in", answers: ok(shape.validationShape) },
 
-  { method: "get", path: "/users", summary: "WFM users", tag: "users", access: "signed-in", answers: ok(shape.page(shape.userShape)) },
+  { method: "get", path: "/users", summary: "WFM users", tag: "users", access: "signed-in", query: listPage, answers: ok(shape.page(shape.userShape)) },
   { method: "post", path: "/users/import", summary: "Import cfg persons as WFM users with a role", tag: "users", access: "users.write", body: importUsersInput.strict(), answers: created(shape.importResultShape) },
 
   { method: "get", path: "/sync/runs", summary: "Sync runs, newest first", tag: "sync log", access: "signed-in", query: runFilter, answers: ok(shape.page(shape.runShape)) },

@@ -10,10 +10,11 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
+import { BIGINT_ID_MAX, idNumber } from "../ids";
 import { fromDatabaseError, type ConfigPage } from "./reference";
 
 const text = (what: string, max: number) => z.string({ message: `${what} is text` }).trim().max(max, `${what} has at most ${max} characters`);
-const positive = (what: string) => z.number({ message: `${what} is a dbid, a positive whole number` }).int(`${what} is a whole number`).positive(`${what} is a positive number`);
+const positive = (what: string) => idNumber(what, BIGINT_ID_MAX);
 
 const login = z.strictObject({
   switchDbid: positive("switchDbid"),
@@ -245,7 +246,7 @@ export async function setSkillLevel(sql: Sql, dbid: number, skillDbid: number, b
       const [skill] = await tx<{ tenantDbid: number }[]>`select tenant_dbid as "tenantDbid" from cfg.skills where dbid = ${skillDbid}`;
       if (!skill) throw new DomainError("NOT_FOUND", `There is no skill with dbid ${skillDbid} in cfg.`);
       if (skill.tenantDbid !== person.tenantDbid)
-        throw new DomainError("CONFLICT", `Skill ${skillDbid} belongs to tenant ${skill.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
+        throw fieldError("CONFLICT", "skillDbid", `Skill ${skillDbid} belongs to tenant ${skill.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
       await tx`insert into cfg.skill_levels (person_dbid, skill_dbid, level) values (${dbid}, ${skillDbid}, ${level})
                on conflict (person_dbid, skill_dbid) do update set level = excluded.level where cfg.skill_levels.level <> excluded.level`;
     });

@@ -9,18 +9,18 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
+import { BIGINT_ID_MAX, cursorText, idNumber, idText } from "../ids";
 
-const dbid = (what: string) => z.number({ message: `${what} is a dbid, a positive whole number` }).int(`${what} is a whole number`).positive(`${what} is a positive number`);
+const dbid = (what: string) => idNumber(what, BIGINT_ID_MAX);
 const name = (what: string) =>
   z.string({ message: `Enter the ${what}'s name.` }).trim().min(1, `Enter the ${what}'s name.`).max(255, `A ${what}'s name has at most 255 characters.`);
 
-/** True for names the runtime's time-zone database knows (canonical names and their aliases). */
-export function isIanaZone(zone: string): boolean {
+/** The IANA name as the time-zone database spells it ("europe/oslo" → "Europe/Oslo"), or null if it knows none. */
+export function canonicalZone(zone: string): string | null {
   try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
+    return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -30,9 +30,11 @@ const skillInput = z.strictObject({ tenantDbid: dbid("tenantDbid"), name: name("
 const timeZoneInput = z.strictObject({
   tenantDbid: dbid("tenantDbid"),
   name: name("time zone"),
-  ianaName: z.string({ message: "ianaName is an IANA time zone such as America/New_York" }).trim().refine(isIanaZone, {
-    message: "ianaName is not an IANA time zone (such as America/New_York)",
-  }),
+  ianaName: z
+    .string({ message: "ianaName is an IANA time zone such as America/New_York" })
+    .trim()
+    .refine((zone) => canonicalZone(zone) !== null, { message: "ianaName is not an IANA time zone (such as America/New_York)" })
+    .transform((zone) => canonicalZone(zone)!),
 });
 
 interface Kind<S extends z.ZodObject> {
@@ -86,9 +88,9 @@ function selectList(sql: Sql, k: AnyKind) {
 }
 
 export const configPage = z.object({
-  tenant: z.coerce.number().int().positive("tenant is a tenant's dbid").optional(),
+  tenant: idText("tenant", BIGINT_ID_MAX).optional(),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(1000, "limit is at most 1000").default(100),
-  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+  cursor: cursorText(BIGINT_ID_MAX).optional(),
 });
 export type ConfigPage = z.output<typeof configPage>;
 

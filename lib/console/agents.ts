@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
+import { BIGINT_ID_MAX, cursorText, idNumber, idText, INT_ID_MAX } from "../ids";
 import { awaitRequestRun, INSTANCE_STALE_SECONDS, requestSync } from "../sync/requests";
 import type { StartedFullSync } from "./full-sync";
 
@@ -27,11 +28,11 @@ export interface AgentView {
 
 export const agentSearch = z.object({
   q: z.string().trim().max(200, "a search has at most 200 characters").optional(),
-  site: z.coerce.number().int().positive("a site is named by its id").optional(),
+  site: idText("site", INT_ID_MAX).optional(),
   terminated: z.enum(["true", "false"], { message: "terminated is true or false" }).transform((v) => v === "true").optional(),
-  cfgDbid: z.coerce.number().int().positive().optional(),
+  cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
-  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+  cursor: cursorText(INT_ID_MAX).optional(),
 });
 /** A checked search (`agentSearch.parse` of a query string or form). */
 export type AgentSearch = z.output<typeof agentSearch>;
@@ -101,7 +102,7 @@ export async function setTermination(sql: Sql, id: number, input: z.input<typeof
 }
 
 export const moveInput = z.object({
-  siteId: z.number({ message: "siteId is a site's id, or null for no site" }).int().positive("siteId is a site's id, or null for no site").nullable(),
+  siteId: idNumber("siteId", INT_ID_MAX).nullable(),
 });
 
 /**

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { eventActions } from "../../db/schema";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
+import { BIGINT_ID_MAX, cursorText } from "../ids";
 
 export interface RunView {
   id: number;
@@ -24,7 +25,7 @@ export const runFilter = z.object({
   kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
   status: z.enum(["running", "succeeded", "failed", "partial"], { message: "status is running, succeeded, failed or partial" }).optional(),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
-  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+  cursor: cursorText(BIGINT_ID_MAX).optional(),
 });
 export type RunFilter = z.input<typeof runFilter>;
 
@@ -59,7 +60,7 @@ export const eventFilter = z.object({
   action: z.enum(eventActions, { message: `action is one of ${eventActions.join(", ")}` }).optional(),
   objectType: z.string().trim().min(1).max(40).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
-  cursor: z.string().regex(/^\d+$/, "cursor is the `next` of the previous page").optional(),
+  cursor: cursorText(BIGINT_ID_MAX).optional(),
 });
 export type EventFilter = z.output<typeof eventFilter>;
 

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
+import { BIGINT_ID_MAX, idNumber, INT_ID_MAX } from "../ids";
 import type { CachedEntity } from "../mesh/message";
 
 /** Where the console announces its writes (the mesh, when it has joined one); a no-op otherwise. */
@@ -13,7 +14,7 @@ const nobody: Announce = () => {};
 
 export const assignSitesInput = z.object({
   siteIds: z
-    .array(z.number().int().positive("a site is named by its id, a positive whole number"))
+    .array(idNumber("a site id", INT_ID_MAX))
     .min(1, "Choose at least one site.")
     .max(10_000, "At most 10,000 sites at once."),
   server: z.string().trim().min(1, "name a WFM Server, or choose none").nullable(),
@@ -57,7 +58,7 @@ export async function assignSite(sql: Sql, input: { siteId: number; server: stri
 export const siteInput = z.object({
   name: z.string().trim().min(1, "Enter the site's name.").max(100, "A site's name has at most 100 characters."),
   timeZone: z.string().trim().min(1, "Choose the site's time zone."),
-  switchDbid: z.number().int().positive().nullable(),
+  switchDbid: idNumber("switchDbid", BIGINT_ID_MAX).nullable(),
   server: z.string().trim().min(1).nullable(),
 });
 export type SiteFields = z.output<typeof siteInput>;

@@ -7,9 +7,10 @@ import { roles } from "../../db/schema";
 import { hashPassword } from "../auth/password";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
+import { BIGINT_ID_MAX, idNumber } from "../ids";
 
 export const importUsersInput = z.object({
-  cfgDbids: z.array(z.number().int().positive()).min(1, "choose at least one person").max(500, "import at most 500 at a time"),
+  cfgDbids: z.array(idNumber("a cfg dbid", BIGINT_ID_MAX)).min(1, "choose at least one person").max(500, "import at most 500 at a time"),
   role: z.enum(roles, { message: "the role is admin, supervisor or viewer" }),
 });
 

@@ -1,3 +1,4 @@
+import { idText, INT_ID_MAX } from "@/lib/ids";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import type { Sql } from "@/lib/db/client";
@@ -23,7 +24,9 @@ export function readRoute<P = Record<string, never>>(read: (sql: Sql, call: { re
 /** The query string as an object, for a zod schema to check. */
 export const queryOf = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
 
-/** A path id such as /agents/{id} or /config/persons/{dbid}: a positive whole number, or 400 naming it. */
-export const pathId = (name: string, value: string) =>
-  z.object({ [name]: z.coerce.number({ message: `${name} is a positive whole number` }).int(`${name} is a whole number`).positive(`${name} is a positive number`) })
-    .parse({ [name]: value })[name] as number;
+/**
+ * A path id such as /agents/{id} or /config/persons/{dbid}: a positive whole number no larger than its column
+ * holds (32-bit unless said), or 400 naming it.
+ */
+export const pathId = (name: string, value: string, max: number = INT_ID_MAX) =>
+  z.object({ [name]: idText(name, max) }).parse({ [name]: value })[name] as number;

@@ -18,7 +18,12 @@ export function errorResponse(code: ErrorCode, message: string, details?: unknow
 }
 
 export function badInput(error: ZodError): NextResponse {
-  const issues = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  // An unknown field is named in `path`, one detail per field, like any other field's problem.
+  const issues = error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: "is not a field of this object" }))
+      : [{ path: issue.path.join("."), message: issue.message }],
+  );
   return errorResponse("BAD_INPUT", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);
 }
 

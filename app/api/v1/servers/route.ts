@@ -1,15 +1,16 @@
+import { listPage, pageOf } from "@/lib/api/paging";
 import { NextResponse } from "next/server";
 import { consoleAnnounce } from "@/app/lib/mesh";
 import { createServer, listServerStatus, newServerInput } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
-import { readRoute } from "../_lib/read-route";
+import { queryOf, readRoute } from "../_lib/read-route";
 import { badInput, readJson } from "../_lib/respond";
 import { writeRoute } from "../_lib/write-route";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/servers — SPEC §6.1 "server", plus the run in progress (the Servers page polls this). */
-export const GET = readRoute(async (sql) => ({ items: await listServerStatus(sql), next: null }));
+export const GET = readRoute(async (sql, { request }) => pageOf(await listServerStatus(sql), listPage.parse(queryOf(request))));
 
 /** POST /api/v1/servers {"name", "syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — registers a server. */
 export const POST = writeRoute<Record<string, never>>("servers.write", async ({ request }) => {

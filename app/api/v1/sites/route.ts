@@ -1,16 +1,17 @@
+import { listPage, pageOf } from "@/lib/api/paging";
 import { NextResponse } from "next/server";
 import { consoleAnnounce } from "@/app/lib/mesh";
-import { listSites } from "@/lib/console/overview";
+import { getSite, listSites } from "@/lib/console/overview";
 import { createSite, siteInput } from "@/lib/console/sites";
 import { sharedDatabase } from "@/lib/db/shared";
-import { readRoute } from "../_lib/read-route";
+import { queryOf, readRoute } from "../_lib/read-route";
 import { badInput, readJson } from "../_lib/respond";
 import { writeRoute } from "../_lib/write-route";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/sites — every site with its time zone, switch, assigned server and agent count. */
-export const GET = readRoute(async (sql) => ({ items: await listSites(sql), next: null }));
+export const GET = readRoute(async (sql, { request }) => pageOf(await listSites(sql), listPage.parse(queryOf(request))));
 
 /** POST /api/v1/sites {"name", "timeZone", "switchDbid"?, "server"?} — the twin of Sites > New site. */
 export const POST = writeRoute<Record<string, never>>("sites.write", async ({ request }) => {
@@ -18,10 +19,11 @@ export const POST = writeRoute<Record<string, never>>("sites.write", async ({ re
   if (!read.ok) return read.response;
   const parsed = siteInput.partial({ switchDbid: true, server: true }).strict().safeParse(read.body);
   if (!parsed.success) return badInput(parsed.error);
+  const { sql } = sharedDatabase();
   const site = await createSite(
-    sharedDatabase().sql,
+    sql,
     { name: parsed.data.name, timeZone: parsed.data.timeZone, switchDbid: parsed.data.switchDbid ?? null, server: parsed.data.server ?? null },
     await consoleAnnounce(),
   );
-  return NextResponse.json({ id: site.id, name: site.name }, { status: 201 });
+  return NextResponse.json(await getSite(sql, site.id), { status: 201 });
 });

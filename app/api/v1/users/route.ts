@@ -1,7 +1,8 @@
+import { listPage, pageOf } from "@/lib/api/paging";
 import { listUsers } from "@/lib/console/overview";
-import { readRoute } from "../_lib/read-route";
+import { queryOf, readRoute } from "../_lib/read-route";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/users — WFM users (console accounts). */
-export const GET = readRoute(async (sql) => ({ items: await listUsers(sql), next: null }));
+export const GET = readRoute(async (sql, { request }) => pageOf(await listUsers(sql), listPage.parse(queryOf(request))));

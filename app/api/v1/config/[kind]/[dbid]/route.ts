@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { deleteReference, getReference, referenceKind, updateReference } from "@/lib/config/reference";
 import { sharedDatabase } from "@/lib/db/shared";
+import { BIGINT_ID_MAX } from "@/lib/ids";
 import { pathId, readRoute } from "../../../_lib/read-route";
 import { bodyOf } from "../../../_lib/respond";
 import { writeRoute } from "../../../_lib/write-route";
@@ -10,16 +11,16 @@ export const dynamic = "force-dynamic";
 type Params = { kind: string; dbid: string };
 
 /** GET /api/v1/config/{kind}/{dbid} */
-export const GET = readRoute<Params>((sql, { params }) => getReference(sql, referenceKind(params.kind), pathId("dbid", params.dbid)));
+export const GET = readRoute<Params>((sql, { params }) => getReference(sql, referenceKind(params.kind), pathId("dbid", params.dbid, BIGINT_ID_MAX)));
 
 /** PATCH /api/v1/config/{kind}/{dbid} — changes the given fields. */
 export const PATCH = writeRoute<Params>("config.write", async ({ request, params }) => {
   const kind = referenceKind(params.kind);
-  return NextResponse.json(await updateReference(sharedDatabase().sql, kind, pathId("dbid", params.dbid), await bodyOf(request)));
+  return NextResponse.json(await updateReference(sharedDatabase().sql, kind, pathId("dbid", params.dbid, BIGINT_ID_MAX), await bodyOf(request)));
 });
 
 /** DELETE /api/v1/config/{kind}/{dbid} — with what cfg's foreign keys take along (a tenant's objects, a switch's logins). */
 export const DELETE = writeRoute<Params>("config.write", async ({ params }) => {
-  await deleteReference(sharedDatabase().sql, referenceKind(params.kind), pathId("dbid", params.dbid));
+  await deleteReference(sharedDatabase().sql, referenceKind(params.kind), pathId("dbid", params.dbid, BIGINT_ID_MAX));
   return new NextResponse(null, { status: 204 });
 });

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { deletePerson, getPerson, updatePerson } from "@/lib/config/persons";
 import { sharedDatabase } from "@/lib/db/shared";
+import { BIGINT_ID_MAX } from "@/lib/ids";
 import { pathId, readRoute } from "../../../_lib/read-route";
 import { bodyOf } from "../../../_lib/respond";
 import { writeRoute } from "../../../_lib/write-route";
@@ -10,15 +11,15 @@ export const dynamic = "force-dynamic";
 type Params = { dbid: string };
 
 /** GET /api/v1/config/persons/{dbid} */
-export const GET = readRoute<Params>((sql, { params }) => getPerson(sql, pathId("dbid", params.dbid)));
+export const GET = readRoute<Params>((sql, { params }) => getPerson(sql, pathId("dbid", params.dbid, BIGINT_ID_MAX)));
 
 /** PATCH /api/v1/config/persons/{dbid} — any field; a given `logins` or `skills` list replaces the old one. */
 export const PATCH = writeRoute<Params>("config.write", async ({ request, params }) =>
-  NextResponse.json(await updatePerson(sharedDatabase().sql, pathId("dbid", params.dbid), await bodyOf(request))),
+  NextResponse.json(await updatePerson(sharedDatabase().sql, pathId("dbid", params.dbid, BIGINT_ID_MAX), await bodyOf(request))),
 );
 
 /** DELETE /api/v1/config/persons/{dbid} — sync then terminates the agent (source config). */
 export const DELETE = writeRoute<Params>("config.write", async ({ params }) => {
-  await deletePerson(sharedDatabase().sql, pathId("dbid", params.dbid));
+  await deletePerson(sharedDatabase().sql, pathId("dbid", params.dbid, BIGINT_ID_MAX));
   return new NextResponse(null, { status: 204 });
 });

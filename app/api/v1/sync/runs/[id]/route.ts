@@ -1,20 +1,8 @@
-import { NextResponse } from "next/server";
-import { z } from "zod";
-import { requireApiUser } from "@/app/lib/session";
 import { getRun } from "@/lib/console/runs";
-import { sharedDatabase } from "@/lib/db/shared";
-import { badInput, handleError } from "../../../_lib/respond";
+import { BIGINT_ID_MAX } from "@/lib/ids";
+import { pathId, readRoute } from "../../../_lib/read-route";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/sync/runs/{id} */
-export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
-  try {
-    await requireApiUser();
-    const id = z.coerce.number().int().positive("a run id is a positive whole number").safeParse((await context.params).id);
-    if (!id.success) return badInput(id.error);
-    return NextResponse.json(await getRun(sharedDatabase().sql, id.data));
-  } catch (error) {
-    return handleError(error);
-  }
-}
+export const GET = readRoute<{ id: string }>((sql, { params }) => getRun(sql, pathId("id", params.id, BIGINT_ID_MAX)));

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { removeSkillLevel, setSkillLevel } from "@/lib/config/persons";
 import { sharedDatabase } from "@/lib/db/shared";
+import { BIGINT_ID_MAX } from "@/lib/ids";
 import { pathId } from "../../../../../_lib/read-route";
 import { bodyOf } from "../../../../../_lib/respond";
 import { writeRoute } from "../../../../../_lib/write-route";
@@ -12,12 +13,12 @@ type Params = { dbid: string; skillDbid: string };
 /** PUT /api/v1/config/persons/{dbid}/skills/{skillDbid} {"level"} — sets one skill level; answers the person. */
 export const PUT = writeRoute<Params>("config.write", async ({ request, params }) =>
   NextResponse.json(
-    await setSkillLevel(sharedDatabase().sql, pathId("dbid", params.dbid), pathId("skillDbid", params.skillDbid), await bodyOf(request)),
+    await setSkillLevel(sharedDatabase().sql, pathId("dbid", params.dbid, BIGINT_ID_MAX), pathId("skillDbid", params.skillDbid, BIGINT_ID_MAX), await bodyOf(request)),
   ),
 );
 
 /** DELETE /api/v1/config/persons/{dbid}/skills/{skillDbid} — removes that level. */
 export const DELETE = writeRoute<Params>("config.write", async ({ params }) => {
-  await removeSkillLevel(sharedDatabase().sql, pathId("dbid", params.dbid), pathId("skillDbid", params.skillDbid));
+  await removeSkillLevel(sharedDatabase().sql, pathId("dbid", params.dbid, BIGINT_ID_MAX), pathId("skillDbid", params.skillDbid, BIGINT_ID_MAX));
   return new NextResponse(null, { status: 204 });
 });

@@ -1,0 +1,28 @@
+/**
+ * Ids as the API accepts them. WFM's own rows (agents, sites, users) have 32-bit ids; cfg dbids, runs and
+ * events have 64-bit ones, of which JavaScript holds exactly the first 2^53. A larger number cannot name a
+ * row, so it is refused as bad input here rather than overflowing in PostgreSQL.
+ */
+import { z } from "zod";
+
+export const INT_ID_MAX = 2_147_483_647;
+export const BIGINT_ID_MAX = Number.MAX_SAFE_INTEGER;
+
+/** A positive id in a query string or path (text), at most `max`. */
+export const idText = (what: string, max: number) =>
+  z.coerce
+    .number({ message: `${what} is a positive whole number` })
+    .int(`${what} is a whole number`)
+    .positive(`${what} is a positive number`)
+    .max(max, `${what} is at most ${max}`);
+
+/** A positive id in a JSON body, at most `max`. */
+export const idNumber = (what: string, max: number) =>
+  z.number({ message: `${what} is a positive whole number` }).int(`${what} is a whole number`).positive(`${what} is a positive number`).max(max, `${what} is at most ${max}`);
+
+/** A keyset cursor: the `next` of the previous page, an id no larger than `max`. */
+export const cursorText = (max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, "cursor is the `next` of the previous page")
+    .refine((value) => Number(value) <= max, "cursor is the `next` of the previous page");
