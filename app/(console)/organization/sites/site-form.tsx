@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Field } from "@/app/ui/field";
+import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { saveSiteAction, type SiteFormState } from "./actions";
 
 export interface SiteFormValues {
@@ -12,7 +13,12 @@ export interface SiteFormValues {
   server: string | null;
 }
 
-/** New site, or Edit site when `site` is given: the same fields, checks and messages by each field. */
+const emptyValues = { name: "", timeZone: "", switchDbid: "", server: "" };
+
+/**
+ * New site, or Edit site when `site` is given: the same fields, checks and messages by each field. The fields
+ * keep what was typed when a save is refused; a new site's form empties once the site is created.
+ */
 export function SiteForm({
   site,
   timeZones,
@@ -24,17 +30,25 @@ export function SiteForm({
   switches: { dbid: number; name: string }[];
   servers: string[];
 }) {
-  const [state, action, pending] = useActionState<SiteFormState, FormData>(saveSiteAction, { ok: true, message: null, fields: {} });
+  const [state, action, pending] = useActionState<SiteFormState, FormData>(async (previous, data) => {
+    const next = await saveSiteAction(previous, data);
+    if (next.ok && !site) setValues(emptyValues);
+    return next;
+  }, { ok: true, message: null, fields: {} });
+  const [values, setValues] = useState(
+    site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : emptyValues,
+  );
+  const set = (field: keyof typeof emptyValues) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value }));
   const prefix = site ? `site-${site.id}` : "site";
   return (
-    <form action={action} className="form-grid" noValidate aria-label={site ? `Edit site ${site.name}` : "New site"}>
+    <form action={action} onSubmit={submitWithoutReset(action)} className="form-grid" noValidate aria-label={site ? "Edit site" : "New site"}>
       {site && <input type="hidden" name="siteId" value={site.id} />}
       <Field id={`${prefix}-name`} label="Name" error={state.fields.name}>
-        {(props) => <input {...props} name="name" type="text" maxLength={100} defaultValue={site?.name} />}
+        {(props) => <input {...props} name="name" type="text" maxLength={100} value={values.name} onChange={set("name")} />}
       </Field>
       <Field id={`${prefix}-time-zone`} label="Time zone" error={state.fields.timeZone}>
         {(props) => (
-          <select {...props} name="timeZone" defaultValue={site?.timeZone ?? ""}>
+          <select {...props} name="timeZone" value={values.timeZone} onChange={set("timeZone")}>
             <option value="">— choose —</option>
             {timeZones.map((z) => (
               <option key={z} value={z}>
@@ -46,7 +60,7 @@ export function SiteForm({
       </Field>
       <Field id={`${prefix}-switch`} label="Switch" error={state.fields.switchDbid}>
         {(props) => (
-          <select {...props} name="switchDbid" defaultValue={site?.switchDbid ?? ""}>
+          <select {...props} name="switchDbid" value={values.switchDbid} onChange={set("switchDbid")}>
             <option value="">— none —</option>
             {switches.map((s) => (
               <option key={s.dbid} value={s.dbid}>
@@ -58,7 +72,7 @@ export function SiteForm({
       </Field>
       <Field id={`${prefix}-server`} label="WFM Server" error={state.fields.server}>
         {(props) => (
-          <select {...props} name="server" defaultValue={site?.server ?? ""}>
+          <select {...props} name="server" value={values.server} onChange={set("server")}>
             <option value="">— not assigned —</option>
             {servers.map((s) => (
               <option key={s} value={s}>

@@ -8,6 +8,12 @@ import { assignSiteAction, type AssignState } from "./actions";
 export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: number; siteName: string; server: string | null; servers: string[] }) {
   const [state, action, pending] = useActionState<AssignState, FormData>(assignSiteAction, { ok: true, message: null });
   const [chosen, setChosen] = useState(server ?? "");
+  // Assigned elsewhere (the bulk form, another admin): show the new server, keeping this form's own message.
+  const [shown, setShown] = useState(server);
+  if (server !== shown) {
+    setShown(server);
+    setChosen(server ?? "");
+  }
   const id = `site-${siteId}-server`;
   return (
     <form

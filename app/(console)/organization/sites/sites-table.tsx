@@ -99,7 +99,7 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
                 <td>{site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in cfg)` : <span className="badge">none</span>)}</td>
                 <td>
                   {editable ? (
-                    <SiteServerForm key={site.server ?? ""} siteId={site.id} siteName={site.name} server={site.server} servers={servers} />
+                    <SiteServerForm siteId={site.id} siteName={site.name} server={site.server} servers={servers} />
                   ) : (
                     (site.server ?? <span className="badge">not assigned</span>)
                   )}

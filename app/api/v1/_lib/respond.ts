@@ -21,7 +21,7 @@ export function badInput(error: ZodError): NextResponse {
   // An unknown field is named in `path`, one detail per field, like any other field's problem.
   const issues = error.issues.flatMap((issue) =>
     issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: "is not a field of this object" }))
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: `there is no field "${key}" here` }))
       : [{ path: issue.path.join("."), message: issue.message }],
   );
   return errorResponse("BAD_INPUT", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);

@@ -1,0 +1,61 @@
+/**
+ * The contract outside tools rely on (SPEC §6.1): real answers from the running product parse with the very
+ * shapes the OpenAPI document is generated from, strictly (no field missing, none renamed), and the document
+ * itself is served without a session.
+ */
+import { expect, test } from "@playwright/test";
+import { z } from "zod";
+import * as shape from "../lib/api/shapes";
+import { adminPassword } from "./helpers";
+
+/** Strict at the top level: an extra or missing field in an answer fails here before a user's tool notices. */
+const exactly = (schema: z.ZodType) => (schema instanceof z.ZodObject ? schema.strict() : schema);
+
+test("answers match the documented shapes, and /openapi.json is served", async ({ playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL });
+  const served = await anonymous.get("/api/v1/openapi.json");
+  expect(served.status()).toBe(200);
+  const document = await served.json();
+  expect(document).toMatchObject({ openapi: "3.1.0", info: { title: "wfm-sync REST API" } });
+  expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(["/agents", "/config/persons", "/sync/runs/{id}/events"]));
+
+  const admin = await playwright.request.newContext({ baseURL });
+  expect((await admin.post("/api/v1/session", { data: { username: "admin", password: adminPassword() } })).status()).toBe(204);
+  const get = async (path: string) => {
+    const response = await admin.get(`/api/v1${path}`);
+    expect(response.status(), path).toBe(200);
+    return response.json();
+  };
+  const parse = (schema: z.ZodType, value: unknown, where: string) => {
+    const result = exactly(schema).safeParse(value);
+    expect(result.success ? [] : result.error.issues, where).toEqual([]);
+  };
+  const list = async (path: string, item: z.ZodType) => {
+    const page = await get(path);
+    parse(z.object({ items: z.array(exactly(item)), next: z.string().nullable() }).strict(), page, path);
+    expect(page.items.length, `${path} has items`).toBeGreaterThan(0);
+    return page.items;
+  };
+
+  parse(shape.healthShape, await (await anonymous.get("/api/v1/health")).json(), "/health");
+  const [server] = await list("/servers", shape.serverShape);
+  parse(shape.serverShape, await get(`/servers/${server.name}`), "/servers/{name}");
+  const [site] = await list("/sites", shape.siteShape);
+  parse(shape.siteShape, await get(`/sites/${site.id}`), "/sites/{id}");
+  const [agent] = await list("/agents?limit=5", shape.agentShape);
+  parse(shape.agentShape, await get(`/agents/${agent.id}`), "/agents/{id}");
+  await list("/skills", shape.skillShape);
+  await list("/time-zones", shape.timeZoneShape);
+  await list("/users", shape.userShape);
+  parse(shape.validationShape, await get("/validation"), "/validation");
+  const runs = await list("/sync/runs?kind=full", shape.runShape);
+  parse(shape.runShape, await get(`/sync/runs/${runs.at(-1).id}`), "/sync/runs/{id}");
+  await list(`/sync/runs/${runs.at(-1).id}/events?limit=20`, shape.eventShape);
+  for (const [kind, cfgShape] of Object.entries(shape.cfgShapes)) {
+    const [one] = await list(`/config/${kind}?limit=3`, cfgShape);
+    parse(cfgShape, await get(`/config/${kind}/${one.dbid}`), `/config/${kind}/{dbid}`);
+  }
+  const [person] = await list("/config/persons?limit=3", shape.cfgPersonShape);
+  parse(shape.cfgPersonShape, await get(`/config/persons/${person.dbid}`), "/config/persons/{dbid}");
+  parse(z.object({ user: shape.sessionUserShape }), await get("/session"), "/session");
+});
