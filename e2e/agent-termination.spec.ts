@@ -3,12 +3,10 @@
  * it and the page says it awaits a full sync; "Sync now" brings the cfg change in.
  */
 import { expect, test } from "@playwright/test";
-import postgres from "postgres";
-import { runningEmbeddedUrl } from "../lib/db/embedded";
-import { signInAsAdmin } from "./helpers";
+import { productDatabase, signInAsAdmin } from "./helpers";
 
 test("terminate, change in cfg (skipped), reinstate (awaiting full sync), Sync now (applied)", async ({ page }) => {
-  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  const sql = await productDatabase();
   try {
     const [agent] = await sql`
       select a.id, a.cfg_dbid, a.last_name from wfm.agents a join wfm.sites s on s.id = a.site_id

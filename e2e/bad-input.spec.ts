@@ -3,12 +3,10 @@
  * an empty site name, an unknown server, a malformed date, level 3.
  */
 import { expect, test } from "@playwright/test";
-import postgres from "postgres";
-import { runningEmbeddedUrl } from "../lib/db/embedded";
-import { signInAsAdmin } from "./helpers";
+import { productDatabase, signInAsAdmin } from "./helpers";
 
 test("forms refuse bad input beside the field and save nothing", async ({ page }) => {
-  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  const sql = await productDatabase();
   try {
     const count = async () => Number((await sql`select count(*)::int as n from wfm.sites`)[0]!.n);
     const sitesBefore = await count();

@@ -1,6 +1,9 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import postgres from "postgres";
+import { z } from "zod";
+import { runningEmbeddedUrl } from "../lib/db/embedded";
 
 export const adminPassword = () => process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
 
@@ -44,4 +47,35 @@ export async function callServerAction(
     multipart,
   });
   return { status: response.status(), body: await response.text() };
+}
+
+/** Signs an API client in through POST /api/v1/session (the cookie stays in its context). */
+export async function signIn(request: APIRequestContext, username: string, password: string) {
+  const response = await request.post("/api/v1/session", { data: { username, password } });
+  expect(response.status()).toBe(204);
+}
+
+/** A connection to the product's own embedded PostgreSQL, for setting up what the UI cannot and checking what it wrote. */
+export async function productDatabase() {
+  const url = await runningEmbeddedUrl(process.env.E2E_DATA_DIR!);
+  expect(url, "the embedded PostgreSQL of the product under test").toBeTruthy();
+  return postgres(url!, { max: 1, onnotice: () => {} });
+}
+
+/** Asserts a SPEC §6 error: the status, the code, and (when given) the paths its details name. */
+export async function expectError(response: APIResponse, status: number, code: string, paths?: string[]) {
+  expect(response.status(), await response.text()).toBe(status);
+  const body = await response.json();
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message"]);
+  expect(body.error).toMatchObject({ code, message: expect.stringMatching(/\S/) });
+  if (paths) expect((body.error.details as { path: string }[]).map((d) => d.path)).toEqual(paths);
+  return body.error as { code: string; message: string; details: { path: string; message: string }[] | null };
+}
+
+/** Asserts an answer has exactly a documented shape (lib/api/shapes): no field missing, renamed or extra. */
+export function expectShape(schema: z.ZodType, value: unknown, where = "answer") {
+  const strict = schema instanceof z.ZodObject ? schema.strict() : schema;
+  const result = strict.safeParse(value);
+  expect(result.success ? [] : result.error.issues, where).toEqual([]);
 }

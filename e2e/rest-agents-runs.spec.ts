@@ -6,24 +6,17 @@
  * The agents this changes are put back as they were, and the sites it creates are removed again, so the demo
  * data the later specs count on is as it was.
  */
-import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import postgres from "postgres";
+import { expect, test } from "@playwright/test";
+import type { z } from "zod";
+import * as shape from "../lib/api/shapes";
 import { hashPassword } from "../lib/auth/password";
-import { runningEmbeddedUrl } from "../lib/db/embedded";
-import { adminPassword } from "./helpers";
+import { adminPassword, expectError, expectShape, productDatabase, signIn } from "./helpers";
 
 const VIEWER = { username: "e2e.agents.viewer", password: "viewer-password-3" };
 
-async function signIn(request: APIRequestContext, username: string, password: string) {
-  const response = await request.post("/api/v1/session", { data: { username, password } });
-  expect(response.status()).toBe(204);
-}
-
 /** A viewer, inserted directly (as the product's own first admin is). */
 async function ensureViewer() {
-  const url = await runningEmbeddedUrl(process.env.E2E_DATA_DIR!);
-  expect(url, "the embedded PostgreSQL of the product under test").toBeTruthy();
-  const sql = postgres(url!, { max: 1, onnotice: () => {} });
+  const sql = await productDatabase();
   try {
     await sql`insert into wfm.users (username, first_name, last_name, role, password_hash)
               values (${VIEWER.username}, 'Vera', 'Viewer', 'viewer', ${await hashPassword(VIEWER.password)})
@@ -33,70 +26,12 @@ async function ensureViewer() {
   }
 }
 
-/** Asserts a SPEC §6 error: the status, the code, and (when given) the paths its details name. */
-async function expectError(response: APIResponse, status: number, code: string, paths?: string[]) {
-  expect(response.status(), await response.text()).toBe(status);
-  const body = await response.json();
-  expect(Object.keys(body)).toEqual(["error"]);
-  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message"]);
-  expect(body.error).toMatchObject({ code, message: expect.stringMatching(/\S/) });
-  if (paths) expect((body.error.details as { path: string }[]).map((d) => d.path)).toEqual(paths);
-  return body.error as { code: string; message: string; details: { path: string; message: string }[] | null };
-}
-
-type Agent = {
-  id: number;
-  cfgDbid: number;
-  tenantDbid: number;
-  username: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  employeeId: string | null;
-  site: { id: number; name: string } | null;
-  terminationDate: string | null;
-  terminationSource: "config" | "manual" | null;
-  awaitingFullSync: boolean;
-  skills: { name: string; level: number }[];
-};
+type Agent = z.infer<typeof shape.agentShape>;
 type Page<T> = { items: T[]; next: string | null };
-type Run = {
-  id: number;
-  server: string;
-  kind: string;
-  trigger: string;
-  level: number;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  counts: { added: number; updated: number; terminated: number; skipped: number; errors: number };
-  progress: { done: number; total: number };
-  error: string | null;
-};
+type Run = z.infer<typeof shape.runShape>;
 
-const AGENT_FIELDS = [
-  "awaitingFullSync", "cfgDbid", "email", "employeeId", "firstName", "id", "lastName", "site", "skills", "tenantDbid",
-  "terminationDate", "terminationSource", "username",
-];
-
-/** SPEC §6.1 "agent". */
-function expectAgentShape(agent: Agent) {
-  expect(Object.keys(agent).sort()).toEqual(AGENT_FIELDS);
-  expect(agent).toMatchObject({
-    id: expect.any(Number),
-    cfgDbid: expect.any(Number),
-    tenantDbid: expect.any(Number),
-    username: expect.any(String),
-    firstName: expect.any(String),
-    lastName: expect.any(String),
-    awaitingFullSync: expect.any(Boolean),
-    skills: expect.any(Array),
-  });
-  if (agent.site !== null) expect(agent.site).toEqual({ id: expect.any(Number), name: expect.any(String) });
-  if (agent.terminationDate !== null) expect(agent.terminationDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-  expect([null, "config", "manual"]).toContain(agent.terminationSource);
-  for (const skill of agent.skills) expect(skill).toEqual({ name: expect.any(String), level: expect.any(Number) });
-}
+/** SPEC §6.1 "agent", exactly. */
+const expectAgentShape = (agent: Agent) => expectShape(shape.agentShape, agent, `agent ${agent.id}`);
 
 /** SPEC §6.1 "run": every field it names (the product may add more). */
 function expectRunShape(run: Run) {

@@ -7,63 +7,21 @@
  * Everything is created under a tenant of its own with unique names, and removed again at the end, so the demo
  * data the later specs count on (4 sites, 1,000 agents, one duplicate-name collision) is as it was.
  */
-import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
-import postgres from "postgres";
+import { expect, test } from "@playwright/test";
+import type { z } from "zod";
+import type * as shape from "../lib/api/shapes";
 import { hashPassword } from "../lib/auth/password";
-import { runningEmbeddedUrl } from "../lib/db/embedded";
-import { adminPassword } from "./helpers";
+import { adminPassword, expectError, productDatabase, signIn } from "./helpers";
 
-async function signIn(request: APIRequestContext, username: string, password: string) {
-  const response = await request.post("/api/v1/session", { data: { username, password } });
-  expect(response.status()).toBe(204);
-}
-
-async function database() {
-  const url = await runningEmbeddedUrl(process.env.E2E_DATA_DIR!);
-  expect(url, "the embedded PostgreSQL of the product under test").toBeTruthy();
-  return postgres(url!, { max: 1, onnotice: () => {} });
-}
-
-/** Asserts a SPEC §6 error: the status, the code, and (when given) the paths its details name. */
-async function expectError(response: APIResponse, status: number, code: string, paths?: string[]) {
-  expect(response.status(), await response.text()).toBe(status);
-  const body = await response.json();
-  expect(Object.keys(body)).toEqual(["error"]);
-  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message"]);
-  expect(body.error).toMatchObject({ code, message: expect.stringMatching(/\S/) });
-  if (paths) expect((body.error.details as { path: string }[]).map((d) => d.path)).toEqual(paths);
-  return body.error as { code: string; message: string; details: { path: string; message: string }[] | null };
-}
-
-type Person = {
-  dbid: number;
-  tenantDbid: number;
-  username: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  employeeId: string | null;
-  isAgent: boolean;
-  logins: { switchDbid: number; code: string }[];
-  skills: { skillDbid: number; level: number }[];
-};
-
-type Agent = {
-  id: number;
-  cfgDbid: number;
-  firstName: string;
-  site: { id: number; name: string } | null;
-  terminationDate: string | null;
-  terminationSource: string | null;
-  skills: { name: string; level: number }[];
-};
+type Person = z.infer<typeof shape.cfgPersonShape>;
+type Agent = z.infer<typeof shape.agentShape>;
 
 test("cfg objects and a person are written over REST, and sync carries them into WFM", async ({ playwright, baseURL }) => {
   test.setTimeout(180_000);
   const stamp = Date.now();
   const admin = await playwright.request.newContext({ baseURL });
   await signIn(admin, "admin", adminPassword());
-  const sql = await database();
+  const sql = await productDatabase();
   let tenantDbid: number | undefined;
   let siteId: number | undefined;
   let personDbid: number | undefined;
@@ -314,7 +272,7 @@ test("the cfg writer refuses: 401, 403 for a viewer, 400 with field details, 404
 
   const admin = await playwright.request.newContext({ baseURL });
   await signIn(admin, "admin", adminPassword());
-  const sql = await database();
+  const sql = await productDatabase();
   let tenantDbid: number | undefined;
   try {
     await sql`insert into wfm.users (username, first_name, last_name, role, password_hash)

@@ -2,16 +2,9 @@
  * REST v1 for sites and servers (SPEC §6): happy paths, 400 with field details, 401 without a session,
  * 403 for a viewer and for a cross-origin write, 404 for unknown ids and servers.
  */
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import postgres from "postgres";
+import { expect, test } from "@playwright/test";
 import { hashPassword } from "../lib/auth/password";
-import { runningEmbeddedUrl } from "../lib/db/embedded";
-import { adminPassword } from "./helpers";
-
-async function signIn(request: APIRequestContext, username: string, password: string) {
-  const response = await request.post("/api/v1/session", { data: { username, password } });
-  expect(response.status()).toBe(204);
-}
+import { adminPassword, productDatabase, signIn } from "./helpers";
 
 test("sites and servers over REST, with every kind of refusal", async ({ playwright, baseURL }) => {
   const anonymous = await playwright.request.newContext({ baseURL });
@@ -51,7 +44,7 @@ test("sites and servers over REST, with every kind of refusal", async ({ playwri
   expect((await admin.post("/api/v1/servers/Nobody/full-sync")).status()).toBe(404);
 
   // A viewer reads, and is refused every write with 403.
-  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  const sql = await productDatabase();
   try {
     await sql`insert into wfm.users (username, first_name, last_name, role, password_hash)
               values ('e2e.viewer', 'Vic', 'Viewer', 'viewer', ${await hashPassword("viewer-password-1")})
@@ -87,7 +80,7 @@ test("reference data, validation and users over REST", async ({ playwright, base
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.details.map((d: { path: string }) => d.path).sort()).toEqual(["cfgDbids", "role"]);
   expect((await admin.post("/api/v1/users/import", { data: { cfgDbids: [99_999_999], role: "viewer" } })).status()).toBe(404);
-  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  const sql = await productDatabase();
   const [person] = await sql`select dbid, username from cfg.persons p where not exists (select 1 from wfm.users u where u.cfg_dbid = p.dbid) order by dbid desc limit 1`;
   await sql.end();
   const imported = await admin.post("/api/v1/users/import", { data: { cfgDbids: [Number(person!.dbid)], role: "supervisor" } });

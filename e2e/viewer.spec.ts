@@ -3,12 +3,10 @@
  * terminate or full-sync controls, and the writes are refused on the server.
  */
 import { expect, test } from "@playwright/test";
-import postgres from "postgres";
-import { runningEmbeddedUrl } from "../lib/db/embedded";
-import { callServerAction, serverActionId, signInAsAdmin } from "./helpers";
+import { callServerAction, productDatabase, serverActionId, signInAsAdmin } from "./helpers";
 
 test("a viewer imported from cfg sees no write controls, and the server refuses their writes", async ({ page, context, baseURL }) => {
-  const sql = postgres((await runningEmbeddedUrl(process.env.E2E_DATA_DIR!))!, { max: 1, onnotice: () => {} });
+  const sql = await productDatabase();
   const [person] = await sql`
     select p.dbid, p.username, p.first_name, p.last_name from cfg.persons p
      where not p.is_agent and not exists (select 1 from wfm.users u where u.cfg_dbid = p.dbid) order by p.dbid limit 1`;

@@ -8,6 +8,7 @@
  * silently moved — take it from that person first.
  */
 import { z } from "zod";
+import { cfgPersonShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber } from "../ids";
@@ -66,18 +67,8 @@ export const personPatch = z
 
 export const skillLevelInput = z.strictObject({ level: skillLevel.shape.level });
 
-export interface PersonView {
-  dbid: number;
-  tenantDbid: number;
-  username: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  employeeId: string | null;
-  isAgent: boolean;
-  logins: { switchDbid: number; code: string }[];
-  skills: { skillDbid: number; level: number }[];
-}
+/** SPEC §6.1 "cfg person". */
+export type PersonView = z.infer<typeof cfgPersonShape>;
 
 const personColumns = (sql: Sql) => sql`
   p.dbid, p.tenant_dbid as "tenantDbid", p.username, p.first_name as "firstName", p.last_name as "lastName", p.email,

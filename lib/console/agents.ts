@@ -4,27 +4,15 @@
  * reinstate it (SPEC §2.7), and "Sync now".
  */
 import { z } from "zod";
+import { agentShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, cursorText, idNumber, idText, INT_ID_MAX } from "../ids";
 import { awaitRequestRun, INSTANCE_STALE_SECONDS, requestSync } from "../sync/requests";
 import type { StartedFullSync } from "./full-sync";
 
-export interface AgentView {
-  id: number;
-  cfgDbid: number;
-  tenantDbid: number;
-  username: string;
-  firstName: string;
-  lastName: string;
-  email: string | null;
-  employeeId: string | null;
-  site: { id: number; name: string } | null;
-  terminationDate: string | null;
-  terminationSource: "config" | "manual" | null;
-  awaitingFullSync: boolean;
-  skills: { name: string; level: number }[];
-}
+/** SPEC §6.1 "agent": the shape the API documents is the type the domain returns. */
+export type AgentView = z.infer<typeof agentShape>;
 
 export const agentSearch = z.object({
   q: z.string().trim().max(200, "a search has at most 200 characters").optional(),
