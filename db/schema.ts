@@ -228,14 +228,15 @@ export const wfmSites = wfm.table(
   "sites",
   {
     id: serial("id").primaryKey(),
-    name: text("name").notNull().unique(),
+    name: text("name").notNull(),
     timeZone: text("time_zone").notNull(),
     switchDbid: id("switch_dbid").unique(),
     server: text("server").references(() => wfmServers.name, { onDelete: "set null", onUpdate: "cascade" }),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
-  (t) => [index("sites_server_idx").on(t.server)],
+  // Site names are unique whatever their case, as the console checks them ("Paris" and "paris" are one site).
+  (t) => [index("sites_server_idx").on(t.server), uniqueIndex("sites_name_lower_key").on(sql`lower(${t.name})`)],
 );
 
 export const wfmAgents = wfm.table(

@@ -2,7 +2,7 @@
  * REST v1 for the Configuration Database writer (SPEC §6 `/api/v1/config/...`, §6.1 cfg shapes): tenants,
  * switches, skills, time zones and persons with logins and skill levels are created, changed, listed in pages
  * and deleted; what is written reaches WFM through the change feed (the bundled WFMServer is level 2, so skills
- * and time zones too). Then every kind of refusal: 401, 403 for a viewer's writes, 400 with field details, 404, 409.
+ * and time zones too). Then every kind of refusal: 401, 403 for a viewer, 400 with field details, 404, 409.
  *
  * Everything is created under a tenant of its own with unique names, and removed again at the end, so the demo
  * data the later specs count on (4 sites, 1,000 agents, one duplicate-name collision) is as it was.
@@ -292,14 +292,15 @@ test("the cfg writer refuses: 401, 403 for a viewer, 400 with field details, 404
     const holderBody = (await holder.json()) as Person;
     expect(holderBody).toMatchObject({ isAgent: false, firstName: "", lastName: "", email: null, employeeId: null });
 
-    // A viewer reads, and is refused every write with 403.
+    // The Configuration Database is the administrators' (its persons' e-mails and employee ids included):
+    // a viewer is refused its reads and its writes with 403.
     const viewer = await playwright.request.newContext({ baseURL });
     await signIn(viewer, "e2e.config.viewer", "viewer-password-2");
-    expect((await viewer.get(`/api/v1/config/tenants/${tenantDbid}`)).status()).toBe(200);
-    expect((await viewer.get(`/api/v1/config/switches?tenant=${tenantDbid}`)).status()).toBe(200);
-    const viewerPersons = await viewer.get(`/api/v1/config/persons?tenant=${tenantDbid}`);
-    expect(viewerPersons.status()).toBe(200);
-    expect(await viewerPersons.json()).toEqual({ items: [holderBody], next: null });
+    const unread = await expectError(await viewer.get(`/api/v1/config/persons?tenant=${tenantDbid}`), 403, "FORBIDDEN");
+    expect(unread.message).toBe("Your role (viewer) may not read the Configuration Database; an administrator can.");
+    await expectError(await viewer.get(`/api/v1/config/tenants/${tenantDbid}`), 403, "FORBIDDEN");
+    await expectError(await viewer.get(`/api/v1/config/switches?tenant=${tenantDbid}`), 403, "FORBIDDEN");
+    expect((await admin.get(`/api/v1/config/persons?tenant=${tenantDbid}`)).status()).toBe(200);
     const refused = await expectError(await viewer.post("/api/v1/config/tenants", { data: { name: `E2E Viewer ${stamp}` } }), 403, "FORBIDDEN");
     expect(refused.message).toBe("Your role (viewer) may not write the Configuration Database; an administrator can.");
     await expectError(await viewer.patch(`/api/v1/config/tenants/${tenantDbid}`, { data: { name: "Nope" } }), 403, "FORBIDDEN");

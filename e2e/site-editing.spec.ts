@@ -40,7 +40,7 @@ test("select several sites and assign them at once; edit a site; delete it", asy
   await edit.getByLabel("Name").fill(renamed);
   await edit.getByLabel("WFM Server").selectOption("");
   await edit.getByRole("button", { name: "Save site" }).click();
-  await expect(edit.getByRole("status")).toHaveText(`Site ${renamed} saved.`);
+  await expect(edit.getByRole("status")).toHaveText("Site saved.");
   expect(await (await page.request.get(`/api/v1/sites/${ids[0]}`)).json()).toMatchObject({ name: renamed, server: null });
 
   await page.getByRole("button", { name: "Delete site…" }).click();

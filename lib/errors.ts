@@ -2,6 +2,8 @@
  * Errors with a fixed code, so callers (route handlers, server actions, the launcher) map them to a status or
  * a message in one place instead of parsing text.
  */
+import { ZodError } from "zod";
+
 export type ErrorCode =
   | "BAD_INPUT"
   | "UNAUTHENTICATED"
@@ -20,6 +22,33 @@ export class DomainError extends Error {
     super(message);
     this.name = "DomainError";
   }
+}
+
+/** A zod problem list in SPEC §6's details shape: one entry per field, an unknown field named by its path. */
+export function zodDetails(error: ZodError): { path: string; message: string }[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: `there is no field "${key}" here` }))
+      : [{ path: issue.path.join("."), message: issue.message }],
+  );
+}
+
+/**
+ * What a caller can tell its user about a failure, or null for a bug. A DomainError says it already; a
+ * ZodError is a bad value; PostgreSQL's data exceptions (class 22: out of range, invalid text, a date it
+ * cannot hold) are a value our checks let through, still the caller's input and not a server fault.
+ */
+export function toDomainError(error: unknown): DomainError | null {
+  if (error instanceof DomainError) return error;
+  if (error instanceof ZodError) {
+    const details = zodDetails(error);
+    return new DomainError("BAD_INPUT", details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; "), details);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code.startsWith("22")) {
+    return new DomainError("BAD_INPUT", `A value was refused by the database: ${(error as Error).message}.`);
+  }
+  return null;
 }
 
 /** A refusal about one field of the input, with SPEC §6's details: [{path, message}]. */

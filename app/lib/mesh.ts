@@ -31,7 +31,8 @@ export async function consoleAnnounce(): Promise<Announce> {
       return undefined;
     });
   } else if (stale && known) {
-    for (const url of await consolePeers(sql).catch(() => [])) known.addPeer(url);
+    const peers = await consolePeers(sql).catch(() => null);
+    if (peers) known.setPeers(peers);
   }
   const node = await joining;
   // The first write may come before the links are up: give them a moment, then announce regardless.

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { redirect } from "next/navigation";
 import { startSession } from "@/app/lib/session";
 import { credentialsSchema } from "@/lib/auth/sessions";
-import { DomainError } from "@/lib/errors";
+import { toDomainError } from "@/lib/errors";
 
 export interface SignInState {
   message?: string;
@@ -21,7 +21,8 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
   try {
     await startSession(parsed.data);
   } catch (error) {
-    if (error instanceof DomainError) return { message: error.message, username };
+    const known = toDomainError(error);
+    if (known) return { message: known.message, username };
     throw error;
   }
   redirect(safeNext(formData.get("next")));

@@ -17,6 +17,7 @@ import { siteInput, sitePatch } from "../console/sites";
 import { importUsersInput } from "../console/users";
 import { listPage } from "./paging";
 import * as shape from "./shapes";
+import { BIGINT_ID_MAX, INT_ID_MAX } from "../input";
 
 type Access = "public" | "signed-in" | Permission;
 
@@ -40,7 +41,7 @@ const operations: Operation[] = [
   { method: "get", path: "/health", summary: "Liveness and database reachability", tag: "service", access: "public", answers: { ...ok(shape.healthShape), 503: { description: "The database is unreachable", shape: shape.healthShape } } },
   { method: "get", path: "/openapi.json", summary: "This document", tag: "service", access: "public", answers: ok(z.object({}).passthrough()) },
   { method: "get", path: "/session", summary: "The signed-in user", tag: "session", access: "signed-in", answers: ok(z.object({ user: shape.sessionUserShape })) },
-  { method: "post", path: "/session", summary: "Sign in; sets the session cookie", tag: "session", access: "public", body: credentialsSchema, answers: { ...noContent, 429: { description: "Too many failed attempts for this user name; wait", shape: shape.errorShape } } },
+  { method: "post", path: "/session", summary: "Sign in; sets the session cookie", tag: "session", access: "public", body: credentialsSchema, answers: { ...noContent, 401: { description: "Wrong user name or password (INVALID_CREDENTIALS)", shape: shape.errorShape }, 429: { description: "Too many failed attempts for this user name; wait", shape: shape.errorShape } } },
   { method: "delete", path: "/session", summary: "Sign out", tag: "session", access: "public", answers: noContent },
 
   { method: "get", path: "/servers", summary: "Every WFM Server with its options, instances, cursor lag and current run", tag: "servers", access: "signed-in", query: listPage, answers: ok(shape.page(shape.serverShape)) },
@@ -76,16 +77,16 @@ const operations: Operation[] = [
     const kind = referenceKinds[name];
     const one = shape.cfgShapes[name];
     return [
-      { method: "get", path: `/config/${kind.path}`, summary: `cfg ${kind.noun} objects, by dbid`, tag: "configuration database", access: "signed-in", query: configPage, answers: ok(shape.page(one)) },
+      { method: "get", path: `/config/${kind.path}`, summary: `cfg ${kind.noun} objects, by dbid`, tag: "configuration database", access: "config.read", query: configPage, answers: ok(shape.page(one)) },
       { method: "post", path: `/config/${kind.path}`, summary: `Create a ${kind.noun} in cfg`, tag: "configuration database", access: "config.write", body: kind.create, answers: created(one) },
-      { method: "get", path: `/config/${kind.path}/{dbid}`, summary: `One cfg ${kind.noun}`, tag: "configuration database", access: "signed-in", answers: ok(one) },
+      { method: "get", path: `/config/${kind.path}/{dbid}`, summary: `One cfg ${kind.noun}`, tag: "configuration database", access: "config.read", answers: ok(one) },
       { method: "patch", path: `/config/${kind.path}/{dbid}`, summary: `Change a cfg ${kind.noun}`, tag: "configuration database", access: "config.write", body: kind.patch, answers: ok(one) },
       { method: "delete", path: `/config/${kind.path}/{dbid}`, summary: `Delete a cfg ${kind.noun} and what cfg's keys take with it`, tag: "configuration database", access: "config.write", answers: noContent },
     ];
   }),
-  { method: "get", path: "/config/persons", summary: "cfg persons with their logins and skill levels", tag: "configuration database", access: "signed-in", query: configPage, answers: ok(shape.page(shape.cfgPersonShape)) },
+  { method: "get", path: "/config/persons", summary: "cfg persons with their logins and skill levels", tag: "configuration database", access: "config.read", query: configPage, answers: ok(shape.page(shape.cfgPersonShape)) },
   { method: "post", path: "/config/persons", summary: "Create a person with logins and skill levels, in one cfg transaction", tag: "configuration database", access: "config.write", body: personInput, answers: created(shape.cfgPersonShape) },
-  { method: "get", path: "/config/persons/{dbid}", summary: "One cfg person", tag: "configuration database", access: "signed-in", answers: ok(shape.cfgPersonShape) },
+  { method: "get", path: "/config/persons/{dbid}", summary: "One cfg person", tag: "configuration database", access: "config.read", answers: ok(shape.cfgPersonShape) },
   { method: "patch", path: "/config/persons/{dbid}", summary: "Change any field; a given logins or skills list replaces the old one", tag: "configuration database", access: "config.write", body: personPatch, answers: ok(shape.cfgPersonShape) },
   { method: "delete", path: "/config/persons/{dbid}", summary: "Delete a person; its logins are freed and sync terminates its agent", tag: "configuration database", access: "config.write", answers: noContent },
   { method: "put", path: "/config/persons/{dbid}/skills/{skillDbid}", summary: "Set one skill level", tag: "configuration database", access: "config.write", body: skillLevelInput, answers: ok(shape.cfgPersonShape) },
@@ -112,11 +113,15 @@ const roleText = (access: Access) =>
       ? "Any signed-in user (viewer, supervisor, admin)."
       : `Roles: ${(["admin", "supervisor", "viewer"] as const).filter((role) => can({ role }, access)).join(", ")}.`;
 
-const pathParameter = (name: string) => ({
+/** Path parameters: a server's name, or an id no larger than its column holds (lib/input). */
+const pathParameter = (name: string, path: string) => ({
   name,
   in: "path",
   required: true,
-  schema: name === "name" ? { type: "string" } : { type: "integer", minimum: 1 },
+  schema:
+    name === "name"
+      ? { type: "string" }
+      : { type: "integer", minimum: 1, maximum: name === "id" && !path.startsWith("/sync/") ? INT_ID_MAX : BIGINT_ID_MAX },
   description: name === "name" ? "the WFM Server's name" : `the ${name}, a positive whole number`,
 });
 
@@ -127,7 +132,7 @@ export function openApiDocument(): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const op of operations) {
     const parameters = [
-      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => pathParameter(m[1]!)),
+      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => pathParameter(m[1]!, op.path)),
       ...Object.entries(op.query?.shape ?? {}).map(([name, field]) => ({
         name,
         in: "query",
@@ -145,7 +150,7 @@ export function openApiDocument(): Json {
       [400, "Bad input: a bad body, query string or path id; details name each field", Boolean(op.body || op.query || /\{(id|dbid|skillDbid)\}/.test(op.path))],
       [401, "Not signed in: no session cookie or bearer token", op.access !== "public"],
       [403, "The role may not do this, or a cookie-authenticated write came from another origin", op.access !== "public" && op.access !== "signed-in"],
-      [404, "No such object", /\{/.test(op.path)],
+      [404, "No such object, here or named in the body", /\{/.test(op.path) || (Boolean(op.body) && op.access !== "public")],
       [409, "Conflicts with what exists (a name taken, a server still running)", op.method !== "get" && op.access !== "public"],
     ];
     for (const [status, description, applies] of refusals) {

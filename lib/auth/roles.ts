@@ -13,6 +13,7 @@ const ALLOWED = {
   "agents.terminate": ["admin", "supervisor"],
   "agents.sync": ["admin", "supervisor"],
   "users.write": ["admin"],
+  "config.read": ["admin"],
   "config.write": ["admin"],
   "agents.move": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
@@ -26,6 +27,7 @@ const WHAT: Record<Permission, string> = {
   "agents.terminate": "terminate or reinstate agents",
   "agents.sync": "sync an agent",
   "users.write": "change users",
+  "config.read": "read the Configuration Database",
   "config.write": "write the Configuration Database",
   "agents.move": "move agents between sites",
 };

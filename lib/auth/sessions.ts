@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { text } from "../input";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import type { Role } from "../../db/schema";
@@ -21,8 +22,8 @@ export interface SessionUser {
 }
 
 export const credentialsSchema = z.object({
-  username: z.string().trim().min(1, "Enter your user name.").max(200, "That user name is too long."),
-  password: z.string().min(1, "Enter your password.").max(1000, "That password is too long."),
+  username: text("The user name").trim().min(1, "Enter your user name.").max(200, "That user name is too long."),
+  password: text("The password").min(1, "Enter your password.").max(1000, "That password is too long."),
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 

@@ -4,13 +4,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { INT_ID_MAX, text } from "../input";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { tokenHash as hashOf, type SessionUser } from "./sessions";
 
 export const newTokenInput = z.object({
-  name: z.string().trim().min(1, "Name the token (what uses it).").max(100, "A token's name has at most 100 characters."),
-  userId: z.number().int().positive("Choose the user the token acts as."),
+  name: text("The name").trim().min(1, "Name the token (what uses it).").max(100, "A token's name has at most 100 characters."),
+  userId: z.number({ message: "Choose the user the token acts as." }).int("Choose the user the token acts as.").positive("Choose the user the token acts as.").max(INT_ID_MAX, "Choose the user the token acts as."),
 });
 
 export async function createToken(sql: Sql, input: z.input<typeof newTokenInput>, createdBy: string): Promise<{ id: number; token: string }> {

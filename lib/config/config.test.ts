@@ -86,6 +86,38 @@ describe("reference objects", () => {
   });
 });
 
+describe("what the writer refuses or keeps", () => {
+  it("does not move switches, skills or time zones between tenants, and knows only its own kinds", async () => {
+    const { sw } = await world();
+    const other = await createReference(sql, referenceKind("tenants"), { name: `Elsewhere ${Math.random()}` });
+    await expect(updateReference(sql, referenceKind("switches"), sw, { tenantDbid: other.dbid })).rejects.toBeInstanceOf(ZodError);
+    for (const kind of ["constructor", "toString", "__proto__", "persons"]) expect(() => referenceKind(kind)).toThrow(DomainError);
+  });
+
+  it("keeps a time-zone alias as sent, fixing only the case of a known name; refuses NUL characters", async () => {
+    const t = await createReference(sql, referenceKind("tenants"), { name: `Aliases ${Math.random()}` });
+    const zones = referenceKind("time-zones");
+    await expect(createReference(sql, zones, { tenantDbid: t.dbid, name: "EST", ianaName: "EST" })).resolves.toMatchObject({ ianaName: "EST" });
+    await expect(createReference(sql, zones, { tenantDbid: t.dbid, name: "NY", ianaName: "america/new_york" })).resolves.toMatchObject({ ianaName: "America/New_York" });
+    await expect(createReference(sql, referenceKind("tenants"), { name: "a\u0000b" })).rejects.toBeInstanceOf(ZodError);
+  });
+
+  it("runs beside concurrent deletes without deadlocking: each write takes the change counter first", async () => {
+    const { tenant, sw } = await world();
+    for (let round = 0; round < 15; round++) {
+      const person = await createPerson(sql, { tenantDbid: tenant, username: `racer${round}`, logins: [{ switchDbid: sw, code: `R${round}` }] });
+      const outcomes = await Promise.allSettled([
+        updatePerson(sql, person.dbid, { firstName: `Round ${round}`, logins: [] }),
+        deletePerson(sql, person.dbid),
+        updateReference(sql, referenceKind("switches"), sw, { name: `SW ${tenant} r${round}` }),
+      ]);
+      for (const outcome of outcomes) {
+        if (outcome.status === "rejected") expect((outcome.reason as DomainError).code).toBe("NOT_FOUND");
+      }
+    }
+  });
+});
+
 describe("persons", () => {
   it("creates a person with logins and levels in one transaction, and reads it back in the SPEC's shape", async () => {
     const { tenant, sw, skill } = await world();

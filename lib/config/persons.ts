@@ -11,15 +11,15 @@ import { z } from "zod";
 import { cfgPersonShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, idNumber } from "../ids";
-import { fromDatabaseError, type ConfigPage } from "./reference";
+import { BIGINT_ID_MAX, idNumber, text } from "../input";
+import { cfgTransaction, fromDatabaseError, type ConfigPage } from "./reference";
 
-const text = (what: string, max: number) => z.string({ message: `${what} is text` }).trim().max(max, `${what} has at most ${max} characters`);
+const bounded = (what: string, max: number) => text(what).trim().max(max, `${what} has at most ${max} characters`);
 const positive = (what: string) => idNumber(what, BIGINT_ID_MAX);
 
 const login = z.strictObject({
   switchDbid: positive("switchDbid"),
-  code: text("code", 64).min(1, "a login's code is not empty"),
+  code: bounded("code", 64).min(1, "a login's code is not empty"),
 });
 const skillLevel = z.strictObject({
   skillDbid: positive("skillDbid"),
@@ -37,11 +37,11 @@ const skills = z.array(skillLevel).max(500, "a person has at most 500 skill leve
 
 const personFields = {
   tenantDbid: positive("tenantDbid"),
-  username: text("username", 255).min(1, "Enter the person's username."),
-  firstName: text("firstName", 255),
-  lastName: text("lastName", 255),
+  username: bounded("username", 255).min(1, "Enter the person's username."),
+  firstName: bounded("firstName", 255),
+  lastName: bounded("lastName", 255),
   email: z.email({ message: "email is an e-mail address" }).max(255).nullable(),
-  employeeId: text("employeeId", 64).min(1, "employeeId is not empty; send null for none").nullable(),
+  employeeId: bounded("employeeId", 64).min(1, "employeeId is not empty; send null for none").nullable(),
   isAgent: z.boolean({ message: "isAgent is true or false" }),
   logins,
   skills,
@@ -162,8 +162,7 @@ async function replaceSkills(tx: Sql, dbid: number, wanted: z.output<typeof skil
 export async function createPerson(sql: Sql, body: unknown): Promise<PersonView> {
   const input = personInput.parse(body);
   try {
-    const dbid = await sql.begin(async (t) => {
-      const tx = t as unknown as Sql;
+    const dbid = await cfgTransaction(sql, async (tx) => {
       await checkReferences(tx, null, input, input);
       const [row] = await tx`
         insert into cfg.persons (tenant_dbid, username, first_name, last_name, email, employee_id, is_agent)
@@ -193,8 +192,7 @@ const personFieldColumns = {
 export async function updatePerson(sql: Sql, dbid: number, body: unknown): Promise<PersonView> {
   const input = personPatch.parse(body);
   try {
-    await sql.begin(async (t) => {
-      const tx = t as unknown as Sql;
+    await cfgTransaction(sql, async (tx) => {
       const [current] = await tx<PersonView[]>`select ${personColumns(tx)} from cfg.persons p where p.dbid = ${dbid} for update of p`;
       if (!current) throw new DomainError("NOT_FOUND", `There is no person with dbid ${dbid} in cfg.`);
       const merged = { tenantDbid: input.tenantDbid ?? current.tenantDbid, username: input.username ?? current.username };
@@ -229,8 +227,7 @@ export async function deletePerson(sql: Sql, dbid: number): Promise<void> {
 export async function setSkillLevel(sql: Sql, dbid: number, skillDbid: number, body: unknown): Promise<PersonView> {
   const { level } = skillLevelInput.parse(body);
   try {
-    await sql.begin(async (t) => {
-      const tx = t as unknown as Sql;
+    await cfgTransaction(sql, async (tx) => {
       const [person] = await tx<{ tenantDbid: number; username: string }[]>`
         select tenant_dbid as "tenantDbid", username from cfg.persons where dbid = ${dbid} for update`;
       if (!person) throw new DomainError("NOT_FOUND", `There is no person with dbid ${dbid} in cfg.`);

@@ -9,16 +9,25 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, cursorText, idNumber, idText } from "../ids";
+import { BIGINT_ID_MAX, cursorText, idNumber, idText, text } from "../input";
 
 const dbid = (what: string) => idNumber(what, BIGINT_ID_MAX);
 const name = (what: string) =>
-  z.string({ message: `Enter the ${what}'s name.` }).trim().min(1, `Enter the ${what}'s name.`).max(255, `A ${what}'s name has at most 255 characters.`);
+  text(`The ${what}'s name`).trim().min(1, `Enter the ${what}'s name.`).max(255, `A ${what}'s name has at most 255 characters.`);
 
-/** The IANA name as the time-zone database spells it ("europe/oslo" → "Europe/Oslo"), or null if it knows none. */
-export function canonicalZone(zone: string): string | null {
+const knownZones = new Map(Intl.supportedValuesOf("timeZone").map((zone) => [zone.toLowerCase(), zone]));
+
+/**
+ * The IANA name spelt as the time-zone database spells it ("europe/oslo" → "Europe/Oslo"), or as sent when
+ * it is a name the database knows only as an alias ("EST", "US/Eastern": kept, not turned into another
+ * zone's name); null when it is no time zone at all.
+ */
+export function spelledZone(zone: string): string | null {
+  const known = knownZones.get(zone.toLowerCase());
+  if (known) return known;
   try {
-    return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
   } catch {
     return null;
   }
@@ -33,8 +42,8 @@ const timeZoneInput = z.strictObject({
   ianaName: z
     .string({ message: "ianaName is an IANA time zone such as America/New_York" })
     .trim()
-    .refine((zone) => canonicalZone(zone) !== null, { message: "ianaName is not an IANA time zone (such as America/New_York)" })
-    .transform((zone) => canonicalZone(zone)!),
+    .refine((zone) => spelledZone(zone) !== null, { message: "ianaName is not an IANA time zone (such as America/New_York)" })
+    .transform((zone) => spelledZone(zone)!),
 });
 
 interface Kind<S extends z.ZodObject> {
@@ -50,8 +59,15 @@ interface Kind<S extends z.ZodObject> {
   columns: Record<keyof z.output<S> & string, string>;
 }
 
+/**
+ * A PATCH changes an object's own fields, not its tenant: moving a switch or skill to another tenant would
+ * leave the other tenant's logins and levels pointing at it, which the person writer refuses to create.
+ */
 function kind<S extends z.ZodObject>(k: Omit<Kind<S>, "patch">): Kind<S> {
-  const patch = k.create.partial().refine((body) => Object.keys(body).length > 0, { message: "Name at least one field to change." });
+  const own = "tenantDbid" in k.create.shape ? k.create.omit({ tenantDbid: true } as never) : k.create;
+  const patch = own
+    .partial()
+    .refine((body) => Object.keys(body).length > 0, { message: "Name at least one field to change." });
   return { ...k, patch: patch as unknown as z.ZodType<Partial<z.output<S>>> };
 }
 
@@ -73,7 +89,7 @@ export type ReferenceKindName = keyof typeof referenceKinds;
 export const referenceKindNames = Object.keys(referenceKinds) as ReferenceKindName[];
 
 export function referenceKind(path: string): (typeof referenceKinds)[ReferenceKindName] {
-  const found = (referenceKinds as Record<string, (typeof referenceKinds)[ReferenceKindName]>)[path];
+  const found = Object.hasOwn(referenceKinds, path) ? referenceKinds[path as ReferenceKindName] : undefined;
   if (!found) throw new DomainError("NOT_FOUND", `There is no cfg object type '${path}'; the types are ${[...referenceKindNames, "persons"].join(", ")}.`);
   return found;
 }
@@ -127,6 +143,20 @@ async function checkNameFree(tx: Sql, k: AnyKind, tenantDbid: number | null, nam
   }
 }
 
+/**
+ * A cfg write's transaction. Its first statement takes the change counter, as every cfg writer's first
+ * write does through the feed's statement trigger (db/migrations/0002): locking a row first and the counter
+ * second would deadlock against a DELETE, which takes them the other way round. Holding the counter also
+ * makes this writer's checks (a name free, a login unheld) true until it commits.
+ */
+export function cfgTransaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
+  return sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
+    await tx`select 1 from cfg.change_counter where one for update`;
+    return work(tx);
+  }) as Promise<T>;
+}
+
 /** The database's own refusals (a write racing ours), in the API's words. */
 export function fromDatabaseError(error: unknown, noun: string): never {
   const code = (error as { code?: string }).code;
@@ -138,9 +168,9 @@ export function fromDatabaseError(error: unknown, noun: string): never {
 export async function createReference(sql: Sql, k: AnyKind, body: unknown): Promise<ReferenceObject> {
   const input = k.create.parse(body) as Record<string, string | number>;
   try {
-    const dbid = await sql.begin(async (tx) => {
-      await checkTenant(tx as unknown as Sql, input.tenantDbid as number | undefined);
-      await checkNameFree(tx as unknown as Sql, k, (input.tenantDbid as number | undefined) ?? null, input.name as string, null);
+    const dbid = await cfgTransaction(sql, async (tx) => {
+      await checkTenant(tx, input.tenantDbid as number | undefined);
+      await checkNameFree(tx, k, (input.tenantDbid as number | undefined) ?? null, input.name as string, null);
       const row = Object.fromEntries(Object.entries(k.columns).map(([field, column]) => [column, input[field]]));
       const [created] = await tx`insert into ${tx(k.table)} ${tx(row)} returning dbid`;
       return created!.dbid as number;
@@ -155,13 +185,12 @@ export async function createReference(sql: Sql, k: AnyKind, body: unknown): Prom
 export async function updateReference(sql: Sql, k: AnyKind, id: number, body: unknown): Promise<ReferenceObject> {
   const input = k.patch.parse(body) as Record<string, string | number>;
   try {
-    await sql.begin(async (tx) => {
-      const [current] = await tx<ReferenceObject[]>`select ${selectList(tx as unknown as Sql, k)} from ${tx(k.table)} where dbid = ${id} for update`;
+    await cfgTransaction(sql, async (tx) => {
+      const [current] = await tx<ReferenceObject[]>`select ${selectList(tx, k)} from ${tx(k.table)} where dbid = ${id} for update`;
       if (!current) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} in cfg.`);
       const changed = Object.entries(input).filter(([field, value]) => current[field] !== value);
       if (changed.length === 0) return;
-      await checkTenant(tx as unknown as Sql, input.tenantDbid as number | undefined);
-      await checkNameFree(tx as unknown as Sql, k, ((input.tenantDbid ?? current.tenantDbid) as number | undefined) ?? null, (input.name ?? current.name) as string, id);
+      await checkNameFree(tx, k, (current.tenantDbid as number | undefined) ?? null, (input.name ?? current.name) as string, id);
       const row = Object.fromEntries(changed.map(([field, value]) => [(k.columns as Record<string, string>)[field]!, value]));
       await tx`update ${tx(k.table)} set ${tx(row)} where dbid = ${id}`;
     });

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { agentShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, cursorText, idNumber, idText, INT_ID_MAX } from "../ids";
+import { BIGINT_ID_MAX, cursorText, idNumber, idText, INT_ID_MAX, text } from "../input";
 import { awaitRequestRun, INSTANCE_STALE_SECONDS, requestSync } from "../sync/requests";
 import type { StartedFullSync } from "./full-sync";
 
@@ -15,7 +15,7 @@ import type { StartedFullSync } from "./full-sync";
 export type AgentView = z.infer<typeof agentShape>;
 
 export const agentSearch = z.object({
-  q: z.string().trim().max(200, "a search has at most 200 characters").optional(),
+  q: text("q").trim().max(200, "a search has at most 200 characters").optional(),
   site: idText("site", INT_ID_MAX).optional(),
   terminated: z.enum(["true", "false"], { message: "terminated is true or false" }).transform((v) => v === "true").optional(),
   cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
@@ -70,55 +70,57 @@ export async function agentEvents(sql: Sql, cfgDbid: number, limit = 50) {
 }
 
 export const terminationInput = z.object({
-  terminationDate: z.iso.date({ message: "a termination date is a date, YYYY-MM-DD" }).nullable(),
+  terminationDate: z.iso
+    .date({ message: "a termination date is a date, YYYY-MM-DD" })
+    .refine((date) => date >= "1900-01-01", "a termination date is in 1900 or later")
+    .nullable(),
 });
-
-/**
- * Checks or clears the Termination Date box (SPEC §2.7). Checking sets the date with source manual; clearing
- * reinstates the agent, which then waits for the next full sync (or "Sync now") to be re-read.
- */
-export async function setTermination(sql: Sql, id: number, input: z.input<typeof terminationInput>): Promise<AgentView> {
-  const { terminationDate } = terminationInput.parse(input);
-  const rows = terminationDate
-    ? await sql`update wfm.agents set termination_date = ${terminationDate}, termination_source = 'manual', awaiting_full_sync = false, updated_at = now()
-                 where id = ${id} returning id`
-    : await sql`update wfm.agents set termination_date = null, termination_source = null,
-                       awaiting_full_sync = termination_date is not null or awaiting_full_sync, updated_at = now()
-                 where id = ${id} returning id`;
-  if (rows.length === 0) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
-  return getAgent(sql, id);
-}
 
 export const moveInput = z.object({
   siteId: idNumber("siteId", INT_ID_MAX).nullable(),
 });
-
-/**
- * Moves the agent to another site, or leaves it without one (siteId null). The site is WFM's once the agent is
- * imported (SPEC §2.2): sync never moves it back. Its scope follows the site, so from now on the new site's
- * server synchronizes it. An unassigned agent is placed again by the next full sync, from its logins.
- */
-export async function moveAgent(sql: Sql, id: number, input: z.input<typeof moveInput>): Promise<AgentView> {
-  const { siteId } = moveInput.parse(input);
-  await sql.begin(async (tx) => {
-    if (siteId !== null) {
-      const [site] = await tx`select 1 from wfm.sites where id = ${siteId}`;
-      if (!site) throw fieldError("NOT_FOUND", "siteId", `There is no site with id ${siteId}.`);
-    }
-    const rows = await tx`update wfm.agents set site_id = ${siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${siteId} returning id`;
-    if (rows.length === 0) {
-      const [exists] = await tx`select 1 from wfm.agents where id = ${id}`;
-      if (!exists) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
-    }
-  });
-  return getAgent(sql, id);
-}
 
 /** PATCH /api/v1/agents/{id}: a termination date, a site, or both — each allowed to its own roles. */
 export const agentPatch = z
   .strictObject({ ...terminationInput.shape, ...moveInput.shape })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: "Send terminationDate, siteId or both." });
+
+/**
+ * Changes what WFM owns of an agent, in one transaction:
+ * - `terminationDate` checks or clears the Termination Date box (SPEC §2.7). Checking sets the date with
+ *   source manual; clearing reinstates the agent, which then waits for the next full sync (or "Sync now").
+ * - `siteId` moves the agent to another site, or leaves it without one (null). The site is WFM's once the
+ *   agent is imported (SPEC §2.2): sync never moves it back, and its scope follows the site. An agent
+ *   without a site is placed again by the next full sync, from its logins.
+ */
+export async function updateAgent(sql: Sql, id: number, input: z.input<typeof agentPatch>): Promise<AgentView> {
+  const change = agentPatch.parse(input);
+  await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
+    const [agent] = await tx`select 1 from wfm.agents where id = ${id} for update`;
+    if (!agent) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
+    if (change.siteId !== undefined) {
+      if (change.siteId !== null) {
+        // Held until commit, so the site cannot be deleted between this check and the move.
+        const [site] = await tx`select 1 from wfm.sites where id = ${change.siteId} for key share`;
+        if (!site) throw fieldError("NOT_FOUND", "siteId", `There is no site with id ${change.siteId}.`);
+      }
+      await tx`update wfm.agents set site_id = ${change.siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${change.siteId}`;
+    }
+    if (change.terminationDate !== undefined) {
+      if (change.terminationDate) {
+        await tx`update wfm.agents set termination_date = ${change.terminationDate}, termination_source = 'manual', awaiting_full_sync = false, updated_at = now()
+                  where id = ${id}`;
+      } else {
+        await tx`update wfm.agents set termination_date = null, termination_source = null,
+                        awaiting_full_sync = termination_date is not null or awaiting_full_sync, updated_at = now()
+                  where id = ${id}`;
+      }
+    }
+  });
+  return getAgent(sql, id);
+}
 
 /**
  * The WFM Server whose scope holds the agent (SPEC §2.3): its site's assigned server, else the level-2

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { eventActions } from "../../db/schema";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
-import { BIGINT_ID_MAX, cursorText } from "../ids";
+import { BIGINT_ID_MAX, cursorText, text } from "../input";
 
 export interface RunView {
   id: number;
@@ -21,7 +21,7 @@ export interface RunView {
 }
 
 export const runFilter = z.object({
-  server: z.string().trim().min(1, "server is a WFM Server's name").optional(),
+  server: text("server").trim().min(1, "server is a WFM Server's name").optional(),
   kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
   status: z.enum(["running", "succeeded", "failed", "partial"], { message: "status is running, succeeded, failed or partial" }).optional(),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
@@ -58,7 +58,7 @@ export async function getRun(sql: Sql, id: number): Promise<RunView> {
 
 export const eventFilter = z.object({
   action: z.enum(eventActions, { message: `action is one of ${eventActions.join(", ")}` }).optional(),
-  objectType: z.string().trim().min(1).max(40).optional(),
+  objectType: text("objectType").trim().min(1).max(40).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
   cursor: cursorText(BIGINT_ID_MAX).optional(),
 });

@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
-import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, idNumber, INT_ID_MAX } from "../ids";
+import { DomainError, fieldError, zodDetails } from "../errors";
+import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, text } from "../input";
 import type { CachedEntity } from "../mesh/message";
 
 /** Where the console announces its writes (the mesh, when it has joined one); a no-op otherwise. */
@@ -17,7 +17,7 @@ export const assignSitesInput = z.object({
     .array(idNumber("a site id", INT_ID_MAX))
     .min(1, "Choose at least one site.")
     .max(10_000, "At most 10,000 sites at once."),
-  server: z.string().trim().min(1, "name a WFM Server, or choose none").nullable(),
+  server: text("server").trim().min(1, "name a WFM Server, or choose none").nullable(),
 });
 
 /** The sites version a write made (the counter row is ours until commit): what the mesh announces. */
@@ -36,7 +36,8 @@ export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInp
   const result = await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
     if (server !== null) {
-      const [known] = await tx`select 1 from wfm.servers where name = ${server}`;
+      // Held until commit, so the server cannot be removed between this check and the assignment.
+      const [known] = await tx`select 1 from wfm.servers where name = ${server} for key share`;
       if (!known) throw fieldError("NOT_FOUND", "server", `There is no WFM Server named '${server}'.`);
     }
     const rows = await tx<{ id: number; name: string; server: string | null }[]>`
@@ -56,10 +57,10 @@ export async function assignSite(sql: Sql, input: { siteId: number; server: stri
 }
 
 export const siteInput = z.object({
-  name: z.string().trim().min(1, "Enter the site's name.").max(100, "A site's name has at most 100 characters."),
-  timeZone: z.string().trim().min(1, "Choose the site's time zone."),
+  name: text("The site's name").trim().min(1, "Enter the site's name.").max(100, "A site's name has at most 100 characters."),
+  timeZone: text("The time zone").trim().min(1, "Choose the site's time zone."),
   switchDbid: idNumber("switchDbid", BIGINT_ID_MAX).nullable(),
-  server: z.string().trim().min(1).nullable(),
+  server: text("server").trim().min(1).nullable(),
 });
 export type SiteFields = z.output<typeof siteInput>;
 
@@ -81,7 +82,7 @@ export class FieldErrors extends DomainError {
 
 /** A form's parse problems, one per field. */
 export const fieldErrorsOf = (error: z.ZodError) =>
-  new FieldErrors(error.issues.map((i) => ({ path: String(i.path[0] ?? "form"), message: i.message, kind: "bad" })));
+  new FieldErrors(zodDetails(error).map((d) => ({ path: d.path || "form", message: d.message, kind: "bad" })));
 
 /** What is wrong with these fields against the database: its name is unique, its time zone and server exist, its switch has no other site. */
 async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number | null): Promise<Problem[]> {
@@ -101,10 +102,23 @@ async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number
     else if (sw.taken) problems.push({ path: "switchDbid", message: `Switch ${sw.name} already belongs to site ${sw.taken}.`, kind: "taken" });
   }
   if (site.server != null) {
-    const [known] = await tx`select 1 from wfm.servers where name = ${site.server}`;
+    const [known] = await tx`select 1 from wfm.servers where name = ${site.server} for key share`;
     if (!known) problems.push({ path: "server", message: `There is no WFM Server named '${site.server}'.`, kind: "missing" });
   }
   return problems;
+}
+
+/**
+ * A unique index refusing what our check found free a moment earlier: another admin saved the same name or
+ * switch at the same time. Said beside the field, like the check's own answer.
+ */
+function raceLost(error: unknown, site: Partial<SiteFields>): never {
+  const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
+  if (code === "23505" && constraint === "sites_name_lower_key")
+    throw new FieldErrors([{ path: "name", message: `A site named ${site.name} exists already.`, kind: "taken" }]);
+  if (code === "23505" && constraint === "sites_switch_dbid_unique")
+    throw new FieldErrors([{ path: "switchDbid", message: `Switch ${site.switchDbid} already belongs to another site.`, kind: "taken" }]);
+  throw error;
 }
 
 /** Creates a site (SPEC §5). */
@@ -118,7 +132,7 @@ export async function createSite(sql: Sql, input: z.input<typeof siteInput>, ann
     if (problems.length) throw new FieldErrors(problems);
     const [created] = await tx<{ id: number; name: string }[]>`
       insert into wfm.sites (name, time_zone, switch_dbid, server) values (${site.name}, ${site.timeZone}, ${site.switchDbid}, ${site.server})
-      returning id, name`;
+      returning id, name`.catch((error: unknown) => raceLost(error, site));
     return { ...created!, version: await sitesVersion(tx) };
   });
   announce("sites", [row.id], row.version);
@@ -148,7 +162,7 @@ export async function updateSite(sql: Sql, id: number, input: unknown, announce:
     if (problems.length) throw new FieldErrors(problems);
     const columns = { name: "name", timeZone: "time_zone", switchDbid: "switch_dbid", server: "server" } as const;
     const row = Object.fromEntries(Object.entries(changed).map(([field, value]) => [columns[field as keyof typeof columns], value]));
-    await tx`update wfm.sites set ${tx(row)}, updated_at = now() where id = ${id}`;
+    await tx`update wfm.sites set ${tx(row)}, updated_at = now() where id = ${id}`.catch((error: unknown) => raceLost(error, changed));
     return { version: await sitesVersion(tx) };
   });
   if (result.version !== null) announce("sites", [id], result.version);

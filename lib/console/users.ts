@@ -7,7 +7,7 @@ import { roles } from "../../db/schema";
 import { hashPassword } from "../auth/password";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, idNumber } from "../ids";
+import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, text } from "../input";
 
 export const importUsersInput = z.object({
   cfgDbids: z.array(idNumber("a cfg dbid", BIGINT_ID_MAX)).min(1, "choose at least one person").max(500, "import at most 500 at a time"),
@@ -33,8 +33,8 @@ export async function importUsers(sql: Sql, input: z.input<typeof importUsersInp
 }
 
 export const passwordInput = z.object({
-  userId: z.number().int().positive(),
-  password: z.string().min(10, "a password has at least 10 characters").max(200, "a password has at most 200 characters"),
+  userId: idNumber("userId", INT_ID_MAX),
+  password: text("The password").min(10, "a password has at least 10 characters").max(200, "a password has at most 200 characters"),
 });
 
 export async function setPassword(sql: Sql, input: z.input<typeof passwordInput>): Promise<void> {
@@ -45,7 +45,7 @@ export async function setPassword(sql: Sql, input: z.input<typeof passwordInput>
   await sql`delete from wfm.sessions where user_id = ${userId}`;
 }
 
-export const roleInput = z.object({ userId: z.number().int().positive(), role: z.enum(roles, { message: "the role is admin, supervisor or viewer" }) });
+export const roleInput = z.object({ userId: idNumber("userId", INT_ID_MAX), role: z.enum(roles, { message: "the role is admin, supervisor or viewer" }) });
 
 export async function setRole(sql: Sql, input: z.input<typeof roleInput>): Promise<void> {
   const { userId, role } = roleInput.parse(input);

@@ -120,6 +120,21 @@ export class MeshNode {
     this.dial(url);
   }
 
+  /**
+   * Makes the peers this node dials exactly `urls`: new ones are dialled, those no longer listed (a server
+   * removed, restarted on another port, or without web events now) are hung up and not redialled.
+   */
+  setPeers(urls: string[]): void {
+    const wanted = new Set(urls);
+    for (const [url, peer] of this.outbound) {
+      if (wanted.has(url)) continue;
+      this.outbound.delete(url);
+      clearTimeout(peer.timer);
+      peer.ws?.terminate();
+    }
+    for (const url of wanted) this.addPeer(url);
+  }
+
   /** Announces a change this node made: every connected node gets it (and relays it on). */
   announce(entity: CachedEntity, keys: (string | number)[], version: number): MeshMessage {
     const message = invalidation(this.options.name, entity, keys, version);
@@ -197,7 +212,8 @@ export class MeshNode {
       peer.error ??= error.message;
     });
     ws.on("close", () => {
-      if (this.closed) return;
+      // Closed for good, or hung up by setPeers: no reconnecting.
+      if (this.closed || this.outbound.get(url) !== peer) return;
       if (opened) this.options.log.warn({ peer: url }, `mesh: lost ${url}; reconnecting`);
       // Only a link that stayed up a while resets the backoff: one accepted and closed at once must not spin.
       if (opened && Date.now() - peer.since >= STABLE_MS) peer.attempt = 0;

@@ -9,7 +9,7 @@ import { updateServerOptions } from "@/lib/console/servers";
 import { FieldErrors } from "@/lib/console/sites";
 import { consoleAnnounce } from "@/app/lib/mesh";
 import { sharedDatabase } from "@/lib/db/shared";
-import { DomainError } from "@/lib/errors";
+import { toDomainError } from "@/lib/errors";
 
 export interface FullSyncState {
   ok: boolean;
@@ -31,7 +31,8 @@ export async function runFullSyncAction(_previous: FullSyncState, data: FormData
       ? { ok: true, message: `Full sync started (run ${started.runId}).`, runId: started.runId }
       : { ok: true, message: started.waiting ?? "Queued.", runId: null };
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, message: error.message, runId: null };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message, runId: null };
     throw error;
   }
 }
@@ -65,7 +66,8 @@ export async function serverOptionsAction(_previous: OptionsState, data: FormDat
     return { ok: true, message: `Options of ${name} saved.`, fields: {} };
   } catch (error) {
     if (error instanceof FieldErrors) return { ok: false, message: "Not saved: see the fields marked.", fields: error.fields };
-    if (error instanceof DomainError) return { ok: false, message: error.message, fields: {} };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message, fields: {} };
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LocalTime } from "@/app/ui/local-time";
-import { listRuns, type RunFilter, type RunView } from "@/lib/console/runs";
+import { listRuns, runFilter, type RunFilter, type RunView } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
 import { RunsChart } from "./runs-chart";
 import { sharedDatabase } from "@/lib/db/shared";
@@ -27,12 +27,13 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   await verifySession();
   const { sql } = sharedDatabase();
   const params = await searchParams;
-  const filter = {
-    server: firstValue(params.server),
-    kind: KINDS.includes(firstValue(params.kind) ?? "") ? (firstValue(params.kind) as RunFilter["kind"]) : undefined,
-    status: STATUSES.includes(firstValue(params.status) ?? "") ? (firstValue(params.status) as RunFilter["status"]) : undefined,
+  // A filter value that is not valid (typed into the address bar) is left out rather than failing the page.
+  const valid = <K extends "server" | "kind" | "status" | "cursor">(key: K) => {
+    const checked = runFilter.shape[key].safeParse(firstValue(params[key]) || undefined);
+    return checked.success ? (checked.data as RunFilter[K]) : undefined;
   };
-  const cursor = /^\d+$/.test(firstValue(params.cursor) ?? "") ? firstValue(params.cursor) : undefined;
+  const filter = { server: valid("server"), kind: valid("kind"), status: valid("status") };
+  const cursor = valid("cursor");
   const [{ items: runs, next }, servers] = await Promise.all([listRuns(sql, { ...filter, cursor, limit: 200 }), listServerStatus(sql)]);
   const older = next ? `/sync?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), cursor: next })}` : null;
   const points = [...runs].reverse().map((run) => ({

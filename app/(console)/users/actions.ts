@@ -7,7 +7,7 @@ import { authorize } from "@/lib/auth/roles";
 import { importUsers, setPassword, setRole } from "@/lib/console/users";
 import { createToken, revokeToken } from "@/lib/auth/tokens";
 import { sharedDatabase } from "@/lib/db/shared";
-import { DomainError } from "@/lib/errors";
+import { toDomainError } from "@/lib/errors";
 
 export interface UserActionState {
   ok: boolean;
@@ -23,7 +23,8 @@ async function run(work: () => Promise<string>): Promise<UserActionState> {
     return { ok: true, message };
   } catch (error) {
     if (error instanceof z.ZodError) return { ok: false, message: error.issues[0]!.message };
-    if (error instanceof DomainError) return { ok: false, message: error.message };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message };
     throw error;
   }
 }

@@ -4,9 +4,10 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
-import { moveAgent, setTermination, startAgentSync } from "@/lib/console/agents";
+import { startAgentSync, updateAgent } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
-import { DomainError } from "@/lib/errors";
+import { toDomainError } from "@/lib/errors";
+import { idText, INT_ID_MAX } from "@/lib/input";
 
 export interface AgentActionState {
   ok: boolean;
@@ -14,8 +15,10 @@ export interface AgentActionState {
   field?: string;
 }
 
+const agentIdField = idText("agent", INT_ID_MAX);
+
 const terminationForm = z.object({
-  agentId: z.coerce.number().int().positive(),
+  agentId: agentIdField,
   terminated: z.literal("on").optional(),
   terminationDate: z.string().optional(),
 });
@@ -30,7 +33,7 @@ export async function terminationAction(_previous: AgentActionState, data: FormD
     if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
       return { ok: false, message: "Enter the termination date as a date (YYYY-MM-DD).", field: "terminationDate" };
     }
-    const agent = await setTermination(sharedDatabase().sql, form.agentId, { terminationDate: date });
+    const agent = await updateAgent(sharedDatabase().sql, form.agentId, { terminationDate: date });
     revalidatePath(`/agents/${form.agentId}`);
     return {
       ok: true,
@@ -40,7 +43,8 @@ export async function terminationAction(_previous: AgentActionState, data: FormD
     };
   } catch (error) {
     if (error instanceof z.ZodError) return { ok: false, message: error.issues[0]!.message, field: "terminationDate" };
-    if (error instanceof DomainError) return { ok: false, message: error.message };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message };
     throw error;
   }
 }
@@ -50,7 +54,7 @@ export async function syncNowAction(_previous: AgentActionState, data: FormData)
   const user = await verifySession();
   try {
     authorize(user, "agents.sync");
-    const agentId = z.coerce.number().int().positive().parse(data.get("agentId"));
+    const agentId = agentIdField.parse(data.get("agentId"));
     const { sql } = sharedDatabase();
     const done = await startAgentSync(sql, agentId, user.username, 3000);
     // Wait briefly for the run to finish, so the page shows its result.
@@ -62,14 +66,15 @@ export async function syncNowAction(_previous: AgentActionState, data: FormData)
     revalidatePath(`/agents/${agentId}`);
     return done.runId !== null ? { ok: true, message: `Synchronized now (run ${done.runId}).` } : { ok: true, message: done.waiting ?? "Queued." };
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, message: error.message };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message };
     throw error;
   }
 }
 
 const moveForm = z.object({
-  agentId: z.coerce.number().int().positive(),
-  siteId: z.string().regex(/^(\d+)?$/, "Choose a site from the list."),
+  agentId: agentIdField,
+  siteId: z.union([z.literal(""), idText("site", INT_ID_MAX)], { message: "Choose a site from the list." }),
 });
 
 /** Moves the agent to another site or to none (SPEC §2.2: the site is WFM's after import). Administrators only. */
@@ -78,7 +83,7 @@ export async function moveAgentAction(_previous: AgentActionState, data: FormDat
   try {
     authorize(user, "agents.move");
     const form = moveForm.parse(Object.fromEntries(data));
-    const agent = await moveAgent(sharedDatabase().sql, form.agentId, { siteId: form.siteId ? Number(form.siteId) : null });
+    const agent = await updateAgent(sharedDatabase().sql, form.agentId, { siteId: form.siteId === "" ? null : form.siteId });
     revalidatePath(`/agents/${form.agentId}`);
     revalidatePath("/organization/sites");
     return {
@@ -87,7 +92,8 @@ export async function moveAgentAction(_previous: AgentActionState, data: FormDat
     };
   } catch (error) {
     if (error instanceof z.ZodError) return { ok: false, message: error.issues[0]!.message, field: "siteId" };
-    if (error instanceof DomainError) return { ok: false, message: error.message, field: "siteId" };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message, field: "siteId" };
     throw error;
   }
 }

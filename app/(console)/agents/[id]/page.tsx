@@ -8,6 +8,7 @@ import { can } from "@/lib/auth/roles";
 import { agentEvents, agentServer, getAgent } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
+import { idText, INT_ID_MAX } from "@/lib/input";
 import { MoveAgentForm, SyncNowForm, TerminationForm } from "./agent-forms";
 
 export const metadata: Metadata = { title: "Agent Properties" };
@@ -15,8 +16,9 @@ export const dynamic = "force-dynamic";
 
 export default async function AgentPropertiesPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await verifySession();
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const parsed = idText("id", INT_ID_MAX).safeParse((await params).id);
+  if (!parsed.success) notFound();
+  const id = parsed.data;
   const { sql } = sharedDatabase();
   const agent = await getAgent(sql, id).catch((error: unknown) => {
     if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();

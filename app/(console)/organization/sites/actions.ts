@@ -8,7 +8,8 @@ import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
 import { assignSite, assignSites, createSite, deleteSite, FieldErrors, updateSite } from "@/lib/console/sites";
 import { sharedDatabase } from "@/lib/db/shared";
-import { DomainError } from "@/lib/errors";
+import { toDomainError } from "@/lib/errors";
+import { idText, INT_ID_MAX } from "@/lib/input";
 
 export interface AssignState {
   ok: boolean;
@@ -16,7 +17,7 @@ export interface AssignState {
 }
 
 const form = z.object({
-  siteId: z.coerce.number().int().positive("Choose a site."),
+  siteId: idText("site", INT_ID_MAX),
   server: z.string().transform((s) => (s.trim() === "" ? null : s.trim())),
 });
 
@@ -31,7 +32,8 @@ export async function assignSiteAction(_previous: AssignState, data: FormData): 
     revalidatePath("/organization/sites");
     return { ok: true, message: site.server ? `${site.name} is now synchronized by ${site.server}.` : `${site.name} is no longer assigned to a server.` };
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, message: error.message };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message };
     throw error;
   }
 }
@@ -66,20 +68,24 @@ export async function saveSiteAction(_previous: SiteFormState, data: FormData): 
       revalidatePath("/organization/sites");
       return { ok: true, message: `Site ${site.name} created.`, fields: {} };
     }
-    const id = z.coerce.number().int().positive().parse(siteId);
-    await updateSite(sql, id, fields, await consoleAnnounce());
+    // Edit site posts only the fields changed in the form.
+    const changed = Object.fromEntries(Object.entries(fields).filter(([field]) => data.has(field)));
+    const id = idText("site", INT_ID_MAX).parse(siteId);
+    if (Object.keys(changed).length === 0) return { ok: true, message: "Nothing to save: no field was changed.", fields: {} };
+    await updateSite(sql, id, changed, await consoleAnnounce());
     revalidatePath("/organization/sites");
     revalidatePath(`/organization/sites/${id}`);
-    return { ok: true, message: `Site ${fields.name.trim()} saved.`, fields: {} };
+    return { ok: true, message: "Site saved.", fields: {} };
   } catch (error) {
     if (error instanceof FieldErrors) return { ok: false, message: "The site was not saved: see the fields marked.", fields: error.fields };
-    if (error instanceof DomainError) return { ok: false, message: error.message, fields: {} };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message, fields: {} };
     throw error;
   }
 }
 
 const bulkForm = z.object({
-  siteIds: z.array(z.coerce.number().int().positive()).min(1, "Select the sites to assign first."),
+  siteIds: z.array(idText("site", INT_ID_MAX)).min(1, "Select the sites to assign first.").max(10_000, "Assign at most 10,000 sites at once."),
   server: z.string().transform((s) => (s.trim() === "" ? null : s.trim())),
 });
 
@@ -95,7 +101,8 @@ export async function assignSelectedSitesAction(_previous: AssignState, data: Fo
     const what = sites.length === 1 ? sites[0]!.name : `${sites.length} sites`;
     return { ok: true, message: input.data.server ? `${what} now synchronized by ${input.data.server}.` : `${what} no longer assigned to a server.` };
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, message: error.message };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message };
     throw error;
   }
 }
@@ -105,10 +112,11 @@ export async function deleteSiteAction(_previous: AssignState, data: FormData): 
   const user = await verifySession();
   try {
     authorize(user, "sites.write");
-    const id = z.coerce.number().int().positive().parse(data.get("siteId"));
+    const id = idText("site", INT_ID_MAX).parse(data.get("siteId"));
     await deleteSite(sharedDatabase().sql, id, await consoleAnnounce());
   } catch (error) {
-    if (error instanceof DomainError) return { ok: false, message: error.message };
+    const known = toDomainError(error);
+    if (known) return { ok: false, message: known.message };
     throw error;
   }
   revalidatePath("/organization/sites");

@@ -39,16 +39,19 @@ export function SiteForm({
     site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : emptyValues,
   );
   const set = (field: keyof typeof emptyValues) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value }));
+  // Editing posts only the fields changed here, so a save never puts back what another admin changed meanwhile.
+  const initial = site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : null;
+  const posted = (field: keyof typeof emptyValues) => (!initial || values[field] !== initial[field] ? field : undefined);
   const prefix = site ? `site-${site.id}` : "site";
   return (
     <form action={action} onSubmit={submitWithoutReset(action)} className="form-grid" noValidate aria-label={site ? "Edit site" : "New site"}>
       {site && <input type="hidden" name="siteId" value={site.id} />}
       <Field id={`${prefix}-name`} label="Name" error={state.fields.name}>
-        {(props) => <input {...props} name="name" type="text" maxLength={100} value={values.name} onChange={set("name")} />}
+        {(props) => <input {...props} name={posted("name")} type="text" maxLength={100} value={values.name} onChange={set("name")} />}
       </Field>
       <Field id={`${prefix}-time-zone`} label="Time zone" error={state.fields.timeZone}>
         {(props) => (
-          <select {...props} name="timeZone" value={values.timeZone} onChange={set("timeZone")}>
+          <select {...props} name={posted("timeZone")} value={values.timeZone} onChange={set("timeZone")}>
             <option value="">— choose —</option>
             {timeZones.map((z) => (
               <option key={z} value={z}>
@@ -60,7 +63,7 @@ export function SiteForm({
       </Field>
       <Field id={`${prefix}-switch`} label="Switch" error={state.fields.switchDbid}>
         {(props) => (
-          <select {...props} name="switchDbid" value={values.switchDbid} onChange={set("switchDbid")}>
+          <select {...props} name={posted("switchDbid")} value={values.switchDbid} onChange={set("switchDbid")}>
             <option value="">— none —</option>
             {switches.map((s) => (
               <option key={s.dbid} value={s.dbid}>
@@ -72,7 +75,7 @@ export function SiteForm({
       </Field>
       <Field id={`${prefix}-server`} label="WFM Server" error={state.fields.server}>
         {(props) => (
-          <select {...props} name="server" value={values.server} onChange={set("server")}>
+          <select {...props} name={posted("server")} value={values.server} onChange={set("server")}>
             <option value="">— not assigned —</option>
             {servers.map((s) => (
               <option key={s} value={s}>

@@ -10,15 +10,23 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
   const [chosen, setChosen] = useState(server ?? "");
   // Assigned elsewhere (the bulk form, another admin): show the new server, keeping this form's own message.
   const [shown, setShown] = useState(server);
+  const [submitted, setSubmitted] = useState<string | null | undefined>(undefined);
+  const [outdated, setOutdated] = useState(false);
   if (server !== shown) {
     setShown(server);
     setChosen(server ?? "");
+    // Changed by someone else than this form's last save: its message described what no longer holds.
+    setOutdated(server !== submitted);
   }
   const id = `site-${siteId}-server`;
   return (
     <form
       action={action}
-      onSubmit={submitWithoutReset(action)}
+      onSubmit={(event) => {
+        setSubmitted(chosen === "" ? null : chosen);
+        setOutdated(false);
+        submitWithoutReset(action)(event);
+      }}
       className="inline-form"
     >
       <input type="hidden" name="siteId" value={siteId} />
@@ -37,7 +45,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
         {pending ? "Saving…" : "Save"}
       </button>
       <span id={`${id}-status`} role="status" className={state.ok ? "muted" : "field-error"}>
-        {state.message}
+        {outdated ? null : state.message}
       </span>
     </form>
   );

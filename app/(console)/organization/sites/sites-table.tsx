@@ -12,13 +12,15 @@ import { SiteServerForm } from "./site-server-form";
  * once; the check boxes belong to the bulk form (form="bulk-assign"), so it works without JavaScript too.
  */
 export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRow[]; servers: string[]; levels: Record<string, number>; editable: boolean }) {
-  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [chosen, setSelected] = useState<Set<number>>(new Set());
+  // Only sites still listed count as selected (one deleted meanwhile drops out).
+  const selected = new Set(sites.filter((s) => chosen.has(s.id)).map((s) => s.id));
   const [state, action, pending] = useActionState<AssignState, FormData>(assignSelectedSitesAction, { ok: true, message: null });
   const [bulkServer, setBulkServer] = useState("");
   const all = sites.length > 0 && selected.size === sites.length;
   const toggle = (id: number, on: boolean) =>
-    setSelected((current) => {
-      const next = new Set(current);
+    setSelected(() => {
+      const next = new Set(selected);
       if (on) next.add(id);
       else next.delete(id);
       return next;

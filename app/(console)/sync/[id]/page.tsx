@@ -7,6 +7,7 @@ import { PageHead } from "@/app/ui/empty-state";
 import { eventFilter, getRun, runEventFacets, runEvents } from "@/lib/console/runs";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
+import { idText, BIGINT_ID_MAX } from "@/lib/input";
 import { RunLog } from "./run-log";
 
 export const metadata: Metadata = { title: "Sync run" };
@@ -15,8 +16,9 @@ export const dynamic = "force-dynamic";
 
 export default async function RunPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   await verifySession();
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const parsed = idText("id", BIGINT_ID_MAX).safeParse((await params).id);
+  if (!parsed.success) notFound();
+  const id = parsed.data;
   const { sql } = sharedDatabase();
   const run = await getRun(sql, id).catch((error: unknown) => {
     if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();

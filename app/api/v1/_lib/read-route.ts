@@ -1,19 +1,22 @@
-import { idText, INT_ID_MAX } from "@/lib/ids";
+import { idText, INT_ID_MAX } from "@/lib/input";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import type { Sql } from "@/lib/db/client";
 import { requireApiUser } from "@/app/lib/session";
+import { authorize, type Permission } from "@/lib/auth/roles";
 import { sharedDatabase } from "@/lib/db/shared";
 import { handleError } from "./respond";
 
 /**
  * A signed-in GET that answers `read(sql, …)` as JSON: the shape of every list and document route. A bad id
- * or query string thrown as a ZodError by `read` answers 400 with field details.
+ * or query string thrown as a ZodError by `read` answers 400 with field details; `permission`, when given,
+ * narrows who may read (403 for the others).
  */
-export function readRoute<P = Record<string, never>>(read: (sql: Sql, call: { request: Request; params: P }) => Promise<unknown>) {
+export function readRoute<P = Record<string, never>>(read: (sql: Sql, call: { request: Request; params: P }) => Promise<unknown>, permission?: Permission) {
   return async function GET(request: Request, context: { params: Promise<P> }) {
     try {
-      await requireApiUser();
+      const user = await requireApiUser();
+      if (permission) authorize(user, permission);
       return NextResponse.json(await read(sharedDatabase().sql, { request, params: await context.params }));
     } catch (error) {
       return handleError(error);

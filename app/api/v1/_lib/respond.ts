@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { ZodError } from "zod";
-import { DomainError, type ErrorCode } from "@/lib/errors";
+import type { ZodError } from "zod";
+import { DomainError, toDomainError, type ErrorCode } from "@/lib/errors";
 
 const statusFor: Record<ErrorCode, number> = {
   BAD_INPUT: 400,
@@ -18,20 +18,14 @@ export function errorResponse(code: ErrorCode, message: string, details?: unknow
 }
 
 export function badInput(error: ZodError): NextResponse {
-  // An unknown field is named in `path`, one detail per field, like any other field's problem.
-  const issues = error.issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({ path: [...issue.path, key].join("."), message: `there is no field "${key}" here` }))
-      : [{ path: issue.path.join("."), message: issue.message }],
-  );
-  return errorResponse("BAD_INPUT", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);
+  const known = toDomainError(error)!;
+  return errorResponse("BAD_INPUT", known.message, known.details);
 }
 
 /** Maps known domain errors; anything else is a bug and answers 500 without leaking its text. */
 export function handleError(error: unknown): NextResponse {
-  if (error instanceof DomainError) return errorResponse(error.code, error.message, error.details);
-  // A domain function's own parse of its input: the caller sent a bad value.
-  if (error instanceof ZodError) return badInput(error);
+  const known = toDomainError(error);
+  if (known) return errorResponse(known.code, known.message, known.details);
   console.error(error);
   return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on the server.", details: null } }, { status: 500 });
 }

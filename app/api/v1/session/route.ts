@@ -1,15 +1,17 @@
 import { NextResponse } from "next/server";
 import { credentialsSchema } from "@/lib/auth/sessions";
-import { currentUser, endSession, startSession } from "@/app/lib/session";
+import { apiCaller, endSession, startSession } from "@/app/lib/session";
 import { badInput, errorResponse, handleError, readJson } from "../_lib/respond";
 
 export const dynamic = "force-dynamic";
 
-/** The signed-in user, so API clients can check their session. */
+/** Who the caller is (session cookie or bearer token), so API clients can check their credentials. */
 export async function GET() {
-  const user = await currentUser();
-  if (!user) return errorResponse("UNAUTHENTICATED", "Sign in first: POST /api/v1/session with your user name and password.");
-  return NextResponse.json({ user });
+  try {
+    return NextResponse.json({ user: (await apiCaller()).user });
+  } catch (error) {
+    return handleError(error);
+  }
 }
 
 export async function POST(request: Request) {

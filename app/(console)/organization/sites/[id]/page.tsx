@@ -7,6 +7,7 @@ import { can } from "@/lib/auth/roles";
 import { getSite } from "@/lib/console/overview";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
+import { idText, INT_ID_MAX } from "@/lib/input";
 import { DeleteSiteForm } from "../delete-site-form";
 import { SiteForm } from "../site-form";
 
@@ -15,8 +16,9 @@ export const dynamic = "force-dynamic";
 
 export default async function EditSitePage({ params }: { params: Promise<{ id: string }> }) {
   const user = await verifySession();
-  const id = Number((await params).id);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  const parsed = idText("id", INT_ID_MAX).safeParse((await params).id);
+  if (!parsed.success) notFound();
+  const id = parsed.data;
   const { sql } = sharedDatabase();
   const site = await getSite(sql, id).catch((error: unknown) => {
     if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();
@@ -47,7 +49,17 @@ export default async function EditSitePage({ params }: { params: Promise<{ id: s
             <p className="muted">
               Changing the switch decides where new agents on it land; agents already here stay (sync never moves an agent between sites).
             </p>
-            <SiteForm site={site} timeZones={zones.map((z) => z.name)} switches={[...switches]} servers={servers.map((s) => s.name)} />
+            <SiteForm
+              site={site}
+              timeZones={zones.map((z) => z.name)}
+              switches={
+                // A switch deleted from cfg stays the site's until changed: offer it, so saving a rename keeps it.
+                site.switchDbid !== null && !switches.some((s) => s.dbid === site.switchDbid)
+                  ? [...switches, { dbid: site.switchDbid, name: `switch ${site.switchDbid} (not in cfg)` }]
+                  : [...switches]
+              }
+              servers={servers.map((s) => s.name)}
+            />
           </section>
           <section className="panel" aria-labelledby="delete-site-heading">
             <h2 id="delete-site-heading">Delete site</h2>

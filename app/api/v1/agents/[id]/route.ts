@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { authorize } from "@/lib/auth/roles";
-import { agentPatch, getAgent, moveAgent, setTermination } from "@/lib/console/agents";
+import { agentPatch, getAgent, updateAgent } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
 import { pathId, readRoute } from "../../_lib/read-route";
 import { bodyOf } from "../../_lib/respond";
@@ -15,15 +15,11 @@ export const GET = readRoute<Params>((sql, { params }) => getAgent(sql, pathId("
 
 /**
  * PATCH /api/v1/agents/{id} {"terminationDate": "YYYY-MM-DD" | null} terminates or reinstates (supervisor or
- * admin); {"siteId": id | null} moves the agent (admin). Both checked before either is written.
+ * admin); {"siteId": id | null} moves the agent (admin). Both in one transaction.
  */
 export const PATCH = writeRoute<Params>("agents.terminate", async ({ request, params, user }) => {
   const id = pathId("id", params.id);
   const body = agentPatch.parse(await bodyOf(request));
   if (body.siteId !== undefined) authorize(user, "agents.move");
-  const { sql } = sharedDatabase();
-  let agent = await getAgent(sql, id);
-  if (body.siteId !== undefined) agent = await moveAgent(sql, id, { siteId: body.siteId });
-  if (body.terminationDate !== undefined) agent = await setTermination(sql, id, { terminationDate: body.terminationDate });
-  return NextResponse.json(agent);
+  return NextResponse.json(await updateAgent(sharedDatabase().sql, id, body));
 });

@@ -10,7 +10,10 @@ export const dynamic = "force-dynamic";
 type Params = { kind: string };
 
 /** GET /api/v1/config/{tenants,switches,time-zones,skills}?tenant=&limit=&cursor= — cfg's objects of that kind, by dbid. */
-export const GET = readRoute<Params>((sql, { request, params }) => listReference(sql, referenceKind(params.kind), configPage.parse(queryOf(request))));
+export const GET = readRoute<Params>(
+  (sql, { request, params }) => listReference(sql, referenceKind(params.kind), configPage.parse(queryOf(request))),
+  "config.read",
+);
 
 /** POST /api/v1/config/{kind} — creates one in cfg; the change feed carries it to the WFM Servers. */
 export const POST = writeRoute<Params>("config.write", async ({ request, params }) => {

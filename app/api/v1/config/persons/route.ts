@@ -9,7 +9,10 @@ import { writeRoute } from "../../_lib/write-route";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/config/persons?tenant=&limit=&cursor= — persons with their logins and skill levels. */
-export const GET = readRoute((sql, { request }) => listPersons(sql, configPage.parse(queryOf(request))));
+export const GET = readRoute(
+  (sql, { request }) => listPersons(sql, configPage.parse(queryOf(request))),
+  "config.read",
+);
 
 /** POST /api/v1/config/persons — a person with its logins and skill levels, in one cfg transaction. */
 export const POST = writeRoute("config.write", async ({ request }) =>

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { deletePerson, getPerson, updatePerson } from "@/lib/config/persons";
 import { sharedDatabase } from "@/lib/db/shared";
-import { BIGINT_ID_MAX } from "@/lib/ids";
+import { BIGINT_ID_MAX } from "@/lib/input";
 import { pathId, readRoute } from "../../../_lib/read-route";
 import { bodyOf } from "../../../_lib/respond";
 import { writeRoute } from "../../../_lib/write-route";
@@ -11,7 +11,10 @@ export const dynamic = "force-dynamic";
 type Params = { dbid: string };
 
 /** GET /api/v1/config/persons/{dbid} */
-export const GET = readRoute<Params>((sql, { params }) => getPerson(sql, pathId("dbid", params.dbid, BIGINT_ID_MAX)));
+export const GET = readRoute<Params>(
+  (sql, { params }) => getPerson(sql, pathId("dbid", params.dbid, BIGINT_ID_MAX)),
+  "config.read",
+);
 
 /** PATCH /api/v1/config/persons/{dbid} — any field; a given `logins` or `skills` list replaces the old one. */
 export const PATCH = writeRoute<Params>("config.write", async ({ request, params }) =>

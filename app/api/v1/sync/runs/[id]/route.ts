@@ -1,5 +1,5 @@
 import { getRun } from "@/lib/console/runs";
-import { BIGINT_ID_MAX } from "@/lib/ids";
+import { BIGINT_ID_MAX } from "@/lib/input";
 import { pathId, readRoute } from "../../../_lib/read-route";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { eventFilter, getRun, runEvents } from "@/lib/console/runs";
-import { BIGINT_ID_MAX } from "@/lib/ids";
+import { BIGINT_ID_MAX } from "@/lib/input";
 import { pathId, queryOf, readRoute } from "../../../../_lib/read-route";
 
 export const dynamic = "force-dynamic";

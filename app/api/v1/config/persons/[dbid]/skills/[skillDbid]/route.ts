@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { removeSkillLevel, setSkillLevel } from "@/lib/config/persons";
 import { sharedDatabase } from "@/lib/db/shared";
-import { BIGINT_ID_MAX } from "@/lib/ids";
+import { BIGINT_ID_MAX } from "@/lib/input";
 import { pathId } from "../../../../../_lib/read-route";
 import { bodyOf } from "../../../../../_lib/respond";
 import { writeRoute } from "../../../../../_lib/write-route";

@@ -1,7 +1,7 @@
 /**
- * Ids as the API accepts them. WFM's own rows (agents, sites, users) have 32-bit ids; cfg dbids, runs and
- * events have 64-bit ones, of which JavaScript holds exactly the first 2^53. A larger number cannot name a
- * row, so it is refused as bad input here rather than overflowing in PostgreSQL.
+ * Values as the API and the console accept them, refused here with a message rather than by PostgreSQL with
+ * an error. Ids: WFM's own rows (agents, sites, users) have 32-bit ids; cfg dbids, runs and events have
+ * 64-bit ones, of which JavaScript holds exactly the first 2^53, and a larger number cannot name a row.
  */
 import { z } from "zod";
 
@@ -23,3 +23,10 @@ export const idNumber = (what: string, max: number) =>
 /** A keyset cursor: the `next` of the previous page, an id no larger than `max`. */
 export const cursorText = (max: number) =>
   z.string().refine((value) => /^\d{1,16}$/.test(value) && Number(value) <= max, "cursor is the `next` of the previous page");
+
+/**
+ * Text from a user or a client: anything but the NUL character, which PostgreSQL cannot store in text and
+ * would refuse with an error no caller could act on.
+ */
+export const text = (what: string) =>
+  z.string({ message: `${what} is text` }).refine((value) => !value.includes("\u0000"), `${what} contains a NUL character`);

@@ -1,0 +1,74 @@
+/**
+ * The console's writes to sites and agents (SPEC §5) against a real PostgreSQL: two admins saving at once get
+ * a field's message, never a database error; an agent's move and termination are one write or none.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
+import type { Database, Sql } from "../db/client";
+import { DomainError } from "../errors";
+import { Builder } from "../testing/builder";
+import { freshDatabase } from "../testing/database";
+import { getAgent, updateAgent } from "./agents";
+import { assignSites, createSite, FieldErrors, updateSite } from "./sites";
+
+let database: Database;
+let sql: Sql;
+let b: Builder;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  sql = database.sql;
+  b = new Builder(sql);
+  await sql`insert into wfm.time_zones (cfg_dbid, tenant_dbid, name, iana_name) values (1, 1, 'Eastern', 'America/New_York')`;
+});
+
+describe("sites", () => {
+  it("two admins creating the same site at once: one is created, the other told the name is taken", async () => {
+    for (let round = 0; round < 10; round++) {
+      const names = [`Paris ${round}`, `paris ${round}`];
+      const outcomes = await Promise.allSettled(names.map((name) => createSite(sql, { name, timeZone: "Eastern", switchDbid: null, server: null })));
+      expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+      const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(FieldErrors);
+      expect(refused.reason).toMatchObject({ code: "CONFLICT", fields: { name: expect.stringMatching(/exists already/) } });
+    }
+  });
+
+  it("an edit changes only the fields it names, and a rename onto another site's name is refused by the field", async () => {
+    await b.server("Alpha", 1);
+    const a = (await createSite(sql, { name: "Lyon", timeZone: "Eastern", switchDbid: null, server: null })).id;
+    await createSite(sql, { name: "Nice", timeZone: "Eastern", switchDbid: null, server: null });
+    await assignSites(sql, { siteIds: [a], server: "Alpha" });
+    await updateSite(sql, a, { name: "Lyon Part-Dieu" });
+    expect(await sql`select name, server from wfm.sites where id = ${a}`).toEqual([{ name: "Lyon Part-Dieu", server: "Alpha" }]);
+    const taken = await updateSite(sql, a, { name: "NICE" }).then(() => null, (e: unknown) => e);
+    expect(taken).toMatchObject({ code: "CONFLICT", fields: { name: "A site named NICE exists already." } });
+    const unknown = await updateSite(sql, a, { server: "Nobody", name: "x" }).then(() => null, (e: unknown) => e);
+    expect(unknown).toBeInstanceOf(FieldErrors);
+    expect((unknown as FieldErrors).fields).toEqual({ server: "There is no WFM Server named 'Nobody'." });
+  });
+
+  it("refuses ids no site can have, and a NUL character in a name, as bad input", async () => {
+    await expect(assignSites(sql, { siteIds: [3_000_000_000], server: null })).rejects.toBeInstanceOf(ZodError);
+    await expect(createSite(sql, { name: "a\u0000", timeZone: "Eastern", switchDbid: null, server: null })).rejects.toMatchObject({ code: "BAD_INPUT" });
+  });
+});
+
+describe("agents", () => {
+  it("a move and a termination in one PATCH are written together or not at all", async () => {
+    const t = await b.tenant();
+    const dbid = await b.person(t);
+    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${dbid}, ${t}, 'mover', 'Mo', 'Ver')`;
+    const [{ id }] = (await sql`select id from wfm.agents where cfg_dbid = ${dbid}`) as unknown as [{ id: number }];
+    const site = (await createSite(sql, { name: "Depot", timeZone: "Eastern", switchDbid: null, server: null })).id;
+
+    await expect(updateAgent(sql, id, { siteId: site, terminationDate: "0000-01-01" })).rejects.toBeInstanceOf(ZodError);
+    expect((await getAgent(sql, id)).site).toBeNull();
+    const both = await updateAgent(sql, id, { siteId: site, terminationDate: "2031-02-03" });
+    expect(both).toMatchObject({ site: { id: site, name: "Depot" }, terminationDate: "2031-02-03", terminationSource: "manual" });
+    const missing = await updateAgent(sql, id, { siteId: 999_999, terminationDate: null }).then(() => null, (e: unknown) => e);
+    expect(missing).toBeInstanceOf(DomainError);
+    expect(missing).toMatchObject({ code: "NOT_FOUND", details: [{ path: "siteId" }] });
+    expect(await getAgent(sql, id)).toMatchObject({ site: { id: site }, terminationDate: "2031-02-03" });
+  });
+});
