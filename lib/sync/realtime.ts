@@ -167,7 +167,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         select dbid from feed_batch where object_type in ('person', 'skill_level')
         union select (ref->>'person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'person_dbid' is not null
         union select (ref->>'old_person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'old_person_dbid' is not null
-        union select l.person_dbid from cfg.agent_logins l where l.switch_dbid in (select dbid from feed_batch where object_type = 'switch')
+        union select l.person_dbid from cfg.agent_logins l
+               where l.switch_dbid in (select dbid from feed_batch where object_type = 'switch') and l.person_dbid is not null
         ${level === 2 ? "union select sl.person_dbid from cfg.skill_levels sl where sl.skill_dbid in (select dbid from feed_batch where object_type = 'skill')" : ""}`,
         [],
         PREPARED,
