@@ -197,6 +197,9 @@ export const wfmServerInstances = wfm.table(
     heartbeatAt: at("heartbeat_at").notNull().defaultNow(),
     // With web events: this instance's mesh links as of its last heartbeat ([{url, state, since}]).
     meshPeers: jsonb("mesh_peers"),
+    // What keeps this instance from working as of its last heartbeat (real-time sync stuck on a batch), for
+    // the Servers page: a problem only in the process's log would be invisible to the administrators.
+    problem: text("problem"),
   },
   (t) => [
     index("server_instances_server_idx").on(t.server),

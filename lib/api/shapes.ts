@@ -41,6 +41,7 @@ export const instanceShape = z.object({
   heartbeatAt: timestamp,
   stale: z.boolean(),
   meshPeers: z.array(z.object({ url: z.string(), state: z.enum(["connected", "connecting", "down"]), error: z.string().optional() })).nullable(),
+  problem: z.string().nullable().describe("what keeps this instance from working (real-time sync stuck), or null"),
 });
 
 export const serverShape = z

@@ -2,6 +2,7 @@
  * The console's writes to sites and agents (SPEC §5) against a real PostgreSQL: two admins saving at once get
  * a field's message, never a database error; an agent's move and termination are one write or none.
  */
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import type { Database, Sql } from "../db/client";
@@ -9,6 +10,8 @@ import { DomainError } from "../errors";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { getAgent, updateAgent } from "./agents";
+import { heartbeat } from "../server/registration";
+import { listServerStatus } from "./servers";
 import { assignSites, createSite, FieldErrors, updateSite } from "./sites";
 
 let database: Database;
@@ -51,6 +54,18 @@ describe("sites", () => {
   it("refuses ids no site can have, and a NUL character in a name, as bad input", async () => {
     await expect(assignSites(sql, { siteIds: [3_000_000_000], server: null })).rejects.toBeInstanceOf(ZodError);
     await expect(createSite(sql, { name: "a\u0000", timeZone: "Eastern", switchDbid: null, server: null })).rejects.toMatchObject({ code: "BAD_INPUT" });
+  });
+});
+
+describe("servers", () => {
+  it("show what keeps an instance from working, as its heartbeat reported it", async () => {
+    await b.server("Stuck", 2);
+    const instance = randomUUID();
+    await heartbeat(sql, instance, "Stuck", "primary", 4321, null, "real-time sync cannot apply the next batch: boom");
+    const [stuck] = (await listServerStatus(sql)).filter((s) => s.name === "Stuck");
+    expect(stuck!.instances).toMatchObject([{ id: instance, role: "primary", port: 4321, problem: "real-time sync cannot apply the next batch: boom" }]);
+    await heartbeat(sql, instance, "Stuck", "primary", 4321, null, null);
+    expect((await listServerStatus(sql)).find((s) => s.name === "Stuck")!.instances[0]!.problem).toBeNull();
   });
 });
 

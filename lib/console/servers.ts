@@ -20,6 +20,8 @@ export interface ServerInstance {
   stale: boolean;
   /** With web events: its mesh links as of its last heartbeat. */
   meshPeers: { url: string; state: "connected" | "connecting" | "down"; error?: string }[] | null;
+  /** What keeps it from working, as of its last heartbeat (real-time sync stuck), or null. */
+  problem: string | null;
 }
 
 export interface ServerStatus {
@@ -45,7 +47,7 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
                        'id', i.id, 'role', i.role, 'host', i.host, 'pid', i.pid, 'port', i.port,
                        'startedAt', i.started_at, 'heartbeatAt', i.heartbeat_at,
                        'stale', i.heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS}),
-                       'meshPeers', i.mesh_peers)
+                       'meshPeers', i.mesh_peers, 'problem', i.problem)
                        order by i.role desc, i.started_at)
                        from wfm.server_instances i where i.server = s.name), '[]') as instances,
            (k.seq - coalesce(c.last_seq, 0))::int as "cursorLag",

@@ -67,12 +67,13 @@ export async function heartbeat(
   role: "primary" | "backup",
   port: number,
   meshPeers: object[] | null = null,
+  problem: string | null = null,
 ): Promise<void> {
   const peers = meshPeers === null ? null : sql.json(meshPeers as never);
   await sql`
-    insert into wfm.server_instances (id, server, role, host, pid, port, mesh_peers)
-    values (${instance}, ${server}, ${role}, ${os.hostname()}, ${process.pid}, ${port}, ${peers})
-    on conflict (id) do update set role = excluded.role, heartbeat_at = now(), mesh_peers = excluded.mesh_peers`;
+    insert into wfm.server_instances (id, server, role, host, pid, port, mesh_peers, problem)
+    values (${instance}, ${server}, ${role}, ${os.hostname()}, ${process.pid}, ${port}, ${peers}, ${problem})
+    on conflict (id) do update set role = excluded.role, heartbeat_at = now(), mesh_peers = excluded.mesh_peers, problem = excluded.problem`;
 }
 
 /** Instances of the server that stopped heartbeating are dead (killed, host lost): remove them. */

@@ -276,7 +276,8 @@ export class WfmServer {
     if (this.stopping || this.role === "starting") return;
     try {
       const role = this.role === "primary" ? "primary" : "backup";
-      await heartbeat(this.sql, this.instance, this.name, role, this.port, this.mesh?.peerStates() ?? null);
+      const problem = this.stuck ? `real-time sync cannot apply the next batch: ${this.stuck}` : null;
+      await heartbeat(this.sql, this.instance, this.name, role, this.port, this.mesh?.peerStates() ?? null, problem);
       const removed = await removeDeadInstances(this.sql, this.name);
       if (removed > 0) this.log.warn(`removed ${removed} instance(s) of ${this.name} that stopped heartbeating`);
       if (!this.databaseUp) this.log.info("the database is reachable again");

@@ -32,7 +32,7 @@ describe("real-time sync", () => {
     expect(await sql`select count(*)::int as n from cfg.agent_logins where switch_dbid = ${sw} and person_dbid is null`).toEqual([{ n: 1 }]);
 
     await sql`update cfg.switches set name = 'SW-Renamed' where dbid = ${sw}`;
-    const batch = await applyFeedBatch(feed.sql, newFeedSession(), { server: "Feed" });
+    const batch = await applyFeedBatch(feed.sql, newFeedSession(), { server: "Feed", runId: null });
     expect(batch.changes).toBe(1);
     const [{ seq }] = (await sql`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
     expect(await sql`select last_seq from wfm.sync_cursors where server = 'Feed'`).toEqual([{ last_seq: seq }]);

@@ -82,6 +82,11 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
                       <li key={i.id}>
                         <span className={`badge ${i.stale ? "err" : i.role === "primary" ? "ok" : ""}`}>{i.stale ? "no heartbeat" : i.role}</span>{" "}
                         {i.host}:{i.port ?? "—"} (pid {i.pid}), heartbeat {secondsAgo(i.heartbeatAt)} s ago
+                        {i.problem && (
+                          <p className="alert error instance-problem" role="alert">
+                            {i.problem}. Its cursor does not move until this is solved; a full sync (Run full sync) brings WFM to cfg meanwhile.
+                          </p>
+                        )}
                         {i.meshPeers && (
                           <ul className="plain mesh-peers" aria-label={`Mesh links of ${server.name} on ${i.host}:${i.port}`}>
                             {i.meshPeers.length === 0 && <li className="muted">mesh: no links yet</li>}

@@ -1,0 +1,1 @@
+ALTER TABLE "wfm"."server_instances" ADD COLUMN "problem" text;
