@@ -133,14 +133,38 @@ runCli(async () => {
       const [{ now: since }] = (await database.sql`select now() as now`) as unknown as [{ now: Date }];
       // With a mesh secret, the bundled server registers with web events on (SPEC §3); the console joins it.
       const webEvents = process.env.WFM_MESH_SECRET ? ["--web-events"] : [];
-      server = await spawnServer({ root, databaseUrl: database.url, name: SERVER_NAME, args: ["--level", "2", ...webEvents], output: "inherit" });
+      const args = ["--level", "2", ...webEvents];
+      const databaseUrl = database.url;
+      // The bundled server is supervised, not vital: when it stops (stopped by hand to fail over to a backup,
+      // or crashed) the console and the database keep serving, and it is started again — as a backup when
+      // another instance has taken over meanwhile.
+      let restarts = 0;
+      const supervise = (running: ServerProcess) => {
+        running.child.once("exit", (code, signal) => {
+          if (stopping) return;
+          const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts++, 5));
+          console.error(
+            `wfm-sync: ${SERVER_NAME} (process ${running.child.pid}) stopped (${signal ?? `exit code ${code}`}); the console keeps running, ` +
+              `and ${SERVER_NAME} starts again in ${delay / 1000} s.`,
+          );
+          setTimeout(() => {
+            if (stopping) return;
+            spawnServer({ root, databaseUrl, name: SERVER_NAME, args, output: "inherit" }).then(
+              (next) => {
+                server = next;
+                log(`${SERVER_NAME} runs again as process ${next.child.pid}.`);
+                supervise(next);
+                // A restart that stays up a minute starts the backoff afresh.
+                setTimeout(() => next.child.exitCode === null && (restarts = 0), 60_000).unref();
+              },
+              (error: unknown) => console.error(`wfm-sync: ${SERVER_NAME} could not be started again: ${(error as Error).message}`),
+            );
+          }, delay).unref();
+        });
+      };
+      server = await spawnServer({ root, databaseUrl, name: SERVER_NAME, args, output: "inherit" });
       log(`${SERVER_NAME} runs as process ${server.child.pid}; /healthz and /metrics on ${server.url}.`);
-      server.child.once("exit", (code) => {
-        if (!stopping) {
-          console.error(`wfm-sync: ${SERVER_NAME} exited unexpectedly (code ${code}); stopping.`);
-          void stop(1);
-        }
-      });
+      supervise(server);
       await waitForStartupSync(database.sql, server, since);
     }
 

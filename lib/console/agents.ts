@@ -98,8 +98,16 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
   const change = agentPatch.parse(input);
   await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
-    const [agent] = await tx`select 1 from wfm.agents where id = ${id} for update`;
+    const [agent] = await tx<{ source: string | null }[]>`select termination_source as source from wfm.agents where id = ${id} for update`;
     if (!agent) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
+    if (change.terminationDate !== undefined && agent.source === "config") {
+      // Not WFM's to undo: the agent returns when cfg has its person as an agent again (SPEC §2.5, §2.7).
+      throw fieldError(
+        "CONFLICT",
+        "terminationDate",
+        "This agent was terminated because its person left cfg (deleted, or no longer an agent); it comes back when cfg has it as an agent again.",
+      );
+    }
     if (change.siteId !== undefined) {
       if (change.siteId !== null) {
         // Held until commit, so the site cannot be deleted between this check and the move.

@@ -86,4 +86,14 @@ describe("agents", () => {
     expect(missing).toMatchObject({ code: "NOT_FOUND", details: [{ path: "siteId" }] });
     expect(await getAgent(sql, id)).toMatchObject({ site: { id: site }, terminationDate: "2031-02-03" });
   });
+
+  it("an agent terminated because its person left cfg is not reinstated by hand", async () => {
+    const t = await b.tenant();
+    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name, termination_date, termination_source)
+              values (987654, ${t}, 'gone', 'Gone', 'Person', '2026-01-02', 'config')`;
+    const [{ id }] = (await sql`select id from wfm.agents where cfg_dbid = 987654`) as unknown as [{ id: number }];
+    const refused = await updateAgent(sql, id, { terminationDate: null }).then(() => null, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: "CONFLICT", details: [{ path: "terminationDate" }] });
+    expect(await getAgent(sql, id)).toMatchObject({ terminationDate: "2026-01-02", terminationSource: "config", awaitingFullSync: false });
+  });
 });

@@ -73,7 +73,12 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
 
       <section className="panel" aria-labelledby="termination-heading">
         <h2 id="termination-heading">Termination</h2>
-        {mayTerminate ? (
+        {agent.terminationSource === "config" ? (
+          <p className="muted">
+            Terminated as of {agent.terminationDate} because its person left the Configuration Database (deleted, or no longer an
+            agent). Sync brings it back when cfg has it as an agent again; there is nothing to reinstate here.
+          </p>
+        ) : mayTerminate ? (
           <TerminationForm agentId={agent.id} date={agent.terminationSource === "manual" ? agent.terminationDate : null} today={today} />
         ) : (
           <p className="muted">Only supervisors and administrators can terminate or reinstate agents.</p>
