@@ -16,7 +16,8 @@ export type AgentView = z.infer<typeof agentShape>;
 
 export const agentSearch = z.object({
   q: text("q").trim().max(200, "a search has at most 200 characters").optional(),
-  site: idText("site", INT_ID_MAX).optional(),
+  // A site's id, or "none" for the agents without a site (SPEC §5 Validation's unassigned agents).
+  site: z.union([z.literal("none"), idText("site", INT_ID_MAX)], { message: 'site is a site\'s id, or "none"' }).optional(),
   terminated: z.enum(["true", "false"], { message: "terminated is true or false" }).transform((v) => v === "true").optional(),
   cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
@@ -40,12 +41,14 @@ const agentColumns = (sql: Sql) => sql`
  */
 export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null }> {
   const q = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const siteId = typeof f.site === "number" ? f.site : null;
   const rows = await sql<AgentView[]>`
     select ${agentColumns(sql)}
       from wfm.agents a left join wfm.sites s on s.id = a.site_id
      where (${q}::text is null
             or lower(a.first_name || ' ' || a.last_name || ' ' || a.username || ' ' || coalesce(a.employee_id, '')) like ${q})
-       and (${f.site ?? null}::int is null or a.site_id = ${f.site ?? null})
+       and (${siteId}::int is null or a.site_id = ${siteId})
+       and (not ${f.site === "none"} or a.site_id is null)
        and (${f.terminated ?? null}::boolean is null or (a.termination_date is not null) = ${f.terminated ?? null})
        and (${f.cfgDbid ?? null}::bigint is null or a.cfg_dbid = ${f.cfgDbid ?? null})
        and a.id > ${f.cursor ? Number(f.cursor) : 0}

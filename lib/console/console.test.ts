@@ -13,6 +13,7 @@ import { getAgent, updateAgent } from "./agents";
 import { heartbeat } from "../server/registration";
 import { listServerStatus } from "./servers";
 import { assignSites, createSite, FieldErrors, updateSite } from "./sites";
+import { setRole } from "./users";
 
 let database: Database;
 let sql: Sql;
@@ -54,6 +55,19 @@ describe("sites", () => {
   it("refuses ids no site can have, and a NUL character in a name, as bad input", async () => {
     await expect(assignSites(sql, { siteIds: [3_000_000_000], server: null })).rejects.toBeInstanceOf(ZodError);
     await expect(createSite(sql, { name: "a\u0000", timeZone: "Eastern", switchDbid: null, server: null })).rejects.toMatchObject({ code: "BAD_INPUT" });
+  });
+});
+
+describe("users", () => {
+  it("keep an administrator who can sign in: the last one cannot be demoted, even with a password-less admin left", async () => {
+    await sql`insert into wfm.users (username, first_name, last_name, role, password_hash) values ('boss', 'B', 'Oss', 'admin', 'x')`;
+    await sql`insert into wfm.users (username, first_name, last_name, role) values ('nopass', 'No', 'Pass', 'admin')`;
+    const [{ id }] = (await sql`select id from wfm.users where username = 'boss'`) as unknown as [{ id: number }];
+    const refused = await setRole(sql, { userId: id, role: "viewer" }).then(() => null, (e: unknown) => e);
+    expect(refused).toMatchObject({ code: "CONFLICT", details: [{ path: "role" }] });
+    await sql`update wfm.users set password_hash = 'y' where username = 'nopass'`;
+    await setRole(sql, { userId: id, role: "viewer" });
+    expect(await sql`select role from wfm.users where id = ${id}`).toEqual([{ role: "viewer" }]);
   });
 });
 

@@ -10,7 +10,7 @@ import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, text } from "../input";
 
 export const importUsersInput = z.object({
-  cfgDbids: z.array(idNumber("a cfg dbid", BIGINT_ID_MAX)).min(1, "choose at least one person").max(500, "import at most 500 at a time"),
+  cfgDbids: z.array(idNumber("a cfg dbid", BIGINT_ID_MAX)).min(1, "Choose at least one person.").max(500, "Import at most 500 at a time."),
   role: z.enum(roles, { message: "the role is admin, supervisor or viewer" }),
 });
 
@@ -34,7 +34,10 @@ export async function importUsers(sql: Sql, input: z.input<typeof importUsersInp
 
 export const passwordInput = z.object({
   userId: idNumber("userId", INT_ID_MAX),
-  password: text("The password").min(10, "a password has at least 10 characters").max(200, "a password has at most 200 characters"),
+  password: text("The password")
+    .min(10, "A password has at least 10 characters.")
+    .max(200, "A password has at most 200 characters.")
+    .refine((password) => password.trim().length >= 10, "A password has at least 10 characters besides spaces."),
 });
 
 export async function setPassword(sql: Sql, input: z.input<typeof passwordInput>): Promise<void> {
@@ -53,8 +56,12 @@ export async function setRole(sql: Sql, input: z.input<typeof roleInput>): Promi
     const [user] = await tx<{ role: string }[]>`select role from wfm.users where id = ${userId} for update`;
     if (!user) throw new DomainError("NOT_FOUND", `There is no user with id ${userId}.`);
     if (user.role === "admin" && role !== "admin") {
-      const [{ n }] = (await tx`select count(*)::int as n from wfm.users where role = 'admin'`) as unknown as [{ n: number }];
-      if (n <= 1) throw new DomainError("CONFLICT", "This is the last administrator: make someone else an administrator first.");
+      // Another administrator must be able to sign in (have a password), or nobody could administer any more.
+      // The other admins are locked too, so two admins demoting each other at once cannot both succeed.
+      const others = await tx<{ id: number }[]>`
+        select id from wfm.users where role = 'admin' and id <> ${userId} and password_hash is not null for update`;
+      if (others.length === 0)
+        throw fieldError("CONFLICT", "role", "This is the last administrator who can sign in: give another administrator a password, or make someone an administrator, first.");
     }
     await tx`update wfm.users set role = ${role}, updated_at = now() where id = ${userId}`;
   });

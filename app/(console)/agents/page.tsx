@@ -43,6 +43,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
               Site
               <select name="site" defaultValue={firstValue(params.site) ?? ""}>
                 <option value="">All sites</option>
+                <option value="none">No site</option>
                 {sites.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
@@ -61,7 +62,15 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             <button type="submit" className="button small">Search</button>
           </form>
           {!parsed.success ? (
-            <p className="alert error" role="alert">{parsed.error.issues[0]!.message}</p>
+            <p className="alert error" role="alert">
+              {parsed.error.issues.some((i) => i.path[0] === "cursor") ? (
+                <>
+                  This page link is out of date. <Link href={query({ cursor: undefined })}>Start from the first page</Link>.
+                </>
+              ) : (
+                parsed.error.issues[0]!.message
+              )}
+            </p>
           ) : page!.items.length === 0 ? (
             <EmptyState title="No agent matches">
               <p>Try fewer words, another site, or both statuses.</p>

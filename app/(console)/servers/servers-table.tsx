@@ -1,22 +1,27 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { ServerStatus } from "@/lib/console/servers";
 import { runFullSyncAction, type FullSyncState } from "./actions";
 
 const secondsAgo = (at: string | Date) => Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
 
-function RunFullSync({ server }: { server: string }) {
+function RunFullSync({ server }: { server: ServerStatus }) {
   const [state, action, pending] = useActionState<FullSyncState, FormData>(runFullSyncAction, { ok: true, message: null, runId: null });
+  // "Queued" answers the click until the run shows in Now or has finished; "started (run N)" stays, naming the run.
+  const [lastRunAtClick, setLastRunAtClick] = useState<number | null>(null);
+  const runningFull = server.currentRun !== null && server.currentRun.kind !== "realtime";
+  const finishedSince = lastRunAtClick !== null && (server.lastFullSync?.id ?? 0) > lastRunAtClick;
+  const showMessage = !state.ok || state.runId !== null || !(runningFull || finishedSince);
   return (
-    <form action={action} className="inline-form">
-      <input type="hidden" name="server" value={server} />
-      <button type="submit" className="button small" disabled={pending} aria-label={`Run full sync on ${server}`}>
+    <form action={action} onSubmit={() => setLastRunAtClick(server.lastFullSync?.id ?? 0)} className="inline-form">
+      <input type="hidden" name="server" value={server.name} />
+      <button type="submit" className="button small" disabled={pending} aria-label={`Run full sync on ${server.name}`}>
         {pending ? "Starting…" : "Run full sync"}
       </button>
       <span role="status" className={state.ok ? "muted" : "field-error"}>
-        {state.message}
+        {showMessage ? state.message : null}
       </span>
     </form>
   );
@@ -111,7 +116,7 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
               </td>
               {canRunFullSync && (
                 <td>
-                  <RunFullSync server={server.name} />
+                  <RunFullSync server={server} />
                 </td>
               )}
             </tr>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
+import { LiveRefresh } from "@/app/ui/live-refresh";
 import { LocalTime } from "@/app/ui/local-time";
 import { listRuns, runFilter, type RunFilter, type RunView } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
@@ -45,6 +46,8 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   return (
     <>
       <PageHead title="Sync history" description="Every full, real-time and targeted synchronization run, newest first, with what it changed." />
+      {/* Live while runs are going; new runs appear within 10 s on the first page. */}
+      <LiveRefresh busy={runs.some((run) => run.status === "running")} idleMs={cursor ? null : 10_000} />
       <form className="filters" aria-label="Run filters" action="/sync">
         <label>
           Server

@@ -84,7 +84,7 @@ export function PasswordForm({ userId, username }: { userId: number; username: s
       <label htmlFor={`password-${userId}`} className="visually-hidden">
         New password for {username}
       </label>
-      <input id={`password-${userId}`} name="password" type="password" autoComplete="new-password" placeholder="New password" aria-invalid={state.ok ? undefined : true} />
+      <input id={`password-${userId}`} name="password" type="password" autoComplete="new-password" placeholder="New password (10+ characters)" minLength={10} aria-invalid={state.ok ? undefined : true} />
       <button type="submit" className="button small secondary" disabled={pending}>
         Set password
       </button>

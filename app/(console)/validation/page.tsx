@@ -62,7 +62,11 @@ export default async function ValidationPage() {
           {t.unassigned === 0
             ? "Every agent has a site."
             : `${t.unassigned.toLocaleString()} agents have no site: they have no login, logins on several switches, or a switch with no site. `}
-          {t.unassigned > 0 && <Link href="/organization/sites">Associate a site with their switch</Link>}
+          {t.unassigned > 0 && (
+            <>
+              <Link href="/agents?site=none">List them</Link>, or <Link href="/organization/sites">associate a site with their switch</Link>.
+            </>
+          )}
         </p>
       </section>
     </>

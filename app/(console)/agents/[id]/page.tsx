@@ -60,7 +60,19 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
         <dt>Synchronized by</dt>
         <dd>{owner.server ? `${owner.server}${owner.running ? "" : " (not running)"}` : "no WFM Server"}</dd>
         <dt>Skills</dt>
-        <dd>{agent.skills.length ? agent.skills.map((s) => `${s.name} ${s.level}`).join(", ") : "none"}</dd>
+        <dd>
+          {agent.skills.length ? (
+            <ul className="skills" aria-label="Skills and levels">
+              {agent.skills.map((s) => (
+                <li key={s.name}>
+                  {s.name} <span className="level">level {s.level}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            "none"
+          )}
+        </dd>
         <dt>Status</dt>
         <dd data-testid="agent-status">
           {agent.terminationDate

@@ -63,7 +63,12 @@ export default async function RunPage({ params, searchParams }: { params: Promis
         <button type="submit" className="button small">Filter</button>
       </form>
       {!filter.success && <p className="field-error" role="alert">{filter.error.issues[0]!.message}</p>}
-      <RunLog run={run} events={events.items} query={query} />
+      <RunLog
+        run={run}
+        firstPage={events}
+        query={query}
+        matching={facets.filter((x) => (!f.action || x.action === f.action) && (!f.objectType || x.objectType === f.objectType)).reduce((n, x) => n + x.n, 0)}
+      />
     </>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import type { EventView, RunView } from "@/lib/console/runs";
 import { LocalTime } from "@/app/ui/local-time";
 
@@ -10,20 +10,33 @@ async function json<T>(url: string): Promise<T> {
   return response.json() as Promise<T>;
 }
 
-/** The run's progress and log; while the run is going both refresh every second, then they stop. */
-export function RunLog({ run: initialRun, events: initialEvents, query }: { run: RunView; events: EventView[]; query: string }) {
+type EventPage = { items: EventView[]; next: string | null };
+
+function duration(run: RunView): string {
+  const ms = (run.finishedAt ? new Date(run.finishedAt).getTime() : Date.now()) - new Date(run.startedAt).getTime();
+  return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
+}
+
+/**
+ * The run's progress and log. While the run is going both refresh every second, then they stop. The log comes
+ * in pages of 500 lines; "Show more" fetches the next (a cold full sync of 100,000 agents logs 100,000 lines).
+ */
+export function RunLog({ run: initialRun, firstPage, query, matching }: { run: RunView; firstPage: EventPage; query: string; matching: number }) {
   const { data: run } = useQuery({
     queryKey: ["run", initialRun.id],
     queryFn: () => json<RunView>(`/api/v1/sync/runs/${initialRun.id}`),
     initialData: initialRun,
     refetchInterval: (q) => (q.state.data?.status === "running" ? 1000 : false),
   });
-  const { data: events } = useQuery({
+  const log = useInfiniteQuery({
     queryKey: ["run-events", initialRun.id, query],
-    queryFn: async () => (await json<{ items: EventView[] }>(`/api/v1/sync/runs/${initialRun.id}/events?${query}`)).items,
-    initialData: initialEvents,
+    queryFn: ({ pageParam }) => json<EventPage>(`/api/v1/sync/runs/${initialRun.id}/events?${query}${pageParam ? `&cursor=${pageParam}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.next ?? undefined,
+    initialData: { pages: [firstPage], pageParams: [""] },
     refetchInterval: run.status === "running" ? 1000 : false,
   });
+  const events = log.data.pages.flatMap((page) => page.items);
   const percent = run.progress.total > 0 ? Math.min(100, Math.round((100 * run.progress.done) / run.progress.total)) : run.status === "running" ? 0 : 100;
   return (
     <>
@@ -38,12 +51,25 @@ export function RunLog({ run: initialRun, events: initialEvents, query }: { run:
         {run.error && <span className="field-error"> {run.error}</span>}
       </p>
       <p className="muted">
+        Started <LocalTime at={run.startedAt} />
+        {run.finishedAt ? (
+          <>
+            {" "}
+            · finished <LocalTime at={run.finishedAt} /> · took {duration(run)}
+          </>
+        ) : (
+          ` · running for ${duration(run)}`
+        )}
+      </p>
+      <p className="muted">
         Added {run.counts.added.toLocaleString("en")} · updated {run.counts.updated.toLocaleString("en")} · terminated {run.counts.terminated.toLocaleString("en")} ·
         skipped {run.counts.skipped.toLocaleString("en")} · errors {run.counts.errors.toLocaleString("en")}
         {run.kind === "realtime" && ` · out of scope ${run.outOfScope.toLocaleString("en")} (counted, not logged)`}
       </p>
       {events.length === 0 ? (
-        <p className="muted">No log lines match.</p>
+        <p className="muted">
+          {run.status === "running" && !query ? "No log lines yet: lines appear here as the run changes WFM." : query ? "No log lines match these filters." : "This run logged nothing: it found nothing to change."}
+        </p>
       ) : (
         <div className="table-wrap">
           <table className="data">
@@ -74,6 +100,18 @@ export function RunLog({ run: initialRun, events: initialEvents, query }: { run:
             </tbody>
           </table>
         </div>
+      )}
+      {events.length > 0 && (
+        <p className="pager">
+          <span className="muted" aria-live="polite">
+            Showing {events.length.toLocaleString("en")} of {Math.max(matching, events.length).toLocaleString("en")} lines
+          </span>
+          {log.hasNextPage && (
+            <button type="button" className="button small secondary" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+              {log.isFetchingNextPage ? "Loading…" : "Show more"}
+            </button>
+          )}
+        </p>
       )}
     </>
   );
