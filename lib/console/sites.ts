@@ -41,19 +41,22 @@ export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInp
       if (!known) throw fieldError("NOT_FOUND", "server", `There is no WFM Server named '${server}'.`);
     }
     const rows = await tx<{ id: number; name: string; server: string | null }[]>`
-      update wfm.sites set server = ${server}, updated_at = now() where id = any(${ids}::int[]) returning id, name, server`;
+      select id, name, server from wfm.sites where id = any(${ids}::int[]) order by name for update`;
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) throw fieldError("NOT_FOUND", "siteIds", `There is no site with id ${missing.join(", ")}.`);
-    return { sites: rows.sort((a, b) => a.name.localeCompare(b.name)), version: await sitesVersion(tx) };
+    // Only sites whose server changes are written (and announced): the others were assigned so already.
+    const changed = rows.filter((r) => r.server !== server).map((r) => r.id);
+    if (changed.length) await tx`update wfm.sites set server = ${server}, updated_at = now() where id = any(${changed}::int[])`;
+    return { sites: rows.map((r) => ({ ...r, server })), changed: changed.length, version: changed.length ? await sitesVersion(tx) : null };
   });
-  announce("sites", ids, result.version);
+  if (result.version !== null) announce("sites", ids, result.version);
   return result;
 }
 
 /** Assigns one site (the Sites table's inline select). */
 export async function assignSite(sql: Sql, input: { siteId: number; server: string | null }, announce: Announce = nobody) {
-  const { sites, version } = await assignSites(sql, { siteIds: [input.siteId], server: input.server }, announce);
-  return { ...sites[0]!, version };
+  const { sites, changed, version } = await assignSites(sql, { siteIds: [input.siteId], server: input.server }, announce);
+  return { ...sites[0]!, changed: changed > 0, version };
 }
 
 export const siteInput = z.object({

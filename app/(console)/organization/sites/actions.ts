@@ -30,6 +30,9 @@ export async function assignSiteAction(_previous: AssignState, data: FormData): 
     if (!input.success) return { ok: false, message: input.error.issues[0]!.message };
     const site = await assignSite(sharedDatabase().sql, input.data, await consoleAnnounce());
     revalidatePath("/organization/sites");
+    if (!site.changed) {
+      return { ok: true, message: site.server ? `${site.name} is synchronized by ${site.server} already.` : `${site.name} is not assigned to a server.` };
+    }
     return { ok: true, message: site.server ? `${site.name} is now synchronized by ${site.server}.` : `${site.name} is no longer assigned to a server.` };
   } catch (error) {
     const known = toDomainError(error);
@@ -96,10 +99,15 @@ export async function assignSelectedSitesAction(_previous: AssignState, data: Fo
     authorize(user, "sites.write");
     const input = bulkForm.safeParse({ siteIds: data.getAll("siteIds"), server: data.get("server") ?? "" });
     if (!input.success) return { ok: false, message: input.error.issues[0]!.message };
-    const { sites } = await assignSites(sharedDatabase().sql, input.data, await consoleAnnounce());
+    const { sites, changed } = await assignSites(sharedDatabase().sql, input.data, await consoleAnnounce());
     revalidatePath("/organization/sites");
-    const what = sites.length === 1 ? sites[0]!.name : `${sites.length} sites`;
-    return { ok: true, message: input.data.server ? `${what} now synchronized by ${input.data.server}.` : `${what} no longer assigned to a server.` };
+    const what = changed === 1 ? "1 site" : `${changed} sites`;
+    const already = sites.length - changed;
+    const rest = already === 0 ? "" : ` (${already} ${already === 1 ? "was" : "were"} already)`;
+    return {
+      ok: true,
+      message: input.data.server ? `${what} now synchronized by ${input.data.server}${rest}.` : `${what} no longer assigned to a server${rest}.`,
+    };
   } catch (error) {
     const known = toDomainError(error);
     if (known) return { ok: false, message: known.message };
