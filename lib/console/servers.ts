@@ -68,6 +68,8 @@ export const serverOptionsInput = z.object({
   syncLevel: z.number({ message: "The level is 0, 1 or 2." }).int("The level is 0, 1 or 2.").min(0, "The level is 0, 1 or 2.").max(2, "The level is 0, 1 or 2."),
   syncTimeoutMinutes: z.number({ message: "Enter minutes, 0 for start-up only." }).int("Enter whole minutes.").min(0, "Minutes cannot be negative.").max(525_600, "At most a year (525,600 minutes)."),
   cacheSlackSeconds: z.number().int("Enter whole seconds.").min(1, "At least 1 second, or empty for the default.").max(86_400, "At most a day (86,400 seconds).").nullable(),
+  // Takes effect when the server next starts: the mesh is set up at start (SPEC §3), and needs the mesh secret.
+  webEvents: z.boolean({ message: "webEvents is true or false" }).optional(),
 });
 
 /** Edits a server's options (SPEC §4); the server uses them as soon as its cache learns of them. */
@@ -77,7 +79,8 @@ export async function updateServerOptions(sql: Sql, name: string, input: z.input
   const o = parsed.data;
   const version = await sql.begin(async (tx) => {
     const rows = await tx`update wfm.servers set sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},
-                                 cache_slack_s = ${o.cacheSlackSeconds}, updated_at = now() where name = ${name} returning name`;
+                                 cache_slack_s = ${o.cacheSlackSeconds}, web_events = coalesce(${o.webEvents ?? null}::boolean, web_events),
+                                 updated_at = now() where name = ${name} returning name`;
     if (!rows.length) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
     const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
     return Number(version);

@@ -59,6 +59,7 @@ export async function serverOptionsAction(_previous: OptionsState, data: FormDat
         syncLevel: numberOrNaN(data.get("syncLevel")),
         syncTimeoutMinutes: numberOrNaN(data.get("syncTimeoutMinutes")),
         cacheSlackSeconds: slack === "" ? null : Number(slack),
+        webEvents: data.get("webEvents") === "on",
       },
       await consoleAnnounce(),
     );

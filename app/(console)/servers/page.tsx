@@ -34,7 +34,13 @@ export default async function ServersPage() {
             servers.map((server) => (
               <section key={server.name} className="panel" aria-label={`${server.name} options`}>
                 <h2>{server.name}: options</h2>
-                <OptionsForm server={server.name} level={server.syncLevel} timeout={server.syncTimeoutMinutes} cacheSlack={server.cacheSlackSeconds} />
+                <OptionsForm
+                  server={server.name}
+                  level={server.syncLevel}
+                  timeout={server.syncTimeoutMinutes}
+                  cacheSlack={server.cacheSlackSeconds}
+                  webEvents={server.webEvents}
+                />
               </section>
             ))}
         </>

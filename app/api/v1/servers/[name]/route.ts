@@ -24,7 +24,10 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
   }
 }
 
-/** PATCH /api/v1/servers/{name} {"syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?} — what is left out keeps its value. */
+/**
+ * PATCH /api/v1/servers/{name} {"syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — what is
+ * left out keeps its value; web events take effect when the server next starts.
+ */
 export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ request, params }) => {
   const current = await find(params.name);
   if (!current) return errorResponse("NOT_FOUND", `There is no WFM Server named '${params.name}'.`);
@@ -36,6 +39,7 @@ export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ requ
     syncLevel: parsed.data.syncLevel ?? current.syncLevel,
     syncTimeoutMinutes: parsed.data.syncTimeoutMinutes ?? current.syncTimeoutMinutes,
     cacheSlackSeconds: parsed.data.cacheSlackSeconds === undefined ? current.cacheSlackSeconds : parsed.data.cacheSlackSeconds,
+    webEvents: parsed.data.webEvents,
   };
   await updateServerOptions(sharedDatabase().sql, params.name, merged, await consoleAnnounce());
   return NextResponse.json(await find(params.name));
