@@ -27,6 +27,7 @@ test("an admin creates a bearer token in the console; it authenticates the API u
   const row = page.getByRole("table", { name: "API tokens" }).getByRole("row", { name: /^e2e integration admin/ });
   await expect(row.getByRole("cell", { name: "never" })).toHaveCount(0); // it was used just now
   await row.getByRole("button", { name: "Revoke token e2e integration" }).click();
+  await row.getByRole("button", { name: "Revoke token e2e integration now" }).click();
   await expect(row).toHaveCount(0); // gone from the list
   expect((await api.get("/api/v1/servers")).status()).toBe(401);
 });

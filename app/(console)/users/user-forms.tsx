@@ -117,23 +117,52 @@ export function NewTokenForm({ users }: { users: { id: number; username: string;
         </button>
       </div>
       <Status state={state} />
-      {state.token && (
-        <p>
-          <code data-testid="new-token">{state.token}</code>
-        </p>
-      )}
+      {state.token && <NewToken token={state.token} />}
     </form>
   );
 }
 
+/** The token, shown once: with a copy button, since it cannot be shown again. */
+function NewToken({ token }: { token: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="alert info new-token" role="status">
+      <p>Copy this token now: only its hash is kept, so it cannot be shown again. Send it as <code>Authorization: Bearer …</code>.</p>
+      <p className="row">
+        <code data-testid="new-token">{token}</code>
+        <button
+          type="button"
+          className="button small secondary"
+          onClick={() => navigator.clipboard?.writeText(token).then(() => setCopied(true), () => setCopied(false))}
+        >
+          {copied ? "Copied" : "Copy"}
+        </button>
+      </p>
+    </div>
+  );
+}
+
+/** Revoking asks for a second click: a revoked token stops working at once for whatever uses it. */
 export function RevokeTokenForm({ tokenId, name }: { tokenId: number; name: string }) {
   const [state, action, pending] = useActionState(revokeTokenAction, initial);
+  const [confirming, setConfirming] = useState(false);
   return (
     <form action={action} className="inline-form">
       <input type="hidden" name="tokenId" value={tokenId} />
-      <button type="submit" className="button small secondary" disabled={pending} aria-label={`Revoke token ${name}`}>
-        Revoke
-      </button>
+      {confirming ? (
+        <>
+          <button type="submit" className="button small danger" disabled={pending} aria-label={`Revoke token ${name} now`}>
+            {pending ? "Revoking…" : "Revoke now"}
+          </button>
+          <button type="button" className="button small secondary" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </>
+      ) : (
+        <button type="button" className="button small secondary" onClick={() => setConfirming(true)} aria-label={`Revoke token ${name}`}>
+          Revoke…
+        </button>
+      )}
       <Status state={state} />
     </form>
   );

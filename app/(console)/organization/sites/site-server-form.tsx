@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { assignSiteAction, type AssignState } from "./actions";
 
@@ -18,6 +18,13 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
     // Changed by someone else than this form's last save: its message described what no longer holds.
     setOutdated(server !== submitted);
   }
+  // A success message in a table row makes the row taller: it goes after a few seconds, so the table settles.
+  const [seen, setSeen] = useState<AssignState | null>(null);
+  useEffect(() => {
+    if (!state.ok || !state.message) return;
+    const timer = setTimeout(() => setSeen(state), 6000);
+    return () => clearTimeout(timer);
+  }, [state]);
   const id = `site-${siteId}-server`;
   return (
     <form
@@ -45,7 +52,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
         {pending ? "Saving…" : "Save"}
       </button>
       <span id={`${id}-status`} role="status" className={state.ok ? "muted" : "field-error"}>
-        {outdated ? null : state.message}
+        {outdated || seen === state ? null : state.message}
       </span>
     </form>
   );
