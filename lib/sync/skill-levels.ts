@@ -31,7 +31,7 @@ export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<numb
         from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
        where b.in_cfg
          and not exists (select 1 from wfm.skills w where w.cfg_dbid = sl.skill_dbid)
-         and not exists (select 1 from sync_colliding_skill x where x.dbid = sl.skill_dbid)
+         and sl.skill_dbid <> all (array(select dbid from sync_colliding_skill))
     ), imported as (
       insert into wfm.skills (cfg_dbid, tenant_dbid, name)
       select s.dbid, s.tenant_dbid, s.name from cfg.skills s join needed n on n.skill_dbid = s.dbid
@@ -51,9 +51,11 @@ export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<numb
 }
 
 export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = RUN_MODE): Promise<void> {
+  // Colliding skills are few (usually none): a per-row look into their array beats the anti-join the
+  // planner picks for an empty temp table, a scan per level (~0.4 µs each, 800,000 levels a full sync).
   const syncable = (alias: string) => `
     exists (select 1 from wfm.skills w where w.cfg_dbid = ${alias}.skill_dbid)
-    and not exists (select 1 from sync_colliding_skill x where x.dbid = ${alias}.skill_dbid)`;
+    and ${alias}.skill_dbid <> all (array(select dbid from sync_colliding_skill))`;
 
   // New agents have no levels yet: insert theirs straight away, no diff needed (the whole of a cold sync).
   const inserted = await tx.unsafe(`
@@ -75,7 +77,7 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
       select b.agent_id, b.cfg_dbid, s.skill_dbid, s.level
         from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
        where not b.is_new and b.in_cfg
-         and not exists (select 1 from sync_colliding_skill x where x.dbid = s.skill_dbid)
+         and s.skill_dbid <> all (array(select dbid from sync_colliding_skill))
     )
     select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_dbid, p.skill_dbid),
            w.level, p.level, false
