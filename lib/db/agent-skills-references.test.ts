@@ -56,3 +56,18 @@ describe("the references of agent skills", () => {
     expect(await sql`select * from wfm.agent_skills where agent_id = ${agent!.id}`).toHaveLength(0);
   });
 });
+
+describe("the sync log's reference to its run", () => {
+  it("refuses a line for a run that does not exist, and goes with its run when the run is deleted", async () => {
+    const { sql } = database;
+    await sql`insert into wfm.servers (name) values ('Log') on conflict do nothing`;
+    const [run] = await sql`insert into wfm.sync_runs (server, kind, trigger, level, status) values ('Log', 'full', 'manual', 2, 'succeeded') returning id`;
+    await sql`insert into wfm.sync_events (run_id, object_type, object_key, action, message) values (${run!.id}, 'agent', '1', 'added', 'x'), (${run!.id}, 'agent', '2', 'added', 'y')`;
+    await expect(sql`insert into wfm.sync_events (run_id, object_type, object_key, action, message) values (${run!.id}, 'agent', '3', 'added', 'z'), (987654321, 'agent', '4', 'added', 'w')`).rejects.toThrow(
+      "sync event names run 987654321, which does not exist",
+    );
+    expect(await sql`select count(*)::int as n from wfm.sync_events where run_id = ${run!.id}`).toEqual([{ n: 2 }]);
+    await sql`delete from wfm.sync_runs where id = ${run!.id}`;
+    expect(await sql`select count(*)::int as n from wfm.sync_events where run_id = ${run!.id}`).toEqual([{ n: 0 }]);
+  });
+});

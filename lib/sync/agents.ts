@@ -8,7 +8,7 @@
  * Level 2: there is no such site, or it has no server, or it is assigned to this server.
  */
 import type { Sql } from "../db/client";
-import { analyzeIfFree } from "./statistics";
+import { analyzeIfGrown } from "./statistics";
 
 export interface BatchScope {
   level: 1 | 2;
@@ -186,7 +186,7 @@ export async function applyAgents(tx: Sql, runId: number, mode: StepMode = RUN_M
     // Statistics of a table that grew inside this transaction still describe it as it was (empty, on a
     // cold start), and the planner then scans it inside nested loops: refresh them when a batch added rows.
     await tx.unsafe(ANALYZE_BATCH);
-    if (placed.count >= 1000) await analyzeIfFree(tx, "wfm.agents");
+    await analyzeIfGrown(tx, "wfm.agents", placed.count);
   }
 
   // cfg-owned fields follow cfg; the site is WFM's once set, but an unassigned agent is placed when its

@@ -9,7 +9,7 @@
  */
 import type { Sql } from "../db/client";
 import { RUN_MODE, type StepMode, type TempLifetime } from "./agents";
-import { analyzeIfFree } from "./statistics";
+import { analyzeIfGrown } from "./statistics";
 
 export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "transaction"): Promise<void> {
   await tx.unsafe(`
@@ -63,7 +63,7 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
     select b.agent_id, sl.skill_dbid, sl.level
       from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
      where b.is_new and b.in_cfg and ${syncable("sl")}`, [], { prepare: mode.session });
-  if (inserted.count >= 5000) await analyzeIfFree(tx, "wfm.agent_skills"); // see applyAgents: stale statistics
+  await analyzeIfGrown(tx, "wfm.agent_skills", inserted.count); // see applyAgents: stale statistics
 
   // Existing agents: diff both sides, driven from the batch so each side is an index range per agent.
   if (!mode.session) await tx`truncate sync_level_diff`;
