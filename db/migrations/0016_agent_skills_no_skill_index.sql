@@ -1,0 +1,1 @@
+DROP INDEX "wfm"."agent_skills_skill_idx";
