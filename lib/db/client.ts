@@ -50,7 +50,6 @@ function postgresClient(url: string, options: ClientOptions): Sql {
     onclose: options.onclose,
     ...(options.session ? { max_lifetime: null as unknown as number } : {}),
     connection: { application_name: options.applicationName ?? "wfm-sync" },
-    ...(process.env.WFM_PROFILE_SQL && options.session ? { debug: profileDebug() } : {}),
     // dbids and counts are int8 in PostgreSQL; they fit a JS number, and callers should not juggle strings.
     types: {
       bigint: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) },
@@ -163,19 +162,4 @@ export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql) 
     if (!isConnectionLoss(error)) await conn`rollback`.catch(() => {});
     throw error;
   }
-}
-
-function profileDebug() {
-  let last: { at: number; q: string } | undefined;
-  const totals = new Map<string, { n: number; ms: number }>();
-  (globalThis as any).__profileTotals = totals;
-  return (_c: number, q: string) => {
-    const now = performance.now();
-    if (last) {
-      const key = last.q.replace(/\s+/g, " ").slice(0, 90);
-      const t = totals.get(key) ?? { n: 0, ms: 0 };
-      t.n++; t.ms += now - last.at; totals.set(key, t);
-    }
-    last = { at: now, q };
-  };
 }
