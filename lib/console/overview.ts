@@ -14,15 +14,18 @@ export interface SiteRow {
   agentCount: number;
 }
 
-export function listSites(sql: Sql, only: { id?: number } = {}): Promise<SiteRow[]> {
-  return sql<SiteRow[]>`
+/** Sites by name as people read names: "Atlanta 2" before "Atlanta 10". */
+const byName = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+
+export async function listSites(sql: Sql, only: { id?: number } = {}): Promise<SiteRow[]> {
+  const rows = await sql<SiteRow[]>`
     select s.id, s.name, s.time_zone as "timeZone", s.switch_dbid as "switchDbid", sw.name as "switchName",
            s.server, coalesce(a.n, 0)::int as "agentCount"
       from wfm.sites s
       left join cfg.switches sw on sw.dbid = s.switch_dbid
       left join (select site_id, count(*) as n from wfm.agents group by site_id) a on a.site_id = s.id
-     where ${only.id ?? null}::int is null or s.id = ${only.id ?? null}
-     order by s.name`;
+     where ${only.id ?? null}::int is null or s.id = ${only.id ?? null}`;
+  return [...rows].sort((a, b) => byName.compare(a.name, b.name));
 }
 
 export async function getSite(sql: Sql, id: number): Promise<SiteRow> {

@@ -69,6 +69,21 @@ const CITIES = [
   "Boston", "Denver", "Austin", "Toronto", "Dublin", "Manila", "Krakow", "Lisbon", "Phoenix", "Atlanta",
   "Seattle", "Chicago", "Leeds", "Cebu", "Pune", "Halifax", "Tampa", "Omaha", "Cork", "Porto",
 ];
+/** Each city's own time zone (a name of TIME_ZONES), so the demo's sites look like real ones. */
+const CITY_ZONES: Record<string, string> = {
+  Boston: "Eastern", Denver: "Mountain", Austin: "Central", Toronto: "Eastern", Dublin: "Dublin", Manila: "Manila",
+  Krakow: "Warsaw", Lisbon: "Lisbon", Phoenix: "Mountain", Atlanta: "Eastern", Seattle: "Pacific", Chicago: "Central",
+  Leeds: "London", Cebu: "Manila", Pune: "India", Halifax: "Atlantic", Tampa: "Eastern", Omaha: "Central", Cork: "Dublin",
+  Porto: "Lisbon",
+};
+
+/** The site's time zone: its city's, when the workload has that zone, else one of those it has. */
+function siteZone(site: number, zones: number): string {
+  const city = CITIES[site % CITIES.length]!;
+  const own = TIME_ZONES.findIndex(([name]) => name === CITY_ZONES[city]);
+  return TIME_ZONES[own >= 0 && own < zones ? own : site % Math.max(1, zones)]![0];
+}
+
 const SKILL_NAMES = [
   "Billing", "Sales", "Technical Support", "Retention", "Collections", "Onboarding", "Escalations", "Chat",
   "Email", "Spanish", "French", "German", "Claims", "Returns", "Loyalty", "Outbound",
@@ -172,10 +187,10 @@ export function generateWorkload(size: WorkloadSize): WorkloadTables {
 
   const sites: Row[] = [];
   for (let s = 0; s < size.switches; s++) {
-    sites.push([cityName(s), TIME_ZONES[s % Math.max(1, size.timeZones)]![0], s + 1]);
+    sites.push([cityName(s), siteZone(s, size.timeZones), s + 1]);
   }
   for (let e = 0; e < size.extraSites; e++) {
-    sites.push([`${cityName(size.switches + e)} Remote`, TIME_ZONES[e % Math.max(1, size.timeZones)]![0], null]);
+    sites.push([`${cityName(size.switches + e)} Remote`, siteZone(size.switches + e, size.timeZones), null]);
   }
 
   return { tenants, switches, timeZones, skills, persons, agentLogins, skillLevels, sites };

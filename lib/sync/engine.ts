@@ -41,7 +41,10 @@ export interface FullSyncOptions {
 
 export class RunStopped extends Error {}
 
-const DEFAULT_BATCH = 20_000;
+// Agents per batch: each batch costs a dozen statements, so fewer, larger batches are faster (workload L's
+// nothing-changed sync: 1.24 s in batches of 20,000, 1.14 s of 50,000) while their hash joins stay in work_mem;
+// progress is reported per batch.
+const DEFAULT_BATCH = 50_000;
 const ATTEMPTS = 3;
 // Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
 const LOCK_NAMESPACE = 0x5753; // "WS"
