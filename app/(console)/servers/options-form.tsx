@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { Field } from "@/app/ui/field";
+import { FormActions } from "@/app/ui/form-actions";
 import { serverOptionsAction, type OptionsState } from "./actions";
 
 export function OptionsForm({
@@ -36,14 +37,7 @@ export function OptionsForm({
           <input type="checkbox" name="webEvents" defaultChecked={webEvents} /> Web events (the cache mesh; from the server&apos;s next start)
         </label>
       </div>
-      <div className="form-actions">
-        <button type="submit" className="button small" disabled={pending}>
-          Save options
-        </button>
-        <span role="status" className={state.ok ? "muted" : "field-error"}>
-          {state.message}
-        </span>
-      </div>
+      <FormActions label="Save options" pending={pending} state={state} />
     </form>
   );
 }

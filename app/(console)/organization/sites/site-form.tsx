@@ -2,6 +2,7 @@
 
 import { useActionState, useState } from "react";
 import { Field } from "@/app/ui/field";
+import { FormActions } from "@/app/ui/form-actions";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { saveSiteAction, type SiteFormState } from "./actions";
 
@@ -85,14 +86,7 @@ export function SiteForm({
           </select>
         )}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="button small" disabled={pending}>
-          {site ? "Save site" : "Create site"}
-        </button>
-        <span role="status" className={state.ok ? "muted" : "field-error"}>
-          {state.message}
-        </span>
-      </div>
+      <FormActions label={site ? "Save site" : "Create site"} pending={pending} state={state} />
     </form>
   );
 }
