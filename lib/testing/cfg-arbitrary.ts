@@ -67,9 +67,14 @@ export const cfgState = (people: number): fc.Arbitrary<CfgState> =>
       };
     })
     .map((cfg) => {
-      // Logins and levels only of persons that survived the uniqueness filter.
+      // Levels only of persons that survived the uniqueness filter; the logins of the others stay, free
+      // (person null), as a real cfg keeps the logins of deleted persons.
       const ids = new Set(cfg.persons.map((p) => p.dbid));
-      return { ...cfg, logins: cfg.logins.filter((l) => ids.has(l.person!)), levels: cfg.levels.filter((l) => ids.has(l.person)) };
+      return {
+        ...cfg,
+        logins: cfg.logins.map((l) => (ids.has(l.person!) ? l : { ...l, person: null })),
+        levels: cfg.levels.filter((l) => ids.has(l.person)),
+      };
     });
 
 
