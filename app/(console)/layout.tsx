@@ -12,6 +12,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const displayName = `${user.firstName} ${user.lastName}`.trim() || user.username;
   return (
     <div className="shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <aside className="sidebar">
         <Link href="/" className="brand">
           <span className="brand-mark" aria-hidden="true">WS</span>
@@ -28,7 +31,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </form>
         </div>
       </aside>
-      <main className="main" id="main">
+      <main className="main" id="main" tabIndex={-1}>
         <Providers>{children}</Providers>
       </main>
     </div>

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { signInAction, type SignInState } from "./actions";
+import { SubmitButton } from "@/app/ui/submit-button";
 
 export function SignInForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
@@ -35,9 +36,9 @@ export function SignInForm({ next }: { next: string }) {
         />
         <span id="password-error" className="field-error" aria-live="polite">{state.errors?.password?.[0]}</span>
       </div>
-      <button className="button" type="submit" disabled={pending}>
+      <SubmitButton className="button" pending={pending}>
         {pending ? "Signing in…" : "Sign in"}
-      </button>
+      </SubmitButton>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useActionState, useState } from "react";
 import type { ServerStatus } from "@/lib/console/servers";
 import { runFullSyncAction, type FullSyncState } from "./actions";
+import { SubmitButton } from "@/app/ui/submit-button";
 
 const secondsAgo = (at: string | Date) => Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
 
@@ -17,9 +18,9 @@ function RunFullSync({ server }: { server: ServerStatus }) {
   return (
     <form action={action} onSubmit={() => setLastRunAtClick(server.lastFullSync?.id ?? 0)} className="inline-form">
       <input type="hidden" name="server" value={server.name} />
-      <button type="submit" className="button small" disabled={pending} aria-label={`Run full sync on ${server.name}`}>
+      <SubmitButton className="button small" aria-label={`Run full sync on ${server.name}`} pending={pending}>
         {pending ? "Starting…" : "Run full sync"}
-      </button>
+      </SubmitButton>
       <span role="status" className={state.ok ? "muted" : "field-error"}>
         {showMessage ? state.message : null}
       </span>

@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { createTokenAction, importUsersAction, revokeTokenAction, setPasswordAction, setRoleAction, type UserActionState } from "./actions";
+import { SubmitButton } from "@/app/ui/submit-button";
 
 const initial: UserActionState = { ok: true, message: null };
 const ROLES = ["viewer", "supervisor", "admin"] as const;
@@ -43,9 +44,9 @@ export function ImportForm({ candidates }: { candidates: { dbid: number; usernam
             ))}
           </select>
         </label>
-        <button type="submit" className="button small" disabled={pending}>
+        <SubmitButton className="button small" pending={pending}>
           Import
-        </button>
+        </SubmitButton>
         <Status state={state} />
       </div>
     </form>
@@ -68,9 +69,9 @@ export function RoleForm({ userId, username, role }: { userId: number; username:
           </option>
         ))}
       </select>
-      <button type="submit" className="button small secondary" disabled={pending}>
+      <SubmitButton className="button small secondary" pending={pending}>
         Save role
-      </button>
+      </SubmitButton>
       <Status state={state} />
     </form>
   );
@@ -85,9 +86,9 @@ export function PasswordForm({ userId, username }: { userId: number; username: s
         New password for {username}
       </label>
       <input id={`password-${userId}`} name="password" type="password" autoComplete="new-password" placeholder="New password (10+ characters)" minLength={10} aria-invalid={state.ok ? undefined : true} />
-      <button type="submit" className="button small secondary" disabled={pending}>
+      <SubmitButton className="button small secondary" pending={pending}>
         Set password
-      </button>
+      </SubmitButton>
       <Status state={state} />
     </form>
   );
@@ -112,9 +113,9 @@ export function NewTokenForm({ users }: { users: { id: number; username: string;
             ))}
           </select>
         </label>
-        <button type="submit" className="button small" disabled={pending}>
+        <SubmitButton className="button small" pending={pending}>
           Create token
-        </button>
+        </SubmitButton>
       </div>
       <Status state={state} />
       {state.token && <NewToken token={state.token} />}
@@ -147,13 +148,13 @@ export function RevokeTokenForm({ tokenId, name }: { tokenId: number; name: stri
   const [state, action, pending] = useActionState(revokeTokenAction, initial);
   const [confirming, setConfirming] = useState(false);
   return (
-    <form action={action} className="inline-form">
+    <form action={action} className="inline-form" onKeyDown={(event) => event.key === "Escape" && setConfirming(false)}>
       <input type="hidden" name="tokenId" value={tokenId} />
       {confirming ? (
         <>
-          <button type="submit" className="button small danger" disabled={pending} aria-label={`Revoke token ${name} now`}>
+          <SubmitButton className="button small danger" aria-label={`Revoke token ${name} now`} pending={pending} autoFocus>
             {pending ? "Revoking…" : "Revoke now"}
-          </button>
+          </SubmitButton>
           <button type="button" className="button small secondary" onClick={() => setConfirming(false)}>
             Keep
           </button>

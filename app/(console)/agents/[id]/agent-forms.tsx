@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { moveAgentAction, syncNowAction, terminationAction, type AgentActionState } from "./actions";
+import { SubmitButton } from "@/app/ui/submit-button";
 
 const initial: AgentActionState = { ok: true, message: null };
 
@@ -35,9 +36,9 @@ export function TerminationForm({ agentId, date, today }: { agentId: number; dat
           aria-invalid={state.field === "terminationDate" ? true : undefined}
           aria-describedby="termination-status"
         />
-        <button type="submit" className="button small" disabled={pending}>
+        <SubmitButton className="button small" pending={pending}>
           {pending ? "Saving…" : "Save"}
-        </button>
+        </SubmitButton>
       </div>
       <p id="termination-status" role="status" className={state.ok ? "muted" : "field-error"}>
         {state.message}
@@ -51,9 +52,9 @@ export function SyncNowForm({ agentId }: { agentId: number }) {
   return (
     <form action={action} className="row inline-form">
       <input type="hidden" name="agentId" value={agentId} />
-      <button type="submit" className="button small secondary" disabled={pending}>
+      <SubmitButton className="button small secondary" pending={pending}>
         {pending ? "Synchronizing…" : "Sync now"}
-      </button>
+      </SubmitButton>
       <span role="status" className={state.ok ? "muted" : "field-error"}>
         {state.message}
       </span>
@@ -83,9 +84,9 @@ export function MoveAgentForm({ agentId, siteId, sites }: { agentId: number; sit
           </option>
         ))}
       </select>
-      <button type="submit" className="button small secondary" disabled={pending || value === (siteId === null ? "" : String(siteId))}>
+      <SubmitButton className="button small secondary" pending={pending} blocked={value === (siteId === null ? "" : String(siteId))}>
         {pending ? "Moving…" : "Move"}
-      </button>
+      </SubmitButton>
       <span id="move-status" role="status" className={state.ok ? "muted" : "field-error"}>
         {state.message}
       </span>

@@ -2,13 +2,14 @@
 
 import { useActionState, useState } from "react";
 import { deleteSiteAction, type AssignState } from "./actions";
+import { SubmitButton } from "@/app/ui/submit-button";
 
 /** Deleting asks for a second click, naming what happens to the site's agents. */
 export function DeleteSiteForm({ siteId, siteName, agentCount }: { siteId: number; siteName: string; agentCount: number }) {
   const [state, action, pending] = useActionState<AssignState, FormData>(deleteSiteAction, { ok: true, message: null });
   const [confirming, setConfirming] = useState(false);
   return (
-    <form action={action} className="stack">
+    <form action={action} className="stack" onKeyDown={(event) => event.key === "Escape" && setConfirming(false)}>
       <input type="hidden" name="siteId" value={siteId} />
       <p className="muted">
         {agentCount > 0
@@ -17,9 +18,9 @@ export function DeleteSiteForm({ siteId, siteName, agentCount }: { siteId: numbe
       </p>
       {confirming ? (
         <div className="row">
-          <button type="submit" className="button small danger" disabled={pending}>
+          <SubmitButton className="button small danger" pending={pending} autoFocus>
             {pending ? "Deleting…" : `Delete ${siteName}`}
-          </button>
+          </SubmitButton>
           <button type="button" className="button small secondary" onClick={() => setConfirming(false)}>
             Keep it
           </button>

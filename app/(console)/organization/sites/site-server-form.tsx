@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useState } from "react";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { assignSiteAction, type AssignState } from "./actions";
+import { SubmitButton } from "@/app/ui/submit-button";
 
 /** The site's WFM Server, changeable inline: a select and a Save button (it works without JavaScript too). */
 export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: number; siteName: string; server: string | null; servers: string[] }) {
@@ -48,9 +49,9 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
           </option>
         ))}
       </select>
-      <button type="submit" className="button small" disabled={pending}>
+      <SubmitButton className="button small" pending={pending}>
         {pending ? "Saving…" : "Save"}
-      </button>
+      </SubmitButton>
       <span id={`${id}-status`} role="status" className={state.ok ? "muted" : "field-error"}>
         {outdated || seen === state ? null : state.message}
       </span>

@@ -6,6 +6,7 @@ import type { SiteRow } from "@/lib/console/overview";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { assignSelectedSitesAction, type AssignState } from "./actions";
 import { SiteServerForm } from "./site-server-form";
+import { SubmitButton } from "@/app/ui/submit-button";
 
 /**
  * The sites with their server. Administrators assign inline, or select several sites and assign them all at
@@ -48,9 +49,9 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
               </option>
             ))}
           </select>
-          <button type="submit" className="button small" disabled={pending || selected.size === 0}>
+          <SubmitButton className="button small" pending={pending} blocked={selected.size === 0}>
             {pending ? "Assigning…" : "Assign"}
-          </button>
+          </SubmitButton>
           <span role="status" className={state.ok ? "muted" : "field-error"}>
             {state.message}
           </span>
