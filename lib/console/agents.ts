@@ -22,6 +22,8 @@ export const agentSearch = z.object({
   cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
   limit: z.coerce.number().int().min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
   cursor: cursorText(INT_ID_MAX).optional(),
+  // The page before this id (the console's "Previous"); `next` then leads back.
+  before: cursorText(INT_ID_MAX).optional(),
 });
 /** A checked search (`agentSearch.parse` of a query string or form). */
 export type AgentSearch = z.output<typeof agentSearch>;
@@ -52,7 +54,12 @@ export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: A
        and (${f.terminated ?? null}::boolean is null or (a.termination_date is not null) = ${f.terminated ?? null})
        and (${f.cfgDbid ?? null}::bigint is null or a.cfg_dbid = ${f.cfgDbid ?? null})
        and a.id > ${f.cursor ? Number(f.cursor) : 0}
-     order by a.id limit ${f.limit + 1}`;
+       and a.id < ${f.before ? Number(f.before) : INT_ID_MAX}
+     order by ${f.before ? sql`a.id desc` : sql`a.id`} limit ${f.limit + 1}`;
+  if (f.before) {
+    const items = rows.slice(0, f.limit).reverse();
+    return { items, next: items.length ? String(items.at(-1)!.id) : null };
+  }
   const items = rows.slice(0, f.limit);
   return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
 }

@@ -9,7 +9,7 @@ import type { Database, Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { getAgent, updateAgent } from "./agents";
+import { agentSearch, getAgent, searchAgents, updateAgent } from "./agents";
 import { heartbeat } from "../server/registration";
 import { listServerStatus } from "./servers";
 import { assignSites, createSite, FieldErrors, updateSite } from "./sites";
@@ -99,6 +99,21 @@ describe("agents", () => {
     expect(missing).toBeInstanceOf(DomainError);
     expect(missing).toMatchObject({ code: "NOT_FOUND", details: [{ path: "siteId" }] });
     expect(await getAgent(sql, id)).toMatchObject({ site: { id: site }, terminationDate: "2031-02-03" });
+  });
+
+  it("pages forward by `cursor` and back by `before`, with the same filters", async () => {
+    const t = await b.tenant();
+    for (let i = 0; i < 5; i++) {
+      await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${500_000 + i}, ${t}, ${`pager${i}`}, 'Page', 'Er')`;
+    }
+    const search = (extra: Record<string, string>) => searchAgents(sql, agentSearch.parse({ q: "pager", limit: 2, ...extra }));
+    const first = await search({});
+    const second = await search({ cursor: first.next! });
+    expect(second.items.map((a) => a.username)).toEqual(["pager2", "pager3"]);
+    const back = await search({ before: String(second.items[0]!.id) });
+    expect(back.items.map((a) => a.username)).toEqual(["pager0", "pager1"]);
+    expect(back.next).toBe(first.next);
+    expect((await search({ before: String(first.items[0]!.id) })).items).toEqual([]);
   });
 
   it("an agent terminated because its person left cfg is not reinstated by hand", async () => {

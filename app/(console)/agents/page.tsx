@@ -15,8 +15,14 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   await verifySession();
   const { sql } = sharedDatabase();
   const params = await searchParams;
-  const parsed = agentSearch.safeParse({ q: firstValue(params.q), site: firstValue(params.site), terminated: firstValue(params.terminated), cursor: firstValue(params.cursor), limit: 50 });
+  const parsed = agentSearch.safeParse({ q: firstValue(params.q), site: firstValue(params.site), terminated: firstValue(params.terminated), cursor: firstValue(params.cursor), before: firstValue(params.before), limit: 50 });
   const [t, sites, page] = await Promise.all([totals(sql), listSites(sql), parsed.success ? searchAgents(sql, parsed.data) : Promise.resolve(null)]);
+  // Whether agents come before this page (keyset paging does not know without asking: one indexed probe).
+  const first = page?.items[0];
+  const hasPrevious =
+    parsed.success && first !== undefined && (parsed.data.cursor !== undefined || parsed.data.before !== undefined)
+      ? (await searchAgents(sql, { ...parsed.data, cursor: undefined, before: String(first.id), limit: 1 })).items.length > 0
+      : false;
   const query = (extra: Record<string, string | undefined>) =>
     `/agents?${new URLSearchParams(Object.entries({ q: firstValue(params.q), site: firstValue(params.site), terminated: firstValue(params.terminated), ...extra }).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`;
   return (
@@ -99,7 +105,9 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                       <td>{a.site?.name ?? <span className="badge">no site</span>}</td>
                       <td>
                         {a.terminationDate ? (
-                          <span className="badge err">terminated {a.terminationDate} ({a.terminationSource})</span>
+                          <span className="badge err">
+                            terminated {a.terminationDate} ({a.terminationSource === "manual" ? "by hand" : "left cfg"})
+                          </span>
                         ) : a.awaitingFullSync ? (
                           <span className="badge warn">awaiting full sync</span>
                         ) : (
@@ -112,11 +120,25 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
               </table>
             </div>
           )}
-          {page?.next && (
-            <p>
-              <Link className="button secondary small" href={query({ cursor: page.next })}>
-                Next page
-              </Link>
+          {(page?.next || hasPrevious) && (
+            <p className="pager">
+              <span>
+                {hasPrevious && page?.items[0] && (
+                  <>
+                    <Link className="button secondary small" href={query({ cursor: undefined, before: undefined })}>
+                      First page
+                    </Link>{" "}
+                    <Link className="button secondary small" href={query({ cursor: undefined, before: String(page.items[0].id) })}>
+                      ← Previous
+                    </Link>
+                  </>
+                )}
+              </span>
+              {page?.next && (
+                <Link className="button secondary small" href={query({ cursor: page.next, before: undefined })}>
+                  Next →
+                </Link>
+              )}
             </p>
           )}
         </>
