@@ -37,6 +37,8 @@ export type TempLifetime = "transaction" | "session";
  */
 export interface StepMode {
   session: boolean;
+  /** A full sync's batches tally their warnings and the run says them once at its end. */
+  deferWarnings?: boolean;
 }
 export const RUN_MODE: StepMode = { session: false };
 

@@ -9,11 +9,11 @@
  */
 import { dedicatedClient, inTransaction, isConnectionLoss, type Sql } from "../db/client";
 import { DomainError } from "../errors";
-import { applyAgents, collectBatch, createBatchTables } from "./agents";
+import { applyAgents, collectBatch, createBatchTables, RUN_MODE } from "./agents";
 import { describeCollision, findCollisions, markCollisions } from "./collisions";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { countEvents, finishRun, logEvent, noCounts, reportProgress, startRun, type RunCounts, type RunStatus, type RunTrigger } from "./runs";
-import { applySkillLevels, createLevelTables, importSkillsOnDemand } from "./skill-levels";
+import { applySkillLevels, createLevelTables, createSkippedLevels, importSkillsOnDemand, logSkippedLevels } from "./skill-levels";
 import { analyzeIfFree, refreshStatistics } from "./statistics";
 import { syncUsers } from "./users";
 
@@ -46,6 +46,7 @@ export class RunStopped extends Error {}
 // progress is reported per batch.
 const DEFAULT_BATCH = 50_000;
 const ATTEMPTS = 3;
+const FULL_SYNC_STEPS = { ...RUN_MODE, deferWarnings: true };
 // Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
 const LOCK_NAMESPACE = 0x5753; // "WS"
 
@@ -196,6 +197,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
       }
       await createBatchTables(tx);
       await createLevelTables(tx);
+      await createSkippedLevels(tx);
 
       // Every dbid that is an agent in cfg or in WFM, in order, cut into batches of equal size.
       const dbids = (await tx<{ dbid: number }[]>`
@@ -207,9 +209,10 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
         await collectBatch(tx, { level: level as 1 | 2, server: options.server, persons: { from: slice[0]!, to: slice.at(-1)! } });
         await applyAgents(tx, runId);
         if (level === 1) await importSkillsOnDemand(tx, runId);
-        await applySkillLevels(tx, runId);
+        await applySkillLevels(tx, runId, FULL_SYNC_STEPS);
         await reportProgress(sql, runId, start + slice.length, dbids.length);
       }
+      await logSkippedLevels(tx, runId);
       if (level === 2) await syncUsers(tx, runId);
     }
 

@@ -206,6 +206,20 @@ describe("duplicate names", () => {
   });
 });
 
+describe("levels on a colliding skill", () => {
+  it("are said once per skill and run, with the run's total, however many batches it took", async () => {
+    const t1 = await b.tenant();
+    const t2 = await b.tenant();
+    await b.server("A", 2);
+    const shared = await b.skill(t1, "Shared Skill");
+    await b.skill(t2, "Shared Skill");
+    for (let i = 0; i < 7; i++) await b.person(t1, { skills: { [shared]: i } });
+    const result = await runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 2 });
+    const warnings = (await b.events(result.runId)).filter((e) => e.action === "warning" && e.message.includes("Shared Skill"));
+    expect(warnings.map((e) => e.message)).toEqual([expect.stringMatching(/^7 skill levels on skill Shared Skill .* skipped: its name collides across tenants$/)]);
+  });
+});
+
 describe("idempotence", () => {
   it("writes nothing and logs nothing when cfg has not changed", async () => {
     const t = await b.tenant();

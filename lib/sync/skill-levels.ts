@@ -108,18 +108,40 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
      where not d.is_new
      order by d.cfg_dbid, k.name`;
 
-  // One warning per colliding skill and batch, with the number of levels skipped: a popular skill would
-  // otherwise bury the log under one line per agent at every run.
-  await tx`
+  // The levels skipped on colliding skills, counted per skill: one warning per skill with the number, since
+  // a popular skill would otherwise bury the log under one line per agent. A full sync adds the counts up
+  // over its batches and says it once at the end (logSkippedLevels); other runs say it per batch.
+  const skipped = `
+      select sl.skill_dbid, count(*) as n
+        from sync_batch b
+        join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+        join sync_colliding_skill x on x.dbid = sl.skill_dbid
+       where b.in_cfg
+       group by sl.skill_dbid`;
+  if (mode.deferWarnings) {
+    await tx.unsafe(`
+      insert into sync_skipped_levels (skill_dbid, n) ${skipped}
+      on conflict (skill_dbid) do update set n = sync_skipped_levels.n + excluded.n`);
+  } else {
+    await tx.unsafe(`${skippedWarnings(`(${skipped})`)}`, [runId], { prepare: mode.session });
+  }
+}
+
+/** The warnings for levels skipped on colliding skills, from `source` (skill_dbid, n); $1 is the run. */
+const skippedWarnings = (source: string) => `
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
-    select ${runId}::bigint, 'skill', k.dbid::text, 'warning',
-           count(*) || ' skill level' || case when count(*) = 1 then '' else 's' end || ' on skill ' || k.name
+    select $1::bigint, 'skill', k.dbid::text, 'warning',
+           s.n || ' skill level' || case when s.n = 1 then '' else 's' end || ' on skill ' || k.name
              || ' (dbid ' || k.dbid || ', tenant ' || k.tenant_dbid || ') skipped: its name collides across tenants'
-      from sync_batch b
-      join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
-      join sync_colliding_skill x on x.dbid = sl.skill_dbid
-      join cfg.skills k on k.dbid = sl.skill_dbid
-     where b.in_cfg
-     group by k.dbid, k.name, k.tenant_dbid
+      from ${source} s join cfg.skills k on k.dbid = s.skill_dbid
      order by k.dbid`;
+
+/** A full sync's tally of levels skipped on colliding skills, kept over its batches. */
+export async function createSkippedLevels(tx: Sql): Promise<void> {
+  await tx`create temp table sync_skipped_levels (skill_dbid bigint primary key, n bigint not null) on commit drop`;
+}
+
+/** Says, once per colliding skill, how many levels the whole run skipped on it. */
+export async function logSkippedLevels(tx: Sql, runId: number): Promise<void> {
+  await tx.unsafe(skippedWarnings("sync_skipped_levels"), [runId]);
 }
