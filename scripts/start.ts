@@ -87,6 +87,8 @@ runCli(async () => {
   const database = await openDatabase({ dataDir, max: 4, applicationName: "wfm-launcher" });
   let consoleProcess: ChildProcess | undefined;
   let server: ServerProcess | undefined;
+  /** A restart of the bundled server in flight: stopping waits for it and stops what it started. */
+  let restarting: Promise<unknown> | undefined;
   let stopping = false;
   /** Stops the console, the server, then the database: on a signal, on the console's death, or on a failed start. */
   const release = async () => {
@@ -95,6 +97,7 @@ runCli(async () => {
       consoleProcess.kill("SIGTERM");
       await new Promise((resolve) => consoleProcess!.once("exit", resolve));
     }
+    await restarting;
     await server?.stop();
     await database.shutdown().catch(() => {});
   };
@@ -139,27 +142,29 @@ runCli(async () => {
       // or crashed) the console and the database keep serving, and it is started again — as a backup when
       // another instance has taken over meanwhile.
       let restarts = 0;
+      const restartLater = (why: string) => {
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts++, 5));
+        console.error(`wfm-sync: ${why}; the console keeps running, and ${SERVER_NAME} starts again in ${delay / 1000} s.`);
+        setTimeout(() => {
+          if (stopping) return;
+          restarting = spawnServer({ root, databaseUrl, name: SERVER_NAME, args, output: "inherit" }).then(
+            async (next) => {
+              if (stopping) return next.stop(); // the launcher began stopping while this one started
+              server = next;
+              log(`${SERVER_NAME} runs again as process ${next.child.pid}.`);
+              supervise(next);
+              // A restart that stays up a minute starts the backoff afresh.
+              setTimeout(() => next.child.exitCode === null && next.child.signalCode === null && (restarts = 0), 60_000).unref();
+            },
+            (error: unknown) => {
+              if (!stopping) restartLater(`${SERVER_NAME} could not be started again (${(error as Error).message})`);
+            },
+          );
+        }, delay).unref();
+      };
       const supervise = (running: ServerProcess) => {
         running.child.once("exit", (code, signal) => {
-          if (stopping) return;
-          const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts++, 5));
-          console.error(
-            `wfm-sync: ${SERVER_NAME} (process ${running.child.pid}) stopped (${signal ?? `exit code ${code}`}); the console keeps running, ` +
-              `and ${SERVER_NAME} starts again in ${delay / 1000} s.`,
-          );
-          setTimeout(() => {
-            if (stopping) return;
-            spawnServer({ root, databaseUrl, name: SERVER_NAME, args, output: "inherit" }).then(
-              (next) => {
-                server = next;
-                log(`${SERVER_NAME} runs again as process ${next.child.pid}.`);
-                supervise(next);
-                // A restart that stays up a minute starts the backoff afresh.
-                setTimeout(() => next.child.exitCode === null && (restarts = 0), 60_000).unref();
-              },
-              (error: unknown) => console.error(`wfm-sync: ${SERVER_NAME} could not be started again: ${(error as Error).message}`),
-            );
-          }, delay).unref();
+          if (!stopping) restartLater(`${SERVER_NAME} (process ${running.child.pid}) stopped (${signal ?? `exit code ${code}`})`);
         });
       };
       server = await spawnServer({ root, databaseUrl, name: SERVER_NAME, args, output: "inherit" });

@@ -12,6 +12,7 @@ export function SubmitButton({
   blocked = false,
   className = "button small",
   children,
+  onClick,
   ...rest
 }: { pending: boolean; blocked?: boolean } & Omit<ButtonHTMLAttributes<HTMLButtonElement>, "type" | "disabled">) {
   const inactive = pending || blocked;
@@ -21,10 +22,11 @@ export function SubmitButton({
       className={className}
       aria-disabled={inactive || undefined}
       aria-busy={pending || undefined}
+      {...rest}
       onClick={(event) => {
         if (inactive) event.preventDefault();
+        else onClick?.(event);
       }}
-      {...rest}
     >
       {children}
     </button>

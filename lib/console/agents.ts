@@ -54,7 +54,7 @@ export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: A
        and (${f.terminated ?? null}::boolean is null or (a.termination_date is not null) = ${f.terminated ?? null})
        and (${f.cfgDbid ?? null}::bigint is null or a.cfg_dbid = ${f.cfgDbid ?? null})
        and a.id > ${f.cursor ? Number(f.cursor) : 0}
-       and a.id < ${f.before ? Number(f.before) : INT_ID_MAX}
+       and (${f.before ? Number(f.before) : null}::int is null or a.id < ${f.before ? Number(f.before) : null})
      order by ${f.before ? sql`a.id desc` : sql`a.id`} limit ${f.limit + 1}`;
   if (f.before) {
     const items = rows.slice(0, f.limit).reverse();

@@ -47,10 +47,10 @@ export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInp
     // Only sites whose server changes are written (and announced): the others were assigned so already.
     const changed = rows.filter((r) => r.server !== server).map((r) => r.id);
     if (changed.length) await tx`update wfm.sites set server = ${server}, updated_at = now() where id = any(${changed}::int[])`;
-    return { sites: rows.map((r) => ({ ...r, server })), changed: changed.length, version: changed.length ? await sitesVersion(tx) : null };
+    return { sites: rows.map((r) => ({ ...r, server })), changed, version: changed.length ? await sitesVersion(tx) : null };
   });
-  if (result.version !== null) announce("sites", ids, result.version);
-  return result;
+  if (result.version !== null) announce("sites", result.changed, result.version);
+  return { ...result, changed: result.changed.length };
 }
 
 /** Assigns one site (the Sites table's inline select). */

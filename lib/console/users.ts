@@ -53,13 +53,16 @@ export const roleInput = z.object({ userId: idNumber("userId", INT_ID_MAX), role
 export async function setRole(sql: Sql, input: z.input<typeof roleInput>): Promise<void> {
   const { userId, role } = roleInput.parse(input);
   await sql.begin(async (tx) => {
-    const [user] = await tx<{ role: string }[]>`select role from wfm.users where id = ${userId} for update`;
+    // The user and every administrator, locked in one statement in id order: two admins demoting each other
+    // at once then wait for one another instead of deadlocking, and cannot both succeed.
+    const locked = await tx<{ id: number; role: string; canSignIn: boolean }[]>`
+      select id, role, password_hash is not null as "canSignIn" from wfm.users
+       where id = ${userId} or role = 'admin' order by id for update`;
+    const user = locked.find((u) => u.id === userId);
     if (!user) throw new DomainError("NOT_FOUND", `There is no user with id ${userId}.`);
     if (user.role === "admin" && role !== "admin") {
       // Another administrator must be able to sign in (have a password), or nobody could administer any more.
-      // The other admins are locked too, so two admins demoting each other at once cannot both succeed.
-      const others = await tx<{ id: number }[]>`
-        select id from wfm.users where role = 'admin' and id <> ${userId} and password_hash is not null for update`;
+      const others = locked.filter((u) => u.id !== userId && u.role === "admin" && u.canSignIn);
       if (others.length === 0)
         throw fieldError("CONFLICT", "role", "This is the last administrator who can sign in: give another administrator a password, or make someone an administrator, first.");
     }

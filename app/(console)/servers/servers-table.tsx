@@ -10,13 +10,14 @@ const secondsAgo = (at: string | Date) => Math.max(0, Math.round((Date.now() - n
 
 function RunFullSync({ server }: { server: ServerStatus }) {
   const [state, action, pending] = useActionState<FullSyncState, FormData>(runFullSyncAction, { ok: true, message: null, runId: null });
-  // "Queued" answers the click until the run shows in Now or has finished; "started (run N)" stays, naming the run.
-  const [lastRunAtClick, setLastRunAtClick] = useState<number | null>(null);
-  const runningFull = server.currentRun !== null && server.currentRun.kind !== "realtime";
-  const finishedSince = lastRunAtClick !== null && (server.lastFullSync?.id ?? 0) > lastRunAtClick;
-  const showMessage = !state.ok || state.runId !== null || !(runningFull || finishedSince);
+  // "Queued" answers the click until a run newer than any known at the click shows (in Now, or finished);
+  // "started (run N)" stays, naming the run.
+  const [knownAtClick, setKnownAtClick] = useState<number | null>(null);
+  const newest = Math.max(server.currentRun?.kind === "realtime" ? 0 : (server.currentRun?.id ?? 0), server.lastFullSync?.id ?? 0);
+  const caughtUp = knownAtClick !== null && newest > knownAtClick;
+  const showMessage = !state.ok || state.runId !== null || !caughtUp;
   return (
-    <form action={action} onSubmit={() => setLastRunAtClick(server.lastFullSync?.id ?? 0)} className="inline-form">
+    <form action={action} onSubmit={() => setKnownAtClick(Math.max(server.currentRun?.id ?? 0, server.lastFullSync?.id ?? 0))} className="inline-form">
       <input type="hidden" name="server" value={server.name} />
       <SubmitButton className="button small" aria-label={`Run full sync on ${server.name}`} pending={pending}>
         {pending ? "Starting…" : "Run full sync"}

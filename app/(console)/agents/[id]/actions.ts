@@ -35,7 +35,8 @@ export async function terminationAction(_previous: AgentActionState, data: FormD
     }
     const { sql } = sharedDatabase();
     const before = await getAgent(sql, form.agentId);
-    if ((before.terminationSource === "manual" ? before.terminationDate : null) === date) {
+    // (A cfg termination is not WFM's: updateAgent refuses to touch it, and says why.)
+    if (before.terminationSource !== "config" && (before.terminationSource === "manual" ? before.terminationDate : null) === date) {
       return { ok: true, message: date ? `Nothing to save: already terminated as of ${date}.` : "Nothing to save: this agent is not terminated." };
     }
     const agent = await updateAgent(sql, form.agentId, { terminationDate: date });

@@ -1,6 +1,8 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
 import type { EventView, RunView } from "@/lib/console/runs";
 import { LocalTime } from "@/app/ui/local-time";
 
@@ -34,9 +36,21 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
     initialPageParam: "",
     getNextPageParam: (last) => last.next ?? undefined,
     initialData: { pages: [firstPage], pageParams: [""] },
-    refetchInterval: run.status === "running" ? 1000 : false,
+    // A refetch reloads every page shown: while the run writes, only the first page is kept fresh.
+    refetchInterval: (q) => (run.status === "running" && (q.state.data?.pages.length ?? 1) === 1 ? 1000 : false),
   });
   const events = log.data.pages.flatMap((page) => page.items);
+  // When the run ends: read the log once more (its last lines may have come after the last poll), and the
+  // page's counts and filters, which were made while it ran.
+  const router = useRouter();
+  const [wasRunning, setWasRunning] = useState(run.status === "running");
+  useEffect(() => {
+    if (wasRunning && run.status !== "running") {
+      setWasRunning(false);
+      void log.refetch();
+      router.refresh();
+    }
+  }, [run.status, wasRunning, log, router]);
   const percent = run.progress.total > 0 ? Math.min(100, Math.round((100 * run.progress.done) / run.progress.total)) : run.status === "running" ? 0 : 100;
   return (
     <>
@@ -58,7 +72,7 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
             · finished <LocalTime at={run.finishedAt} /> · took {duration(run)}
           </>
         ) : (
-          ` · running for ${duration(run)}`
+          <span suppressHydrationWarning> · running for {duration(run)}</span>
         )}
       </p>
       <p className="muted">
@@ -104,10 +118,17 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
       {events.length > 0 && (
         <p className="pager">
           <span className="muted" aria-live="polite">
-            Showing {events.length.toLocaleString("en")} of {Math.max(matching, events.length).toLocaleString("en")} lines
+            {run.status === "running"
+              ? `Showing ${events.length.toLocaleString("en")} lines so far`
+              : `Showing ${events.length.toLocaleString("en")} of ${Math.max(matching, events.length).toLocaleString("en")} lines`}
           </span>
           {log.hasNextPage && (
-            <button type="button" className="button small secondary" onClick={() => log.fetchNextPage()} disabled={log.isFetchingNextPage}>
+            <button
+              type="button"
+              className="button small secondary"
+              aria-disabled={log.isFetchingNextPage || undefined}
+              onClick={() => !log.isFetchingNextPage && log.fetchNextPage()}
+            >
               {log.isFetchingNextPage ? "Loading…" : "Show more"}
             </button>
           )}
