@@ -268,7 +268,6 @@ export const wfmAgents = wfm.table(
       "gin",
       sql`(lower(${t.firstName} || ' ' || ${t.lastName} || ' ' || ${t.username} || ' ' || coalesce(${t.employeeId}, ''))) gin_trgm_ops`,
     ),
-    index("agents_name_order_idx").on(t.lastName, t.firstName, t.id),
     index("agents_awaiting_full_sync_idx").on(t.id).where(sql`${t.awaitingFullSync}`),
     check("agents_termination_source_valid", sql`${t.terminationSource} in ('config','manual')`),
     check(
