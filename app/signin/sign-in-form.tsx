@@ -9,7 +9,6 @@ export function SignInForm({ next }: { next: string }) {
   return (
     <form action={action} noValidate>
       <input type="hidden" name="next" value={next} />
-      <div aria-live="polite">{state.message && <p className="alert error" role="alert">{state.message}</p>}</div>
       <div className="field">
         <label htmlFor="username">User name</label>
         <input
@@ -39,6 +38,14 @@ export function SignInForm({ next }: { next: string }) {
       <SubmitButton className="button" pending={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </SubmitButton>
+      {/* Below the button, so the fields do not move under the user when it appears. */}
+      <div aria-live="polite" className="signin-message">
+        {state.message && (
+          <p className="alert error" role="alert">
+            {state.message}
+          </p>
+        )}
+      </div>
     </form>
   );
 }

@@ -10,7 +10,7 @@ import { DomainError } from "../errors";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { agentSearch, getAgent, searchAgents, updateAgent } from "./agents";
-import { heartbeat } from "../server/registration";
+import { heartbeat, removeDeadInstances } from "../server/registration";
 import { listServerStatus } from "./servers";
 import { assignSites, createSite, FieldErrors, updateSite } from "./sites";
 import { setRole } from "./users";
@@ -80,6 +80,15 @@ describe("servers", () => {
     expect(stuck!.instances).toMatchObject([{ id: instance, role: "primary", port: 4321, problem: "real-time sync cannot apply the next batch: boom" }]);
     await heartbeat(sql, instance, "Stuck", "primary", 4321, null, null);
     expect((await listServerStatus(sql)).find((s) => s.name === "Stuck")!.instances[0]!.problem).toBeNull();
+  });
+
+  it("lose an instance that stopped heartbeating, whichever server's heartbeat notices it", async () => {
+    await b.server("Gone", 1);
+    const dead = randomUUID();
+    await heartbeat(sql, dead, "Gone", "primary", 1111);
+    await sql`update wfm.server_instances set heartbeat_at = now() - interval '1 minute' where id = ${dead}`;
+    expect(await removeDeadInstances(sql)).toEqual(expect.arrayContaining([{ server: "Gone", id: dead }]));
+    expect((await listServerStatus(sql)).find((s) => s.name === "Gone")!.instances).toEqual([]);
   });
 });
 

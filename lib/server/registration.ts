@@ -76,13 +76,15 @@ export async function heartbeat(
     on conflict (id) do update set role = excluded.role, heartbeat_at = now(), mesh_peers = excluded.mesh_peers, problem = excluded.problem`;
 }
 
-/** Instances of the server that stopped heartbeating are dead (killed, host lost): remove them. */
-export async function removeDeadInstances(sql: Sql, server: string): Promise<number> {
-  const rows = await sql`
+/**
+ * Instances that stopped heartbeating are dead (killed, host lost): remove them — of every server, not only
+ * the caller's, so a server with no live instance left shows as not running instead of a stale row.
+ */
+export async function removeDeadInstances(sql: Sql): Promise<{ server: string; id: string }[]> {
+  return sql<{ server: string; id: string }[]>`
     delete from wfm.server_instances
-     where server = ${server} and heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})
-    returning id`;
-  return rows.length;
+     where heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})
+    returning server, id`;
 }
 
 export async function liveInstances(sql: Sql, server: string): Promise<string[]> {

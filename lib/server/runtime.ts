@@ -278,8 +278,9 @@ export class WfmServer {
       const role = this.role === "primary" ? "primary" : "backup";
       const problem = this.stuck ? `real-time sync cannot apply the next batch: ${this.stuck}` : null;
       await heartbeat(this.sql, this.instance, this.name, role, this.port, this.mesh?.peerStates() ?? null, problem);
-      const removed = await removeDeadInstances(this.sql, this.name);
-      if (removed > 0) this.log.warn(`removed ${removed} instance(s) of ${this.name} that stopped heartbeating`);
+      for (const dead of await removeDeadInstances(this.sql)) {
+        this.log.warn({ deadInstance: dead.id }, `removed an instance of ${dead.server} that stopped heartbeating`);
+      }
       if (!this.databaseUp) this.log.info("the database is reachable again");
       this.databaseUp = true;
     } catch (error) {
