@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
+import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
 import { can } from "@/lib/auth/roles";
 import { agentEvents, agentServer, getAgent } from "@/lib/console/agents";
@@ -135,9 +136,11 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
                     <LocalTime at={e.at} />
                   </td>
                   <td className="nowrap">
-                    {e.runId} ({e.server}, {e.kind})
+                    <Link href={`/sync/${e.runId}`}>{e.runId}</Link> ({e.server}, {e.kind})
                   </td>
-                  <td>{e.action}</td>
+                  <td>
+                    <ActionBadge action={e.action} />
+                  </td>
                   <td>{e.message}</td>
                 </tr>
               ))}

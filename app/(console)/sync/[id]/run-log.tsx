@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { EventView, RunView } from "@/lib/console/runs";
+import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
 
 async function json<T>(url: string): Promise<T> {
@@ -106,7 +107,7 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
                   <td>{e.objectType}</td>
                   <td>{e.objectKey}</td>
                   <td>
-                    <span className={`badge ${e.action === "error" ? "err" : e.action === "warning" ? "warn" : ""}`}>{e.action}</span>
+                    <ActionBadge action={e.action} />
                   </td>
                   <td>{e.message}</td>
                 </tr>
