@@ -6,11 +6,22 @@ import { useEffect, useState } from "react";
  * A moment in the viewer's own locale and time zone. The server renders UTC (it cannot know the viewer's
  * zone); the browser replaces it after hydration, in the same width, so nothing jumps.
  */
-export function LocalTime({ at }: { at: Date | string }) {
+export function LocalTime({ at, compact = false }: { at: Date | string; compact?: boolean }) {
   const date = new Date(at);
   const [text, setText] = useState(() => `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`);
   useEffect(() => {
-    setText(date.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" }));
-  }, [date.getTime()]); // eslint-disable-line react-hooks/exhaustive-deps
+    // Compact (for wide tables): the year only when it is not this one, and a 24-hour clock if the locale has one.
+    const thisYear = date.getFullYear() === new Date().getFullYear();
+    setText(
+      date.toLocaleString(undefined, {
+        ...(compact && thisYear ? {} : { year: "numeric" }),
+        month: "short",
+        day: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }),
+    );
+  }, [date.getTime(), compact]); // eslint-disable-line react-hooks/exhaustive-deps
   return <time dateTime={date.toISOString()}>{text}</time>;
 }

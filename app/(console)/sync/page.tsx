@@ -92,7 +92,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
         <>
         {points.length > 1 && <RunsChart points={points} />}
         <div className="table-wrap">
-          <table className="data">
+          <table className="data compact">
             <caption className="visually-hidden">Sync runs</caption>
             <thead>
               <tr>
@@ -125,7 +125,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
                     <span className={`badge ${statusBadge[run.status]}`} title={run.error ?? undefined}>{run.status}</span>
                   </td>
                   <td className="nowrap">
-                    <LocalTime at={run.startedAt} />
+                    <LocalTime at={run.startedAt} compact />
                   </td>
                   <td className="num">{duration(run)}</td>
                   <td className="num">{run.counts.added.toLocaleString("en")}</td>
