@@ -98,8 +98,8 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
                   </td>
                 )}
                 <td>{editable ? <Link href={`/organization/sites/${site.id}`}>{site.name}</Link> : site.name}</td>
-                <td>{site.timeZone}</td>
-                <td>{site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in cfg)` : <span className="badge">none</span>)}</td>
+                <td className="nowrap">{site.timeZone}</td>
+                <td className="nowrap">{site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in cfg)` : <span className="badge">none</span>)}</td>
                 <td>
                   {editable ? (
                     <SiteServerForm siteId={site.id} siteName={site.name} server={site.server} servers={servers} />
