@@ -3,7 +3,7 @@
  * shapes the OpenAPI document is generated from, strictly (no field missing, none renamed), and the document
  * itself is served without a session.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test, type APIResponse } from "@playwright/test";
 import { z } from "zod";
 import * as shape from "../lib/api/shapes";
 import { adminPassword, expectShape } from "./helpers";
@@ -54,4 +54,41 @@ test("answers match the documented shapes, and /openapi.json is served", async (
   const [person] = await list("/config/persons?limit=3", shape.cfgPersonShape);
   parse(shape.cfgPersonShape, await get(`/config/persons/${person.dbid}`), "/config/persons/{dbid}");
   parse(z.object({ user: shape.sessionUserShape }), await get("/session"), "/session");
+});
+
+test("what a buggy integration sends is refused in the SPEC's shape, and nothing is stored changed", async ({ playwright, baseURL }) => {
+  const admin = await playwright.request.newContext({ baseURL });
+  expect((await admin.post("/api/v1/session", { data: { username: "admin", password: adminPassword() } })).status()).toBe(204);
+  const refused = async (response: APIResponse, status: number, message: RegExp) => {
+    expect(response.status(), await response.text()).toBe(status);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(message);
+  };
+  const name = `Enc ${Date.now()}`;
+  // Text in another encoding, or not UTF-8 at all, would be stored with replacement characters: refused.
+  await refused(
+    await admin.post("/api/v1/config/tenants", { headers: { "content-type": "application/json; charset=iso-8859-1" }, data: Buffer.from(`{"name":"${name} Jos\xe9"}`, "latin1") }),
+    400,
+    /UTF-8 JSON; it says charset=iso-8859-1/,
+  );
+  await refused(
+    await admin.post("/api/v1/config/tenants", { headers: { "content-type": "application/json" }, data: Buffer.concat([Buffer.from(`{"name":"${name} `), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]) }),
+    400,
+    /not valid UTF-8/,
+  );
+  await refused(
+    await admin.post("/api/v1/config/tenants", { headers: { "content-type": "application/json" }, data: `{"name":"${name} \\ud800"}` }),
+    400,
+    /unpaired surrogate/,
+  );
+  await refused(await admin.post("/api/v1/config/tenants", { data: { name, pad: "x".repeat(2_000_000) } }), 413, /at most 1,048,576 bytes/);
+  const tenants = (await (await admin.get("/api/v1/config/tenants?limit=1000")).json()).items as { name: string }[];
+  expect(tenants.filter((t) => t.name.startsWith(name))).toEqual([]);
+
+  // Addresses: a query parameter the endpoint does not take, an id that is not digits, a path that is no endpoint.
+  await refused(await admin.get("/api/v1/agents?offset=10"), 400, /offset/);
+  await refused(await admin.get("/api/v1/agents/1e3"), 400, /id is a positive whole number/);
+  await refused(await admin.get("/api/v1/nothing/here"), 404, /no endpoint \/api\/v1\/nothing\/here/);
+
+  // A browser's cross-site write is refused even without an Origin header.
+  await refused(await admin.post("/api/v1/config/tenants", { data: { name }, headers: { "sec-fetch-site": "cross-site" } }), 403, /Cross-site writes are refused/);
 });

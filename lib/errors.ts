@@ -11,7 +11,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "INVALID_CREDENTIALS"
-  | "TOO_MANY_ATTEMPTS";
+  | "TOO_MANY_ATTEMPTS"
+  | "TOO_LARGE";
 
 export class DomainError extends Error {
   constructor(

@@ -10,11 +10,12 @@ export const BIGINT_ID_MAX = Number.MAX_SAFE_INTEGER;
 
 /** A positive id in a query string or path (text), at most `max`. */
 export const idText = (what: string, max: number) =>
-  z.coerce
-    .number({ message: `${what} is a positive whole number` })
-    .int(`${what} is a whole number`)
-    .positive(`${what} is a positive number`)
-    .max(max, `${what} is at most ${max}`);
+  z
+    .string({ message: `${what} is a positive whole number` })
+    // Digits only: "1e3" or " 7" would otherwise be read as numbers.
+    .regex(/^\d{1,16}$/, `${what} is a positive whole number`)
+    .transform(Number)
+    .pipe(z.number().int().positive(`${what} is a positive number`).max(max, `${what} is at most ${max}`));
 
 /** A positive id in a JSON body, at most `max`. */
 export const idNumber = (what: string, max: number) =>
@@ -29,4 +30,8 @@ export const cursorText = (max: number) =>
  * would refuse with an error no caller could act on.
  */
 export const text = (what: string) =>
-  z.string({ message: `${what} is text` }).refine((value) => !value.includes("\u0000"), `${what} contains a NUL character`);
+  z
+    .string({ message: `${what} is text` })
+    .refine((value) => !value.includes("\u0000"), `${what} contains a NUL character`)
+    // Half of a surrogate pair (a broken "\ud83d" escape) is no character: PostgreSQL would store a "?".
+    .refine((value) => !/\p{Cs}/u.test(value), `${what} contains half of a character (an unpaired surrogate)`);

@@ -40,7 +40,16 @@ export const instanceShape = z.object({
   startedAt: timestamp,
   heartbeatAt: timestamp,
   stale: z.boolean(),
-  meshPeers: z.array(z.object({ url: z.string(), state: z.enum(["connected", "connecting", "down"]), error: z.string().optional() })).nullable(),
+  meshPeers: z
+    .array(
+      z.object({
+        url: z.string().describe("the peer's ws:// address, or a label such as \"console (inbound)\" for a link it accepted"),
+        state: z.enum(["connected", "connecting", "down"]),
+        since: z.number().optional().describe("when the link reached this state, in ms since the epoch (0: unknown)"),
+        error: z.string().optional(),
+      }),
+    )
+    .nullable(),
   problem: z.string().nullable().describe("what keeps this instance from working (real-time sync stuck), or null"),
 });
 
@@ -127,8 +136,8 @@ export const eventShape = z
     id: z.number().int(),
     runId: z.number().int(),
     at: timestamp,
-    objectType: z.string(),
-    objectKey: z.string(),
+    objectType: z.string().describe("agent, skill_level, skill, time_zone, user, switch or run"),
+    objectKey: z.string().describe("the object's cfg dbid (a run's id for object type run)"),
     action: z.enum(["added", "updated", "terminated", "skipped", "warning", "error"]),
     message: z.string(),
   })

@@ -105,7 +105,7 @@ function selectList(sql: Sql, k: AnyKind) {
 
 export const configPage = z.object({
   tenant: idText("tenant", BIGINT_ID_MAX).optional(),
-  limit: z.coerce.number().int().min(1, "limit is at least 1").max(1000, "limit is at most 1000").default(100),
+  limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(1000, "limit is at most 1000").default(100),
   cursor: cursorText(BIGINT_ID_MAX).optional(),
 });
 export type ConfigPage = z.output<typeof configPage>;

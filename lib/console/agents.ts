@@ -20,7 +20,7 @@ export const agentSearch = z.object({
   site: z.union([z.literal("none"), idText("site", INT_ID_MAX)], { message: 'site is a site\'s id, or "none"' }).optional(),
   terminated: z.enum(["true", "false"], { message: "terminated is true or false" }).transform((v) => v === "true").optional(),
   cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
-  limit: z.coerce.number().int().min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
+  limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
   cursor: cursorText(INT_ID_MAX).optional(),
   // The page before this id (the console's "Previous"); `next` then leads back.
   before: cursorText(INT_ID_MAX).optional(),

@@ -24,7 +24,7 @@ export const runFilter = z.object({
   server: text("server").trim().min(1, "server is a WFM Server's name").optional(),
   kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
   status: z.enum(["running", "succeeded", "failed", "partial"], { message: "status is running, succeeded, failed or partial" }).optional(),
-  limit: z.coerce.number().int().min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
+  limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
   cursor: cursorText(BIGINT_ID_MAX).optional(),
 });
 export type RunFilter = z.input<typeof runFilter>;
@@ -58,8 +58,8 @@ export async function getRun(sql: Sql, id: number): Promise<RunView> {
 
 export const eventFilter = z.object({
   action: z.enum(eventActions, { message: `action is one of ${eventActions.join(", ")}` }).optional(),
-  objectType: text("objectType").trim().min(1).max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  objectType: text("objectType").trim().min(1).max(40).describe("agent, skill_level, skill, time_zone, user, switch or run").optional(),
+  limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(1000, "limit is at most 1000").default(500),
   cursor: cursorText(BIGINT_ID_MAX).optional(),
 });
 export type EventFilter = z.output<typeof eventFilter>;

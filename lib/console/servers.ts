@@ -19,7 +19,7 @@ export interface ServerInstance {
   /** No heartbeat for INSTANCE_STALE_SECONDS: the process is presumably gone. */
   stale: boolean;
   /** With web events: its mesh links as of its last heartbeat. */
-  meshPeers: { url: string; state: "connected" | "connecting" | "down"; error?: string }[] | null;
+  meshPeers: { url: string; state: "connected" | "connecting" | "down"; since?: number; error?: string }[] | null;
   /** What keeps it from working, as of its last heartbeat (real-time sync stuck), or null. */
   problem: string | null;
 }

@@ -10,11 +10,14 @@ const statusFor: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_ATTEMPTS: 429,
+  TOO_LARGE: 413,
 };
 
 /** SPEC §6: every error is {"error": {"code", "message", "details"}}. */
 export function errorResponse(code: ErrorCode, message: string, details?: unknown): NextResponse {
-  return NextResponse.json({ error: { code, message, details: details ?? null } }, { status: statusFor[code] });
+  // A client refused for too many sign-in attempts is told when to try again (the window is 15 minutes).
+  const headers = code === "TOO_MANY_ATTEMPTS" ? { "Retry-After": "900" } : undefined;
+  return NextResponse.json({ error: { code, message, details: details ?? null } }, { status: statusFor[code], headers });
 }
 
 export function badInput(error: ZodError): NextResponse {
@@ -30,10 +33,32 @@ export function handleError(error: unknown): NextResponse {
   return NextResponse.json({ error: { code: "INTERNAL", message: "Something went wrong on the server.", details: null } }, { status: 500 });
 }
 
-/** The JSON body, or a BAD_INPUT DomainError saying it is not JSON. */
+/** The largest body the API reads: a person with 100 logins and 500 skill levels is about 30 KB. */
+const MAX_BODY_BYTES = 1_048_576;
+
+/**
+ * The JSON body, or a DomainError saying what is wrong with it: too large (413), not UTF-8 — text in another
+ * encoding would otherwise be stored with replacement characters, silently changed — or not JSON (400).
+ */
 export async function bodyOf(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  const tooLarge = (bytes: number) =>
+    new DomainError("TOO_LARGE", `A request body is at most ${MAX_BODY_BYTES.toLocaleString("en")} bytes; this one has ${bytes.toLocaleString("en")}.`);
+  if (declared > MAX_BODY_BYTES) throw tooLarge(declared);
+  const charset = /charset=([^;]+)/i.exec(request.headers.get("content-type") ?? "")?.[1]?.trim().replace(/"/g, "").toLowerCase();
+  if (charset && charset !== "utf-8" && charset !== "utf8") {
+    throw new DomainError("BAD_INPUT", `Send the body as UTF-8 JSON; it says charset=${charset}.`);
+  }
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge(bytes.byteLength);
+  let text: string;
   try {
-    return await request.json();
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new DomainError("BAD_INPUT", "The request body is not valid UTF-8.");
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw new DomainError("BAD_INPUT", "The request body must be JSON.");
   }
@@ -41,9 +66,9 @@ export async function bodyOf(request: Request): Promise<unknown> {
 
 export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: NextResponse }> {
   try {
-    return { ok: true, body: await request.json() };
-  } catch {
-    return { ok: false, response: errorResponse("BAD_INPUT", "The request body must be JSON.") };
+    return { ok: true, body: await bodyOf(request) };
+  } catch (error) {
+    return { ok: false, response: handleError(error) };
   }
 }
 
@@ -55,6 +80,8 @@ export function sameOrigin(request: Request): NextResponse | undefined {
   // A bearer-token caller is authenticated by its token, not by a cookie a browser would send along.
   if (/^Bearer\s+\S+$/i.test(request.headers.get("authorization") ?? "")) return undefined;
   const origin = request.headers.get("origin");
+  // A browser that sends no Origin still says where the request comes from.
+  if (request.headers.get("sec-fetch-site") === "cross-site") return errorResponse("FORBIDDEN", "Cross-site writes are refused.");
   if (!origin) return undefined;
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   try {

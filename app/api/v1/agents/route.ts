@@ -11,7 +11,7 @@ export async function GET(request: Request) {
   try {
     await requireApiUser();
     const query = Object.fromEntries(new URL(request.url).searchParams);
-    const parsed = agentSearch.safeParse(query);
+    const parsed = agentSearch.strict().safeParse(query);
     if (!parsed.success) return badInput(parsed.error);
     return NextResponse.json(await searchAgents(sharedDatabase().sql, parsed.data));
   } catch (error) {

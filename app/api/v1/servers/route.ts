@@ -10,7 +10,7 @@ import { writeRoute } from "../_lib/write-route";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/servers — SPEC §6.1 "server", plus the run in progress (the Servers page polls this). */
-export const GET = readRoute(async (sql, { request }) => pageOf(await listServerStatus(sql), listPage.parse(queryOf(request))));
+export const GET = readRoute(async (sql, { request }) => pageOf(await listServerStatus(sql), listPage.strict().parse(queryOf(request))));
 
 /** POST /api/v1/servers {"name", "syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — registers a server. */
 export const POST = writeRoute<Record<string, never>>("servers.write", async ({ request }) => {

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { credentialsSchema } from "@/lib/auth/sessions";
 import { apiCaller, endSession, startSession } from "@/app/lib/session";
-import { badInput, errorResponse, handleError, readJson } from "../_lib/respond";
+import { badInput, handleError, readJson, sameOrigin } from "../_lib/respond";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +27,10 @@ export async function POST(request: Request) {
   }
 }
 
-export async function DELETE() {
+export async function DELETE(request: Request) {
+  // Signing someone out from another site is a (small) cross-site write too.
+  const refused = sameOrigin(request);
+  if (refused) return refused;
   await endSession();
   return new NextResponse(null, { status: 204 });
 }

@@ -11,7 +11,7 @@ import { writeRoute } from "../_lib/write-route";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/sites — every site with its time zone, switch, assigned server and agent count. */
-export const GET = readRoute(async (sql, { request }) => pageOf(await listSites(sql), listPage.parse(queryOf(request))));
+export const GET = readRoute(async (sql, { request }) => pageOf(await listSites(sql), listPage.strict().parse(queryOf(request))));
 
 /** POST /api/v1/sites {"name", "timeZone", "switchDbid"?, "server"?} — the twin of Sites > New site. */
 export const POST = writeRoute<Record<string, never>>("sites.write", async ({ request }) => {

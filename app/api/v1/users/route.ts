@@ -5,4 +5,4 @@ import { queryOf, readRoute } from "../_lib/read-route";
 export const dynamic = "force-dynamic";
 
 /** GET /api/v1/users — WFM users (console accounts). */
-export const GET = readRoute(async (sql, { request }) => pageOf(await listUsers(sql), listPage.parse(queryOf(request))));
+export const GET = readRoute(async (sql, { request }) => pageOf(await listUsers(sql), listPage.strict().parse(queryOf(request))));

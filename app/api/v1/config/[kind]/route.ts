@@ -11,7 +11,7 @@ type Params = { kind: string };
 
 /** GET /api/v1/config/{tenants,switches,time-zones,skills}?tenant=&limit=&cursor= — cfg's objects of that kind, by dbid. */
 export const GET = readRoute<Params>(
-  (sql, { request, params }) => listReference(sql, referenceKind(params.kind), configPage.parse(queryOf(request))),
+  (sql, { request, params }) => listReference(sql, referenceKind(params.kind), configPage.strict().parse(queryOf(request))),
   "config.read",
 );
 

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/v1/config/persons?tenant=&limit=&cursor= — persons with their logins and skill levels. */
 export const GET = readRoute(
-  (sql, { request }) => listPersons(sql, configPage.parse(queryOf(request))),
+  (sql, { request }) => listPersons(sql, configPage.strict().parse(queryOf(request))),
   "config.read",
 );
 

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 /** GET /api/v1/sync/runs/{id}/events?action=&objectType=&limit=&cursor= — the run's log, in order. */
 export const GET = readRoute<{ id: string }>(async (sql, { request, params }) => {
   const id = pathId("id", params.id, BIGINT_ID_MAX);
-  const filter = eventFilter.parse(queryOf(request));
+  const filter = eventFilter.strict().parse(queryOf(request));
   await getRun(sql, id); // 404 for a run that does not exist
   return runEvents(sql, id, filter);
 });
