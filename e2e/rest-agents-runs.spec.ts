@@ -396,7 +396,7 @@ test("users, import, skills, time zones and validation over REST", async ({ play
   const validationResponse = await viewer.get("/api/v1/validation");
   expect(validationResponse.status()).toBe(200);
   const validation = await validationResponse.json();
-  expect(Object.keys(validation).sort()).toEqual(["duplicates", "unassignedAgents"]);
+  expect(Object.keys(validation).sort()).toEqual(["brokenSites", "duplicates", "unassignedAgents"]);
   expect(validation.unassignedAgents).toEqual(expect.any(Number));
   expect(validation.unassignedAgents).toBeGreaterThanOrEqual(0);
   for (const duplicate of validation.duplicates) {

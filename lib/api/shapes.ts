@@ -173,6 +173,16 @@ export const validationShape = z
       }),
     ),
     unassignedAgents: z.number().int(),
+    brokenSites: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          name: z.string(),
+          missingSwitchDbid: z.number().int().nullable().describe("the switch the site names, when cfg no longer has it"),
+          missingTimeZone: z.string().nullable().describe("the time zone the site names, when WFM no longer has it"),
+        }),
+      )
+      .describe("sites that name a switch or time zone deleted since: edit them"),
   })
   .meta({ id: "Validation" });
 

@@ -14,6 +14,7 @@ import { heartbeat, removeDeadInstances } from "../server/registration";
 import { listServerStatus } from "./servers";
 import { assignSites, createSite, FieldErrors, updateSite } from "./sites";
 import { setRole } from "./users";
+import { validationReport } from "./validation";
 
 let database: Database;
 let sql: Sql;
@@ -55,6 +56,24 @@ describe("sites", () => {
   it("refuses ids no site can have, and a NUL character in a name, as bad input", async () => {
     await expect(assignSites(sql, { siteIds: [3_000_000_000], server: null })).rejects.toBeInstanceOf(ZodError);
     await expect(createSite(sql, { name: "a\u0000", timeZone: "Eastern", switchDbid: null, server: null })).rejects.toMatchObject({ code: "BAD_INPUT" });
+  });
+});
+
+describe("validation", () => {
+  it("names sites whose switch left cfg or whose time zone left WFM", async () => {
+    const t = await b.tenant();
+    const sw = await b.switch(t, "SW-Going");
+    const site = await b.site({ switchDbid: sw, name: "Going", timeZone: "Eastern" });
+    const zoneless = await b.site({ name: "Zoneless", timeZone: "Nowhere" });
+    await sql`delete from cfg.switches where dbid = ${sw}`;
+    const { brokenSites } = await validationReport(sql);
+    expect(brokenSites).toEqual(
+      expect.arrayContaining([
+        { id: site, name: "Going", missingSwitchDbid: sw, missingTimeZone: null },
+        { id: zoneless, name: "Zoneless", missingSwitchDbid: null, missingTimeZone: "Nowhere" },
+      ]),
+    );
+    expect(brokenSites.map((s) => s.name)).not.toContain("Depot");
   });
 });
 

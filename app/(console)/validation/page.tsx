@@ -3,8 +3,7 @@ import Link from "next/link";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { sharedDatabase } from "@/lib/db/shared";
-import { findCollisions } from "@/lib/sync/collisions";
-import { totals } from "@/lib/console/overview";
+import { validationReport } from "@/lib/console/validation";
 
 export const metadata: Metadata = { title: "Validation" };
 
@@ -13,7 +12,7 @@ const typeNames = { switch: "Switch", timeZone: "Time zone", skill: "Skill" } as
 export default async function ValidationPage() {
   await verifySession();
   const { sql } = sharedDatabase();
-  const [collisions, t] = await Promise.all([findCollisions(sql), totals(sql)]);
+  const { collisions, unassignedAgents, brokenSites } = await validationReport(sql);
   return (
     <>
       <PageHead
@@ -59,15 +58,39 @@ export default async function ValidationPage() {
         )}
         <h2>Agents without a site</h2>
         <p>
-          {t.unassigned === 0
+          {unassignedAgents === 0
             ? "Every agent has a site."
-            : `${t.unassigned.toLocaleString()} agents have no site: they have no login, logins on several switches, or a switch with no site. `}
-          {t.unassigned > 0 && (
+            : `${unassignedAgents.toLocaleString()} agents have no site: they have no login, logins on several switches, or a switch with no site. `}
+          {unassignedAgents > 0 && (
             <>
               <Link href="/agents?site=none">List them</Link>, or <Link href="/organization/sites">associate a site with their switch</Link>.
             </>
           )}
         </p>
+        <h2>Sites naming what no longer exists</h2>
+        {brokenSites.length === 0 ? (
+          <p>Every site&apos;s switch is in the Configuration Database and its time zone in WFM.</p>
+        ) : (
+          <>
+            <p className="alert warning" role="status">
+              {brokenSites.length === 1 ? "A site names" : `${brokenSites.length} sites name`} a switch or time zone deleted since: new agents
+              on such a switch are not placed. Edit each site.
+            </p>
+            <ul>
+              {brokenSites.map((site) => (
+                <li key={site.id}>
+                  <Link href={`/organization/sites/${site.id}`}>{site.name}</Link>:{" "}
+                  {[
+                    site.missingSwitchDbid !== null && `switch ${site.missingSwitchDbid} is not in cfg`,
+                    site.missingTimeZone !== null && `time zone ${site.missingTimeZone} is not in WFM`,
+                  ]
+                    .filter(Boolean)
+                    .join("; ")}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </section>
     </>
   );

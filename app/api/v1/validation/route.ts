@@ -1,14 +1,18 @@
-import { totals } from "@/lib/console/overview";
-import { findCollisions } from "@/lib/sync/collisions";
+import { validationReport } from "@/lib/console/validation";
 import { readRoute } from "../_lib/read-route";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/v1/validation — SPEC §6.1 "validation": duplicate names, and how many agents have no site. */
+/** GET /api/v1/validation — SPEC §6.1 "validation": duplicate names, agents without a site, sites naming what is gone. */
 export const GET = readRoute(async (sql) => {
-  const [collisions, t] = await Promise.all([findCollisions(sql), totals(sql)]);
+  const report = await validationReport(sql);
   return {
-    duplicates: collisions.map((c) => ({ objectType: c.objectType, name: c.name, members: c.members.map((m) => ({ tenantDbid: m.tenantDbid, dbid: m.dbid })) })),
-    unassignedAgents: t.unassigned,
+    duplicates: report.collisions.map((c) => ({
+      objectType: c.objectType,
+      name: c.name,
+      members: c.members.map((m) => ({ tenantDbid: m.tenantDbid, dbid: m.dbid })),
+    })),
+    unassignedAgents: report.unassignedAgents,
+    brokenSites: report.brokenSites,
   };
 });
