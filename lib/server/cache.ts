@@ -10,15 +10,10 @@
  */
 import type { Sql } from "../db/client";
 import { CACHED, type CachedEntity } from "../mesh/message";
+import { serverRowColumns, type ServerRow } from "./registration";
 
-export interface CachedServer {
-  name: string;
-  level: number;
-  timeoutMinutes: number;
-  webEvents: boolean;
-  cacheSlackSeconds: number | null;
-  peers: string[];
-}
+/** A server's options as the cache holds them: the same row registration reads. */
+export type CachedServer = ServerRow;
 
 export interface CachedSite {
   id: number;
@@ -114,8 +109,7 @@ export class ServerCache {
       const [row] = await tx<{ version: number }[]>`select version from wfm.cache_versions where entity = ${entity}`;
       const data =
         entity === "servers"
-          ? await tx`select name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents",
-                            cache_slack_s as "cacheSlackSeconds", peers from wfm.servers`
+          ? await tx`select ${serverRowColumns(tx as unknown as Sql)} from wfm.servers`
           : entity === "sites"
             ? await tx`select id, name, server, switch_dbid as "switchDbid", time_zone as "timeZone" from wfm.sites`
             : await tx.unsafe(`select cfg_dbid as dbid, name from wfm.${entity}`);

@@ -16,11 +16,12 @@ export interface ServerRow {
   peers: string[];
 }
 
+/** The columns of a `ServerRow`: registration reads one row, the cache all of them. */
+export const serverRowColumns = (sql: Sql) => sql`
+  name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents", cache_slack_s as "cacheSlackSeconds", peers`;
+
 async function readServer(sql: Sql, name: string): Promise<ServerRow | undefined> {
-  const [row] = await sql<ServerRow[]>`
-    select name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents",
-           cache_slack_s as "cacheSlackSeconds", peers
-      from wfm.servers where name = ${name}`;
+  const [row] = await sql<ServerRow[]>`select ${serverRowColumns(sql)} from wfm.servers where name = ${name}`;
   return row;
 }
 

@@ -5,7 +5,8 @@ import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LiveRefresh } from "@/app/ui/live-refresh";
 import { LocalTime } from "@/app/ui/local-time";
-import { listRuns, runFilter, type RunFilter, type RunView } from "@/lib/console/runs";
+import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
+import { listRuns, runFilter, type RunFilter } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
 import { RunsChart } from "./runs-chart";
 import { sharedDatabase } from "@/lib/db/shared";
@@ -13,16 +14,8 @@ import { sharedDatabase } from "@/lib/db/shared";
 export const metadata: Metadata = { title: "Sync history" };
 export const dynamic = "force-dynamic";
 
-const statusBadge: Record<RunView["status"], string> = { running: "", succeeded: "ok", partial: "warn", failed: "err" };
-
-function duration(run: RunView): string {
-  const end = run.finishedAt ? new Date(run.finishedAt).getTime() : Date.now();
-  const ms = end - new Date(run.startedAt).getTime();
-  return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
-}
-
-const KINDS = ["full", "realtime", "targeted"];
-const STATUSES = ["running", "succeeded", "partial", "failed"];
+const KINDS = runFilter.shape.kind.unwrap().options;
+const STATUSES = runFilter.shape.status.unwrap().options;
 
 export default async function SyncHistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await verifySession();
@@ -122,12 +115,12 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
                   <td>{run.trigger}</td>
                   <td className="num">{run.level}</td>
                   <td>
-                    <span className={`badge ${statusBadge[run.status]}`} title={run.error ?? undefined}>{run.status}</span>
+                    <RunStatusBadge run={run} />
                   </td>
                   <td className="nowrap">
                     <LocalTime at={run.startedAt} compact />
                   </td>
-                  <td className="num">{duration(run)}</td>
+                  <td className="num">{runDuration(run)}</td>
                   <td className="num">{run.counts.added.toLocaleString("en")}</td>
                   <td className="num">{run.counts.updated.toLocaleString("en")}</td>
                   <td className="num">{run.counts.terminated.toLocaleString("en")}</td>

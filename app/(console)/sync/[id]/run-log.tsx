@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import type { EventView, RunView } from "@/lib/console/runs";
 import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
+import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
 
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url, { cache: "no-store" });
@@ -14,11 +15,6 @@ async function json<T>(url: string): Promise<T> {
 }
 
 type EventPage = { items: EventView[]; next: string | null };
-
-function duration(run: RunView): string {
-  const ms = (run.finishedAt ? new Date(run.finishedAt).getTime() : Date.now()) - new Date(run.startedAt).getTime();
-  return ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
-}
 
 /**
  * The run's progress and log. While the run is going both refresh every second, then they stop. The log comes
@@ -56,7 +52,7 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
   return (
     <>
       <p className="row">
-        <span className={`badge ${run.status === "succeeded" ? "ok" : run.status === "partial" ? "warn" : run.status === "failed" ? "err" : ""}`}>{run.status}</span>{" "}
+        <RunStatusBadge run={run} />{" "}
         {run.kind !== "realtime" && (
           <>
             <progress max={100} value={percent} aria-label={`Progress of run ${run.id}`} /> {percent}% ({run.progress.done.toLocaleString("en")} of{" "}
@@ -70,10 +66,10 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
         {run.finishedAt ? (
           <>
             {" "}
-            · finished <LocalTime at={run.finishedAt} /> · took {duration(run)}
+            · finished <LocalTime at={run.finishedAt} /> · took {runDuration(run)}
           </>
         ) : (
-          <span suppressHydrationWarning> · running for {duration(run)}</span>
+          <span suppressHydrationWarning> · running for {runDuration(run)}</span>
         )}
       </p>
       <p className="muted">
