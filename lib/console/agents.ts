@@ -104,9 +104,10 @@ export const agentPatch = z
  *   agent is imported (SPEC §2.2): sync never moves it back, and its scope follows the site. An agent
  *   without a site is placed again by the next full sync, from its logins.
  */
-export async function updateAgent(sql: Sql, id: number, input: z.input<typeof agentPatch>): Promise<AgentView> {
+export async function updateAgent(sql: Sql, id: number, input: z.input<typeof agentPatch>): Promise<AgentView & { changed: boolean }> {
   const change = agentPatch.parse(input);
-  await sql.begin(async (t) => {
+  // Each write touches the row only when it differs, so `changed` says whether the request changed anything.
+  const changed = await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
     const [agent] = await tx<{ source: string | null }[]>`select termination_source as source from wfm.agents where id = ${id} for update`;
     if (!agent) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
@@ -118,26 +119,27 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
         "This agent was terminated because its person left cfg (deleted, or no longer an agent); it comes back when cfg has it as an agent again.",
       );
     }
+    let rows = 0;
     if (change.siteId !== undefined) {
       if (change.siteId !== null) {
         // Held until commit, so the site cannot be deleted between this check and the move.
         const [site] = await tx`select 1 from wfm.sites where id = ${change.siteId} for key share`;
         if (!site) throw fieldError("NOT_FOUND", "siteId", `There is no site with id ${change.siteId}.`);
       }
-      await tx`update wfm.agents set site_id = ${change.siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${change.siteId}`;
+      const moved = await tx`update wfm.agents set site_id = ${change.siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${change.siteId}`;
+      rows += moved.count;
     }
     if (change.terminationDate !== undefined) {
-      if (change.terminationDate) {
-        await tx`update wfm.agents set termination_date = ${change.terminationDate}, termination_source = 'manual', awaiting_full_sync = false, updated_at = now()
-                  where id = ${id}`;
-      } else {
-        await tx`update wfm.agents set termination_date = null, termination_source = null,
-                        awaiting_full_sync = termination_date is not null or awaiting_full_sync, updated_at = now()
-                  where id = ${id}`;
-      }
+      const written = change.terminationDate
+        ? await tx`update wfm.agents set termination_date = ${change.terminationDate}, termination_source = 'manual', awaiting_full_sync = false, updated_at = now()
+                    where id = ${id} and (termination_date, termination_source) is distinct from (${change.terminationDate}::date, 'manual')`
+        : await tx`update wfm.agents set termination_date = null, termination_source = null, awaiting_full_sync = true, updated_at = now()
+                    where id = ${id} and termination_date is not null`;
+      rows += written.count;
     }
+    return rows > 0;
   });
-  return getAgent(sql, id);
+  return { ...(await getAgent(sql, id)), changed };
 }
 
 /**

@@ -122,7 +122,8 @@ describe("agents", () => {
     await expect(updateAgent(sql, id, { siteId: site, terminationDate: "0000-01-01" })).rejects.toBeInstanceOf(ZodError);
     expect((await getAgent(sql, id)).site).toBeNull();
     const both = await updateAgent(sql, id, { siteId: site, terminationDate: "2031-02-03" });
-    expect(both).toMatchObject({ site: { id: site, name: "Depot" }, terminationDate: "2031-02-03", terminationSource: "manual" });
+    expect(both).toMatchObject({ site: { id: site, name: "Depot" }, terminationDate: "2031-02-03", terminationSource: "manual", changed: true });
+    expect(await updateAgent(sql, id, { siteId: site, terminationDate: "2031-02-03" })).toMatchObject({ changed: false });
     const missing = await updateAgent(sql, id, { siteId: 999_999, terminationDate: null }).then(() => null, (e: unknown) => e);
     expect(missing).toBeInstanceOf(DomainError);
     expect(missing).toMatchObject({ code: "NOT_FOUND", details: [{ path: "siteId" }] });

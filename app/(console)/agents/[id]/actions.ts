@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
-import { getAgent, startAgentSync, updateAgent } from "@/lib/console/agents";
+import { startAgentSync, updateAgent } from "@/lib/console/agents";
 import { sharedDatabase } from "@/lib/db/shared";
 import { toDomainError } from "@/lib/errors";
 import { idText, INT_ID_MAX } from "@/lib/input";
@@ -33,13 +33,10 @@ export async function terminationAction(_previous: AgentActionState, data: FormD
     if (date !== null && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
       return { ok: false, message: "Enter the termination date as a date (YYYY-MM-DD).", field: "terminationDate" };
     }
-    const { sql } = sharedDatabase();
-    const before = await getAgent(sql, form.agentId);
-    // (A cfg termination is not WFM's: updateAgent refuses to touch it, and says why.)
-    if (before.terminationSource !== "config" && (before.terminationSource === "manual" ? before.terminationDate : null) === date) {
+    const agent = await updateAgent(sharedDatabase().sql, form.agentId, { terminationDate: date });
+    if (!agent.changed) {
       return { ok: true, message: date ? `Nothing to save: already terminated as of ${date}.` : "Nothing to save: this agent is not terminated." };
     }
-    const agent = await updateAgent(sql, form.agentId, { terminationDate: date });
     revalidatePath(`/agents/${form.agentId}`);
     return {
       ok: true,

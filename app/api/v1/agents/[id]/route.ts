@@ -21,5 +21,6 @@ export const PATCH = writeRoute<Params>("agents.terminate", async ({ request, pa
   const id = pathId("id", params.id);
   const body = agentPatch.parse(await bodyOf(request));
   if (body.siteId !== undefined) authorize(user, "agents.move");
-  return NextResponse.json(await updateAgent(sharedDatabase().sql, id, body));
+  const { changed: _, ...agent } = await updateAgent(sharedDatabase().sql, id, body);
+  return NextResponse.json(agent);
 });
