@@ -1,5 +1,4 @@
 import { NextResponse } from "next/server";
-import type { ZodError } from "zod";
 import { DomainError, toDomainError, type ErrorCode } from "@/lib/errors";
 
 const statusFor: Record<ErrorCode, number> = {
@@ -18,11 +17,6 @@ export function errorResponse(code: ErrorCode, message: string, details?: unknow
   // A client refused for too many sign-in attempts is told when to try again (the window is 15 minutes).
   const headers = code === "TOO_MANY_ATTEMPTS" ? { "Retry-After": "900" } : undefined;
   return NextResponse.json({ error: { code, message, details: details ?? null } }, { status: statusFor[code], headers });
-}
-
-export function badInput(error: ZodError): NextResponse {
-  const known = toDomainError(error)!;
-  return errorResponse("BAD_INPUT", known.message, known.details);
 }
 
 /** Maps known domain errors; anything else is a bug and answers 500 without leaking its text. */
@@ -61,14 +55,6 @@ export async function bodyOf(request: Request): Promise<unknown> {
     return JSON.parse(text);
   } catch {
     throw new DomainError("BAD_INPUT", "The request body must be JSON.");
-  }
-}
-
-export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false; response: NextResponse }> {
-  try {
-    return { ok: true, body: await bodyOf(request) };
-  } catch (error) {
-    return { ok: false, response: handleError(error) };
   }
 }
 

@@ -4,7 +4,7 @@ import { consoleAnnounce } from "@/app/lib/mesh";
 import { createServer, listServerStatus, newServerInput } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
 import { queryOf, readRoute } from "../_lib/read-route";
-import { badInput, readJson } from "../_lib/respond";
+import { bodyOf } from "../_lib/respond";
 import { writeRoute } from "../_lib/write-route";
 
 export const dynamic = "force-dynamic";
@@ -14,11 +14,8 @@ export const GET = readRoute(async (sql, { request }) => pageOf(await listServer
 
 /** POST /api/v1/servers {"name", "syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — registers a server. */
 export const POST = writeRoute<Record<string, never>>("servers.write", async ({ request }) => {
-  const read = await readJson(request);
-  if (!read.ok) return read.response;
-  const parsed = newServerInput.strict().safeParse(read.body);
-  if (!parsed.success) return badInput(parsed.error);
+  const input = newServerInput.strict().parse(await bodyOf(request));
   const { sql } = sharedDatabase();
-  const name = await createServer(sql, parsed.data, await consoleAnnounce());
+  const name = await createServer(sql, input, await consoleAnnounce());
   return NextResponse.json((await listServerStatus(sql)).find((s) => s.name === name), { status: 201 });
 });

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { credentialsSchema } from "@/lib/auth/sessions";
 import { apiCaller, endSession, startSession } from "@/app/lib/session";
-import { badInput, handleError, readJson, sameOrigin } from "../_lib/respond";
+import { handleError, bodyOf, sameOrigin } from "../_lib/respond";
 
 export const dynamic = "force-dynamic";
 
@@ -15,12 +15,8 @@ export async function GET() {
 }
 
 export async function POST(request: Request) {
-  const read = await readJson(request);
-  if (!read.ok) return read.response;
-  const parsed = credentialsSchema.safeParse(read.body);
-  if (!parsed.success) return badInput(parsed.error);
   try {
-    await startSession(parsed.data);
+    await startSession(credentialsSchema.parse(await bodyOf(request)));
     return new NextResponse(null, { status: 204 });
   } catch (error) {
     return handleError(error);

@@ -5,7 +5,7 @@ import { getSite, listSites } from "@/lib/console/overview";
 import { createSite, siteInput } from "@/lib/console/sites";
 import { sharedDatabase } from "@/lib/db/shared";
 import { queryOf, readRoute } from "../_lib/read-route";
-import { badInput, readJson } from "../_lib/respond";
+import { bodyOf } from "../_lib/respond";
 import { writeRoute } from "../_lib/write-route";
 
 export const dynamic = "force-dynamic";
@@ -15,14 +15,11 @@ export const GET = readRoute(async (sql, { request }) => pageOf(await listSites(
 
 /** POST /api/v1/sites {"name", "timeZone", "switchDbid"?, "server"?} — the twin of Sites > New site. */
 export const POST = writeRoute<Record<string, never>>("sites.write", async ({ request }) => {
-  const read = await readJson(request);
-  if (!read.ok) return read.response;
-  const parsed = siteInput.partial({ switchDbid: true, server: true }).strict().safeParse(read.body);
-  if (!parsed.success) return badInput(parsed.error);
+  const input = siteInput.partial({ switchDbid: true, server: true }).strict().parse(await bodyOf(request));
   const { sql } = sharedDatabase();
   const site = await createSite(
     sql,
-    { name: parsed.data.name, timeZone: parsed.data.timeZone, switchDbid: parsed.data.switchDbid ?? null, server: parsed.data.server ?? null },
+    { name: input.name, timeZone: input.timeZone, switchDbid: input.switchDbid ?? null, server: input.server ?? null },
     await consoleAnnounce(),
   );
   return NextResponse.json(await getSite(sql, site.id), { status: 201 });

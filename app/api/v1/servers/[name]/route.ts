@@ -3,7 +3,7 @@ import { consoleAnnounce } from "@/app/lib/mesh";
 import { requireApiUser } from "@/app/lib/session";
 import { deleteServer, listServerStatus, serverOptionsInput, updateServerOptions } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
-import { errorResponse, badInput, handleError, readJson } from "../../_lib/respond";
+import { errorResponse, handleError, bodyOf } from "../../_lib/respond";
 import { writeRoute } from "../../_lib/write-route";
 
 export const dynamic = "force-dynamic";
@@ -31,15 +31,12 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
 export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ request, params }) => {
   const current = await find(params.name);
   if (!current) return errorResponse("NOT_FOUND", `There is no WFM Server named '${params.name}'.`);
-  const read = await readJson(request);
-  if (!read.ok) return read.response;
-  const parsed = serverOptionsInput.partial().strict().safeParse(read.body);
-  if (!parsed.success) return badInput(parsed.error);
+  const input = serverOptionsInput.partial().strict().parse(await bodyOf(request));
   const merged = {
-    syncLevel: parsed.data.syncLevel ?? current.syncLevel,
-    syncTimeoutMinutes: parsed.data.syncTimeoutMinutes ?? current.syncTimeoutMinutes,
-    cacheSlackSeconds: parsed.data.cacheSlackSeconds === undefined ? current.cacheSlackSeconds : parsed.data.cacheSlackSeconds,
-    webEvents: parsed.data.webEvents,
+    syncLevel: input.syncLevel ?? current.syncLevel,
+    syncTimeoutMinutes: input.syncTimeoutMinutes ?? current.syncTimeoutMinutes,
+    cacheSlackSeconds: input.cacheSlackSeconds === undefined ? current.cacheSlackSeconds : input.cacheSlackSeconds,
+    webEvents: input.webEvents,
   };
   await updateServerOptions(sharedDatabase().sql, params.name, merged, await consoleAnnounce());
   return NextResponse.json(await find(params.name));
