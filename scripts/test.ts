@@ -1,5 +1,5 @@
 /**
- * npm test: type check, unit and integration tests against a real PostgreSQL (vitest), then end-to-end
+ * npm test: type check, lint, unit and integration tests against a real PostgreSQL (vitest), then end-to-end
  * tests in Chromium against the product started as `npm start` starts it (Playwright). Ends with one
  * summary line, "N passed, N failed".
  */
@@ -41,6 +41,7 @@ async function main() {
   const results: { name: string; code: number; tally?: Tally }[] = [];
   try {
     results.push({ name: "typecheck", code: await run(bin("tsc"), ["--noEmit"]) });
+    results.push({ name: "lint", code: await run(bin("eslint"), [".", "--max-warnings", "0"]) });
 
     const vitestJson = path.join(work, "vitest.json");
     const vitestCode = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);

@@ -1,6 +1,6 @@
 import "server-only";
 import { announcerOf, consolePeers, joinMesh } from "@/lib/mesh/console-peer";
-import type { Announce } from "@/lib/console/sites";
+import type { Announce } from "@/lib/console/announce";
 import type { MeshNode } from "@/lib/mesh/node";
 import { sharedDatabase } from "@/lib/db/shared";
 

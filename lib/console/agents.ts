@@ -70,6 +70,15 @@ export async function getAgent(sql: Sql, id: number): Promise<AgentView> {
   return agent;
 }
 
+/**
+ * Today in the database's time zone (YYYY-MM-DD): the date a termination is said to start on by default, the
+ * same current_date that sync terminates with.
+ */
+export async function getDatabaseToday(sql: Sql): Promise<string> {
+  const [{ today }] = (await sql`select current_date::text as today`) as unknown as [{ today: string }];
+  return today;
+}
+
 /** The agent's own lines in the sync log, newest first. */
 export async function agentEvents(sql: Sql, cfgDbid: number, limit = 50) {
   return sql<{ id: number; runId: number; at: Date; objectType: string; action: string; message: string; server: string; kind: string }[]>`

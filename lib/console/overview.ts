@@ -34,6 +34,11 @@ export async function getSite(sql: Sql, id: number): Promise<SiteRow> {
   return site;
 }
 
+/** Every site's id and name, by name (as PostgreSQL orders them): the choices of an agent's site. */
+export function listSiteNames(sql: Sql): Promise<{ id: number; name: string }[]> {
+  return sql<{ id: number; name: string }[]>`select id, name from wfm.sites order by name`;
+}
+
 export interface UserRow {
   id: number;
   username: string;

@@ -56,6 +56,12 @@ export async function getRun(sql: Sql, id: number): Promise<RunView> {
   return run;
 }
 
+/** A run's status alone, or null when there is no such run: cheap enough to poll while waiting for it. */
+export async function getRunStatus(sql: Sql, id: number): Promise<RunView["status"] | null> {
+  const [run] = await sql<{ status: RunView["status"] }[]>`select status from wfm.sync_runs where id = ${id}`;
+  return run?.status ?? null;
+}
+
 export const eventFilter = z.object({
   action: z.enum(eventActions, { message: `action is one of ${eventActions.join(", ")}` }).optional(),
   objectType: text("objectType").trim().min(1).max(40).describe("agent, skill_level, skill, time_zone, user, switch or run").optional(),

@@ -6,7 +6,8 @@ import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { INSTANCE_STALE_SECONDS } from "../sync/requests";
-import { fieldErrorsOf, type Announce } from "./sites";
+import type { Announce } from "./announce";
+import { fieldErrorsOf } from "./form";
 
 export interface ServerInstance {
   id: string;
@@ -62,6 +63,11 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
              as "lastFullSync"
       from wfm.servers s cross join cfg.change_counter k left join wfm.sync_cursors c on c.server = s.name
      order by s.name`;
+}
+
+/** The names of the registered WFM Servers, by name: the choices of a site's server. */
+export async function listServerNames(sql: Sql): Promise<string[]> {
+  return (await sql<{ name: string }[]>`select name from wfm.servers order by name`).map((s) => s.name);
 }
 
 export const serverOptionsInput = z.object({

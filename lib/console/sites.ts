@@ -4,13 +4,15 @@
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
-import { DomainError, fieldError, zodDetails } from "../errors";
+import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, text } from "../input";
-import type { CachedEntity } from "../mesh/message";
+import { nobody, type Announce } from "./announce";
+import { FieldErrors, fieldErrorsOf, type FieldProblem } from "./form";
 
-/** Where the console announces its writes (the mesh, when it has joined one); a no-op otherwise. */
-export type Announce = (entity: CachedEntity, keys: (string | number)[], version: number) => void;
-const nobody: Announce = () => {};
+// Re-exported for two importers still to change (lib/mesh/console-peer.ts imports Announce from here,
+// console.test.ts FieldErrors): new code imports them from ./announce and ./form.
+export type { Announce } from "./announce";
+export { FieldErrors } from "./form";
 
 export const assignSitesInput = z.object({
   siteIds: z
@@ -67,29 +69,9 @@ export const siteInput = z.object({
 });
 export type SiteFields = z.output<typeof siteInput>;
 
-type Problem = { path: string; message: string; kind: "bad" | "missing" | "taken" };
-
-/**
- * Field-by-field problems of a site, for a form to show beside each field. Over REST: 404 when the only
- * problems are things named that do not exist, 409 when the only problems are names already taken, else 400.
- */
-export class FieldErrors extends DomainError {
-  readonly fields: Record<string, string>;
-  constructor(problems: Problem[]) {
-    const kinds = new Set(problems.map((p) => p.kind));
-    const code = kinds.size === 1 && kinds.has("missing") ? "NOT_FOUND" : kinds.size === 1 && kinds.has("taken") ? "CONFLICT" : "BAD_INPUT";
-    super(code, problems.map((p) => p.message).join(" "), problems.map(({ path, message }) => ({ path, message })));
-    this.fields = Object.fromEntries(problems.map((p) => [p.path, p.message]));
-  }
-}
-
-/** A form's parse problems, one per field. */
-export const fieldErrorsOf = (error: z.ZodError) =>
-  new FieldErrors(zodDetails(error).map((d) => ({ path: d.path || "form", message: d.message, kind: "bad" })));
-
 /** What is wrong with these fields against the database: its name is unique, its time zone and server exist, its switch has no other site. */
-async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number | null): Promise<Problem[]> {
-  const problems: Problem[] = [];
+async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number | null): Promise<FieldProblem[]> {
+  const problems: FieldProblem[] = [];
   if (site.name !== undefined) {
     const [sameName] = await tx`select 1 from wfm.sites where lower(name) = lower(${site.name}) and id is distinct from ${exceptId}`;
     if (sameName) problems.push({ path: "name", message: `A site named ${site.name} exists already.`, kind: "taken" });

@@ -6,7 +6,7 @@ import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
 import { startFullSync } from "@/lib/console/full-sync";
 import { updateServerOptions } from "@/lib/console/servers";
-import { FieldErrors } from "@/lib/console/sites";
+import { FieldErrors } from "@/lib/console/form";
 import { consoleAnnounce } from "@/app/lib/mesh";
 import { sharedDatabase } from "@/lib/db/shared";
 import { toDomainError } from "@/lib/errors";

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { verifySession } from "@/app/lib/session";
 import { authorize } from "@/lib/auth/roles";
 import { startAgentSync, updateAgent } from "@/lib/console/agents";
+import { getRunStatus } from "@/lib/console/runs";
 import { sharedDatabase } from "@/lib/db/shared";
 import { toDomainError } from "@/lib/errors";
 import { idText, INT_ID_MAX } from "@/lib/input";
@@ -62,8 +63,8 @@ export async function syncNowAction(_previous: AgentActionState, data: FormData)
     const done = await startAgentSync(sql, agentId, user.username, 3000);
     // Wait briefly for the run to finish, so the page shows its result.
     for (let i = 0; i < 40 && done.runId !== null; i++) {
-      const [run] = await sql`select status from wfm.sync_runs where id = ${done.runId}`;
-      if (run && run.status !== "running") break;
+      const status = await getRunStatus(sql, done.runId);
+      if (status !== null && status !== "running") break;
       await new Promise((r) => setTimeout(r, 50));
     }
     revalidatePath(`/agents/${agentId}`);

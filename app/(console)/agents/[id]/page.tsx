@@ -6,7 +6,8 @@ import { PageHead } from "@/app/ui/empty-state";
 import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
 import { can } from "@/lib/auth/roles";
-import { agentEvents, agentServer, getAgent } from "@/lib/console/agents";
+import { agentEvents, agentServer, getAgent, getDatabaseToday } from "@/lib/console/agents";
+import { listSiteNames } from "@/lib/console/overview";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 import { idText, INT_ID_MAX } from "@/lib/input";
@@ -26,11 +27,11 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
     throw error;
   });
   const mayMove = can(user, "agents.move");
-  const [owner, events, [{ today }], sites] = await Promise.all([
+  const [owner, events, today, sites] = await Promise.all([
     agentServer(sql, agent),
     agentEvents(sql, agent.cfgDbid),
-    sql`select current_date::text as today` as unknown as Promise<[{ today: string }]>,
-    mayMove ? sql<{ id: number; name: string }[]>`select id, name from wfm.sites order by name` : Promise.resolve([]),
+    getDatabaseToday(sql),
+    mayMove ? listSiteNames(sql) : Promise.resolve([]),
   ]);
   const mayTerminate = can(user, "agents.terminate");
   return (

@@ -4,6 +4,8 @@ import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { can } from "@/lib/auth/roles";
 import { listSites } from "@/lib/console/overview";
 import { listServerStatus } from "@/lib/console/servers";
+import { listFreeSwitches } from "@/lib/console/switches";
+import { listTimeZoneNames } from "@/lib/console/time-zones";
 import { sharedDatabase } from "@/lib/db/shared";
 import { SiteForm } from "./site-form";
 import { SitesTable } from "./sites-table";
@@ -18,8 +20,8 @@ export default async function SitesPage() {
   const [sites, servers, zones, freeSwitches] = await Promise.all([
     listSites(sql),
     listServerStatus(sql),
-    sql<{ name: string }[]>`select name from wfm.time_zones order by name`,
-    sql<{ dbid: number; name: string }[]>`select s.dbid, s.name from cfg.switches s where not exists (select 1 from wfm.sites w where w.switch_dbid = s.dbid) order by s.name`,
+    listTimeZoneNames(sql),
+    listFreeSwitches(sql),
   ]);
   const levelOf = new Map(servers.map((s) => [s.name, s.syncLevel]));
   const levelTwo = servers.filter((s) => s.syncLevel === 2).map((s) => s.name);
@@ -46,7 +48,7 @@ export default async function SitesPage() {
       {editable && (
         <section className="panel" aria-labelledby="new-site-heading">
           <h2 id="new-site-heading">New site</h2>
-          <SiteForm timeZones={zones.map((z) => z.name)} switches={[...freeSwitches]} servers={servers.map((s) => s.name)} />
+          <SiteForm timeZones={zones} switches={[...freeSwitches]} servers={servers.map((s) => s.name)} />
         </section>
       )}
     </>

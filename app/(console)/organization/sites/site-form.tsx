@@ -31,14 +31,14 @@ export function SiteForm({
   switches: { dbid: number; name: string }[];
   servers: string[];
 }) {
+  const [values, setValues] = useState(
+    site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : emptyValues,
+  );
   const [state, action, pending] = useActionState<SiteFormState, FormData>(async (previous, data) => {
     const next = await saveSiteAction(previous, data);
     if (next.ok && !site) setValues(emptyValues);
     return next;
   }, { ok: true, message: null, fields: {} });
-  const [values, setValues] = useState(
-    site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : emptyValues,
-  );
   const set = (field: keyof typeof emptyValues) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value }));
   // Editing posts only the fields changed here, so a save never puts back what another admin changed meanwhile.
   const initial = site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : null;

@@ -2,7 +2,7 @@
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useRef } from "react";
 import type { EventView, RunView } from "@/lib/console/runs";
 import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
@@ -40,14 +40,14 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
   // When the run ends: read the log once more (its last lines may have come after the last poll), and the
   // page's counts and filters, which were made while it ran.
   const router = useRouter();
-  const [wasRunning, setWasRunning] = useState(run.status === "running");
+  const wasRunning = useRef(run.status === "running");
   useEffect(() => {
-    if (wasRunning && run.status !== "running") {
-      setWasRunning(false);
+    if (wasRunning.current && run.status !== "running") {
+      wasRunning.current = false;
       void log.refetch();
       router.refresh();
     }
-  }, [run.status, wasRunning, log, router]);
+  }, [run.status, log, router]);
   const percent = run.progress.total > 0 ? Math.min(100, Math.round((100 * run.progress.done) / run.progress.total)) : run.status === "running" ? 0 : 100;
   return (
     <>

@@ -5,6 +5,9 @@ import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
 import { can } from "@/lib/auth/roles";
 import { getSite } from "@/lib/console/overview";
+import { listServerNames } from "@/lib/console/servers";
+import { listFreeSwitches } from "@/lib/console/switches";
+import { listTimeZoneNames } from "@/lib/console/time-zones";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 import { idText, INT_ID_MAX } from "@/lib/input";
@@ -26,12 +29,10 @@ export default async function EditSitePage({ params }: { params: Promise<{ id: s
   });
   const editable = can(user, "sites.write");
   const [zones, switches, servers] = await Promise.all([
-    sql<{ name: string }[]>`select name from wfm.time_zones order by name`,
+    listTimeZoneNames(sql),
     // Switches without a site, and this site's own.
-    sql<{ dbid: number; name: string }[]>`
-      select s.dbid, s.name from cfg.switches s
-       where not exists (select 1 from wfm.sites w where w.switch_dbid = s.dbid and w.id <> ${id}) order by s.name`,
-    sql<{ name: string }[]>`select name from wfm.servers order by name`,
+    listFreeSwitches(sql, id),
+    listServerNames(sql),
   ]);
   return (
     <>
@@ -51,14 +52,14 @@ export default async function EditSitePage({ params }: { params: Promise<{ id: s
             </p>
             <SiteForm
               site={site}
-              timeZones={zones.map((z) => z.name)}
+              timeZones={zones}
               switches={
                 // A switch deleted from cfg stays the site's until changed: offer it, so saving a rename keeps it.
                 site.switchDbid !== null && !switches.some((s) => s.dbid === site.switchDbid)
                   ? [...switches, { dbid: site.switchDbid, name: `switch ${site.switchDbid} (not in cfg)` }]
                   : [...switches]
               }
-              servers={servers.map((s) => s.name)}
+              servers={servers}
             />
           </section>
           <section className="panel" aria-labelledby="delete-site-heading">
