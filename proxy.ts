@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE } from "@/lib/auth/cookie";
+import { crossSiteWriteRefusal } from "@/lib/auth/origin";
 
 // An optimistic check only (is there a cookie or a bearer token at all?): it turns away anonymous requests
 // early with the right answer for each kind of client. Every page, action and route still verifies the
@@ -8,6 +9,10 @@ const PUBLIC_API = new Set(["/api/v1/health", "/api/v1/session", "/api/v1/openap
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Every write — REST, sign-in, sign-out and each server action (a POST to a page) — passes the
+  // write-origin rule here, once, before any of them runs.
+  const refused = crossSiteWriteRefusal(request.method, request.headers);
+  if (refused) return NextResponse.json({ error: { code: "FORBIDDEN", message: refused, details: null } }, { status: 403 });
   const hasCookie = Boolean(request.cookies.get(SESSION_COOKIE)?.value);
   if (pathname.startsWith("/api/")) {
     const hasBearer = /^Bearer\s+\S+/i.test(request.headers.get("authorization") ?? "");

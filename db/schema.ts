@@ -331,6 +331,23 @@ export const wfmSessions = wfm.table(
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
+/**
+ * Failed sign-ins per (user name, client address), shared by every console process, the page and REST:
+ * each failure beyond the free ones doubles the wait before that pair may try again. Keyed by address too,
+ * so a stranger guessing at 'admin' delays only their own address, never the real admin's.
+ */
+export const wfmSignInFailures = wfm.table(
+  "sign_in_failures",
+  {
+    username: text("username").notNull(),
+    address: text("address").notNull(),
+    failures: integer("failures").notNull(),
+    lastFailedAt: at("last_failed_at").notNull().defaultNow(),
+    blockedUntil: at("blocked_until"),
+  },
+  (t) => [primaryKey({ columns: [t.username, t.address] }), index("sign_in_failures_last_idx").on(t.lastFailedAt)],
+);
+
 /** API bearer tokens (SPEC §6): created by an admin in the console, acting as a user; only the SHA-256 is kept. */
 export const wfmApiTokens = wfm.table(
   "api_tokens",
@@ -375,6 +392,9 @@ export const wfmSyncRuns = wfm.table(
     progressDone: integer("progress_done").notNull().default(0),
     progressTotal: integer("progress_total").notNull().default(0),
     error: text("error"),
+    // The server process (wfm.server_instances.id) running it: when that instance is found dead, whoever
+    // removes it closes its runs, so a server killed and never restarted leaves no run 'running' forever.
+    instance: uuid("instance"),
   },
   (t) => [
     index("sync_runs_started_idx").on(t.startedAt.desc()),

@@ -12,7 +12,8 @@ export type ErrorCode =
   | "CONFLICT"
   | "INVALID_CREDENTIALS"
   | "TOO_MANY_ATTEMPTS"
-  | "TOO_LARGE";
+  | "TOO_LARGE"
+  | "UNAVAILABLE";
 
 export class DomainError extends Error {
   constructor(
@@ -35,6 +36,17 @@ export function zodDetails(error: ZodError): { path: string; message: string }[]
 }
 
 /**
+ * The database is down, restarting or out of reach: the request could not be served, through no fault of the
+ * caller and not as a bug (postgres.js's own codes, the socket's, and PostgreSQL's admin shutdown / cannot
+ * connect now / connection exceptions).
+ */
+const DATABASE_UNREACHABLE = new Set([
+  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
+  "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED",
+  "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300",
+]);
+
+/**
  * What a caller can tell its user about a failure, or null for a bug. A DomainError says it already; a
  * ZodError is a bad value; PostgreSQL's data exceptions (class 22: out of range, invalid text, a date it
  * cannot hold) are a value our checks let through, still the caller's input and not a server fault.
@@ -46,8 +58,13 @@ export function toDomainError(error: unknown): DomainError | null {
     return new DomainError("BAD_INPUT", details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; "), details);
   }
   const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && DATABASE_UNREACHABLE.has(code)) {
+    return new DomainError("UNAVAILABLE", "The WFM database cannot be reached right now; nothing was changed. Try again in a moment.");
+  }
   if (typeof code === "string" && code.startsWith("22")) {
-    return new DomainError("BAD_INPUT", `A value was refused by the database: ${(error as Error).message}.`);
+    // The database's own text names its internals (types, casts); the caller learns which value, if known.
+    const column = (error as { column_name?: string }).column_name;
+    return new DomainError("BAD_INPUT", `A value${column ? ` (${column})` : ""} is out of range or not of the kind its field takes.`);
   }
   return null;
 }

@@ -35,3 +35,40 @@ export const text = (what: string) =>
     .refine((value) => !value.includes("\u0000"), `${what} contains a NUL character`)
     // Half of a surrogate pair (a broken "\ud83d" escape) is no character: PostgreSQL would store a "?".
     .refine((value) => !/\p{Cs}/u.test(value), `${what} contains half of a character (an unpaired surrogate)`);
+
+/**
+ * Characters that change how a name reads without being seen: bidirectional overrides and isolates (which
+ * can make "Sales" display as another name), zero-width spaces and joiners used as spacing, the byte-order
+ * mark, and control characters. ZWNJ and ZWJ stay allowed: Persian and Indic names and emoji need them.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const ALLOWED_FORMAT = new Set(["\u200c", "\u200d"]);
+
+function invisibleIn(value: string): string | undefined {
+  for (const char of value) {
+    if (INVISIBLE.test(char) && !ALLOWED_FORMAT.has(char)) return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+  }
+  return undefined;
+}
+
+/** A name people read and compare (of a site, a skill, a person…): text with no invisible characters. */
+export const nameText = (what: string) =>
+  text(what).superRefine((value, context) => {
+    const found = invisibleIn(value);
+    if (found) {
+      context.addIssue({
+        code: "custom",
+        message: `${what} contains an invisible or control character (${found}); names must read exactly as they are stored`,
+      });
+    }
+  });
+
+/**
+ * A WFM Server's name, the same rule wherever one is given (the command line, a site's server, a path, a
+ * request): never trimmed, so "Branch " is refused everywhere rather than found in one place and not another.
+ */
+export const serverName = z
+  .string({ message: "a WFM Server's name is text" })
+  .min(1, "a WFM Server needs a name")
+  .max(64, "a WFM Server's name has at most 64 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a WFM Server's name uses letters, digits, '_', '.' and '-', and starts with a letter or digit");

@@ -12,7 +12,7 @@ import { portInUse } from "../lib/db/ports";
 import { configurationIsEmpty, loadWorkload } from "../lib/demo/load";
 import { DEMO_WORKLOAD } from "../lib/demo/workload";
 import { StartupError } from "../lib/errors";
-import { ensureBuild, nextCli } from "../lib/launcher/build";
+import { ensureBuild } from "../lib/launcher/build";
 import { spawnServer, type ServerProcess } from "../lib/server/process";
 import { pruneRuns } from "../lib/sync/runs";
 import type { Sql } from "../lib/db";
@@ -116,6 +116,8 @@ runCli(async () => {
           ? `Using the embedded PostgreSQL already running on ${path.relative(root, dataDir) || dataDir} (port ${database.embedded.port}).`
           : `Embedded PostgreSQL on 127.0.0.1:${database.embedded.port}, data in ${path.relative(root, dataDir) || dataDir}.`,
       );
+      const shared = database.embedded.sharedBinaries;
+      if (shared) log(`The 'postgres' user cannot enter this checkout, so PostgreSQL runs from ${shared.created ? "a copy just made in" : "its copy in"} ${shared.dir}.`);
     } else {
       log("Using the PostgreSQL at DATABASE_URL.");
     }
@@ -174,9 +176,10 @@ runCli(async () => {
     }
 
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
-    consoleProcess = spawn(process.execPath, [nextCli(root), "start", "-p", String(port), "-H", host], {
+    // Next's production handler behind our own HTTP server, which records each client's address (scripts/console.ts).
+    consoleProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "console.ts")], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", PORT: String(port) },
+      env: { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", PORT: String(port), HOST: host },
       stdio: ["ignore", "inherit", "inherit"],
     });
     consoleProcess.once("exit", (code) => {

@@ -4,6 +4,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { SESSION_COOKIE, signIn, signOut, userForSession, type Credentials, type SessionUser } from "@/lib/auth/sessions";
 import { userForToken } from "@/lib/auth/tokens";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 
@@ -22,7 +23,10 @@ export async function verifySession(): Promise<SessionUser> {
 
 /** Signs in and sets the session cookie: the one path behind the sign-in form and POST /api/v1/session. */
 export async function startSession(credentials: Credentials): Promise<SessionUser> {
-  const session = await signIn(sharedDatabase().sql, credentials);
+  // Written by the console's own HTTP server (scripts/console.ts) on every request; "unknown" only where the
+  // console runs without it (next dev).
+  const address = (await headers()).get(CLIENT_ADDRESS_HEADER) ?? "unknown";
+  const session = await signIn(sharedDatabase().sql, credentials, address);
   (await cookies()).set(SESSION_COOKIE, session.token, {
     httpOnly: true,
     sameSite: "lax",

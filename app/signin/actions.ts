@@ -4,6 +4,7 @@ import { z } from "zod";
 import { redirect } from "next/navigation";
 import { startSession } from "@/app/lib/session";
 import { credentialsSchema } from "@/lib/auth/sessions";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 import { toDomainError } from "@/lib/errors";
 
 export interface SignInState {
@@ -25,11 +26,6 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     if (known) return { message: known.message, username };
     throw error;
   }
-  redirect(safeNext(formData.get("next")));
-}
-
-/** Only same-site paths: an open redirect after sign-in is a phishing aid. */
-function safeNext(value: FormDataEntryValue | null): string {
-  const next = typeof value === "string" ? value : "";
-  return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+  // Only this console's own paths: an open redirect after sign-in is a phishing aid.
+  redirect(safeRedirectPath(formData.get("next")));
 }

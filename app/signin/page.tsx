@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/app/lib/session";
+import { safeRedirectPath } from "@/lib/auth/redirect";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -17,7 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </div>
         <h1>Sign in</h1>
         <p style={{ color: "var(--muted)" }}>Web for Supervisors</p>
-        <SignInForm next={typeof next === "string" ? next : "/"} />
+        <SignInForm next={safeRedirectPath(next)} />
       </div>
     </main>
   );

@@ -9,6 +9,7 @@ import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import type { Role } from "../../db/schema";
 import { hashPassword, verifyPassword } from "./password";
+import { attemptSucceeded, beginAttempt, forgetQuietFailures } from "./throttle";
 
 export { SESSION_COOKIE } from "./cookie";
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -33,45 +34,34 @@ export const tokenHash = (token: string) => createHash("sha256").update(token).d
 // so sign-in does not reveal which user names exist.
 let decoyHash: Promise<string> | undefined;
 
-/** Checks the credentials and opens a session. Wrong user name and wrong password fail alike. */
 /**
- * Failed sign-ins per user name, in this process: after FAILURES_ALLOWED within the window, that name is
- * refused until its oldest failure leaves the window — password guessing gets a handful of tries per
- * quarter hour, and a person who mistyped waits minutes, not forever.
+ * Checks the credentials and opens a session. Wrong user name and wrong password fail alike. `address` is
+ * the client's (lib/auth/client-address.ts): failures are throttled per user name and address
+ * (lib/auth/throttle.ts), so nobody can lock another person out by guessing at their name.
  */
-const FAILURES_ALLOWED = 5;
-const FAILURE_WINDOW_MS = 15 * 60_000;
-const failures = new Map<string, number[]>();
-
-function recentFailures(username: string, now = Date.now()): number[] {
-  const key = username.toLowerCase();
-  const recent = (failures.get(key) ?? []).filter((at) => now - at < FAILURE_WINDOW_MS);
-  if (recent.length) failures.set(key, recent);
-  else failures.delete(key);
-  return recent;
-}
-
-export async function signIn(sql: Sql, credentials: Credentials): Promise<{ token: string; expiresAt: Date; user: SessionUser }> {
-  const recent = recentFailures(credentials.username);
-  if (recent.length >= FAILURES_ALLOWED) {
-    const minutes = Math.ceil((recent[0]! + FAILURE_WINDOW_MS - Date.now()) / 60_000);
-    throw new DomainError("TOO_MANY_ATTEMPTS", `Too many failed sign-ins for this user name. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+export async function signIn(sql: Sql, credentials: Credentials, address: string): Promise<{ token: string; expiresAt: Date; user: SessionUser }> {
+  const attempt = await beginAttempt(sql, credentials.username, address);
+  if (!attempt.allowed) {
+    const wait = attempt.retryAfterSeconds;
+    const when = wait < 90 ? `${wait} second${wait === 1 ? "" : "s"}` : `${Math.ceil(wait / 60)} minutes`;
+    throw new DomainError("TOO_MANY_ATTEMPTS", `Too many failed sign-ins for this user name from this address. Try again in ${when}.`, {
+      retryAfterSeconds: wait,
+    });
   }
   const [row] = await sql<(SessionUser & { passwordHash: string | null })[]>`
     select id, username, first_name as "firstName", last_name as "lastName", role, password_hash as "passwordHash"
       from wfm.users where lower(username) = lower(${credentials.username})`;
   const hashToCheck = row?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString("hex"))));
   const ok = await verifyPassword(hashToCheck, credentials.password);
-  if (!row || !row.passwordHash || !ok) {
-    failures.set(credentials.username.toLowerCase(), [...recent, Date.now()]);
-    throw new DomainError("INVALID_CREDENTIALS", "The user name or password is not correct.");
-  }
-  failures.delete(credentials.username.toLowerCase());
+  if (!row || !row.passwordHash || !ok) throw new DomainError("INVALID_CREDENTIALS", "The user name or password is not correct.");
+  await attemptSucceeded(sql, credentials.username, address);
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await sql`insert into wfm.sessions (token_hash, user_id, expires_at) values (${tokenHash(token)}, ${row.id}, ${expiresAt})`;
-  // Expired sessions are swept here rather than by a timer: sign-in is rare and cheap to piggyback on.
+  // Expired sessions and forgotten failures are swept here rather than by a timer: sign-in is rare and cheap
+  // to piggyback on.
   await sql`delete from wfm.sessions where expires_at < now()`;
+  await forgetQuietFailures(sql);
   const { passwordHash: _, ...user } = row;
   return { token, expiresAt, user };
 }

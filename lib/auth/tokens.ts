@@ -4,13 +4,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { INT_ID_MAX, text } from "../input";
+import { idNumber, idText, INT_ID_MAX, nameText } from "../input";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { tokenHash as hashOf, type SessionUser } from "./sessions";
 
 export const newTokenInput = z.object({
-  name: text("The name").trim().min(1, "Name the token (what uses it).").max(100, "A token's name has at most 100 characters."),
+  name: nameText("The name").trim().min(1, "Name the token (what uses it).").max(100, "A token's name has at most 100 characters."),
   userId: z.number({ message: "Choose the user the token acts as." }).int("Choose the user the token acts as.").positive("Choose the user the token acts as.").max(INT_ID_MAX, "Choose the user the token acts as."),
 });
 
@@ -40,7 +40,9 @@ export async function listTokens(sql: Sql) {
       from wfm.api_tokens t join wfm.users u on u.id = t.user_id order by t.id`;
 }
 
-export async function revokeToken(sql: Sql, id: number): Promise<void> {
-  const rows = await sql`delete from wfm.api_tokens where id = ${id} returning id`;
-  if (!rows.length) throw new DomainError("NOT_FOUND", `There is no API token ${id}.`);
+export async function revokeToken(sql: Sql, id: unknown): Promise<void> {
+  // The form posts text: "abc" or "" is a bad id, said as such, not a database error about "NaN".
+  const tokenId = idText("tokenId", INT_ID_MAX).or(idNumber("tokenId", INT_ID_MAX)).parse(id);
+  const rows = await sql`delete from wfm.api_tokens where id = ${tokenId} returning id`;
+  if (!rows.length) throw new DomainError("NOT_FOUND", `There is no API token ${tokenId}.`);
 }

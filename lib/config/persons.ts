@@ -11,10 +11,10 @@ import { z } from "zod";
 import { cfgPersonShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, idNumber, text } from "../input";
+import { BIGINT_ID_MAX, idNumber, nameText } from "../input";
 import { cfgTransaction, fromDatabaseError, type ConfigPage } from "./reference";
 
-const bounded = (what: string, max: number) => text(what).trim().max(max, `${what} has at most ${max} characters`);
+const bounded = (what: string, max: number) => nameText(what).trim().max(max, `${what} has at most ${max} characters`);
 const positive = (what: string) => idNumber(what, BIGINT_ID_MAX);
 
 const login = z.strictObject({

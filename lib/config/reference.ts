@@ -9,11 +9,11 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, cursorText, idNumber, idText, text } from "../input";
+import { BIGINT_ID_MAX, cursorText, idNumber, idText, nameText } from "../input";
 
 const dbid = (what: string) => idNumber(what, BIGINT_ID_MAX);
 const name = (what: string) =>
-  text(`The ${what}'s name`).trim().min(1, `Enter the ${what}'s name.`).max(255, `A ${what}'s name has at most 255 characters.`);
+  nameText(`The ${what}'s name`).trim().min(1, `Enter the ${what}'s name.`).max(255, `A ${what}'s name has at most 255 characters.`);
 
 const knownZones = new Map(Intl.supportedValuesOf("timeZone").map((zone) => [zone.toLowerCase(), zone]));
 

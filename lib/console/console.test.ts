@@ -12,7 +12,8 @@ import { freshDatabase } from "../testing/database";
 import { agentSearch, getAgent, searchAgents, updateAgent } from "./agents";
 import { heartbeat, removeDeadInstances } from "../server/registration";
 import { listServerStatus } from "./servers";
-import { assignSites, createSite, FieldErrors, updateSite } from "./sites";
+import { assignSites, createSite, updateSite } from "./sites";
+import { FieldErrors } from "./form";
 import { setRole } from "./users";
 import { validationReport } from "./validation";
 
@@ -106,7 +107,7 @@ describe("servers", () => {
     const dead = randomUUID();
     await heartbeat(sql, dead, "Gone", "primary", 1111);
     await sql`update wfm.server_instances set heartbeat_at = now() - interval '1 minute' where id = ${dead}`;
-    expect(await removeDeadInstances(sql)).toEqual(expect.arrayContaining([{ server: "Gone", id: dead }]));
+    expect(await removeDeadInstances(sql)).toEqual(expect.arrayContaining([{ server: "Gone", id: dead, runs: [], requests: 0 }]));
     expect((await listServerStatus(sql)).find((s) => s.name === "Gone")!.instances).toEqual([]);
   });
 });

@@ -9,11 +9,6 @@ import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, text } from "../input";
 import { nobody, type Announce } from "./announce";
 import { FieldErrors, fieldErrorsOf, type FieldProblem } from "./form";
 
-// Re-exported for two importers still to change (lib/mesh/console-peer.ts imports Announce from here,
-// console.test.ts FieldErrors): new code imports them from ./announce and ./form.
-export type { Announce } from "./announce";
-export { FieldErrors } from "./form";
-
 export const assignSitesInput = z.object({
   siteIds: z
     .array(idNumber("a site id", INT_ID_MAX))

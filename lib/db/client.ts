@@ -48,6 +48,9 @@ function postgresClient(url: string, options: ClientOptions): Sql {
     max: options.max ?? 10,
     onnotice: () => {},
     onclose: options.onclose,
+    // A database that is away must make callers fail fast (REST answers 503, a server reconnects), not hang
+    // for postgres.js's default 30 s.
+    connect_timeout: 10,
     ...(options.session ? { max_lifetime: null as unknown as number } : {}),
     connection: { application_name: options.applicationName ?? "wfm-sync" },
     // dbids and counts are int8 in PostgreSQL; they fit a JS number, and callers should not juggle strings.
@@ -139,6 +142,20 @@ export async function connect(url: string, options: ClientOptions & { source?: s
 // After any of these the connection is gone: the server rolled the transaction back and released its locks.
 const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
 export const isConnectionLoss = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
+
+/**
+ * Whether the database answers `select 1` within `ms`: health checks must answer promptly while it is away
+ * (a connection attempt to an unreachable host would otherwise wait for its timeout).
+ */
+export async function probeDatabase(sql: Sql, ms = 800): Promise<{ reachable: boolean; latencyMs: number }> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const query = sql`select 1`.then(() => true, () => false);
+  const reachable = await Promise.race([query, timeout]);
+  clearTimeout(timer);
+  return { reachable, latencyMs: Math.round(performance.now() - started) };
+}
 
 /**
  * A transaction on a dedicated one-connection client, by hand. Not postgres.js's begin(): on a connection

@@ -5,7 +5,7 @@
  * servers by their timestamp checks.
  */
 import type { Sql } from "../db/client";
-import type { Announce } from "../console/sites";
+import type { Announce } from "../console/announce";
 import { MeshNode, type MeshLog } from "./node";
 import { meshSecret } from "./token";
 

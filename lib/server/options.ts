@@ -5,13 +5,9 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { StartupError } from "../errors";
+import { serverName } from "../input";
 
-export const serverName = z
-  .string()
-  .trim()
-  .min(1, "a WFM Server needs a name")
-  .max(64, "a WFM Server's name has at most 64 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a WFM Server's name uses letters, digits, '_', '.' and '-', and starts with a letter or digit");
+export { serverName } from "../input";
 
 const wholeNumber = (what: string, min: number, max: number) =>
   z

@@ -79,13 +79,35 @@ export async function heartbeat(
 
 /**
  * Instances that stopped heartbeating are dead (killed, host lost): remove them — of every server, not only
- * the caller's, so a server with no live instance left shows as not running instead of a stale row.
+ * the caller's, so a server with no live instance left shows as not running instead of a stale row — and
+ * clean up after them in the same statement: their runs can never finish, so they are closed (a full or
+ * targeted run failed, its transaction died with the process; a realtime run's batches were each committed,
+ * so it simply ends), and requests they had taken go back to the queue. Whoever heartbeats does this (any
+ * server, and the launcher), so a server killed and never restarted leaves nothing 'running' for long.
  */
-export async function removeDeadInstances(sql: Sql): Promise<{ server: string; id: string }[]> {
-  return sql<{ server: string; id: string }[]>`
-    delete from wfm.server_instances
-     where heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})
-    returning server, id`;
+export async function removeDeadInstances(sql: Sql): Promise<{ server: string; id: string; runs: number[]; requests: number }[]> {
+  return sql<{ server: string; id: string; runs: number[]; requests: number }[]>`
+    with dead as (
+      delete from wfm.server_instances
+       where heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})
+      returning server, id
+    ), closed as (
+      update wfm.sync_runs r
+         set status = case when kind <> 'realtime' then 'failed' when errors > 0 then 'partial' else 'succeeded' end,
+             finished_at = clock_timestamp(),
+             error = case when kind <> 'realtime'
+                          then coalesce(error, 'the server stopped: its process stopped heartbeating before the run finished; nothing of it was kept') end
+       where r.status = 'running' and r.instance in (select id from dead)
+      returning r.id, r.instance
+    ), requeued as (
+      update wfm.sync_requests q set status = 'queued', started_at = null, instance = null, run_id = null
+       where q.status = 'running' and q.instance in (select id from dead)
+      returning q.instance
+    )
+    select d.server, d.id,
+           coalesce((select array_agg(c.id order by c.id) from closed c where c.instance = d.id), '{}') as runs,
+           (select count(*) from requeued q where q.instance = d.id)::int as requests
+      from dead d`;
 }
 
 export async function liveInstances(sql: Sql, server: string): Promise<string[]> {

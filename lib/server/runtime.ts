@@ -17,7 +17,7 @@
  * sync stops after its current batch and keeps nothing), then releases the lock and exits.
  */
 import { randomUUID } from "node:crypto";
-import { connect, dedicatedClient, isConnectionLoss, type Database, type Sql } from "../db/client";
+import { connect, dedicatedClient, isConnectionLoss, probeDatabase, type Database, type Sql } from "../db/client";
 import { runFullSync, runTargetedSync, type SyncResult } from "../sync/engine";
 import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type FeedSession } from "../sync/realtime";
 import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, requeueRequests, takeRequests, type TakenRequests } from "../sync/requests";
@@ -36,7 +36,6 @@ import {
   failAbandonedRuns,
   heartbeat,
   levelTwoServers,
-  liveInstances,
   registerServer,
   removeDeadInstances,
   removeInstance,
@@ -55,6 +54,8 @@ export interface RuntimeOptions {
   realtimeRunMaxMs?: number;
   /** Changes per real-time transaction. */
   feedLimit?: number;
+  /** Real-time held behind one full sync for longer than this is reported as a problem (health, Servers page). */
+  heldAfterMs?: number;
 }
 
 const LOCK_NAMESPACE = 0x5753;
@@ -105,6 +106,8 @@ export class WfmServer {
   private lastLevel: number | undefined;
   private realtimeRun: { id: number; openedAt: number; lastChangeAt: number } | undefined;
   private stuck: string | undefined;
+  /** The full sync under way, if any: real-time waits for it, and one that goes on for long is a problem to show. */
+  private fullSyncUnderWay: { trigger: RunTrigger; since: number; runId?: number } | undefined;
   private databaseUp = true;
   private loop?: Promise<void>;
   private stopped?: Promise<void>;
@@ -118,6 +121,7 @@ export class WfmServer {
       realtimeIdleMs: 2000,
       realtimeRunMaxMs: 60_000,
       feedLimit: 20_000,
+      heldAfterMs: 60_000,
       ...options,
     };
     this.log = createLogger(this.name, this.instance);
@@ -276,10 +280,11 @@ export class WfmServer {
     if (this.stopping || this.role === "starting") return;
     try {
       const role = this.role === "primary" ? "primary" : "backup";
-      const problem = this.stuck ? `real-time sync cannot apply the next batch: ${this.stuck}` : null;
-      await heartbeat(this.sql, this.instance, this.name, role, this.port, this.mesh?.peerStates() ?? null, problem);
+      await heartbeat(this.sql, this.instance, this.name, role, this.port, this.mesh?.peerStates() ?? null, this.problem());
       for (const dead of await removeDeadInstances(this.sql)) {
-        this.log.warn({ deadInstance: dead.id }, `removed an instance of ${dead.server} that stopped heartbeating`);
+        const closed = dead.runs.length ? `; closed its run(s) ${dead.runs.join(", ")} as stopped` : "";
+        const requeued = dead.requests ? `; ${dead.requests} request(s) it held go back to the queue` : "";
+        this.log.warn({ deadInstance: dead.id, runs: dead.runs, requests: dead.requests }, `removed an instance of ${dead.server} that stopped heartbeating${closed}${requeued}`);
       }
       if (!this.databaseUp) this.log.info("the database is reachable again");
       this.databaseUp = true;
@@ -297,14 +302,22 @@ export class WfmServer {
     void this.stop(reason);
   }
 
-  private async health(): Promise<Health> {
-    let database = "up";
-    try {
-      await this.sql`select 1`;
-    } catch {
-      database = "down";
+  /** What keeps this instance from doing its work, in words for the Servers page and /healthz; null when nothing. */
+  private problem(): string | null {
+    if (this.stuck) return `real-time sync cannot apply the next batch: ${this.stuck}`;
+    const run = this.fullSyncUnderWay;
+    const held = run ? Date.now() - run.since : 0;
+    if (run && held >= this.options.heldAfterMs) {
+      return `real-time sync is held behind the ${run.trigger} full sync${run.runId ? ` (run ${run.runId})` : ""}, running for ${Math.round(held / 1000)} s`;
     }
-    const ok = database === "up" && !this.stuck && this.role !== "reconnecting";
+    return null;
+  }
+
+  private async health(): Promise<Health> {
+    // Answers within a second even while the database is away (a query would wait for its connect timeout).
+    const database = (await probeDatabase(this.sql)).reachable ? "up" : "down";
+    const problem = this.problem();
+    const ok = database === "up" && !problem && this.role !== "reconnecting";
     return {
       status: ok ? "ok" : "degraded",
       server: this.name,
@@ -312,6 +325,7 @@ export class WfmServer {
       role: this.role,
       port: this.port,
       database,
+      ...(problem ? { problem } : {}),
       ...(this.stuck ? { realtime: `stuck: ${this.stuck}` } : {}),
       cache: {
         versions: Object.fromEntries((["servers", "sites", "skills", "time_zones"] as const).map((e) => [e, this.cache.version(e)])),
@@ -373,9 +387,10 @@ export class WfmServer {
   private async servePrimary(lock: Sql): Promise<void> {
     const closed = await failAbandonedRuns(this.sql, this.name);
     if (closed.length) this.log.warn({ runs: closed }, `closed ${closed.length} run(s) a previous process of ${this.name} left running`);
-    // Requests taken by this process in an earlier term, or by instances that are gone, go back to the queue.
-    const others = (await liveInstances(this.sql, this.name)).filter((id) => id !== this.instance);
-    const requeued = await requeueOrphanedRequests(this.sql, this.name, others);
+    // Only the primary takes requests, and this instance holds the lock now: whatever another instance (or
+    // this one in an earlier term) left running can no longer be served by it — even if its heartbeat is
+    // fresh, as after a kill -9 and a restart within seconds. Back to the queue, to be served here.
+    const requeued = await requeueOrphanedRequests(this.sql, this.name);
     if (requeued) this.log.info(`${requeued} request(s) taken by a previous process go back to the queue`);
     const levelTwo = await levelTwoServers(this.sql);
     if (levelTwo.length > 1 && levelTwo.includes(this.name)) {
@@ -447,12 +462,23 @@ export class WfmServer {
     await this.closeRealtimeRun();
     const started = performance.now();
     this.log.info({ trigger }, `full sync (${trigger}) starting`);
-    const result = await runFullSync(this.sql, {
-      server: this.name,
-      trigger,
-      signal: this.stopController.signal,
-      onStart: requests ? (runId) => linkRequestsToRun(this.sql, requests.ids, runId) : undefined,
-    });
+    const underWay: NonNullable<typeof this.fullSyncUnderWay> = { trigger, since: Date.now() };
+    this.fullSyncUnderWay = underWay;
+    let result: SyncResult;
+    try {
+      result = await runFullSync(this.sql, {
+        server: this.name,
+        instance: this.instance,
+        trigger,
+        signal: this.stopController.signal,
+        onStart: async (runId) => {
+          underWay.runId = runId;
+          if (requests) await linkRequestsToRun(this.sql, requests.ids, runId);
+        },
+      });
+    } finally {
+      this.fullSyncUnderWay = undefined;
+    }
     this.recordRun("full", result, started);
     if (result.connectionLost) throw new TermEnded(result.error);
     // Even a failed run may have committed whole batches; announcing what did not change costs nothing.
@@ -484,6 +510,7 @@ export class WfmServer {
         const started = performance.now();
         result = await runTargetedSync(this.sql, {
           server: this.name,
+          instance: this.instance,
           cfgDbid: taken.cfgDbid!,
           trigger: taken.trigger,
           signal: this.stopController.signal,
@@ -500,7 +527,7 @@ export class WfmServer {
     }
     // Stopped halfway: the request is not failed, it is served by whoever is primary next.
     if (result.status === "failed" && this.stopping) await requeueRequests(this.sql, taken.ids);
-    else await finishRequests(this.sql, taken.ids, { failed: result.status === "failed", error: result.error });
+    else await finishRequests(this.sql, taken.ids, this.instance, { failed: result.status === "failed", error: result.error });
   }
 
   private recordRun(kind: "full" | "targeted", result: SyncResult, started: number) {
@@ -520,6 +547,7 @@ export class WfmServer {
       const row = this.cache.server(this.name);
       batch = await applyFeedBatch(this.feedConnection!, this.feedSession, {
         server: this.name,
+        instance: this.instance,
         runId: this.realtimeRun?.id ?? null,
         limit: this.options.feedLimit,
         scope: row && { level: row.level, ...this.cache.assignments(this.name) },

@@ -38,6 +38,8 @@ export interface FeedBatch {
 
 export interface FeedOptions {
   server: string;
+  /** The server process applying it, recorded on the realtime run it opens. */
+  instance?: string;
   /** The server's open realtime run, if any; a batch with something to log creates one otherwise. */
   runId: number | null;
   /** At most this many changes per transaction. */
@@ -147,7 +149,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         session.collisionsKnown = true;
       }
 
-      const runId = options.runId ?? (await openRealtimeRun(conn, options.server, level));
+      const runId = options.runId ?? (await openRealtimeRun(conn, options.server, level, options.instance ?? null));
       result.runId = runId;
 
       let referenceChanges = 0;
@@ -247,9 +249,10 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
 }
 
 /** A realtime run is created by the first batch that has something to log, inside that batch's transaction. */
-async function openRealtimeRun(tx: Sql, server: string, level: number): Promise<number> {
+async function openRealtimeRun(tx: Sql, server: string, level: number, instance: string | null): Promise<number> {
   const [row] = await tx<{ id: number }[]>`
-    insert into wfm.sync_runs (server, kind, trigger, level) values (${server}, 'realtime', 'feed', ${level}) returning id`;
+    insert into wfm.sync_runs (server, kind, trigger, level, instance)
+    values (${server}, 'realtime', 'feed', ${level}, ${instance}) returning id`;
   return row!.id;
 }
 

@@ -6,16 +6,17 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
+import { serverName } from "../input";
 import type { RunTrigger } from "./runs";
 
 /** An instance whose heartbeat is older than this is taken for dead. */
 export const INSTANCE_STALE_SECONDS = 15;
 
 export const requestSyncInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("full"), server: z.string().trim().min(1, "name a WFM Server") }),
+  z.object({ kind: z.literal("full"), server: serverName }),
   z.object({
     kind: z.literal("agent"),
-    server: z.string().trim().min(1, "name a WFM Server"),
+    server: serverName,
     cfgDbid: z.number().int().positive("an agent's cfg dbid is a positive whole number"),
   }),
 ]);
@@ -117,20 +118,26 @@ export async function linkRequestsToRun(sql: Sql, ids: number[], runId: number):
   await sql`update wfm.sync_requests set run_id = ${runId} where id = any(${ids}::bigint[])`;
 }
 
-export async function finishRequests(sql: Sql, ids: number[], outcome: { failed: boolean; error?: string | null }): Promise<void> {
+/**
+ * Ends requests `instance` is serving. One that went back to the queue meanwhile (its instance was taken for
+ * dead, or a new primary took over) is left to whoever serves it now.
+ */
+export async function finishRequests(sql: Sql, ids: number[], instance: string, outcome: { failed: boolean; error?: string | null }): Promise<void> {
   await sql`
     update wfm.sync_requests set status = ${outcome.failed ? "failed" : "done"}, finished_at = now(), error = ${outcome.error ?? null}
-     where id = any(${ids}::bigint[])`;
+     where id = any(${ids}::bigint[]) and status = 'running' and instance = ${instance}`;
 }
 
 /**
- * For a new primary: requests marked running by an instance other than `liveOthers` (itself in an earlier
- * term, or a process that is gone) go back to the queue.
+ * For a new primary: every request of its server still marked running goes back to the queue. Only the
+ * primary takes requests and the caller has just become it, so whoever marked them (a process killed and
+ * restarted within seconds, whose heartbeat still looks fresh, or this process in an earlier term) will
+ * never finish them.
  */
-export async function requeueOrphanedRequests(sql: Sql, server: string, liveOthers: string[]): Promise<number> {
+export async function requeueOrphanedRequests(sql: Sql, server: string): Promise<number> {
   const rows = await sql`
     update wfm.sync_requests set status = 'queued', started_at = null, instance = null, run_id = null
-     where server = ${server} and status = 'running' and (instance is null or instance <> all(${liveOthers}::uuid[]))
+     where server = ${server} and status = 'running'
     returning id`;
   return rows.length;
 }

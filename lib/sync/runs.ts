@@ -23,11 +23,11 @@ export const noCounts = (): RunCounts => ({ added: 0, updated: 0, terminated: 0,
 
 export async function startRun(
   sql: Sql,
-  run: { server: string; kind: RunKind; trigger: RunTrigger; level: number },
+  run: { server: string; kind: RunKind; trigger: RunTrigger; level: number; instance?: string },
 ): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
-    insert into wfm.sync_runs (server, kind, trigger, level)
-    values (${run.server}, ${run.kind}, ${run.trigger}, ${run.level}) returning id`;
+    insert into wfm.sync_runs (server, kind, trigger, level, instance)
+    values (${run.server}, ${run.kind}, ${run.trigger}, ${run.level}, ${run.instance ?? null}) returning id`;
   return row!.id;
 }
 

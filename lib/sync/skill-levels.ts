@@ -86,9 +86,12 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
   if (!mode.session || diffed.count > 200) await tx`analyze sync_level_diff`;
 
-  await tx`
+  const added = await tx`
     insert into wfm.agent_skills (agent_id, skill_dbid, level)
     select agent_id, skill_dbid, level from sync_level_diff where old_level is null`;
+  // Levels re-added to existing agents (their rows deleted by hand, say) grow the table as much as a cold
+  // sync does; statistics that still say "empty" would turn the update and delete below into nested loops.
+  await analyzeIfGrown(tx, "wfm.agent_skills", added.count);
   await tx`
     update wfm.agent_skills s set level = d.level
       from sync_level_diff d

@@ -70,7 +70,7 @@ export async function createTokenAction(_previous: TokenState, data: FormData): 
 
 export async function revokeTokenAction(_previous: UserActionState, data: FormData): Promise<UserActionState> {
   return run(async () => {
-    await revokeToken(sharedDatabase().sql, Number(data.get("tokenId")));
+    await revokeToken(sharedDatabase().sql, data.get("tokenId"));
     return "Token revoked.";
   });
 }

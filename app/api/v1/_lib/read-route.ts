@@ -1,4 +1,4 @@
-import { idText, INT_ID_MAX } from "@/lib/input";
+import { idText, INT_ID_MAX, serverName } from "@/lib/input";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import type { Sql } from "@/lib/db/client";
@@ -31,5 +31,8 @@ export const queryOf = (request: Request) => Object.fromEntries(new URL(request.
  * A path id such as /agents/{id} or /config/persons/{dbid}: a positive whole number no larger than its column
  * holds (32-bit unless said), or 400 naming it.
  */
+/** A server's name in a path (/servers/{name}…): the one rule for names (lib/input.ts), or 400 naming it. */
+export const pathServerName = (value: string) => z.object({ name: serverName }).parse({ name: value }).name;
+
 export const pathId = (name: string, value: string, max: number = INT_ID_MAX) =>
   z.object({ [name]: idText(name, max) }).parse({ [name]: value })[name] as number;

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { crossSiteWriteRefusal } from "@/lib/auth/origin";
 import { DomainError, toDomainError, type ErrorCode } from "@/lib/errors";
 
 const statusFor: Record<ErrorCode, number> = {
@@ -10,12 +11,14 @@ const statusFor: Record<ErrorCode, number> = {
   CONFLICT: 409,
   TOO_MANY_ATTEMPTS: 429,
   TOO_LARGE: 413,
+  UNAVAILABLE: 503,
 };
 
 /** SPEC §6: every error is {"error": {"code", "message", "details"}}. */
 export function errorResponse(code: ErrorCode, message: string, details?: unknown): NextResponse {
-  // A client refused for too many sign-in attempts is told when to try again (the window is 15 minutes).
-  const headers = code === "TOO_MANY_ATTEMPTS" ? { "Retry-After": "900" } : undefined;
+  // A client refused for too many sign-in attempts, or while the database is away, is told when to try again.
+  const retryAfter = code === "TOO_MANY_ATTEMPTS" ? (details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : code === "UNAVAILABLE" ? 5 : undefined;
+  const headers = retryAfter !== undefined ? { "Retry-After": String(retryAfter) } : undefined;
   return NextResponse.json({ error: { code, message, details: details ?? null } }, { status: statusFor[code], headers });
 }
 
@@ -59,21 +62,10 @@ export async function bodyOf(request: Request): Promise<unknown> {
 }
 
 /**
- * Cookie-authenticated writes must come from the console's own origin (a cross-site form cannot carry the
- * Origin of this host). Requests without an Origin (curl, integrations) are not browsers' cross-site posts.
+ * The write-origin rule (lib/auth/origin.ts), which proxy.ts applies to every write; routes check it again
+ * themselves, so a route never depends on the proxy's matcher to be safe.
  */
 export function sameOrigin(request: Request): NextResponse | undefined {
-  // A bearer-token caller is authenticated by its token, not by a cookie a browser would send along.
-  if (/^Bearer\s+\S+$/i.test(request.headers.get("authorization") ?? "")) return undefined;
-  const origin = request.headers.get("origin");
-  // A browser that sends no Origin still says where the request comes from.
-  if (request.headers.get("sec-fetch-site") === "cross-site") return errorResponse("FORBIDDEN", "Cross-site writes are refused.");
-  if (!origin) return undefined;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    if (new URL(origin).host === host) return undefined;
-  } catch {
-    // fall through
-  }
-  return errorResponse("FORBIDDEN", `Cross-origin writes are refused (Origin ${origin}).`);
+  const refused = crossSiteWriteRefusal(request.method, request.headers);
+  return refused ? errorResponse("FORBIDDEN", refused) : undefined;
 }

@@ -15,6 +15,9 @@ export async function GET() {
 }
 
 export async function POST(request: Request) {
+  // Login CSRF: a cross-site post must not sign the victim's browser in (as the attacker, say).
+  const refused = sameOrigin(request);
+  if (refused) return refused;
   try {
     await startSession(credentialsSchema.parse(await bodyOf(request)));
     return new NextResponse(null, { status: 204 });

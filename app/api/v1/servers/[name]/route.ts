@@ -5,6 +5,7 @@ import { deleteServer, listServerStatus, serverOptionsInput, updateServerOptions
 import { sharedDatabase } from "@/lib/db/shared";
 import { errorResponse, handleError, bodyOf } from "../../_lib/respond";
 import { writeRoute } from "../../_lib/write-route";
+import { pathServerName } from "../../_lib/read-route";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +17,7 @@ async function find(name: string) {
 export async function GET(_request: Request, context: { params: Promise<{ name: string }> }) {
   try {
     await requireApiUser();
-    const { name } = await context.params;
+    const name = pathServerName((await context.params).name);
     const server = await find(name);
     return server ? NextResponse.json(server) : errorResponse("NOT_FOUND", `There is no WFM Server named '${name}'.`);
   } catch (error) {
@@ -29,8 +30,9 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
  * left out keeps its value; web events take effect when the server next starts.
  */
 export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ request, params }) => {
-  const current = await find(params.name);
-  if (!current) return errorResponse("NOT_FOUND", `There is no WFM Server named '${params.name}'.`);
+  const name = pathServerName(params.name);
+  const current = await find(name);
+  if (!current) return errorResponse("NOT_FOUND", `There is no WFM Server named '${name}'.`);
   const input = serverOptionsInput.partial().strict().parse(await bodyOf(request));
   const merged = {
     syncLevel: input.syncLevel ?? current.syncLevel,
@@ -38,12 +40,12 @@ export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ requ
     cacheSlackSeconds: input.cacheSlackSeconds === undefined ? current.cacheSlackSeconds : input.cacheSlackSeconds,
     webEvents: input.webEvents,
   };
-  await updateServerOptions(sharedDatabase().sql, params.name, merged, await consoleAnnounce());
-  return NextResponse.json(await find(params.name));
+  await updateServerOptions(sharedDatabase().sql, name, merged, await consoleAnnounce());
+  return NextResponse.json(await find(name));
 });
 
 /** DELETE /api/v1/servers/{name} — only a server that is not running. */
 export const DELETE = writeRoute<{ name: string }>("servers.write", async ({ params }) => {
-  await deleteServer(sharedDatabase().sql, params.name, await consoleAnnounce());
+  await deleteServer(sharedDatabase().sql, pathServerName(params.name), await consoleAnnounce());
   return new NextResponse(null, { status: 204 });
 });
