@@ -4,6 +4,13 @@
  * A message a node has not seen is applied and relayed to every other link; one it has seen is dropped.
  * So in any connected topology — direct, indirect, cyclic — each node gets each message exactly once.
  * The console is a node that connects but does not relay.
+ *
+ * A peer holds the mesh secret, but may still misbehave (a bug, or a stolen secret): every link has a token
+ * bucket (MESH_LIMITS), and what it sends over the rate is dropped unread and counted; a link that keeps
+ * flooding is closed (1008). Dropping an invalidation is safe only because a timestamp check catches up, so
+ * a node that dropped messages runs one (onMissed) shortly after, covering every message dropped until then.
+ * Log lines a peer can provoke at will (refused upgrades, drops) are limited per reason, with a count of the
+ * lines left out; the counts and metrics still count every event.
  */
 import type http from "node:http";
 import type { Duplex } from "node:stream";
@@ -29,7 +36,42 @@ export interface MeshOptions {
   onMessage?: (message: MeshMessage) => void | Promise<void>;
   /** After any link opens (again), either way: what was missed while apart must be caught up. */
   onConnected?: (peer: string) => void;
+  /**
+   * Messages from `peers` were dropped over the rate limit: what they said must be caught up (a timestamp
+   * check). Called at most once per `catchUpAfterMs`, after every drop it covers. Without it, onConnected is
+   * called instead (with the peers' names joined), which makes the same catch-up.
+   */
+  onMissed?: (peers: string[]) => void;
+  /** Overrides of MESH_LIMITS (tests). */
+  limits?: Partial<MeshLimits>;
 }
+
+export interface MeshLimits {
+  /** Messages (frames of any kind) a link may send at once… */
+  burst: number;
+  /** …and per second, sustained. Over that, they are dropped unread. */
+  perSecond: number;
+  /** A link whose dropped messages reach this many (forgiven at `forgivenPerSecond`) is closed for flooding. */
+  closeAfterDropped: number;
+  forgivenPerSecond: number;
+  /** After the first drop, the catch-up waits this long, so that one timestamp check covers a whole burst. */
+  catchUpAfterMs: number;
+  /** At most one log line per reason this often; the next one says how many were left out. */
+  logEveryMs: number;
+}
+
+/**
+ * Real traffic is a few messages per write (a server announces at most one per cached entity per batch, the
+ * console one per save), so a burst of hundreds passes; a flood of thousands is cut to the rate, and closed.
+ */
+export const MESH_LIMITS: MeshLimits = {
+  burst: 500,
+  perSecond: 100,
+  closeAfterDropped: 500,
+  forgivenPerSecond: 50,
+  catchUpAfterMs: 500,
+  logEveryMs: 10_000,
+};
 
 interface Link {
   ws: WebSocket;
@@ -38,6 +80,57 @@ interface Link {
   strikes: number;
   /** Answered the last ping: a link that does not is dead (half-open) and is dropped. */
   alive: boolean;
+  /** The token bucket: messages it may still send now, as of `at`. */
+  tokens: number;
+  /** Messages dropped over the rate, less those forgiven since, as of `at`. */
+  dropped: number;
+  at: number;
+  /** Closed for flooding: whatever it still sends is dropped. */
+  flooding?: boolean;
+}
+
+/** At most one line per key each `everyMs`; the lines left out are counted and summed up at the window's end. */
+export class LogLimiter {
+  private readonly windows = new Map<string, { left: number; summary: (left: number) => void; timer: NodeJS.Timeout }>();
+  constructor(private readonly everyMs: number) {}
+
+  /** Writes `line` now, or counts it and later calls `summary` with how many were left out. */
+  log(key: string, line: () => void, summary: (left: number) => void): void {
+    const open = this.windows.get(key);
+    if (open) {
+      open.left++;
+      open.summary = summary;
+      return;
+    }
+    line();
+    this.open(key, summary);
+  }
+
+  /** Writes the pending summaries and forgets every window. */
+  flush(): void {
+    for (const [key, window] of this.windows) {
+      clearTimeout(window.timer);
+      this.windows.delete(key);
+      if (window.left) window.summary(window.left);
+    }
+  }
+
+  private open(key: string, summary: (left: number) => void) {
+    const window = {
+      left: 0,
+      summary,
+      timer: setTimeout(() => {
+        this.windows.delete(key);
+        // Something was left out: say so now, and that line opens the next window.
+        if (window.left) {
+          window.summary(window.left);
+          this.open(key, window.summary);
+        }
+      }, this.everyMs),
+    };
+    window.timer.unref();
+    this.windows.set(key, window);
+  }
 }
 
 export interface PeerState {
@@ -56,15 +149,22 @@ const MAX_PAYLOAD = 4 * MAX_MESSAGE_BYTES;
 const STABLE_MS = 30_000;
 
 export class MeshNode {
-  readonly counts = { sent: 0, received: 0, relayed: 0, duplicates: 0, malformed: 0, refused: 0 };
+  readonly counts = { sent: 0, received: 0, relayed: 0, duplicates: 0, malformed: 0, refused: 0, throttled: 0, flooding: 0 };
+  readonly limits: MeshLimits;
   private readonly links = new Set<Link>();
   private readonly seen = new SeenSet();
   private readonly outbound = new Map<string, PeerState & { attempt: number; timer?: NodeJS.Timeout; ws?: WebSocket }>();
   private wss?: WebSocketServer;
   private pinger?: NodeJS.Timeout;
   private closed = false;
+  private readonly logs: LogLimiter;
+  /** The catch-up due after messages were dropped, and the peers they came from. */
+  private catchUp?: { timer: NodeJS.Timeout; peers: Set<string> };
 
-  constructor(private readonly options: MeshOptions) {}
+  constructor(private readonly options: MeshOptions) {
+    this.limits = { ...MESH_LIMITS, ...options.limits };
+    this.logs = new LogLimiter(this.limits.logEveryMs);
+  }
 
   /** Accepts peers on `server`'s /mesh; refuses (401) any upgrade without a valid token. */
   attach(server: http.Server): void {
@@ -83,13 +183,23 @@ export class MeshNode {
       const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
       const check = verifyToken(this.options.secret, bearer);
       if (!check.ok) {
+        // Every refusal is counted; the log gets one line per reason every logEveryMs (anyone can knock).
         this.counts.refused++;
-        this.options.log.warn({ from: request.socket.remoteAddress, reason: check.reason }, `mesh: refused a peer: ${check.reason}`);
+        const from = request.socket.remoteAddress;
+        this.logs.log(
+          `refused: ${check.reason}`,
+          () => this.options.log.warn({ from, reason: check.reason }, `mesh: refused a peer: ${check.reason}`),
+          (left) =>
+            this.options.log.warn(
+              { from, reason: check.reason, refused: left },
+              `mesh: refused ${left} more peer(s): ${check.reason} (logged at most once every ${this.limits.logEveryMs / 1000} s)`,
+            ),
+        );
         return refuse("401 Unauthorized");
       }
       this.wss!.handleUpgrade(request, socket, head, (ws) => {
         socket.removeListener("error", onSocketError);
-        this.open({ ws, peer: check.subject, direction: "in", strikes: 0, alive: true });
+        this.open(ws, check.subject, "in");
         this.options.log.info({ peer: check.subject }, `mesh: ${check.subject} connected`);
         this.options.onConnected?.(check.subject);
       });
@@ -170,6 +280,8 @@ export class MeshNode {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.pinger);
+    clearTimeout(this.catchUp?.timer);
+    this.logs.flush();
     for (const peer of this.outbound.values()) clearTimeout(peer.timer);
     // Close politely, so what was just sent still goes out; give up on a peer that does not answer.
     await Promise.all(
@@ -200,7 +312,7 @@ export class MeshNode {
     ws.on("open", () => {
       opened = true;
       Object.assign(peer, { state: "connected", since: Date.now(), error: undefined });
-      this.open({ ws, peer: url, direction: "out", strikes: 0, alive: true });
+      this.open(ws, url, "out");
       this.options.log.info({ peer: url }, `mesh: connected to ${url}`);
       this.options.onConnected?.(url);
     });
@@ -228,7 +340,8 @@ export class MeshNode {
     });
   }
 
-  private open(link: Link) {
+  private open(ws: WebSocket, peer: string, direction: Link["direction"]) {
+    const link: Link = { ws, peer, direction, strikes: 0, alive: true, tokens: this.limits.burst, dropped: 0, at: performance.now() };
     this.links.add(link);
     link.ws.on("pong", () => (link.alive = true));
     link.ws.on("message", (data: RawData) => this.receive(link, data as Buffer));
@@ -236,7 +349,73 @@ export class MeshNode {
     link.ws.on("error", () => this.links.delete(link));
   }
 
+  /** Takes a token from the link's bucket: false if it is over the rate. */
+  private admit(link: Link): boolean {
+    const now = performance.now();
+    const seconds = (now - link.at) / 1000;
+    link.at = now;
+    link.tokens = Math.min(this.limits.burst, link.tokens + seconds * this.limits.perSecond);
+    link.dropped = Math.max(0, link.dropped - seconds * this.limits.forgivenPerSecond);
+    if (link.tokens < 1) return false;
+    link.tokens--;
+    return true;
+  }
+
+  /** Drops a message over the rate: counted, logged (limited), caught up later; a link that keeps on is closed. */
+  private throttle(link: Link) {
+    this.counts.throttled++;
+    this.missed(link.peer);
+    if (link.flooding) return;
+    link.dropped++;
+    const { perSecond, burst } = this.limits;
+    this.logs.log(
+      `throttled: ${link.peer}`,
+      () =>
+        this.options.log.warn(
+          { peer: link.peer, perSecond, burst },
+          `mesh: ${link.peer} sends over ${perSecond} messages a second (bursts of ${burst}): dropping the excess; a timestamp check catches up`,
+        ),
+      (left) => this.options.log.warn({ peer: link.peer, dropped: left }, `mesh: dropped ${left} more message(s) from ${link.peer} over the rate`),
+    );
+    if (link.dropped >= this.limits.closeAfterDropped) {
+      link.flooding = true;
+      this.counts.flooding++;
+      this.options.log.warn(
+        { peer: link.peer, dropped: Math.round(link.dropped) },
+        `mesh: disconnected ${link.peer} for flooding (${this.limits.closeAfterDropped} messages dropped over the rate)`,
+      );
+      link.ws.close(1008, "flooding");
+      // A flooder need not answer the close: stop reading it soon anyway.
+      setTimeout(() => link.ws.terminate(), 1000).unref();
+    }
+  }
+
+  /**
+   * Messages were dropped: a timestamp check must follow, started after the last of them. One is scheduled
+   * at the first drop, `catchUpAfterMs` later; drops until then are covered by it, later ones schedule another.
+   */
+  private missed(peer: string) {
+    if (this.catchUp) {
+      this.catchUp.peers.add(peer);
+      return;
+    }
+    const catchUp = {
+      peers: new Set([peer]),
+      timer: setTimeout(() => {
+        this.catchUp = undefined;
+        if (this.closed) return;
+        const peers = [...catchUp.peers];
+        if (this.options.onMissed) this.options.onMissed(peers);
+        else this.options.onConnected?.(peers.join(", "));
+      }, this.limits.catchUpAfterMs),
+    };
+    catchUp.timer.unref();
+    this.catchUp = catchUp;
+  }
+
   private receive(link: Link, data: Buffer) {
+    // Before anything is parsed: a flood costs no more than reading it.
+    if (link.flooding || !this.admit(link)) return this.throttle(link);
     const parsed = parseMessage(data);
     if (!parsed.ok) {
       this.counts.malformed++;
@@ -255,7 +434,11 @@ export class MeshNode {
     }
     this.counts.received++;
     void Promise.resolve(this.options.onMessage?.(message)).catch((error: unknown) =>
-      this.options.log.warn({ id: message.id, err: String(error) }, "mesh: applying a message failed"),
+      this.logs.log(
+        "apply failed",
+        () => this.options.log.warn({ id: message.id, err: String(error) }, "mesh: applying a message failed"),
+        (left) => this.options.log.warn({ failed: left, err: String(error) }, `mesh: applying ${left} more message(s) failed`),
+      ),
     );
     if (this.options.relay) this.counts.relayed += this.send(message, link);
   }

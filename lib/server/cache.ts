@@ -7,6 +7,13 @@
  * Versions are per entity and follow commit order (db/migrations/0009), so "my version ≥ n" means "I have
  * every write up to n". An entity is loaded with its version from one snapshot, one load at a time, and a
  * load never replaces newer contents with older ones.
+ *
+ * Loads are coalesced per entity: at most one running and at most one queued after it, which every caller
+ * that arrives while one runs shares. A load that starts after a caller asked sees every write announced
+ * before the ask (announcements follow commits), so each caller waits for at most one load that started
+ * after it and then returns, whether or not its version came: one that did not never committed (rolled
+ * back, or a bogus announcement). So N announcements cost at most two loads while they arrive together,
+ * and never N — a flood of versions above the committed one used to cost N loads and N² wake-ups.
  */
 import type { Sql } from "../db/client";
 import { CACHED, type CachedEntity } from "../mesh/message";
@@ -30,6 +37,19 @@ export async function readVersions(sql: Sql): Promise<Record<CachedEntity, numbe
   return versions;
 }
 
+interface FollowUp {
+  /** The highest version its callers want: if the running load brings it, the follow-up is not needed. */
+  wanted: number;
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface Loader {
+  running: Promise<void>;
+  next?: FollowUp;
+}
+
 export class ServerCache {
   servers = new Map<string, CachedServer>();
   sites = new Map<number, CachedSite>();
@@ -41,14 +61,16 @@ export class ServerCache {
   readonly reloadedAt: Partial<Record<CachedEntity, number>> = {};
   /** Called after an entity's contents changed (the runtime reacts to sites newly in its scope). */
   onReload?: (entity: CachedEntity, before: ServerCache["sites"]) => void;
+  /** Loads made per entity (wfm_cache_loads_total): what floods of announcements would drive up. */
+  readonly loads = Object.fromEntries(CACHED.map((e) => [e, 0])) as Record<CachedEntity, number>;
   private versions: Partial<Record<CachedEntity, number>> = {};
-  private loading: Partial<Record<CachedEntity, Promise<void>>> = {};
-  private wanted: Partial<Record<CachedEntity, number>> = {};
+  /** Per entity: the load running, and the one queued after it (with the highest version its callers want). */
+  private loaders: Partial<Record<CachedEntity, Loader>> = {};
 
   constructor(private readonly sql: () => Sql) {}
 
   async loadAll(): Promise<void> {
-    for (const entity of CACHED) await this.load(entity);
+    for (const entity of CACHED) await (this.loaders[entity]?.running ?? this.startLoad(entity));
   }
 
   /** The timestamp check: one query; reloads what is newer, returns what it reloaded. */
@@ -86,24 +108,42 @@ export class ServerCache {
     return { mine, others };
   }
 
-  /** Loads `entity` until the cache holds at least `version` — one load at a time per entity. */
-  private async want(entity: CachedEntity, version: number): Promise<void> {
-    this.wanted[entity] = Math.max(this.wanted[entity] ?? 0, version);
-    while (this.version(entity) < (this.wanted[entity] ?? 0)) {
-      const running = this.loading[entity];
-      if (running) {
-        await running;
-        continue;
-      }
-      const before = this.version(entity);
-      this.loading[entity] = this.load(entity).finally(() => delete this.loading[entity]);
-      await this.loading[entity];
-      // Wanted a version that never committed (a rolled-back announcement): stop once nothing moves.
-      if (this.version(entity) === before) break;
-    }
+  /**
+   * Makes the cache hold at least `version` of `entity` if that version has committed: resolves once a load
+   * that started after this call has finished (or at once if the cache holds it already). Never starts a
+   * load of its own while one runs: it joins the single follow-up queued after it, which is skipped if the
+   * running load brought every version its callers want.
+   */
+  private want(entity: CachedEntity, version: number): Promise<void> {
+    if (this.version(entity) >= version) return Promise.resolve();
+    const loader = this.loaders[entity];
+    if (!loader) return this.startLoad(entity);
+    if (!loader.next) {
+      let settle!: Pick<FollowUp, "resolve" | "reject">;
+      const promise = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      loader.next = { wanted: version, promise, ...settle };
+    } else loader.next.wanted = Math.max(loader.next.wanted, version);
+    return loader.next.promise;
+  }
+
+  /** Starts a load of `entity` (none is running); when it ends, the follow-up queued meanwhile starts, if needed. */
+  private startLoad(entity: CachedEntity): Promise<void> {
+    const loader: Loader = { running: Promise.resolve() };
+    this.loaders[entity] = loader;
+    // Handing over to the follow-up happens in the same callback that ends this load, so no caller can
+    // slip in between and start a second load alongside it.
+    loader.running = this.load(entity).finally(() => {
+      const next = loader.next;
+      delete this.loaders[entity];
+      if (!next) return;
+      if (this.version(entity) >= next.wanted) next.resolve();
+      else this.startLoad(entity).then(next.resolve, next.reject);
+    });
+    return loader.running;
   }
 
   private async load(entity: CachedEntity): Promise<void> {
+    this.loads[entity]++;
     // Contents and version from one snapshot, so the version describes exactly what was read.
     const { version, rows } = await this.sql().begin("isolation level repeatable read read only", async (tx) => {
       const [row] = await tx<{ version: number }[]>`select version from wfm.cache_versions where entity = ${entity}`;

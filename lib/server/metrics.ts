@@ -99,6 +99,16 @@ export function createMetrics(options: {
     },
   });
   new client.Gauge({
+    name: "wfm_cache_loads_total",
+    help: "Loads of each cached entity (at start, and on timestamp checks and mesh messages that found it stale)",
+    labelNames: ["entity"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [entity, loads] of Object.entries(options.cache()?.loads ?? {})) this.set({ entity }, loads);
+    },
+  });
+  new client.Gauge({
     name: "wfm_cache_age_seconds",
     help: "Seconds since each cached entity was last reloaded",
     labelNames: ["entity"],
@@ -122,7 +132,9 @@ export function createMetrics(options: {
   meshCount("wfm_mesh_messages_relayed_total", "Mesh messages passed on to other links (each counted once per link)", "relayed");
   meshCount("wfm_mesh_messages_duplicate_total", "Mesh messages dropped as already seen", "duplicates");
   meshCount("wfm_mesh_messages_malformed_total", "Mesh messages dropped as oversized or malformed", "malformed");
-  meshCount("wfm_mesh_peers_refused_total", "Mesh upgrade requests refused (no or bad token)", "refused");
+  meshCount("wfm_mesh_peers_refused_total", "Mesh upgrade requests refused (no or bad token), each counted though the log is limited", "refused");
+  meshCount("wfm_mesh_messages_throttled_total", "Mesh messages dropped unread because their link was over the rate limit", "throttled");
+  meshCount("wfm_mesh_links_flooding_total", "Mesh links closed for flooding (dropping over the rate limit and keeping on)", "flooding");
   new client.Gauge({
     name: "wfm_mesh_peers_connected",
     help: "Open mesh links (inbound and outbound)",
