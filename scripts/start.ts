@@ -14,6 +14,7 @@ import { DEMO_WORKLOAD } from "../lib/demo/workload";
 import { StartupError } from "../lib/errors";
 import { ensureBuild } from "../lib/launcher/build";
 import { spawnServer, type ServerProcess } from "../lib/server/process";
+import { removeDeadInstances } from "../lib/server/registration";
 import { pruneRuns } from "../lib/sync/runs";
 import type { Sql } from "../lib/db";
 
@@ -70,6 +71,18 @@ async function waitForStartupSync(sql: Sql, server: ServerProcess, since: Date) 
   }
 }
 
+async function sweepDeadInstances(sql: Sql) {
+  try {
+    for (const dead of await removeDeadInstances(sql)) {
+      const runs = dead.runs.length ? `; closed its run(s) ${dead.runs.join(", ")} as stopped` : "";
+      const requests = dead.requests ? `; ${dead.requests} request(s) it held go back to the queue` : "";
+      log(`Removed an instance of ${dead.server} that stopped heartbeating${runs}${requests}.`);
+    }
+  } catch {
+    // The database is away: the servers and the health check say so; the next sweep tries again.
+  }
+}
+
 runCli(async () => {
   const started = performance.now();
   const root = process.cwd();
@@ -91,8 +104,10 @@ runCli(async () => {
   let restarting: Promise<unknown> | undefined;
   let stopping = false;
   /** Stops the console, the server, then the database: on a signal, on the console's death, or on a failed start. */
+  let sweeper: NodeJS.Timeout | undefined;
   const release = async () => {
     stopping = true;
+    clearInterval(sweeper);
     if (consoleProcess && consoleProcess.exitCode === null) {
       consoleProcess.kill("SIGTERM");
       await new Promise((resolve) => consoleProcess!.once("exit", resolve));
@@ -117,7 +132,7 @@ runCli(async () => {
           : `Embedded PostgreSQL on 127.0.0.1:${database.embedded.port}, data in ${path.relative(root, dataDir) || dataDir}.`,
       );
       const shared = database.embedded.sharedBinaries;
-      if (shared) log(`The 'postgres' user cannot enter this checkout, so PostgreSQL runs from ${shared.created ? "a copy just made in" : "its copy in"} ${shared.dir}.`);
+      if (shared) log(`The 'postgres' user cannot run PostgreSQL inside this checkout, so it runs from ${shared.created ? "a copy just made in" : "its copy in"} ${shared.dir}.`);
     } else {
       log("Using the PostgreSQL at DATABASE_URL.");
     }
@@ -132,6 +147,10 @@ runCli(async () => {
 
     const pruned = await pruneRuns(database.sql, retentionDays);
     if (pruned > 0) log(`Pruned ${pruned} sync runs older than ${retentionDays} days.`);
+    // Servers remove each other's dead instances as they heartbeat; when none runs at all (the last one was
+    // killed), the launcher does, so its runs are closed and its requests queued again all the same.
+    sweeper = setInterval(() => void sweepDeadInstances(database.sql), 5_000);
+    sweeper.unref();
 
     // WFM_START_SERVER=0: deployments that run their servers elsewhere (npm run wfm-server).
     if (process.env.WFM_START_SERVER !== "0") {
