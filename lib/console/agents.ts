@@ -88,10 +88,22 @@ export async function agentEvents(sql: Sql, cfgDbid: number, limit = 50) {
      order by e.id desc limit ${limit}`;
 }
 
+const TERMINATION_YEARS_AHEAD = 10;
+const latestTerminationDate = () => {
+  const latest = new Date();
+  latest.setUTCFullYear(latest.getUTCFullYear() + TERMINATION_YEARS_AHEAD);
+  return latest.toISOString().slice(0, 10);
+};
+
 export const terminationInput = z.object({
   terminationDate: z.iso
     .date({ message: "a termination date is a date, YYYY-MM-DD" })
     .refine((date) => date >= "1900-01-01", "a termination date is in 1900 or later")
+    // A date far ahead ("9999-12-31") is a typo or a stand-in for "never", not a planned leave: say so.
+    .superRefine((date, context) => {
+      const latest = latestTerminationDate();
+      if (date > latest) context.addIssue({ code: "custom", message: `a termination date is at most ${TERMINATION_YEARS_AHEAD} years ahead (${latest} at the latest)` });
+    })
     .nullable(),
 });
 

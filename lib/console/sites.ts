@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, text } from "../input";
+import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, nameText, serverName, text } from "../input";
 import { nobody, type Announce } from "./announce";
 import { FieldErrors, fieldErrorsOf, type FieldProblem } from "./form";
 
@@ -14,7 +14,7 @@ export const assignSitesInput = z.object({
     .array(idNumber("a site id", INT_ID_MAX))
     .min(1, "Choose at least one site.")
     .max(10_000, "At most 10,000 sites at once."),
-  server: text("server").trim().min(1, "name a WFM Server, or choose none").nullable(),
+  server: serverName.nullable(),
 });
 
 /** The sites version a write made (the counter row is ours until commit): what the mesh announces. */
@@ -57,10 +57,10 @@ export async function assignSite(sql: Sql, input: { siteId: number; server: stri
 }
 
 export const siteInput = z.object({
-  name: text("The site's name").trim().min(1, "Enter the site's name.").max(100, "A site's name has at most 100 characters."),
+  name: nameText("The site's name").trim().min(1, "Enter the site's name.").max(100, "A site's name has at most 100 characters."),
   timeZone: text("The time zone").trim().min(1, "Choose the site's time zone."),
   switchDbid: idNumber("switchDbid", BIGINT_ID_MAX).nullable(),
-  server: text("server").trim().min(1).nullable(),
+  server: serverName.nullable(),
 });
 export type SiteFields = z.output<typeof siteInput>;
 
