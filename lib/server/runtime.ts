@@ -178,6 +178,8 @@ export class WfmServer {
         onMessage: (message) => this.applyInvalidation(message),
         // Whatever was announced while the link was down is caught up by a timestamp check at once.
         onConnected: () => void this.checkCache("reconnected to a peer").catch(() => {}),
+        // Messages a peer sent over its link's rate limit were dropped unread: a timestamp check catches them up.
+        onMissed: (peers) => void this.checkCache(`dropped messages from ${peers.join(", ")} over the rate limit`).catch(() => {}),
       });
       this.mesh.attach(this.http.server);
       this.mesh.start();
