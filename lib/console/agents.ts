@@ -8,7 +8,7 @@ import { agentShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, cursorText, idNumber, idText, INT_ID_MAX, text } from "../input";
-import { awaitRequestRun, INSTANCE_STALE_SECONDS, requestSync } from "../sync/requests";
+import { awaitRequestRun, requestSync } from "../sync/requests";
 import type { StartedFullSync } from "./full-sync";
 
 /** SPEC §6.1 "agent": the shape the API documents is the type the domain returns. */
@@ -175,7 +175,7 @@ export async function agentServer(sql: Sql, agent: AgentView): Promise<{ server:
     )
     select o.name as server,
            exists (select 1 from wfm.server_instances i where i.server = o.name and i.role = 'primary'
-                    and i.heartbeat_at > now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})) as running,
+                    and wfm.instance_alive(i.heartbeat_at)) as running,
            case when v.sync_timeout_min > 0
                 then (select max(r.started_at) from wfm.sync_runs r where r.server = o.name and r.kind = 'full')
                      + make_interval(mins => v.sync_timeout_min) end as "nextFullSyncAt"

@@ -5,7 +5,6 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
-import { INSTANCE_STALE_SECONDS } from "../sync/requests";
 import type { Announce } from "./announce";
 import { fieldErrorsOf } from "./form";
 
@@ -17,7 +16,7 @@ export interface ServerInstance {
   port: number | null;
   startedAt: Date;
   heartbeatAt: Date;
-  /** No heartbeat for INSTANCE_STALE_SECONDS: the process is presumably gone. */
+  /** Not alive by wfm.instance_alive (no heartbeat for 15 s): the process is presumably gone. */
   stale: boolean;
   /** With web events: its mesh links as of its last heartbeat. */
   meshPeers: { url: string; state: "connected" | "connecting" | "down"; since?: number; error?: string }[] | null;
@@ -47,7 +46,7 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
            coalesce((select json_agg(json_build_object(
                        'id', i.id, 'role', i.role, 'host', i.host, 'pid', i.pid, 'port', i.port,
                        'startedAt', i.started_at, 'heartbeatAt', i.heartbeat_at,
-                       'stale', i.heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS}),
+                       'stale', not wfm.instance_alive(i.heartbeat_at),
                        'meshPeers', i.mesh_peers, 'problem', i.problem)
                        order by i.role desc, i.started_at)
                        from wfm.server_instances i where i.server = s.name), '[]') as instances,
@@ -120,7 +119,7 @@ export async function createServer(sql: Sql, input: z.input<typeof newServerInpu
 /** Removes a server that is not running; its sites become unassigned, its history stays. */
 export async function deleteServer(sql: Sql, name: string, announce: Announce = () => {}) {
   const version = await sql.begin(async (tx) => {
-    const [running] = await tx`select 1 from wfm.server_instances where server = ${name} and heartbeat_at > now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})`;
+    const [running] = await tx`select 1 from wfm.server_instances where server = ${name} and wfm.instance_alive(heartbeat_at)`;
     if (running) throw new DomainError("CONFLICT", `${name} is running: stop its processes before removing it.`);
     const rows = await tx`delete from wfm.servers where name = ${name} returning name`;
     if (!rows.length) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);

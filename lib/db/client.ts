@@ -143,6 +143,12 @@ export async function connect(url: string, options: ClientOptions & { source?: s
 const CONNECTION_LOST = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "EPIPE"]);
 export const isConnectionLoss = (error: unknown) => CONNECTION_LOST.has((error as { code?: string }).code ?? "");
 
+// Serialization failures and deadlocks, and a unique violation: work that read a snapshot and met a row another
+// transaction committed meanwhile. Done again from a new snapshot, it succeeds (a sync never writes a row
+// twice within one snapshot, so a duplicate key can only be someone else's).
+const TRANSIENT_CONFLICT = new Set(["40001", "40P01", "23505"]);
+export const isTransientConflict = (error: unknown) => TRANSIENT_CONFLICT.has((error as { code?: string }).code ?? "");
+
 /**
  * Whether the database answers `select 1` within `ms`: health checks must answer promptly while it is away
  * (a connection attempt to an unreachable host would otherwise wait for its timeout).

@@ -7,6 +7,7 @@ import client from "prom-client";
 import type { Sql } from "../db/client";
 import type { MeshNode } from "../mesh/node";
 import type { ServerCache } from "./cache";
+import type { ServerEvents } from "./events";
 
 export type ServerMetrics = ReturnType<typeof createMetrics>;
 
@@ -150,4 +151,24 @@ export function createMetrics(options: {
     registers: [registry],
   });
   return { registry, changesApplied, changesSkipped, runs, runDuration, batchDuration, invalidationDelay };
+}
+
+/** The metrics that count what happens, fed by the server's events (the runtime knows nothing of them). */
+export function observeEvents(metrics: ServerMetrics, events: ServerEvents): void {
+  const run = (kind: "full" | "targeted") => ({ result, seconds }: { result: { status: string }; seconds: number }) => {
+    metrics.runs.inc({ kind, status: result.status });
+    metrics.runDuration.observe({ kind }, seconds);
+  };
+  events.on("sync:full:finish", run("full"));
+  events.on("sync:targeted:finish", run("targeted"));
+  events.on("realtime:batch:applied", ({ batch, seconds }) => {
+    metrics.batchDuration.observe(seconds);
+    if (batch.level === 0) {
+      metrics.changesSkipped.inc({ reason: "level_0" }, batch.changes);
+      return;
+    }
+    metrics.changesSkipped.inc({ reason: "out_of_scope" }, batch.outOfScope);
+    metrics.changesSkipped.inc({ reason: "left_alone" }, batch.counts.skipped);
+    metrics.changesApplied.inc(Math.max(0, batch.changes - batch.outOfScope - batch.counts.skipped));
+  });
 }

@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { caughtUp, eventually, realtimeLog, startServer } from "../testing/servers";
+import { caughtUp, eventually, onEvent, realtimeLog, startServer } from "../testing/servers";
 import { resetWorld } from "../testing/world";
 import { getRequest, requestSync } from "../sync/requests";
 
@@ -156,7 +156,7 @@ describe("a WFM Server applies every kind of cfg change as it happens", () => {
     await caughtUp(sql, "RT");
 
     await sql`update wfm.servers set sync_level = 0 where name = 'RT'`;
-    await server.waitForLine((l) => String(l.msg).includes("SynchronizationLevel changed from 2 to 0"));
+    await server.waitForLine(onEvent("scope:level:changed", { previous: 2, level: 0 }));
     await sql`update cfg.persons set last_name = 'Two' where dbid = ${eve}`;
     const fred = await b.person(t, { username: "fred", logins: [sw] });
     await caughtUp(sql, "RT");
@@ -164,7 +164,7 @@ describe("a WFM Server applies every kind of cfg change as it happens", () => {
     expect(await b.agent(fred)).toBeUndefined();
 
     await sql`update wfm.servers set sync_level = 2 where name = 'RT'`;
-    await server.waitForLine((l) => String(l.msg).includes("SynchronizationLevel changed from 0 to 2"));
+    await server.waitForLine(onEvent("scope:level:changed", { previous: 0, level: 2 }));
     await eventually(async () => (await b.agent(fred)) !== undefined, "the full sync after the level was raised");
     expect(await b.agent(eve)).toMatchObject({ lastName: "Two" });
     const [full] = await sql`select trigger, level from wfm.sync_runs where server = 'RT' and kind = 'full' order by id desc limit 1`;

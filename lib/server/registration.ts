@@ -4,7 +4,6 @@
  */
 import os from "node:os";
 import type { Sql } from "../db/client";
-import { INSTANCE_STALE_SECONDS } from "../sync/requests";
 import type { ServerFlags } from "./options";
 
 export interface ServerRow {
@@ -89,7 +88,7 @@ export async function removeDeadInstances(sql: Sql): Promise<{ server: string; i
   return sql<{ server: string; id: string; runs: number[]; requests: number }[]>`
     with dead as (
       delete from wfm.server_instances
-       where heartbeat_at < now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})
+       where not wfm.instance_alive(heartbeat_at)
       returning server, id
     ), closed as (
       update wfm.sync_runs r
@@ -108,13 +107,6 @@ export async function removeDeadInstances(sql: Sql): Promise<{ server: string; i
            coalesce((select array_agg(c.id order by c.id) from closed c where c.instance = d.id), '{}') as runs,
            (select count(*) from requeued q where q.instance = d.id)::int as requests
       from dead d`;
-}
-
-export async function liveInstances(sql: Sql, server: string): Promise<string[]> {
-  const rows = await sql<{ id: string }[]>`
-    select id from wfm.server_instances
-     where server = ${server} and heartbeat_at >= now() - make_interval(secs => ${INSTANCE_STALE_SECONDS})`;
-  return rows.map((r) => r.id);
 }
 
 export async function removeInstance(sql: Sql, instance: string): Promise<void> {

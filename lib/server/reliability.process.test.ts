@@ -10,7 +10,7 @@ import { getRequest, requestSync } from "../sync/requests";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { holdTransaction } from "../testing/locks";
-import { eventually, isRole, startServer } from "../testing/servers";
+import { eventually, isRole, onEvent, startServer } from "../testing/servers";
 import { startTcpProxy } from "../testing/tcp-proxy";
 import { resetWorld } from "../testing/world";
 import { removeDeadInstances } from "./registration";
@@ -41,7 +41,7 @@ describe("a killed server's work", () => {
     await someAgents();
     await b.server("Quick", 2);
     const first = await startServer(database, "Quick");
-    await first.waitForLine((l) => String(l.msg).startsWith("full sync succeeded"));
+    await first.waitForLine(onEvent("sync:full:finish", { status: "succeeded" }));
 
     const scope = await holdScope();
     const request = await requestSync(sql, { kind: "full", server: "Quick" });
@@ -49,7 +49,7 @@ describe("a killed server's work", () => {
       const now = await getRequest(sql, request.id);
       return now.status === "running" && now.runId !== null && now;
     }, "the request to be taken and its run started");
-    await first.kill(); // kill -9: its instance row and heartbeat stay fresh for INSTANCE_STALE_SECONDS
+    await first.kill(); // kill -9: its instance row still counts as alive (wfm.instance_alive) for 15 s
 
     const second = await startServer(database, "Quick");
     await second.waitForLine(isRole("primary"));
@@ -73,7 +73,7 @@ describe("a killed server's work", () => {
     await b.server("Lonely", 2);
     await b.server("Other", 0);
     const lonely = await startServer(database, "Lonely");
-    await lonely.waitForLine((l) => String(l.msg).startsWith("full sync succeeded"));
+    await lonely.waitForLine(onEvent("sync:full:finish", { status: "succeeded" }));
     const scope = await holdScope();
     const request = await requestSync(sql, { kind: "full", server: "Lonely" });
     const held = await eventually(async () => {

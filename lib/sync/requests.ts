@@ -9,8 +9,6 @@ import { DomainError } from "../errors";
 import { serverName } from "../input";
 import type { RunTrigger } from "./runs";
 
-/** An instance whose heartbeat is older than this is taken for dead. */
-export const INSTANCE_STALE_SECONDS = 15;
 
 export const requestSyncInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("full"), server: serverName }),
@@ -43,7 +41,7 @@ const columns = (sql: Sql) => sql`
   case when r.status = 'queued' and not exists (
          select 1 from wfm.server_instances i
           where i.server = r.server and i.role = 'primary'
-            and i.heartbeat_at > now() - make_interval(secs => ${INSTANCE_STALE_SECONDS}))
+            and wfm.instance_alive(i.heartbeat_at))
        then 'queued: ' || r.server || ' is not running; the request runs when it starts' end as waiting`;
 
 export async function requestSync(

@@ -4,6 +4,7 @@
  */
 import { afterEach } from "vitest";
 import type { Database, Sql } from "../db/client";
+import type { Role, ServerEvent } from "../server/events";
 import { spawnServer, type ServerProcess } from "../server/process";
 
 export async function startServer(
@@ -25,7 +26,16 @@ afterEach(async () => {
   started.clear();
 });
 
-export const isRole = (role: string) => (line: Record<string, unknown>) => line.role === role && line.msg === `role: ${role}`;
+/**
+ * A log line that records one of the server's lifecycle events (lib/server/events.ts), optionally with some
+ * of its fields: what tests wait on, rather than the words of a message.
+ */
+export const onEvent =
+  (event: ServerEvent, fields: Record<string, unknown> = {}) =>
+  (line: Record<string, unknown>) =>
+    line.event === event && Object.entries(fields).every(([key, value]) => line[key] === value);
+
+export const isRole = (role: Role) => onEvent("role:changed", { role });
 
 /** Polls until the server's cursor has reached the end of the change feed (as it stands when called). */
 export async function caughtUp(sql: Sql, server: string, ms = 30_000): Promise<number> {
