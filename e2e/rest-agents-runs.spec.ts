@@ -397,8 +397,7 @@ test("users, import, skills, time zones and validation over REST", async ({ play
   expect(validationResponse.status()).toBe(200);
   const validation = await validationResponse.json();
   expect(Object.keys(validation).sort()).toEqual(["brokenSites", "duplicates", "unassignedAgents"]);
-  expect(validation.unassignedAgents).toEqual(expect.any(Number));
-  expect(validation.unassignedAgents).toBeGreaterThanOrEqual(0);
+  expect(validation.unassignedAgents).toEqual(expect.any(Number)); // its meaning: moving an agent to no site adds one (the agents test)
   for (const duplicate of validation.duplicates) {
     expect(duplicate).toEqual({
       objectType: expect.stringMatching(/^(switch|timeZone|skill)$/),

@@ -34,11 +34,13 @@ test("a viewer imported from cfg sees no write controls, and the server refuses 
   await expect(page.getByRole("table", { name: "Sites" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Save" })).toHaveCount(0);
   await page.goto("/servers");
+  await expect(page.getByRole("table", { name: "WFM Servers" }).getByRole("row", { name: /^WFMServer/ })).toBeVisible();
   await expect(page.getByRole("button", { name: /Run full sync/ })).toHaveCount(0);
   await page.goto(`/agents/${agent!.id}`);
   await expect(page.getByText("Only supervisors and administrators can terminate or reinstate agents.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
   await page.goto("/users");
+  await expect(page.getByRole("table", { name: "WFM users" })).toBeVisible();
   await expect(page.getByRole("form", { name: "Import users" })).toHaveCount(0);
 
   // The writes themselves refuse a viewer, whatever the page shows (the REST twins share the check).

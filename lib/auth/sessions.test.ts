@@ -66,7 +66,7 @@ describe("the first admin", () => {
     const result = await ensureAdmin(db.sql);
     expect(result.created).toBe(true);
     expect(result.password).toMatch(/^[A-Za-z0-9]{20}$/);
-    await expect(signIn(db.sql, { username: "admin", password: result.password! }, HERE)).resolves.toBeTruthy();
+    await expect(signIn(db.sql, { username: "admin", password: result.password! }, HERE)).resolves.toMatchObject({ user: { username: "admin", role: "admin" } });
   });
 });
 

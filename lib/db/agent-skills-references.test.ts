@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../testing/database";
+import { holdTransaction, openSession, waitUntilBlocked } from "../testing/locks";
 import type { Database } from "./client";
 
 let database: Database;
@@ -23,7 +24,8 @@ describe("the references of agent skills", () => {
       `agent skill (agent ${agentId}, skill 77) names a skill that does not exist`,
     );
     expect(await sql`select * from wfm.agent_skills`).toHaveLength(0);
-    await expect(sql`insert into wfm.agent_skills values (${agentId}, 1, 3)`).resolves.toBeDefined();
+    await sql`insert into wfm.agent_skills values (${agentId}, 1, 3)`;
+    expect(await sql`select agent_id, skill_dbid, level from wfm.agent_skills`).toEqual([{ agent_id: agentId, skill_dbid: 1, level: 3 }]);
     await expect(sql`update wfm.agent_skills set skill_dbid = 42`).rejects.toThrow(/names a skill that does not exist/);
   });
 
@@ -41,18 +43,16 @@ describe("the references of agent skills", () => {
     const { sql } = database;
     const [agent] = await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name)
                               values (11, 1, 'race', 'Ra', 'Ce') returning id`;
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const writer = sql.begin(async (tx) => {
-      await tx`insert into wfm.agent_skills values (${agent!.id}, 1, 4)`;
-      await held;
-    });
-    await new Promise((r) => setTimeout(r, 50));
-    const deleter = sql`delete from wfm.agents where id = ${agent!.id}`;
-    await new Promise((r) => setTimeout(r, 100));
-    release();
-    await writer;
-    await deleter;
+    // The writer's insert has locked the agent (FOR KEY SHARE, as a foreign key would); it stays open.
+    const writer = await holdTransaction(database.url, (tx) => tx`insert into wfm.agent_skills values (${agent!.id}, 1, 4)`);
+    const other = await openSession(database.url);
+    const deleter = other.sql`delete from wfm.agents where id = ${agent!.id}`.execute();
+    deleter.catch(() => {}); // awaited below
+    await waitUntilBlocked(sql, other.pid, { by: writer.pid, settled: deleter });
+    expect(await sql`select id from wfm.agents where id = ${agent!.id}`).toHaveLength(1);
+    await writer.commit();
+    expect(await deleter).toHaveProperty("count", 1);
+    expect(await sql`select * from wfm.agents where id = ${agent!.id}`).toHaveLength(0);
     expect(await sql`select * from wfm.agent_skills where agent_id = ${agent!.id}`).toHaveLength(0);
   });
 });

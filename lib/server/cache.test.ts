@@ -3,9 +3,10 @@
  * commit order, and a timestamp check reloads exactly what moved.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createClient, type Database } from "../db/client";
+import type { Database } from "../db/client";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
+import { holdTransaction, openSession, waitUntilBlocked } from "../testing/locks";
 import { resetWorld } from "../testing/world";
 import { readVersions, ServerCache } from "./cache";
 
@@ -42,25 +43,20 @@ describe("the server cache", () => {
     await b.site({ name: "Early" });
     const cache = new ServerCache(() => sql);
     await cache.loadAll();
-    const slow = createClient(database.url, { max: 1 });
-    try {
-      // A long transaction writes a site first and commits last.
-      const committed = slow.sql.begin(async (tx) => {
-        await tx`insert into wfm.sites (name, time_zone) values ('Slow', 'Eastern')`;
-        await new Promise((r) => setTimeout(r, 300));
-      });
-      await new Promise((r) => setTimeout(r, 50));
-      // Another writer waits for it (the counter row is locked), so it cannot take a number below it.
-      const quick = sql`insert into wfm.sites (name, time_zone) values ('Quick', 'Eastern')`.then(() => readVersions(sql));
-      expect(await cache.check()).toEqual([]); // neither has committed
-      await committed;
-      const after = await quick;
-      await cache.check();
-      expect([...cache.sites.values()].map((s) => s.name).sort()).toEqual(["Early", "Quick", "Slow"]);
-      expect(cache.version("sites")).toBe(after.sites);
-    } finally {
-      await slow.close();
-    }
+    // A long transaction writes a site first (its statement bumps the sites counter, locking its row) and
+    // commits last: it holds the lock from here until slow.commit().
+    const slow = await holdTransaction(database.url, (tx) => tx`insert into wfm.sites (name, time_zone) values ('Slow', 'Eastern')`);
+    // Another writer, on a session of its own, must wait for it — so it cannot take a number below it.
+    const writer = await openSession(database.url);
+    const quick = writer.sql`insert into wfm.sites (name, time_zone) values ('Quick', 'Eastern')`.then(() => readVersions(sql));
+    quick.catch(() => {}); // awaited below; a failure must not also surface as an unhandled rejection
+    await waitUntilBlocked(sql, writer.pid, { by: slow.pid, settled: quick });
+    expect(await cache.check()).toEqual([]); // neither has committed
+    await slow.commit();
+    const after = await quick;
+    expect(await cache.check()).toEqual(["sites"]);
+    expect([...cache.sites.values()].map((s) => s.name).sort()).toEqual(["Early", "Quick", "Slow"]);
+    expect(cache.version("sites")).toBe(after.sites);
   });
 
   it("a mesh message reloads only what is newer than the cache, and one load never replaces a newer one", async () => {

@@ -8,7 +8,8 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database, Sql } from "../db/client";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { caughtUp, eventually, isRole, startServer } from "../testing/servers";
+import { holdTransaction, waitUntilBlocked } from "../testing/locks";
+import { caughtUp, eventually, isRole, realtimeLog, startServer } from "../testing/servers";
 import { resetWorld } from "../testing/world";
 import { runFullSync } from "../sync/engine";
 import { getRequest, requestSync } from "../sync/requests";
@@ -77,24 +78,47 @@ describe("faults and load", () => {
 
   it("SIGTERM finishes the current batch, releases the lock at once and exits 0; the next process continues from the cursor", async () => {
     const { sql } = database;
-    const { t, switches } = await contactCenter(10);
+    const { t, switches, persons } = await contactCenter(10);
     await b.server("Term", 2);
     const first = await startServer(database, "Term");
+    await first.waitForLine(isRole("primary"));
     const backup = await startServer(database, "Term");
     await backup.waitForLine(isRole("backup"));
     await caughtUp(sql, "Term");
 
-    // A burst of changes, and SIGTERM in the middle of it.
-    const writing = (async () => {
-      for (let i = 0; i < 60; i++) await b.wholePerson(t, { logins: [switches[i % 2]!] });
-    })();
-    await new Promise((r) => setTimeout(r, 150));
-    expect(await first.stop()).toBe(0);
+    // A batch in flight when the signal arrives: every real-time batch moves the server's cursor row last,
+    // in its own transaction, so while the test holds that row the batch applying the next change has done
+    // its work and waits to commit.
+    const cursorRow = await holdTransaction(database.url, (tx) => tx`select last_seq from wfm.sync_cursors where server = 'Term' for update`);
+    const agent = persons[0]!;
+    await sql`update cfg.persons set last_name = 'In-flight' where dbid = ${agent}`;
+    const [{ seq }] = (await sql`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
+    const feed = await waitUntilBlocked(sql, { applicationName: "wfm-server Term feed" }, { by: cursorRow.pid });
+    const stopped = first.stop(); // SIGTERM
+    await first.waitForLine((l) => l.msg === "stopping: SIGTERM");
+    // Signalled, and the batch still waits for the row: nothing of it is committed yet.
+    await waitUntilBlocked(sql, feed.pid, { by: cursorRow.pid, ms: 0 });
+    expect(first.child.exitCode).toBeNull();
+    expect(await b.agent(agent)).not.toMatchObject({ lastName: "In-flight" });
+    await cursorRow.rollback();
+    expect(await stopped).toBe(0);
     expect(first.lines.some((l) => l.msg === "stopped")).toBe(true);
-    // The lock was released, not lost with a timeout: the backup is primary straight away.
+    // The batch committed in the stopping process: the change is in a realtime run's log (had the batch been
+    // dropped, the backup's failover full sync would have applied it and logged it in its own run).
+    expect(await realtimeLog(sql, "Term", String(agent))).toEqual([expect.stringMatching(/^updated: last name: .+ → In-flight$/)]);
+    expect(await b.agent(agent)).toMatchObject({ lastName: "In-flight" });
+    const [cursor] = await sql`select last_seq from wfm.sync_cursors where server = 'Term'`;
+    expect(Number(cursor!.last_seq)).toBeGreaterThanOrEqual(seq);
+
+    // The lock was released, not lost with a timeout: the backup is primary straight away, and continues.
     await backup.waitForLine(isRole("primary"));
-    await writing;
+    await backup.waitForLine((l) => String(l.msg).startsWith("full sync (failover) starting"));
+    for (let i = 0; i < 20; i++) await b.wholePerson(t, { logins: [switches[i % 2]!] });
     await caughtUp(sql, "Term");
+    const failover = await sql`
+      select e.object_key from wfm.sync_events e join wfm.sync_runs r on r.id = e.run_id
+       where r.server = 'Term' and r.trigger = 'failover' and e.object_key = ${String(agent)}`;
+    expect(failover).toEqual([]); // nothing left for the failover sync to do for that agent
     await expectConsistent(sql, "Term");
     expect(await backup.stop()).toBe(0);
     // Both processes closed their runs on the way out.
