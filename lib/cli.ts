@@ -1,3 +1,4 @@
+import { env } from "./env";
 import { DomainError, StartupError } from "./errors";
 
 /**
@@ -12,11 +13,20 @@ export function runCli(main: () => Promise<void | number>): void {
     (error: unknown) => {
       if (error instanceof StartupError || error instanceof DomainError) {
         console.error(`wfm-sync: ${error.message}`);
-        if (process.env.WFM_VERBOSE === "1" && error.cause) console.error(error.cause);
+        if (verbose() && error.cause) console.error(error.cause);
       } else {
         console.error(error);
       }
       process.exit(1);
     },
   );
+}
+
+/** WFM_VERBOSE=1; false when the environment itself is what is wrong (that error is being reported). */
+function verbose(): boolean {
+  try {
+    return env().verbose;
+  } catch {
+    return false;
+  }
 }

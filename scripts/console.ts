@@ -9,18 +9,12 @@
 import http from "node:http";
 import next from "next";
 import { runCli } from "../lib/cli";
-import { CLIENT_ADDRESS_HEADER, clientAddress, trustedProxyHops } from "../lib/auth/client-address";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "../lib/auth/client-address";
+import { env } from "../lib/env";
 import { StartupError } from "../lib/errors";
 
 runCli(async () => {
-  const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST || "127.0.0.1";
-  let hops: number;
-  try {
-    hops = trustedProxyHops(process.env.WFM_TRUSTED_PROXIES);
-  } catch (error) {
-    throw new StartupError((error as Error).message);
-  }
+  const { port, host, trustedProxies: hops } = env();
   const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
   const handle = app.getRequestHandler();
   await app.prepare();

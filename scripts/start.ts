@@ -7,10 +7,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { runCli } from "../lib/cli";
 import { ensureAdmin } from "../lib/auth/bootstrap";
-import { openDatabase, defaultDataDir } from "../lib/db";
+import { openDatabase, configuredDataDir } from "../lib/db";
 import { portInUse } from "../lib/db/ports";
 import { configurationIsEmpty, loadWorkload } from "../lib/demo/load";
 import { DEMO_WORKLOAD } from "../lib/demo/workload";
+import { env } from "../lib/env";
 import { StartupError } from "../lib/errors";
 import { ensureBuild } from "../lib/launcher/build";
 import { spawnServer, type ServerProcess } from "../lib/server/process";
@@ -21,15 +22,6 @@ import type { Sql } from "../lib/db";
 const SERVER_NAME = "WFMServer";
 
 const log = (line: string) => console.log(`wfm-sync: ${line}`);
-
-function parsePort(value: string | undefined): number {
-  if (value === undefined || value === "") return 3000;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new StartupError(`PORT must be a whole number from 1 to 65535, not '${value}'.`);
-  }
-  return port;
-}
 
 async function waitForHealth(url: string, child: ChildProcess, ms: number) {
   const until = Date.now() + ms;
@@ -86,17 +78,13 @@ async function sweepDeadInstances(sql: Sql) {
 runCli(async () => {
   const started = performance.now();
   const root = process.cwd();
-  const port = parsePort(process.env.PORT);
-  const host = process.env.HOST || "127.0.0.1";
-  const retentionDays = process.env.WFM_RUN_RETENTION_DAYS ? Number(process.env.WFM_RUN_RETENTION_DAYS) : 30;
-  if (!Number.isFinite(retentionDays) || retentionDays < 0) {
-    throw new StartupError(`WFM_RUN_RETENTION_DAYS must be a number of days ≥ 0, not '${process.env.WFM_RUN_RETENTION_DAYS}'.`);
-  }
+  // Every variable, checked before anything starts; the console and the server inherit this environment.
+  const { port, host, runRetentionDays: retentionDays, demo: loadDemo, adminPassword, startServer, meshSecret } = env();
   if (await portInUse(port, host)) {
     throw new StartupError(`Port ${port} on ${host} is already in use: stop what uses it, or start with PORT=<another port>.`);
   }
 
-  const dataDir = process.env.WFM_DATA_DIR ? path.resolve(process.env.WFM_DATA_DIR) : defaultDataDir();
+  const dataDir = configuredDataDir();
   const database = await openDatabase({ dataDir, max: 4, applicationName: "wfm-launcher" });
   let consoleProcess: ChildProcess | undefined;
   let server: ServerProcess | undefined;
@@ -137,11 +125,11 @@ runCli(async () => {
       log("Using the PostgreSQL at DATABASE_URL.");
     }
 
-    if (process.env.WFM_DEMO !== "0" && (await configurationIsEmpty(database.sql))) {
+    if (loadDemo && (await configurationIsEmpty(database.sql))) {
       const demo = await loadWorkload(database.sql, DEMO_WORKLOAD);
       log(`Loaded the demo Configuration Database: ${demo.persons} persons, ${demo.sites} sites (${demo.ms} ms).`);
     }
-    const admin = await ensureAdmin(database.sql, process.env.WFM_ADMIN_PASSWORD);
+    const admin = await ensureAdmin(database.sql, adminPassword);
 
     await ensureBuild(root, log);
 
@@ -153,10 +141,10 @@ runCli(async () => {
     sweeper.unref();
 
     // WFM_START_SERVER=0: deployments that run their servers elsewhere (npm run wfm-server).
-    if (process.env.WFM_START_SERVER !== "0") {
+    if (startServer) {
       const [{ now: since }] = (await database.sql`select now() as now`) as unknown as [{ now: Date }];
       // With a mesh secret, the bundled server registers with web events on (SPEC §3); the console joins it.
-      const webEvents = process.env.WFM_MESH_SECRET ? ["--web-events"] : [];
+      const webEvents = meshSecret ? ["--web-events"] : [];
       const args = ["--level", "2", ...webEvents];
       const databaseUrl = database.url;
       // The bundled server is supervised, not vital: when it stops (stopped by hand to fail over to a backup,
@@ -212,7 +200,7 @@ runCli(async () => {
     log(`Console ready at ${url} (started in ${((performance.now() - started) / 1000).toFixed(1)} s).`);
     if (admin.created) {
       log(
-        process.env.WFM_ADMIN_PASSWORD
+        adminPassword
           ? "Sign in as 'admin' with the password in WFM_ADMIN_PASSWORD."
           : `Sign in as 'admin' with password ${admin.password} — shown only this once; change it after signing in.`,
       );

@@ -4,16 +4,18 @@
  */
 import path from "node:path";
 import { runCli } from "../lib/cli";
-import { defaultDataDir } from "../lib/db";
+import { configuredDataDir } from "../lib/db";
 import { runningEmbeddedUrl } from "../lib/db/embedded";
+import { env } from "../lib/env";
 import { StartupError } from "../lib/errors";
 import { parseServerFlags } from "../lib/server/options";
 import { WfmServer } from "../lib/server/runtime";
 
 runCli(async () => {
+  env(); // a bad environment variable stops the server here, in one line
   const flags = parseServerFlags(process.argv.slice(2));
-  const dataDir = process.env.WFM_DATA_DIR ? path.resolve(process.env.WFM_DATA_DIR) : defaultDataDir();
-  const databaseUrl = process.env.DATABASE_URL || (await runningEmbeddedUrl(dataDir));
+  const dataDir = configuredDataDir();
+  const databaseUrl = env().databaseUrl || (await runningEmbeddedUrl(dataDir));
   if (!databaseUrl) {
     throw new StartupError(
       `DATABASE_URL is not set, and no embedded PostgreSQL is running on ${path.relative(process.cwd(), dataDir) || dataDir}: start 'npm start' first, or set DATABASE_URL.`,

@@ -6,6 +6,7 @@ import { SESSION_COOKIE, signIn, signOut, userForSession, type Credentials, type
 import { userForToken } from "@/lib/auth/tokens";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { sharedDatabase } from "@/lib/db/shared";
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
 /** The one place in app/ that reads the session cookie. Cached per request. */
@@ -30,7 +31,7 @@ export async function startSession(credentials: Credentials): Promise<SessionUse
   (await cookies()).set(SESSION_COOKIE, session.token, {
     httpOnly: true,
     sameSite: "lax",
-    secure: process.env.WFM_SECURE_COOKIES === "1",
+    secure: env().secureCookies,
     path: "/",
     expires: session.expiresAt,
   });

@@ -4,18 +4,9 @@
  * sent there. It is the socket's peer address unless WFM_TRUSTED_PROXIES says how many reverse proxies stand
  * in front: then each of those proxies appended the address it saw to X-Forwarded-For, and the client is the
  * entry that many hops from the right. A client can put anything in X-Forwarded-For, so it is never read
- * beyond the hops of proxies the operator vouched for.
+ * beyond the hops of proxies the operator vouched for. WFM_TRUSTED_PROXIES (0 to 10) is parsed in lib/env.ts.
  */
 export const CLIENT_ADDRESS_HEADER = "x-wfm-client-address";
-
-export function trustedProxyHops(value: string | undefined): number {
-  if (value === undefined || value.trim() === "") return 0;
-  const hops = Number(value);
-  if (!Number.isInteger(hops) || hops < 0 || hops > 10) {
-    throw new Error(`WFM_TRUSTED_PROXIES must be the number of reverse proxies in front of the console (0 to 10), not '${value}'.`);
-  }
-  return hops;
-}
 
 export function clientAddress(forwardedFor: string | string[] | undefined, socketAddress: string | undefined, hops: number): string {
   const socket = normalise(socketAddress) ?? "unknown";

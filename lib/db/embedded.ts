@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import postgres from "postgres";
+import { env } from "../env";
 import { StartupError } from "../errors";
 import { freePort } from "./ports";
 
@@ -398,7 +399,7 @@ function explainStartFailure(log: string[], dataDir: string, port: number): Star
     return new StartupError(`The embedded PostgreSQL could not listen on port ${port}: it is already in use. Stop what uses it, or start again to pick another free port.`);
   }
   if (/wrong ownership|Permission denied|must be owned/i.test(text)) {
-    return new StartupError(`The embedded PostgreSQL cannot use its data directory ${dataDir}: it is owned by another user or not readable. Run 'chown -R ${isRoot() ? EMBEDDED_USER : process.env.USER ?? "you"} ${dataDir}', or remove it to start afresh.`);
+    return new StartupError(`The embedded PostgreSQL cannot use its data directory ${dataDir}: it is owned by another user or not readable. Run 'chown -R ${isRoot() ? EMBEDDED_USER : env().user ?? "you"} ${dataDir}', or remove it to start afresh.`);
   }
   if (/lock file .* already exists/i.test(text)) {
     return new StartupError(`Another PostgreSQL is using the data directory ${dataDir}. Stop it, or set DATABASE_URL to use it directly.`);
@@ -540,6 +541,7 @@ function stopPostgres(child: ReturnType<typeof spawnAs>): Promise<void> {
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
+  const { pgLog } = env();
   const parent = path.dirname(dataDir);
   try {
     await makeOpenDirectory(parent);
@@ -562,7 +564,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const collect = (message: unknown) => {
     log.push(String(message));
     if (log.length > 200) log.shift();
-    if (process.env.WFM_PG_LOG === "1") process.stderr.write(`postgres: ${String(message)}`);
+    if (pgLog) process.stderr.write(`postgres: ${String(message)}`);
   };
   const tuning = [
     "listen_addresses=127.0.0.1",

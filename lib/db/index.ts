@@ -6,11 +6,18 @@ import path from "node:path";
 import { connect, type ClientOptions, type Database } from "./client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded";
 import { applyMigrations } from "./migrate";
+import { env } from "../env";
 
 export { createClient, connect, type Database, type Sql, type Drizzle } from "./client";
 export { applyMigrations } from "./migrate";
 
 export const defaultDataDir = () => path.resolve(process.cwd(), ".data", "pg");
+
+/** WFM_DATA_DIR (relative to the working directory) when set, else defaultDataDir(). */
+export const configuredDataDir = () => {
+  const dir = env().dataDir;
+  return dir ? path.resolve(dir) : defaultDataDir();
+};
 
 export interface OpenOptions extends ClientOptions {
   /** Overrides DATABASE_URL; pass null to force the embedded database. */
@@ -28,7 +35,7 @@ export interface OpenDatabase extends Database {
 }
 
 export async function openDatabase(options: OpenOptions = {}): Promise<OpenDatabase> {
-  const url = options.databaseUrl === undefined ? process.env.DATABASE_URL : (options.databaseUrl ?? undefined);
+  const url = options.databaseUrl === undefined ? env().databaseUrl : (options.databaseUrl ?? undefined);
   const embedded = url
     ? undefined
     : await startEmbeddedPostgres({ dataDir: options.dataDir ?? defaultDataDir(), durable: options.durable });

@@ -8,22 +8,24 @@ import type { Sql } from "../db/client";
 import type { Announce } from "../console/announce";
 import { MeshNode, type MeshLog } from "./node";
 import { meshSecret } from "./token";
+import { env, parseEnv, type EnvRecord } from "../env";
 
-type Env = Record<string, string | undefined>;
-
-/** The servers the console links to: WFM_MESH_PEERS when set, else every server in wfm with web events on. */
-export async function consolePeers(sql: Sql, env: Env = process.env): Promise<string[]> {
-  const configured = (env.WFM_MESH_PEERS ?? "").split(",").map((p) => p.trim()).filter(Boolean);
+/**
+ * The servers the console links to: WFM_MESH_PEERS when set, else every server in wfm with web events on. The
+ * environment is process.env, or `record` when given (tests).
+ */
+export async function consolePeers(sql: Sql, record?: EnvRecord): Promise<string[]> {
+  const configured = (record ? parseEnv(record) : env()).meshPeers;
   if (configured.length) return configured;
   return (await sql<{ url: string }[]>`select mesh_url as url from wfm.servers where web_events and mesh_url is not null order by name`).map((r) => r.url);
 }
 
-export async function joinMesh(sql: Sql, log: MeshLog, env: Env = process.env): Promise<MeshNode | undefined> {
-  const peers = await consolePeers(sql, env);
+export async function joinMesh(sql: Sql, log: MeshLog, record?: EnvRecord): Promise<MeshNode | undefined> {
+  const peers = await consolePeers(sql, record);
   if (peers.length === 0) return undefined;
   let secret: string;
   try {
-    secret = meshSecret(env);
+    secret = meshSecret(record);
   } catch (error) {
     log.warn({ peers }, `mesh: the console does not join (${(error as Error).message})`);
     return undefined;

@@ -4,6 +4,7 @@
  * WFM_MESH_SECRET. A peer presents one in its upgrade request; anything else is refused.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { env, parseEnv, type EnvRecord } from "../env";
 import { StartupError } from "../errors";
 
 const sign = (secret: string, payload: string) => createHmac("sha256", secret).update(payload).digest("base64url");
@@ -39,15 +40,18 @@ export function verifyToken(secret: string, token: string | undefined, now = Dat
   return { ok: true, subject: claims.sub };
 }
 
-/** The mesh's secret, or a StartupError saying what is missing (web events refuse to start without it). */
-export function meshSecret(env: Record<string, string | undefined> = process.env): string {
-  const provider = env.WFM_AUTH_PROVIDER ?? "wfm";
+/**
+ * The mesh's secret, or a StartupError saying what is missing (web events refuse to start without it). From
+ * WFM_AUTH_PROVIDER and WFM_MESH_SECRET in the environment, or in `record` when given (tests).
+ */
+export function meshSecret(record?: EnvRecord): string {
+  const { authProvider: provider, meshSecret: given } = record ? parseEnv(record) : env();
   if (provider !== "wfm") {
     throw new StartupError(
       `Web events need the [auth] provider 'wfm', but WFM_AUTH_PROVIDER is '${provider}'${provider === "" ? " (empty)" : ""}: set WFM_AUTH_PROVIDER=wfm, or turn web events off for this server.`,
     );
   }
-  const secret = env.WFM_MESH_SECRET ?? "";
+  const secret = given ?? "";
   if (secret.length < 16) {
     throw new StartupError(
       `Web events need WFM_MESH_SECRET, the key mesh peers sign their tokens with (at least 16 characters, the same on every server and the console)${secret ? "; the one given is too short" : ""}.`,

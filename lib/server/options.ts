@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { env } from "../env";
 import { StartupError } from "../errors";
 import { serverName } from "../input";
 
@@ -70,7 +71,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     throw new StartupError(`${(error as Error).message.split("\n")[0]}\n${USAGE}`);
   }
   if (values.name === undefined) throw new StartupError(`--name is required.\n${USAGE}`);
-  const parsed = flags.safeParse({ ...values, host: values.host ?? process.env.WFM_SERVER_HOST });
+  const parsed = flags.safeParse({ ...values, host: values.host ?? env().serverHost });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const flag = issue.path[0] === undefined ? "" : `--${String(issue.path[0])}: `;
