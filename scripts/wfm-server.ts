@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { runCli } from "../lib/cli";
+import { isConnectionLoss } from "../lib/db/client";
 import { configuredDataDir } from "../lib/db";
 import { runningEmbeddedUrl } from "../lib/db/embedded";
 import { env } from "../lib/env";
@@ -22,6 +23,19 @@ runCli(async () => {
     );
   }
   const server = new WfmServer({ flags, databaseUrl });
+  // postgres.js fetches the database's array types on each new connection with a query nobody awaits; when
+  // that connection is killed during the fetch (a database restart, pg_terminate_backend), the rejection
+  // has no handler and would end the process. Such a loss is a fault the server rides out — the query that
+  // needed the connection fails and the term ends as for any lost connection — so it is logged, not fatal.
+  // Anything else unhandled is a bug: logged, and the process stops.
+  process.on("unhandledRejection", (error) => {
+    if (isConnectionLoss(error)) {
+      server.log.warn({ err: (error as Error).message }, "a connection was lost while it started; carrying on");
+      return;
+    }
+    server.log.fatal({ err: error instanceof Error ? error.stack : String(error) }, "unhandled error; stopping");
+    process.exit(1);
+  });
   await server.start();
   // `on`, not `once`: a signal sent to the whole process group (tsx and this process) arrives twice, and a
   // second one must not kill the process halfway through its clean stop.

@@ -12,7 +12,7 @@ import { assignSite } from "../console/sites";
 import type { ServerProcess } from "../server/process";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { caughtUp, eventually, startServer } from "../testing/servers";
+import { caughtUp, eventually, onEvent, startServer } from "../testing/servers";
 import { resetWorld } from "../testing/world";
 import { announcerOf, joinMesh } from "./console-peer";
 import { MeshNode } from "./node";
@@ -72,7 +72,7 @@ describe("the mesh delivers each message to every server exactly once", () => {
       const servers = await topology(n, edges);
       await linked(servers, degree(n, edges));
       // The servers' own announcements (their registrations) settle first; count from there.
-      await Promise.all(servers.map((s) => s.waitForLine((l) => String(l.msg).startsWith("full sync ") && l.status !== undefined)));
+      await Promise.all(servers.map((s) => s.waitForLine(onEvent("sync:full:finish"))));
       await new Promise((r) => setTimeout(r, 300));
       const received = () => Promise.all(servers.map((s) => s.metric("wfm_mesh_messages_received_total")));
       const before = await received();
@@ -151,7 +151,8 @@ describe("mesh hygiene", () => {
     expect(((await s2.health())!.cache as { versions: { sites: number } }).versions.sites).toBeLessThan(changed.version);
 
     const back = await start(1, [2]);
-    await s2.waitForLine((l) => String(l.msg).includes("timestamp check: reconnected to a peer"));
+    // The rejoin's check, not the one when the links first formed (which reloaded the servers' mesh URLs).
+    await s2.waitForLine((l) => onEvent("cache:reloaded", { why: "reconnected to a peer" })(l) && (l.changed as string[]).includes("sites"));
     expect(((await s2.health())!.cache as { versions: { sites: number } }).versions.sites).toBe(changed.version);
     await client.close();
     await Promise.all([s0.stop(), back.stop(), s2.stop()]);

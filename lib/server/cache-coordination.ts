@@ -8,6 +8,7 @@ import type http from "node:http";
 import type { Sql } from "../db/client";
 import { CACHED, type CachedEntity, type MeshMessage } from "../mesh/message";
 import { MeshNode } from "../mesh/node";
+import { inScope } from "../sync/scope";
 import { readVersions, ServerCache } from "./cache";
 import type { ServerEvents } from "./events";
 import type { Logger } from "./log";
@@ -113,10 +114,11 @@ export class CacheCoordination {
    * real-time skipped their changes as out of scope until this cache knew, so a full sync must bring them in.
    */
   private noteSitesGained(before: ServerCache["sites"]) {
-    const level = this.cache.server(this.options.name)?.level ?? 0;
-    if (level === 0) return;
-    const inScope = (server: string | null | undefined) => (level === 1 ? server === this.options.name : server === null || server === undefined || server === this.options.name);
-    const gained = [...this.cache.sites.values()].filter((site) => inScope(site.server) && before.has(site.id) && !inScope(before.get(site.id)!.server));
+    const { name } = this.options;
+    const level = this.cache.server(name)?.level ?? 0;
+    const gained = [...this.cache.sites.values()].filter(
+      (site) => before.has(site.id) && inScope(level, name, site) && !inScope(level, name, before.get(site.id)!),
+    );
     if (gained.length) this.options.events.emit("scope:sites:gained", { sites: gained.map((s) => s.name) });
   }
 }

@@ -9,7 +9,7 @@ import type { Database, Sql } from "../db/client";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { holdTransaction, waitUntilBlocked } from "../testing/locks";
-import { caughtUp, eventually, isRole, realtimeLog, startServer } from "../testing/servers";
+import { caughtUp, eventually, isRole, onEvent, realtimeLog, startServer } from "../testing/servers";
 import { resetWorld } from "../testing/world";
 import { runFullSync } from "../sync/engine";
 import { getRequest, requestSync } from "../sync/requests";
@@ -62,7 +62,7 @@ describe("faults and load", () => {
     const added: number[] = [];
     for (let i = 0; i < 10; i++) added.push(await b.wholePerson(t, { logins: [switches[i % 2]!] }));
     await second.waitForLine(isRole("primary"));
-    await second.waitForLine((l) => String(l.msg).startsWith("full sync (failover) starting"));
+    await second.waitForLine(onEvent("sync:full:start", { trigger: "failover" }));
     await caughtUp(sql, "Pair");
     for (const dbid of added) expect(await b.agent(dbid)).toBeDefined();
     const [failover] = await sql`select status from wfm.sync_runs where server = 'Pair' and trigger = 'failover'`;
@@ -95,14 +95,14 @@ describe("faults and load", () => {
     const [{ seq }] = (await sql`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
     const feed = await waitUntilBlocked(sql, { applicationName: "wfm-server Term feed" }, { by: cursorRow.pid });
     const stopped = first.stop(); // SIGTERM
-    await first.waitForLine((l) => l.msg === "stopping: SIGTERM");
+    await first.waitForLine(onEvent("server:stopping", { reason: "SIGTERM" }));
     // Signalled, and the batch still waits for the row: nothing of it is committed yet.
     await waitUntilBlocked(sql, feed.pid, { by: cursorRow.pid, ms: 0 });
     expect(first.child.exitCode).toBeNull();
     expect(await b.agent(agent)).not.toMatchObject({ lastName: "In-flight" });
     await cursorRow.rollback();
     expect(await stopped).toBe(0);
-    expect(first.lines.some((l) => l.msg === "stopped")).toBe(true);
+    expect(first.lines.some(onEvent("server:stopped"))).toBe(true);
     // The batch committed in the stopping process: the change is in a realtime run's log (had the batch been
     // dropped, the backup's failover full sync would have applied it and logged it in its own run).
     expect(await realtimeLog(sql, "Term", String(agent))).toEqual([expect.stringMatching(/^updated: last name: .+ → In-flight$/)]);
@@ -112,7 +112,7 @@ describe("faults and load", () => {
 
     // The lock was released, not lost with a timeout: the backup is primary straight away, and continues.
     await backup.waitForLine(isRole("primary"));
-    await backup.waitForLine((l) => String(l.msg).startsWith("full sync (failover) starting"));
+    await backup.waitForLine(onEvent("sync:full:start", { trigger: "failover" }));
     for (let i = 0; i < 20; i++) await b.wholePerson(t, { logins: [switches[i % 2]!] });
     await caughtUp(sql, "Term");
     const failover = await sql`
@@ -144,7 +144,7 @@ describe("faults and load", () => {
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'wfm-server Flaky%'`;
     }
     await writing;
-    await server.waitForLine((l) => String(l.msg).startsWith("lost the database"));
+    await server.waitForLine(onEvent("primary:term:ended"));
     await eventually(async () => (await server.health())?.role === "primary", "the server to be primary again");
     await caughtUp(sql, "Flaky");
     await expectConsistent(sql, "Flaky");

@@ -152,7 +152,9 @@ export class WorkLoop {
         const batch = this.pendingFullSync ? undefined : await this.nextBatch();
         await this.maybeCloseRealtimeRun();
         if (batch && batch.to < batch.head) continue; // a backlog: no sleeping until it is gone
-        await wakeup.sleep(timing.pollMs);
+        // A full sync waiting to be tried again is tried when its wait is over, not at the next poll after.
+        const untilRetry = this.pendingFullSync ? Math.max(1, this.retryAt - Date.now()) : timing.pollMs;
+        await wakeup.sleep(Math.min(timing.pollMs, untilRetry));
       }
     } finally {
       await this.closeRealtimeRun();
