@@ -3,7 +3,7 @@ import Link from "next/link";
 import { verifySession } from "@/app/lib/session";
 import { Nav } from "@/app/ui/nav";
 import { Providers } from "@/app/ui/providers";
-import { signOutAction } from "./actions";
+import { SignOutForm } from "./sign-out-form";
 
 const roleNames = { admin: "Administrator", supervisor: "Supervisor", viewer: "Viewer" } as const;
 
@@ -26,9 +26,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <div className="role">
             {user.username} · {roleNames[user.role]}
           </div>
-          <form action={signOutAction}>
-            <button type="submit" className="button link">Sign out</button>
-          </form>
+          <SignOutForm />
         </div>
       </aside>
       <main className="main" id="main" tabIndex={-1}>

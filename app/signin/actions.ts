@@ -1,31 +1,21 @@
 "use server";
 
-import { z } from "zod";
-import { redirect } from "next/navigation";
+import { formAction } from "@/app/lib/form-action";
 import { startSession } from "@/app/lib/session";
 import { credentialsSchema } from "@/lib/auth/sessions";
 import { safeRedirectPath } from "@/lib/auth/redirect";
-import { toDomainError } from "@/lib/errors";
 
-export interface SignInState {
-  message?: string;
-  errors?: { username?: string[]; password?: string[] };
-  username?: string;
-}
-
-export async function signInAction(_previous: SignInState, formData: FormData): Promise<SignInState> {
-  const parsed = credentialsSchema.safeParse({ username: formData.get("username"), password: formData.get("password") });
-  const username = typeof formData.get("username") === "string" ? String(formData.get("username")) : "";
-  if (!parsed.success) {
-    return { errors: z.flattenError(parsed.error).fieldErrors, username };
-  }
-  try {
-    await startSession(parsed.data);
-  } catch (error) {
-    const known = toDomainError(error);
-    if (known) return { message: known.message, username };
-    throw error;
-  }
-  // Only this console's own paths: an open redirect after sign-in is a phishing aid.
-  redirect(safeRedirectPath(formData.get("next")));
-}
+/** Sign-in: the one action without a session. Missing fields are said beside them, wrong credentials below the button. */
+export const signInAction = formAction({
+  permission: "public",
+  parse: (data) => ({
+    credentials: credentialsSchema.parse({ username: data.get("username"), password: data.get("password") }),
+    next: data.get("next"),
+  }),
+  invalid: null,
+  run: async ({ input: { credentials, next } }) => {
+    await startSession(credentials);
+    // Only this console's own paths: an open redirect after sign-in is a phishing aid.
+    return { redirect: safeRedirectPath(next) };
+  },
+});

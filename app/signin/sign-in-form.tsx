@@ -1,40 +1,22 @@
 "use client";
 
-import { useActionState } from "react";
-import { signInAction, type SignInState } from "./actions";
+import { fieldError } from "@/app/lib/form-state";
+import { Field } from "@/app/ui/field";
 import { SubmitButton } from "@/app/ui/submit-button";
+import { useFormAction } from "@/app/ui/use-form-action";
+import { signInAction } from "./actions";
 
 export function SignInForm({ next }: { next: string }) {
-  const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
+  const [state, action, pending] = useFormAction(signInAction);
   return (
     <form action={action} noValidate>
       <input type="hidden" name="next" value={next} />
-      <div className="field">
-        <label htmlFor="username">User name</label>
-        <input
-          id="username"
-          name="username"
-          autoComplete="username"
-          required
-          defaultValue={state.username}
-          aria-invalid={Boolean(state.errors?.username)}
-          aria-describedby="username-error"
-        />
-        <span id="username-error" className="field-error" aria-live="polite">{state.errors?.username?.[0]}</span>
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-invalid={Boolean(state.errors?.password)}
-          aria-describedby="password-error"
-        />
-        <span id="password-error" className="field-error" aria-live="polite">{state.errors?.password?.[0]}</span>
-      </div>
+      <Field id="username" label="User name" error={fieldError(state, "username")}>
+        {(props) => <input {...props} name="username" autoComplete="username" required defaultValue={state.values?.username} />}
+      </Field>
+      <Field id="password" label="Password" error={fieldError(state, "password")}>
+        {(props) => <input {...props} name="password" type="password" autoComplete="current-password" required />}
+      </Field>
       <SubmitButton className="button" pending={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </SubmitButton>

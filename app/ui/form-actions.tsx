@@ -1,15 +1,15 @@
+import type { FormState } from "@/app/lib/form-state";
+import { FormStatus } from "@/app/ui/form-status";
 import { SubmitButton } from "@/app/ui/submit-button";
 
 /** A form's submit button with the answer of its last submission beside it, the same on every form. */
-export function FormActions({ label, pending, state }: { label: string; pending: boolean; state: { ok: boolean; message: string | null } }) {
+export function FormActions({ label, pending, state }: { label: string; pending: boolean; state: Pick<FormState, "ok" | "message"> }) {
   return (
     <div className="form-actions">
       <SubmitButton className="button small" pending={pending}>
         {label}
       </SubmitButton>
-      <span role="status" className={state.ok ? "muted" : "field-error"}>
-        {state.message}
-      </span>
+      <FormStatus state={state} />
     </div>
   );
 }

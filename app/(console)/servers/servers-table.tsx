@@ -1,30 +1,30 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import type { ServerStatus } from "@/lib/console/servers";
-import { runFullSyncAction, type FullSyncState } from "./actions";
+import { FormStatus } from "@/app/ui/form-status";
+import { useFormAction } from "@/app/ui/use-form-action";
+import { runFullSyncAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
 const secondsAgo = (at: string | Date) => Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
 
 function RunFullSync({ server }: { server: ServerStatus }) {
-  const [state, action, pending] = useActionState<FullSyncState, FormData>(runFullSyncAction, { ok: true, message: null, runId: null });
+  const [state, action, pending] = useFormAction(runFullSyncAction);
   // "Queued" answers the click until a run newer than any known at the click shows (in Now, or finished);
   // "started (run N)" stays, naming the run.
   const [knownAtClick, setKnownAtClick] = useState<number | null>(null);
   const newest = Math.max(server.currentRun?.kind === "realtime" ? 0 : (server.currentRun?.id ?? 0), server.lastFullSync?.id ?? 0);
   const caughtUp = knownAtClick !== null && newest > knownAtClick;
-  const showMessage = !state.ok || state.runId !== null || !caughtUp;
+  const showMessage = !state.ok || typeof state.runId === "number" || !caughtUp;
   return (
     <form action={action} onSubmit={() => setKnownAtClick(Math.max(server.currentRun?.id ?? 0, server.lastFullSync?.id ?? 0))} className="inline-form">
       <input type="hidden" name="server" value={server.name} />
       <SubmitButton className="button small" aria-label={`Run full sync on ${server.name}`} pending={pending}>
         {pending ? "Starting…" : "Run full sync"}
       </SubmitButton>
-      <span role="status" className={state.ok ? "muted" : "field-error"}>
-        {showMessage ? state.message : null}
-      </span>
+      <FormStatus state={state} shown={showMessage} />
     </form>
   );
 }

@@ -1,23 +1,21 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
+import type { FormState } from "@/app/lib/form-state";
+import { FormStatus } from "@/app/ui/form-status";
+import { useFormAction } from "@/app/ui/use-form-action";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
-import { createTokenAction, importUsersAction, revokeTokenAction, setPasswordAction, setRoleAction, type UserActionState } from "./actions";
+import { createTokenAction, importUsersAction, revokeTokenAction, setPasswordAction, setRoleAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
-const initial: UserActionState = { ok: true, message: null };
 const ROLES = ["viewer", "supervisor", "admin"] as const;
 
-function Status({ state, id }: { state: UserActionState; id?: string }) {
-  return (
-    <span id={id} role="status" className={state.ok ? "muted" : "field-error"}>
-      {state.message}
-    </span>
-  );
-}
+/** A one-field form's control: marked invalid when its field was refused, and described by the form's status. */
+const refusedField = (state: FormState, field: string, statusId: string) =>
+  state.fieldErrors[field] ? { "aria-invalid": true as const, "aria-describedby": statusId } : {};
 
 export function ImportForm({ candidates }: { candidates: { dbid: number; username: string; firstName: string; lastName: string; isAgent: boolean }[] }) {
-  const [state, action, pending] = useActionState(importUsersAction, initial);
+  const [state, action, pending] = useFormAction(importUsersAction);
   return (
     <form action={action} className="stack" aria-label="Import users">
       {candidates.length === 0 ? (
@@ -47,22 +45,23 @@ export function ImportForm({ candidates }: { candidates: { dbid: number; usernam
         <SubmitButton className="button small" pending={pending}>
           Import
         </SubmitButton>
-        <Status state={state} />
+        <FormStatus state={state} />
       </div>
     </form>
   );
 }
 
 export function RoleForm({ userId, username, role }: { userId: number; username: string; role: string }) {
-  const [state, action, pending] = useActionState(setRoleAction, initial);
+  const [state, action, pending] = useFormAction(setRoleAction);
   const [chosen, setChosen] = useState(role);
+  const statusId = `role-${userId}-status`;
   return (
     <form action={action} onSubmit={submitWithoutReset(action)} className="inline-form">
       <input type="hidden" name="userId" value={userId} />
       <label htmlFor={`role-${userId}`} className="visually-hidden">
         Role of {username}
       </label>
-      <select id={`role-${userId}`} name="role" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+      <select id={`role-${userId}`} name="role" value={chosen} onChange={(e) => setChosen(e.target.value)} {...refusedField(state, "role", statusId)}>
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {r}
@@ -72,40 +71,42 @@ export function RoleForm({ userId, username, role }: { userId: number; username:
       <SubmitButton className="button small secondary" pending={pending}>
         Save role
       </SubmitButton>
-      <Status state={state} />
+      <FormStatus state={state} id={statusId} />
     </form>
   );
 }
 
 export function PasswordForm({ userId, username }: { userId: number; username: string }) {
-  const [state, action, pending] = useActionState(setPasswordAction, initial);
+  const [state, action, pending] = useFormAction(setPasswordAction);
+  const statusId = `password-${userId}-status`;
   return (
     <form action={action} className="inline-form">
       <input type="hidden" name="userId" value={userId} />
       <label htmlFor={`password-${userId}`} className="visually-hidden">
         New password for {username}
       </label>
-      <input id={`password-${userId}`} name="password" type="password" autoComplete="new-password" placeholder="New password (10+ characters)" minLength={10} aria-invalid={state.ok ? undefined : true} />
+      <input id={`password-${userId}`} name="password" type="password" autoComplete="new-password" placeholder="New password (10+ characters)" minLength={10} {...refusedField(state, "password", statusId)} />
       <SubmitButton className="button small secondary" pending={pending}>
         Set password
       </SubmitButton>
-      <Status state={state} />
+      <FormStatus state={state} id={statusId} />
     </form>
   );
 }
 
 export function NewTokenForm({ users }: { users: { id: number; username: string; role: string }[] }) {
-  const [state, action, pending] = useActionState(createTokenAction, { ...initial, token: null });
+  const [state, action, pending] = useFormAction(createTokenAction);
+  const statusId = "new-token-status";
   return (
     <form action={action} className="stack" aria-label="New API token" noValidate>
       <div className="row">
         <label className="row">
           Name
-          <input name="name" type="text" maxLength={100} placeholder="What uses it" />
+          <input name="name" type="text" maxLength={100} placeholder="What uses it" defaultValue={state.values?.name ?? ""} {...refusedField(state, "name", statusId)} />
         </label>
         <label className="row">
           Acts as
-          <select name="userId" defaultValue={users[0]?.id}>
+          <select name="userId" defaultValue={users[0]?.id} {...refusedField(state, "userId", statusId)}>
             {users.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.username} ({u.role})
@@ -117,7 +118,7 @@ export function NewTokenForm({ users }: { users: { id: number; username: string;
           Create token
         </SubmitButton>
       </div>
-      <Status state={state} />
+      <FormStatus state={state} id={statusId} />
       {state.token && <NewToken token={state.token} />}
     </form>
   );
@@ -145,7 +146,7 @@ function NewToken({ token }: { token: string }) {
 
 /** Revoking asks for a second click: a revoked token stops working at once for whatever uses it. */
 export function RevokeTokenForm({ tokenId, name }: { tokenId: number; name: string }) {
-  const [state, action, pending] = useActionState(revokeTokenAction, initial);
+  const [state, action, pending] = useFormAction(revokeTokenAction);
   const [confirming, setConfirming] = useState(false);
   return (
     <form action={action} className="inline-form" onKeyDown={(event) => event.key === "Escape" && setConfirming(false)}>
@@ -164,7 +165,7 @@ export function RevokeTokenForm({ tokenId, name }: { tokenId: number; name: stri
           Revoke…
         </button>
       )}
-      <Status state={state} />
+      <FormStatus state={state} />
     </form>
   );
 }

@@ -1,14 +1,14 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
+import { FormStatus } from "@/app/ui/form-status";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
-import { moveAgentAction, syncNowAction, terminationAction, type AgentActionState } from "./actions";
+import { useFormAction } from "@/app/ui/use-form-action";
+import { moveAgentAction, syncNowAction, terminationAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
-const initial: AgentActionState = { ok: true, message: null };
-
 export function TerminationForm({ agentId, date, today }: { agentId: number; date: string | null; today: string }) {
-  const [state, action, pending] = useActionState(terminationAction, initial);
+  const [state, action, pending] = useFormAction(terminationAction);
   const [checked, setChecked] = useState(date !== null);
   const [value, setValue] = useState(date ?? today);
   return (
@@ -33,37 +33,33 @@ export function TerminationForm({ agentId, date, today }: { agentId: number; dat
           value={value}
           onChange={(e) => setValue(e.target.value)}
           disabled={!checked}
-          aria-invalid={state.field === "terminationDate" ? true : undefined}
+          aria-invalid={state.fieldErrors.terminationDate ? true : undefined}
           aria-describedby="termination-status"
         />
         <SubmitButton className="button small" pending={pending}>
           {pending ? "Saving…" : "Save"}
         </SubmitButton>
       </div>
-      <p id="termination-status" role="status" className={state.ok ? "muted" : "field-error"}>
-        {state.message}
-      </p>
+      <FormStatus state={state} id="termination-status" block />
     </form>
   );
 }
 
 export function SyncNowForm({ agentId }: { agentId: number }) {
-  const [state, action, pending] = useActionState(syncNowAction, initial);
+  const [state, action, pending] = useFormAction(syncNowAction);
   return (
     <form action={action} className="row inline-form">
       <input type="hidden" name="agentId" value={agentId} />
       <SubmitButton className="button small secondary" pending={pending}>
         {pending ? "Synchronizing…" : "Sync now"}
       </SubmitButton>
-      <span role="status" className={state.ok ? "muted" : "field-error"}>
-        {state.message}
-      </span>
+      <FormStatus state={state} />
     </form>
   );
 }
 
 export function MoveAgentForm({ agentId, siteId, sites }: { agentId: number; siteId: number | null; sites: { id: number; name: string }[] }) {
-  const [state, action, pending] = useActionState(moveAgentAction, initial);
+  const [state, action, pending] = useFormAction(moveAgentAction);
   const [value, setValue] = useState(siteId === null ? "" : String(siteId));
   return (
     <form action={action} onSubmit={submitWithoutReset(action)} className="row inline-form" noValidate>
@@ -74,7 +70,7 @@ export function MoveAgentForm({ agentId, siteId, sites }: { agentId: number; sit
         name="siteId"
         value={value}
         onChange={(e) => setValue(e.target.value)}
-        aria-invalid={state.field === "siteId" ? true : undefined}
+        aria-invalid={state.fieldErrors.siteId ? true : undefined}
         aria-describedby="move-status"
       >
         <option value="">— no site —</option>
@@ -87,9 +83,7 @@ export function MoveAgentForm({ agentId, siteId, sites }: { agentId: number; sit
       <SubmitButton className="button small secondary" pending={pending} blocked={value === (siteId === null ? "" : String(siteId))}>
         {pending ? "Moving…" : "Move"}
       </SubmitButton>
-      <span id="move-status" role="status" className={state.ok ? "muted" : "field-error"}>
-        {state.message}
-      </span>
+      <FormStatus state={state} id="move-status" />
     </form>
   );
 }

@@ -1,12 +1,14 @@
 "use client";
 
-import { useActionState, useState } from "react";
-import { deleteSiteAction, type AssignState } from "./actions";
+import { useState } from "react";
+import { FormStatus } from "@/app/ui/form-status";
+import { useFormAction } from "@/app/ui/use-form-action";
+import { deleteSiteAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
 /** Deleting asks for a second click, naming what happens to the site's agents. */
 export function DeleteSiteForm({ siteId, siteName, agentCount }: { siteId: number; siteName: string; agentCount: number }) {
-  const [state, action, pending] = useActionState<AssignState, FormData>(deleteSiteAction, { ok: true, message: null });
+  const [state, action, pending] = useFormAction(deleteSiteAction);
   const [confirming, setConfirming] = useState(false);
   return (
     <form action={action} className="stack" onKeyDown={(event) => event.key === "Escape" && setConfirming(false)}>
@@ -30,9 +32,7 @@ export function DeleteSiteForm({ siteId, siteName, agentCount }: { siteId: numbe
           Delete site…
         </button>
       )}
-      <span role="status" className={state.ok ? "muted" : "field-error"}>
-        {state.message}
-      </span>
+      <FormStatus state={state} />
     </form>
   );
 }

@@ -1,10 +1,12 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
+import { fieldError, type FormState } from "@/app/lib/form-state";
 import { Field } from "@/app/ui/field";
 import { FormActions } from "@/app/ui/form-actions";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
-import { saveSiteAction, type SiteFormState } from "./actions";
+import { useFormAction } from "@/app/ui/use-form-action";
+import { saveSiteAction } from "./actions";
 
 export interface SiteFormValues {
   id: number;
@@ -34,11 +36,11 @@ export function SiteForm({
   const [values, setValues] = useState(
     site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : emptyValues,
   );
-  const [state, action, pending] = useActionState<SiteFormState, FormData>(async (previous, data) => {
+  const [state, action, pending] = useFormAction(async (previous: FormState, data: FormData) => {
     const next = await saveSiteAction(previous, data);
     if (next.ok && !site) setValues(emptyValues);
     return next;
-  }, { ok: true, message: null, fields: {} });
+  });
   const set = (field: keyof typeof emptyValues) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value }));
   // Editing posts only the fields changed here, so a save never puts back what another admin changed meanwhile.
   const initial = site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : null;
@@ -47,10 +49,10 @@ export function SiteForm({
   return (
     <form action={action} onSubmit={submitWithoutReset(action)} className="form-grid" noValidate aria-label={site ? "Edit site" : "New site"}>
       {site && <input type="hidden" name="siteId" value={site.id} />}
-      <Field id={`${prefix}-name`} label="Name" error={state.fields.name}>
+      <Field id={`${prefix}-name`} label="Name" error={fieldError(state, "name")}>
         {(props) => <input {...props} name={posted("name")} type="text" maxLength={100} value={values.name} onChange={set("name")} />}
       </Field>
-      <Field id={`${prefix}-time-zone`} label="Time zone" error={state.fields.timeZone}>
+      <Field id={`${prefix}-time-zone`} label="Time zone" error={fieldError(state, "timeZone")}>
         {(props) => (
           <select {...props} name={posted("timeZone")} value={values.timeZone} onChange={set("timeZone")}>
             <option value="">— choose —</option>
@@ -62,7 +64,7 @@ export function SiteForm({
           </select>
         )}
       </Field>
-      <Field id={`${prefix}-switch`} label="Switch" error={state.fields.switchDbid}>
+      <Field id={`${prefix}-switch`} label="Switch" error={fieldError(state, "switchDbid")}>
         {(props) => (
           <select {...props} name={posted("switchDbid")} value={values.switchDbid} onChange={set("switchDbid")}>
             <option value="">— none —</option>
@@ -74,7 +76,7 @@ export function SiteForm({
           </select>
         )}
       </Field>
-      <Field id={`${prefix}-server`} label="WFM Server" error={state.fields.server}>
+      <Field id={`${prefix}-server`} label="WFM Server" error={fieldError(state, "server")}>
         {(props) => (
           <select {...props} name={posted("server")} value={values.server} onChange={set("server")}>
             <option value="">— not assigned —</option>

@@ -1,13 +1,16 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
+import type { FormState } from "@/app/lib/form-state";
+import { FormStatus } from "@/app/ui/form-status";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
-import { assignSiteAction, type AssignState } from "./actions";
+import { useFormAction } from "@/app/ui/use-form-action";
+import { assignSiteAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
 /** The site's WFM Server, changeable inline: a select and a Save button (it works without JavaScript too). */
 export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: number; siteName: string; server: string | null; servers: string[] }) {
-  const [state, action, pending] = useActionState<AssignState, FormData>(assignSiteAction, { ok: true, message: null });
+  const [state, action, pending] = useFormAction(assignSiteAction);
   const [chosen, setChosen] = useState(server ?? "");
   // Assigned elsewhere (the bulk form, another admin): show the new server, keeping this form's own message.
   const [shown, setShown] = useState(server);
@@ -20,7 +23,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
     setOutdated(server !== submitted);
   }
   // A success message in a table row makes the row taller: it goes after a few seconds, so the table settles.
-  const [seen, setSeen] = useState<AssignState | null>(null);
+  const [seen, setSeen] = useState<FormState | null>(null);
   useEffect(() => {
     if (!state.ok || !state.message) return;
     const timer = setTimeout(() => setSeen(state), 6000);
@@ -41,7 +44,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
       <label htmlFor={id} className="visually-hidden">
         WFM Server of {siteName}
       </label>
-      <select id={id} name="server" value={chosen} onChange={(e) => setChosen(e.target.value)} aria-describedby={`${id}-status`} aria-invalid={state.ok ? undefined : true}>
+      <select id={id} name="server" value={chosen} onChange={(e) => setChosen(e.target.value)} aria-describedby={`${id}-status`} aria-invalid={state.fieldErrors.server ? true : undefined}>
         <option value="">— not assigned —</option>
         {servers.map((name) => (
           <option key={name} value={name}>
@@ -52,9 +55,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
       <SubmitButton className="button small" pending={pending}>
         {pending ? "Saving…" : "Save"}
       </SubmitButton>
-      <span id={`${id}-status`} role="status" className={state.ok ? "muted" : "field-error"}>
-        {outdated || seen === state ? null : state.message}
-      </span>
+      <FormStatus state={state} id={`${id}-status`} shown={!outdated && seen !== state} />
     </form>
   );
 }

@@ -1,10 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import type { SiteRow } from "@/lib/console/overview";
+import { FormStatus } from "@/app/ui/form-status";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
-import { assignSelectedSitesAction, type AssignState } from "./actions";
+import { useFormAction } from "@/app/ui/use-form-action";
+import { assignSelectedSitesAction } from "./actions";
 import { SiteServerForm } from "./site-server-form";
 import { SubmitButton } from "@/app/ui/submit-button";
 
@@ -16,7 +18,7 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
   const [chosen, setSelected] = useState<Set<number>>(new Set());
   // Only sites still listed count as selected (one deleted meanwhile drops out).
   const selected = new Set(sites.filter((s) => chosen.has(s.id)).map((s) => s.id));
-  const [state, action, pending] = useActionState<AssignState, FormData>(assignSelectedSitesAction, { ok: true, message: null });
+  const [state, action, pending] = useFormAction(assignSelectedSitesAction);
   const [bulkServer, setBulkServer] = useState("");
   const all = sites.length > 0 && selected.size === sites.length;
   const toggle = (id: number, on: boolean) =>
@@ -41,7 +43,13 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
             {selected.size === 0 ? "Select sites to assign several at once." : `${selected.size} selected`}
           </span>
           <label htmlFor="bulk-server">Assign selected to</label>
-          <select id="bulk-server" name="server" value={bulkServer} onChange={(e) => setBulkServer(e.target.value)}>
+          <select
+            id="bulk-server"
+            name="server"
+            value={bulkServer}
+            onChange={(e) => setBulkServer(e.target.value)}
+            {...(state.fieldErrors.server ? { "aria-invalid": true, "aria-describedby": "bulk-assign-status" } : {})}
+          >
             <option value="">— not assigned —</option>
             {servers.map((name) => (
               <option key={name} value={name}>
@@ -52,9 +60,7 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
           <SubmitButton className="button small" pending={pending} blocked={selected.size === 0}>
             {pending ? "Assigning…" : "Assign"}
           </SubmitButton>
-          <span role="status" className={state.ok ? "muted" : "field-error"}>
-            {state.message}
-          </span>
+          <FormStatus state={state} id="bulk-assign-status" />
         </form>
       )}
       <div className="table-wrap">
