@@ -32,6 +32,7 @@ describe("termination dates", () => {
   it("are at most ten years ahead: 9999-12-31 is a stand-in for 'never', not a date", () => {
     const result = terminationInput.safeParse({ terminationDate: "9999-12-31" });
     expect(result.error?.issues[0]?.message).toMatch(/^a termination date is at most 10 years ahead \(\d{4}-\d{2}-\d{2} at the latest\)$/);
+    expect(terminationInput.safeParse({ terminationDate: "31/12/2026" }).error?.issues.map((i) => i.message)).toEqual(["a termination date is a date, YYYY-MM-DD"]);
     const nextYear = `${new Date().getUTCFullYear() + 1}-06-30`;
     expect(terminationInput.parse({ terminationDate: nextYear }).terminationDate).toBe(nextYear);
   });

@@ -102,7 +102,8 @@ export const terminationInput = z.object({
     // A date far ahead ("9999-12-31") is a typo or a stand-in for "never", not a planned leave: say so.
     .superRefine((date, context) => {
       const latest = latestTerminationDate();
-      if (date > latest) context.addIssue({ code: "custom", message: `a termination date is at most ${TERMINATION_YEARS_AHEAD} years ahead (${latest} at the latest)` });
+      // Only a date that is one: zod goes on checking after the format check, and "31/12/2026" sorts last.
+      if (/^\d{4}-\d{2}-\d{2}$/.test(date) && date > latest) context.addIssue({ code: "custom", message: `a termination date is at most ${TERMINATION_YEARS_AHEAD} years ahead (${latest} at the latest)` });
     })
     .nullable(),
 });
