@@ -8,10 +8,25 @@
 import postgres from "postgres";
 import type { Database } from "../lib/db";
 import { spawnServer } from "../lib/server/process";
+import { lagWindowMax, type LagSample } from "./results";
+
+export const WRITERS = 4;
+export const AGENTS_PER_STATEMENT = 5;
 
 export interface RealtimeFigures {
   latency: { n: number; p50: number; p99: number };
-  throughput: { offered: number; applied: number; lagFirstThird: number; lagLastThird: number; catchUpMs: number; changes: number };
+  throughput: {
+    offered: number;
+    applied: number;
+    /** The largest lag sampled in the first and in the last third of the writers' run. */
+    lagFirstThird: number;
+    lagLastThird: number;
+    catchUpMs: number;
+    changes: number;
+    /** Every lag sample (every 250 ms), and how long the writers wrote. */
+    samples: LagSample[];
+    writingMs: number;
+  };
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -46,22 +61,22 @@ export async function measureRealtime(database: Database, options: { server: str
     }
     latencies.sort((a, b) => a - b);
 
-    // Throughput: four writers, each statement changing five agents' emails, as fast as they go.
-    const writers = Array.from({ length: 4 }, () => postgres(database.url, { max: 1, onnotice: () => {} }));
+    // Throughput: WRITERS writers, each statement changing AGENTS_PER_STATEMENT agents' emails, as fast as they go.
+    const writers = Array.from({ length: WRITERS }, () => postgres(database.url, { max: 1, onnotice: () => {} }));
     const head = async () => Number((await writer`select seq from cfg.change_counter`)[0]!.seq);
     const startSeq = await head();
     const started = performance.now();
     const until = started + options.seconds * 1000;
-    const lags: { at: number; lag: number }[] = [];
+    const lags: LagSample[] = [];
     const sampler = setInterval(async () => {
       const h = await head().catch(() => 0);
-      lags.push({ at: performance.now() - started, lag: Math.max(0, h - cursor) });
+      lags.push({ atMs: Math.round(performance.now() - started), lag: Math.max(0, h - cursor) });
     }, 250);
     await Promise.all(
       writers.map(async (w, n) => {
         for (let i = 0; performance.now() < until; i++) {
-          const from = (n * 997 + i * 5) % (dbids.length - 5);
-          await w`update cfg.persons set email = ${`t${i}.${n}@example.com`} where dbid = any(${dbids.slice(from, from + 5)}::bigint[])`;
+          const from = (n * 997 + i * AGENTS_PER_STATEMENT) % (dbids.length - AGENTS_PER_STATEMENT);
+          await w`update cfg.persons set email = ${`t${i}.${n}@example.com`} where dbid = any(${dbids.slice(from, from + AGENTS_PER_STATEMENT)}::bigint[])`;
         }
       }),
     );
@@ -71,20 +86,18 @@ export async function measureRealtime(database: Database, options: { server: str
     const total = performance.now() - started;
     clearInterval(sampler);
     await Promise.all(writers.map((w) => w.end()));
-    const third = (from: number, to: number) => {
-      const window = lags.filter((l) => l.at >= from && l.at < to).map((l) => l.lag);
-      return window.length ? Math.max(...window) : 0;
-    };
     const changes = endSeq - startSeq;
     return {
       latency: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
       throughput: {
         offered: changes / (writing / 1000),
         applied: changes / (total / 1000),
-        lagFirstThird: third(0, writing / 3),
-        lagLastThird: third((2 * writing) / 3, writing),
+        lagFirstThird: lagWindowMax(lags, 0, writing / 3),
+        lagLastThird: lagWindowMax(lags, (2 * writing) / 3, writing),
         catchUpMs: total - writing,
         changes,
+        samples: lags,
+        writingMs: Math.round(writing),
       },
     };
   } finally {

@@ -1,8 +1,12 @@
 /**
  * npm run bench: the SPEC §8 measures this codebase has so far, on workload L (or --agents N), against a
- * throw-away embedded PostgreSQL (or DATABASE_URL). Prints one table; each time beside the physical floor
- * measured in the same run (a bare COPY of the same rows).
+ * throw-away embedded PostgreSQL (or DATABASE_URL). Each time is beside the physical floor measured in the same
+ * run (a bare COPY of the same rows). Writes the results as JSON (bench/results.ts has the shape; --json FILE,
+ * default bench/results/latest.json) and prints them as a table; `npm run bench:report` puts them in
+ * BENCHMARKS.md.
  */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,16 +18,29 @@ import { generateWorkload, scaledWorkload, WORKLOAD_L } from "../lib/demo/worklo
 import { runFullSync } from "../lib/sync/engine";
 import { agentSearch, searchAgents } from "../lib/console/agents";
 import { measureMesh } from "./mesh";
-import { measureRealtime } from "./realtime";
+import { AGENTS_PER_STATEMENT, measureRealtime, WRITERS } from "./realtime";
+import {
+  DEFAULT_JSON, lagLimit, lagTrend, LAG_RULE, markdownTable, measure, NOT_MEASURED, PG_SETTINGS, problems, RESULTS_FORMAT, tableRows,
+  type BenchResults, type Machine, type Measure, type Workload,
+} from "./results";
 
-interface Row {
-  measure: string;
-  value: string;
-  target: string;
-  verdict: string;
-}
+/** SPEC §4: CacheSlack defaults to 30 s, 600 s with web events (lib/server/runtime.ts). */
+const CACHE_SLACK = { plain: 30, webEvents: 600 };
+const MESH_SERVERS = 8;
+const SEARCHES = 200;
+const SEARCH_PAGE = 50;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const HELP = `usage: npm run bench -- [options]
+
+  --agents N          workload size (default ${WORKLOAD_L.agents.toLocaleString("en")}: SPEC §8 workload L; others keep L's proportions)
+  --changes N         real-time latency: changes made one at a time (default 2000)
+  --seconds S         real-time throughput: seconds of writing (default 10)
+  --mesh-messages N   mesh: invalidations sent (default 1000)
+  --json FILE         where to write the results (default ${DEFAULT_JSON})
+  --help              this text
+
+DATABASE_URL runs it against that database instead of a throw-away embedded PostgreSQL (its data is replaced).
+Then \`npm run bench:report\` rewrites BENCHMARKS.md's figures from the JSON.`;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const started = performance.now();
@@ -73,6 +90,40 @@ async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: 
   return { ms, rows };
 }
 
+/** The machine's facts, PostgreSQL's among them as a new session sees its settings. */
+async function machineFacts(sql: Sql, source: string, loadStart: number): Promise<Machine> {
+  const [v] = await sql`select current_setting('server_version') as version`;
+  const settings = Object.fromEntries(
+    await Promise.all(PG_SETTINGS.map(async (name) => [name, String((await sql`select current_setting(${name}) as v`)[0]!.v)] as const)),
+  ) as Machine["postgres"]["settings"];
+  let osName: string | null;
+  try {
+    osName = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? null;
+  } catch {
+    osName = null; // not Linux, or no os-release
+  }
+  return {
+    cpuModel: os.cpus()[0]?.model.trim() ?? null,
+    cores: os.cpus().length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: osName ? `${osName}, Linux ${os.release()}` : `${os.type()} ${os.release()}`,
+    arch: os.arch(),
+    node: process.version,
+    loadAverage: { start: Math.round(loadStart * 100) / 100, end: 0 },
+    postgres: { version: String(v!.version), source, settings },
+  };
+}
+
+function gitState(): { commit: string | null; dirty: boolean | null } {
+  try {
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
+    return { commit, dirty };
+  } catch {
+    return { commit: null, dirty: null };
+  }
+}
+
 runCli(async () => {
   const { values } = parseArgs({
     options: {
@@ -80,35 +131,80 @@ runCli(async () => {
       changes: { type: "string", default: "2000" },
       seconds: { type: "string", default: "10" },
       "mesh-messages": { type: "string", default: "1000" },
+      json: { type: "string", default: DEFAULT_JSON },
+      help: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
   const agents = Number(values.agents);
+  const changesWanted = Number(values.changes);
+  const writerSeconds = Number(values.seconds);
+  const meshMessages = Number(values["mesh-messages"]);
+  for (const [flag, n] of [["--agents", agents], ["--changes", changesWanted], ["--seconds", writerSeconds], ["--mesh-messages", meshMessages]] as const) {
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number\n\n${HELP}`);
+  }
+  const jsonFile = path.resolve(values.json);
+  const git = gitState();
+  const date = new Date().toISOString();
+  const loadStart = os.loadavg()[0]!;
+
   const base = await fs.mkdtemp(path.join(os.tmpdir(), "wfm-bench-"));
   await fs.chmod(base, 0o755);
   const database = await openDatabase({ dataDir: path.join(base, "pg"), max: 4, applicationName: "wfm-bench" });
   const { sql } = database;
-  const rows: Row[] = [];
+  const M: Record<string, Measure> = {};
+  const put = (id: string, m: Omit<Measure, "ratio" | "verdict">) => (M[id] = measure(m));
+  let machine: Machine;
+  let workload: Workload;
+  let samples: BenchResults["samples"];
   try {
+    machine = await machineFacts(sql, database.embedded ? "embedded PostgreSQL" : "DATABASE_URL", loadStart);
     const size = agents === WORKLOAD_L.agents ? WORKLOAD_L : scaledWorkload(agents);
     console.error(`bench: loading ${agents.toLocaleString("en")} agents…`);
     const load = await loadWorkload(sql, size, { reset: true });
-    rows.push({ measure: `load workload (${load.persons.toLocaleString("en")} persons, ${load.skillLevels.toLocaleString("en")} levels, with change feed)`, value: seconds(load.ms), target: "well under 60 s", verdict: load.ms < 60_000 ? "ok" : "MISSED" });
+    const [feed] = await sql`select seq from cfg.change_counter`;
+    workload = {
+      name: size === WORKLOAD_L ? "L" : null,
+      agents,
+      persons: load.persons,
+      nonAgents: load.persons - agents,
+      skillLevels: load.skillLevels,
+      skills: size.skills,
+      sites: load.sites,
+      switches: size.switches,
+      timeZones: size.timeZones,
+      singleChanges: changesWanted,
+      writers: WRITERS,
+      agentsPerStatement: AGENTS_PER_STATEMENT,
+      writerSeconds,
+      meshServers: MESH_SERVERS,
+      meshMessages,
+      searches: SEARCHES,
+      searchPageSize: SEARCH_PAGE,
+    };
+    put("load.seconds", { label: "load the workload into cfg, with its change feed", value: load.ms / 1000, unit: "s", decimals: 2 });
+    put("load.changes", { label: "changes the load recorded in the change feed", value: Number(feed!.seq), unit: "changes", decimals: 0 });
     await sql`insert into wfm.servers (name, sync_level) values ('Bench', 2)`;
     await sql`checkpoint`;
+    const [indexes] = await sql`select count(*)::int as n from pg_indexes where schemaname = 'wfm' and tablename = 'agents'`;
+    put("schema.agentIndexes", { label: "indexes on wfm.agents (pg_indexes)", value: Number(indexes!.n), unit: "indexes", decimals: 0 });
 
     console.error("bench: COPY floor…");
     const floor = await copyFloor(sql, agents);
-    rows.push({ measure: `bare COPY of the same ${floor.rows.toLocaleString("en")} rows (floor)`, value: seconds(floor.ms), target: "—", verdict: "" });
+    const floorS = floor.ms / 1000;
+    put("floor.seconds", { label: "bare COPY of the same agent and level rows into tables with no index, trigger or constraint", value: floorS, unit: "s", decimals: 2 });
+    put("floor.rows", { label: "rows in the floor's COPY", value: floor.rows, unit: "rows", decimals: 0 });
     await sql`checkpoint`;
 
     console.error("bench: cold full sync…");
     await wfmWrites(sql);
     const cold = await withPeakRss(() => timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" })));
-    const coldMs = cold.result.ms;
     if (cold.result.result.status === "failed") throw new Error(`cold sync failed: ${cold.result.result.error}`);
-    const ratio = coldMs / floor.ms;
-    rows.push({ measure: "cold full sync, empty WFM, level 2", value: `${seconds(coldMs)} (${ratio.toFixed(1)}× floor)`, target: "≤ 2× floor", verdict: ratio <= 2 ? "ok" : "MISSED" });
-    rows.push({ measure: "memory of the sync process during the cold sync", value: `${Math.round(cold.peak / 1048576)} MB peak RSS`, target: "≤ 250 MB", verdict: cold.peak <= 250 * 1048576 ? "ok" : "MISSED" });
+    put("cold.seconds", { label: "cold full sync, empty WFM, level 2", value: cold.result.ms / 1000, unit: "s", decimals: 2, floor: floorS, target: { of: "ratio", op: "<=", limit: 2 } });
+    put("memory.peakRss", { label: "peak RSS of the bench process during the cold sync (the engine runs in-process)", value: Math.round(cold.peak / 1048576), unit: "MB", decimals: 0, target: { of: "value", op: "<=", limit: 250 } });
     await wfmWrites(sql);
     await sql`vacuum analyze`;
 
@@ -117,69 +213,80 @@ runCli(async () => {
     const idle = await timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" }));
     await new Promise((r) => setTimeout(r, 600)); // the run's connection reports its statistics as it closes
     const written = (await wfmWrites(sql)) - before;
-    rows.push({ measure: "full sync, nothing changed", value: `${seconds(idle.ms)}, ${written} rows written`, target: "≤ 1.5 s, 0 rows", verdict: idle.ms <= 1500 && written === 0 ? "ok" : "MISSED" });
+    put("idle.seconds", { label: "full sync, nothing changed", value: idle.ms / 1000, unit: "s", decimals: 2, floor: floorS, target: { of: "ratio", op: "<=", limit: 1 } });
+    put("idle.rowsWritten", { label: "rows written in WFM's synchronized tables by that sync", value: Number(written), unit: "rows", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
 
     console.error("bench: full sync with 1% of agents changed…");
     await sql`update cfg.persons set email = 'changed.' || email where is_agent and dbid % 100 = 7`;
     const changed = await timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" }));
-    rows.push({ measure: `full sync, 1% of agents changed (${changed.result.counts.updated} updated)`, value: seconds(changed.ms), target: "≤ 2 s", verdict: changed.ms <= 2000 ? "ok" : "MISSED" });
+    put("changed.seconds", { label: "full sync, 1% of agents changed", value: changed.ms / 1000, unit: "s", decimals: 2, floor: floorS, target: { of: "ratio", op: "<=", limit: 1.2 } });
+    put("changed.updated", { label: "agents that sync updated", value: changed.result.counts.updated, unit: "agents", decimals: 0 });
 
     console.error("bench: agents search…");
     // The query behind GET /api/v1/agents?q= (the route adds only session and JSON handling): name fragments
-    // of several lengths, 200 searches, a page of 50 each.
-    const names = (await sql`select last_name, first_name from cfg.persons where is_agent order by dbid limit 200`) as unknown as { last_name: string; first_name: string }[];
+    // of several lengths, a page each.
+    const names = (await sql`select last_name, first_name from cfg.persons where is_agent order by dbid limit ${SEARCHES}`) as unknown as { last_name: string; first_name: string }[];
     const times: number[] = [];
     for (let i = 0; i < names.length; i++) {
       const n = names[i]!;
       const q = i % 3 === 0 ? n.last_name.slice(0, 3) : i % 3 === 1 ? `${n.first_name} ${n.last_name}` : n.last_name.slice(1, 5);
       const t0 = performance.now();
-      await searchAgents(sql, agentSearch.parse({ q, limit: 50 }));
+      await searchAgents(sql, agentSearch.parse({ q, limit: SEARCH_PAGE }));
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
-    const p95 = times[Math.floor(times.length * 0.95)]!;
-    rows.push({ measure: `console: agents search by name (${times.length} searches, pages of 50)`, value: `p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`, target: "p95 ≤ 50 ms", verdict: p95 <= 50 ? "ok" : "MISSED" });
+    workload.searches = times.length;
+    put("search.p50", { label: "agents search by name, median", value: times[Math.floor(times.length / 2)]!, unit: "ms", decimals: 1 });
+    put("search.p95", { label: "agents search by name, 95th percentile", value: times[Math.floor(times.length * 0.95)]!, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 50 } });
 
     console.error("bench: real-time, with a WFM Server process…");
-    const rt = await measureRealtime(database, { server: "Bench", changes: Number(values.changes), seconds: Number(values.seconds) });
+    const rt = await measureRealtime(database, { server: "Bench", changes: changesWanted, seconds: writerSeconds });
     const { latency, throughput } = rt;
-    rows.push({
-      measure: `real-time: cfg commit → WFM commit, one change at a time (${latency.n.toLocaleString("en")} changes)`,
-      value: `p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`,
-      target: "p50 ≤ 5 ms, p99 ≤ 25 ms",
-      verdict: latency.p50 <= 5 && latency.p99 <= 25 ? "ok" : "MISSED",
-    });
-    const flat = throughput.lagLastThird <= Math.max(2 * throughput.lagFirstThird, throughput.offered * 0.5);
-    rows.push({
-      measure: `real-time: sustained (${throughput.changes.toLocaleString("en")} changes by 4 writers in ${values.seconds} s)`,
-      value: `${Math.round(throughput.applied).toLocaleString("en")} changes/s applied (offered ${Math.round(throughput.offered).toLocaleString("en")}/s); max lag ${throughput.lagFirstThird} → ${throughput.lagLastThird} changes; caught up ${Math.round(throughput.catchUpMs)} ms after the writers stopped`,
-      target: "≥ 5,000 changes/s, flat lag",
-      verdict: throughput.applied >= 5000 && flat ? "ok" : "MISSED",
-    });
+    put("latency.n", { label: "changes made one at a time", value: latency.n, unit: "changes", decimals: 0 });
+    put("latency.p50", { label: "cfg commit → WFM commit, one change, median", value: latency.p50, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 5 } });
+    put("latency.p99", { label: "cfg commit → WFM commit, one change, 99th percentile", value: latency.p99, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 10 } });
+    put("sustained.changes", { label: "changes the writers made", value: throughput.changes, unit: "changes", decimals: 0 });
+    put("sustained.offered", { label: "rate the writers committed at", value: Math.round(throughput.offered), unit: "changes/s", decimals: 0 });
+    put("sustained.applied", { label: "rate the server applied at, until caught up", value: Math.round(throughput.applied), unit: "changes/s", decimals: 0, target: { of: "value", op: ">=", limit: 5000 } });
+    put("sustained.lagStart", { label: "largest lag in the first third of the writers' run", value: throughput.lagFirstThird, unit: "changes", decimals: 0 });
+    put("sustained.lagEnd", { label: "largest lag in the last third of the writers' run", value: throughput.lagLastThird, unit: "changes", decimals: 0, target: { of: "value", op: "<=", limit: lagLimit(throughput.lagFirstThird), rule: LAG_RULE } });
+    put("sustained.lagTrend", { label: "least-squares slope of the lag while the writers ran", value: Math.round(lagTrend(throughput.samples, throughput.writingMs)), unit: "changes/s", decimals: 0 });
+    put("sustained.catchUp", { label: "time from the writers stopping to the server's cursor reaching their last change", value: Math.round(throughput.catchUpMs), unit: "ms", decimals: 0 });
+    samples = { lag: throughput.samples, writingMs: throughput.writingMs };
 
-    console.error("bench: mesh, 8 WFM Servers in a ring…");
-    const mesh = await measureMesh(database, { servers: 8, messages: Number(values["mesh-messages"]) });
-    rows.push({
-      measure: `mesh: invalidation reaches all 8 servers of a ring (${mesh.messages.toLocaleString("en")} messages)`,
-      value: `p50 ${mesh.p50.toFixed(2)} ms, p99 ${mesh.p99.toFixed(2)} ms; ${mesh.checksDuring} timestamp queries meanwhile`,
-      target: "p99 ≤ 10 ms; 0 timestamp queries",
-      verdict: mesh.p99 <= 10 && mesh.checksDuring === 0 ? "ok" : "MISSED",
-    });
-    rows.push({
-      measure: "freshness-check queries per server per hour (CacheSlack defaults)",
-      value: "6 with web events (600 s), 120 without (30 s)",
-      target: "—",
-      verdict: "",
-    });
+    console.error(`bench: mesh, ${MESH_SERVERS} WFM Servers in a ring…`);
+    const mesh = await measureMesh(database, { servers: MESH_SERVERS, messages: meshMessages });
+    workload.meshMessages = mesh.messages;
+    put("mesh.p50", { label: "invalidation reaches every server of the ring, median", value: mesh.p50, unit: "ms", decimals: 2 });
+    put("mesh.p99", { label: "invalidation reaches every server of the ring, 99th percentile", value: mesh.p99, unit: "ms", decimals: 2, target: { of: "value", op: "<=", limit: 10 } });
+    put("mesh.timestampQueries", { label: "timestamp (freshness-check) queries by the ring's servers meanwhile", value: mesh.checksDuring, unit: "timestamp queries", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
   } finally {
     await database.shutdown();
     await fs.rm(base, { recursive: true, force: true });
   }
+  if (machine.loadAverage) machine.loadAverage.end = Math.round(os.loadavg()[0]! * 100) / 100;
+  put("cacheSlack.webEvents", { label: "CacheSlack default with web events (SPEC §4)", value: CACHE_SLACK.webEvents, unit: "s", decimals: 0, kind: "derived" });
+  put("cacheSlack.plain", { label: "CacheSlack default without web events (SPEC §4)", value: CACHE_SLACK.plain, unit: "s", decimals: 0, kind: "derived" });
+  put("freshness.webEvents", { label: "freshness-check queries per server per hour with web events", value: 3600 / CACHE_SLACK.webEvents, unit: "per hour", decimals: 0, kind: "derived" });
+  put("freshness.plain", { label: "freshness-check queries per server per hour without web events", value: 3600 / CACHE_SLACK.plain, unit: "per hour", decimals: 0, kind: "derived" });
 
-  const widths = (["measure", "value", "target", "verdict"] as const).map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  console.log(`\nwfm-sync bench — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}, ${agents.toLocaleString("en")} agents\n`);
-  console.log(line(["measure", "value", "target", "verdict"]));
-  console.log(line(widths.map((w) => "-".repeat(w))));
-  for (const r of rows) console.log(line([r.measure, r.value, r.target, r.verdict]));
+  const results: BenchResults = {
+    format: RESULTS_FORMAT,
+    provenance: { kind: "measured", command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, ""), ...git },
+    date,
+    machine,
+    workload,
+    measures: M,
+    samples,
+    notMeasured: NOT_MEASURED,
+  };
+  const wrong = problems(results);
+  if (wrong.length) throw new Error(`bench: inconsistent results (a bug in bench/run.ts):\n${wrong.join("\n")}`);
+  await fs.mkdir(path.dirname(jsonFile), { recursive: true });
+  await fs.writeFile(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+
+  console.log(`\nwfm-sync bench — ${machine.cores} cores, ${machine.memoryGiB} GiB, ${date.slice(0, 10)}, ${agents.toLocaleString("en")} agents\n`);
+  console.log(markdownTable(tableRows(results)));
+  const shown = jsonFile.startsWith(`${process.cwd()}${path.sep}`) ? path.relative(process.cwd(), jsonFile) : jsonFile;
+  console.log(`\nwrote ${shown}; \`npm run bench:report${jsonFile === path.resolve(DEFAULT_JSON) ? "" : ` -- --json ${values.json}`}\` puts it in BENCHMARKS.md`);
 });

@@ -1,0 +1,291 @@
+/**
+ * The bench's results as data: what `npm run bench` writes (bench/results/latest.json, or --json FILE) and
+ * `npm run bench:report` reads to rewrite BENCHMARKS.md. Every figure the document shows is a field here;
+ * every verdict is computed from a value and its target by `judge`, here, never written by hand.
+ */
+
+export const RESULTS_FORMAT = "wfm-sync-bench/1";
+
+/** Where `npm run bench` writes and `npm run bench:report` reads, unless told otherwise (--json FILE). */
+export const DEFAULT_JSON = "bench/results/latest.json";
+
+export type Verdict = "ok" | "missed";
+
+/** A SPEC §8 target: `of` (the value, or its ratio to the floor) `op` `limit`. */
+export interface Target {
+  of: "value" | "ratio";
+  op: "<=" | ">=" | "==";
+  limit: number;
+  /** How the limit was set, when it is computed from other figures (the lag rule). */
+  rule?: string;
+}
+
+export interface Measure {
+  /** What was measured, in a few words. */
+  label: string;
+  value: number;
+  unit: string;
+  /** Decimals the value is shown with (its precision as measured or transcribed). */
+  decimals: number;
+  /** The physical floor in the same unit (a bare COPY of the same rows in the same run), where there is one. */
+  floor?: number;
+  /** value / floor. */
+  ratio?: number;
+  target?: Target;
+  /** judge(this): present exactly when there is a target. */
+  verdict?: Verdict;
+  /** "derived": follows from defaults, not measured. */
+  kind?: "derived";
+}
+
+export interface Provenance {
+  /** "measured": written by `npm run bench`; "transcribed": typed in from an older document, by hand. */
+  kind: "measured" | "transcribed";
+  /** The command line, for a measured run. */
+  command?: string;
+  /** The git commit the bench ran on, and whether the checkout had uncommitted changes. */
+  commit?: string | null;
+  dirty?: boolean | null;
+  note?: string;
+}
+
+export interface Machine {
+  cpuModel: string | null;
+  cores: number;
+  memoryGiB: number;
+  os: string | null;
+  arch: string | null;
+  node: string;
+  /** The 1-minute load average as the bench started and as it ended (a shared machine's other work shows here). */
+  loadAverage?: { start: number; end: number };
+  postgres: {
+    version: string;
+    /** "embedded PostgreSQL" or "DATABASE_URL". */
+    source: string;
+    /** As a new session sees them (the sync sessions set some of their own); null where not recorded. */
+    settings: Record<(typeof PG_SETTINGS)[number], string | null>;
+  };
+}
+
+export interface Workload {
+  /** "L" for SPEC §8's workload L; null for another size. */
+  name: string | null;
+  agents: number;
+  persons: number;
+  nonAgents: number;
+  skillLevels: number;
+  skills: number;
+  sites: number;
+  switches: number;
+  timeZones: number;
+  /** Real-time latency: changes made one at a time. */
+  singleChanges: number;
+  /** Real-time throughput: concurrent writers, agents changed per statement, seconds of writing. */
+  writers: number;
+  agentsPerStatement: number;
+  writerSeconds: number;
+  meshServers: number;
+  meshMessages: number;
+  searches: number;
+  searchPageSize: number;
+}
+
+export interface LagSample {
+  /** Since the writers started. */
+  atMs: number;
+  /** Changes committed in cfg and not yet applied by the server. */
+  lag: number;
+}
+
+export interface BenchResults {
+  format: typeof RESULTS_FORMAT;
+  provenance: Provenance;
+  /** ISO 8601: a date, or a date and time. */
+  date: string;
+  machine: Machine;
+  workload: Workload;
+  /** Keyed by id ("cold.seconds", "latency.p99", …); see MEASURE_IDS. */
+  measures: Record<string, Measure>;
+  /** The real-time lag as sampled while the writers ran (absent when not recorded). */
+  samples?: { lag: LagSample[]; writingMs: number };
+  /** SPEC §8 rows this bench does not measure yet. */
+  notMeasured: string[];
+}
+
+export const PG_SETTINGS = ["work_mem", "shared_buffers", "maintenance_work_mem", "jit", "max_wal_size", "fsync", "synchronous_commit"] as const;
+
+export const MEASURE_IDS = [
+  "load.seconds", "load.changes", "floor.seconds", "floor.rows", "cold.seconds", "memory.peakRss", "idle.seconds", "idle.rowsWritten",
+  "changed.seconds", "changed.updated", "search.p50", "search.p95", "latency.n", "latency.p50", "latency.p99", "sustained.changes",
+  "sustained.offered", "sustained.applied", "sustained.lagStart", "sustained.lagEnd", "sustained.lagTrend", "sustained.catchUp",
+  "mesh.p50", "mesh.p99", "mesh.timestampQueries", "cacheSlack.webEvents", "cacheSlack.plain", "freshness.webEvents", "freshness.plain",
+  "schema.agentIndexes",
+] as const;
+
+/** SPEC §8 rows the bench has no measure for yet (listed under the table, so the table does not look complete). */
+export const NOT_MEASURED = [
+  "the three full syncs on an untuned external PostgreSQL (same ratios)",
+  "workload XL: cold full sync ≤ 11× the cold sync of L, WFM Server ≤ 250 MB resident",
+  "memory of a WFM Server process (the bench measures its own process, which runs the engine in-process)",
+  "replicated source: commit in the external Configuration Database → WFM commit (p50 ≤ 50 ms, p99 ≤ 250 ms)",
+];
+
+/**
+ * SPEC §8 asks for "no growing lag". Judged from the samples: the largest lag in the last third of the writers'
+ * run against the largest in the first third. The lag is growing when the end exceeds the start by more than a
+ * quarter, plus LAG_ALLOWANCE changes so that a start near zero is not judged on noise.
+ */
+export const LAG_FACTOR = 1.25;
+export const LAG_ALLOWANCE = 100;
+export const lagLimit = (lagStart: number) => Math.floor(LAG_FACTOR * lagStart + LAG_ALLOWANCE);
+export const LAG_RULE = `the largest lag in the last third of the writers' run ≤ ${LAG_FACTOR} × the largest in the first third + ${LAG_ALLOWANCE} changes`;
+
+/** Largest lag in [from, to) of the writers' run; 0 when no sample fell there. */
+export function lagWindowMax(samples: LagSample[], from: number, to: number): number {
+  const window = samples.filter((s) => s.atMs >= from && s.atMs < to).map((s) => s.lag);
+  return window.length ? Math.max(...window) : 0;
+}
+
+/** Least-squares slope of the lag over the writers' run, in changes per second (0 with fewer than two samples). */
+export function lagTrend(samples: LagSample[], writingMs: number): number {
+  const s = samples.filter((x) => x.atMs < writingMs);
+  if (s.length < 2) return 0;
+  const mx = s.reduce((a, x) => a + x.atMs, 0) / s.length;
+  const my = s.reduce((a, x) => a + x.lag, 0) / s.length;
+  const sxx = s.reduce((a, x) => a + (x.atMs - mx) ** 2, 0);
+  if (sxx === 0) return 0;
+  return (s.reduce((a, x) => a + (x.atMs - mx) * (x.lag - my), 0) / sxx) * 1000;
+}
+
+/** The verdict of a measure against its target; undefined when it has none. */
+export function judge(m: Pick<Measure, "value" | "ratio" | "target">): Verdict | undefined {
+  const t = m.target;
+  if (!t) return undefined;
+  const x = t.of === "ratio" ? m.ratio : m.value;
+  if (x === undefined || !Number.isFinite(x)) return "missed";
+  const pass = t.op === "<=" ? x <= t.limit : t.op === ">=" ? x >= t.limit : x === t.limit;
+  return pass ? "ok" : "missed";
+}
+
+/** A measure with its ratio and verdict filled in. */
+export function measure(m: Omit<Measure, "ratio" | "verdict">): Measure {
+  const ratio = m.floor !== undefined && m.floor > 0 ? m.value / m.floor : undefined;
+  const out: Measure = { ...m, ...(ratio !== undefined ? { ratio } : {}) };
+  const verdict = judge(out);
+  if (verdict) out.verdict = verdict;
+  return out;
+}
+
+/**
+ * What is wrong with a results file: an unknown format, a verdict that does not follow from its value and target,
+ * or a ratio that does not follow from value and floor.
+ * An empty list means the file can be reported.
+ */
+export function problems(r: BenchResults): string[] {
+  const out: string[] = [];
+  if (r.format !== RESULTS_FORMAT) out.push(`format is ${JSON.stringify(r.format)}, expected ${RESULTS_FORMAT}`);
+  for (const [id, m] of Object.entries(r.measures ?? {})) {
+    if (!(MEASURE_IDS as readonly string[]).includes(id)) out.push(`${id}: not a known measure`);
+    if (typeof m.value !== "number" || !Number.isFinite(m.value)) out.push(`${id}: value is not a number`);
+    if (m.floor !== undefined) {
+      // A transcribed ratio was printed with one decimal: allow its rounding.
+      if (m.ratio === undefined || Math.abs(m.ratio - m.value / m.floor) > 0.051 * Math.max(1, m.ratio)) out.push(`${id}: ratio ${m.ratio} does not follow from ${m.value} / ${m.floor}`);
+    }
+    const expected = judge(m);
+    if (expected !== m.verdict) out.push(`${id}: verdict ${m.verdict ?? "(none)"} but its value and target say ${expected ?? "(none)"}`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Formatting: the one place numbers become text, for the bench's console table and for BENCHMARKS.md.
+
+const number = (x: number, decimals: number) => x.toLocaleString("en", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+
+/** "4.58 s", "2,000 changes", "p99 10.2 ms" with `name`. */
+export function show(m: Measure, name?: string): string {
+  return `${name ? `${name} ` : ""}${number(m.value, m.decimals)}${m.unit ? ` ${m.unit}` : ""}`;
+}
+
+/** The ratio to the floor with one decimal, or two where one would hide which side of the limit it is on. */
+export function showRatio(m: Measure): string {
+  if (m.ratio === undefined) return "";
+  const one = m.ratio.toFixed(1);
+  if (m.target?.of === "ratio" && judge({ value: m.value, ratio: Number(one), target: m.target }) !== m.verdict) return `${m.ratio.toFixed(2)}×`;
+  return `${one}×`;
+}
+
+/** "≤ 2× floor", "p99 ≤ 10 ms", "0 rows", "≥ 5,000 changes/s". */
+export function showTarget(m: Measure, name?: string): string {
+  const t = m.target;
+  if (!t) return "";
+  const op = t.op === "<=" ? "≤ " : t.op === ">=" ? "≥ " : "";
+  if (t.of === "ratio") return `${name ? `${name} ` : ""}${op}${number(t.limit, t.limit % 1 ? 1 : 0)}× floor`;
+  return `${name ? `${name} ` : ""}${op}${show({ ...m, value: t.limit, decimals: t.limit % 1 ? 2 : 0 })}`;
+}
+
+export const showVerdict = (v: Verdict | undefined) => (v === "ok" ? "ok" : v === "missed" ? "MISSED" : "");
+
+// ---------------------------------------------------------------------------------------------------------
+// The table: one row per SPEC §8 measure (and the floor and load it is judged against).
+
+export interface TableRow {
+  measure: string;
+  value: string;
+  target: string;
+  verdict: string;
+}
+
+const NOT_RECORDED = "not recorded";
+const thousands = (x: number) => x.toLocaleString("en");
+
+/** The rows of the results table; a row whose figures the file does not hold says so. */
+export function tableRows(r: BenchResults): TableRow[] {
+  const M = r.measures;
+  const w = r.workload;
+  const has = (...ids: string[]) => ids.every((id) => M[id] !== undefined);
+  const rows: TableRow[] = [];
+  const row = (measure: string, ids: string[], value: () => string, targets: [id: string, name?: string][] = []) => {
+    const judged = targets.map(([id]) => M[id]?.verdict);
+    const verdict = !targets.length ? "" : !has(...ids) ? "" : judged.includes("missed") ? "missed" : "ok";
+    rows.push({
+      measure,
+      value: has(...ids) ? value() : NOT_RECORDED,
+      target: targets.map(([id, name]) => (M[id] ? showTarget(M[id], name) : "")).filter(Boolean).join(", ") || "—",
+      verdict: showVerdict(verdict || undefined),
+    });
+  };
+  const withFloor = (id: string) => `${show(M[id]!)} (${showRatio(M[id]!)} floor)`;
+
+  row(`load workload (${thousands(w.persons)} persons, ${thousands(w.skillLevels)} levels, with change feed)`, ["load.seconds"], () =>
+    M["load.changes"] ? `${show(M["load.seconds"]!)}, ${show(M["load.changes"])} recorded` : show(M["load.seconds"]!));
+  row(`bare COPY of the same ${M["floor.rows"] ? thousands(M["floor.rows"].value) : "agent and level"} rows (floor)`, ["floor.seconds"], () => show(M["floor.seconds"]!));
+  row("cold full sync, empty WFM, level 2", ["cold.seconds"], () => withFloor("cold.seconds"), [["cold.seconds"]]);
+  row("memory of the bench process running the cold sync (engine in-process)", ["memory.peakRss"], () => `${show(M["memory.peakRss"]!)} peak RSS`, [["memory.peakRss"]]);
+  row("full sync, nothing changed", ["idle.seconds", "idle.rowsWritten"], () => `${withFloor("idle.seconds")}, ${show(M["idle.rowsWritten"]!)} written`, [["idle.seconds"], ["idle.rowsWritten"]]);
+  row(`full sync, 1% of agents changed (${M["changed.updated"] ? thousands(M["changed.updated"].value) : "?"} updated)`, ["changed.seconds"], () => withFloor("changed.seconds"), [["changed.seconds"]]);
+  row(`console: agents search by name (${thousands(w.searches)} searches, pages of ${thousands(w.searchPageSize)})`, ["search.p50", "search.p95"], () => `${show(M["search.p50"]!, "p50")}, ${show(M["search.p95"]!, "p95")}`, [["search.p95", "p95"]]);
+  row(`real-time: cfg commit → WFM commit, one change at a time (${thousands(M["latency.n"]?.value ?? w.singleChanges)} changes)`, ["latency.p50", "latency.p99"], () => `${show(M["latency.p50"]!, "p50")}, ${show(M["latency.p99"]!, "p99")}`, [["latency.p50", "p50"], ["latency.p99", "p99"]]);
+  row(`real-time: sustained (${M["sustained.changes"] ? thousands(M["sustained.changes"].value) : "?"} changes by ${w.writers} writers in ${thousands(w.writerSeconds)} s)`, ["sustained.applied", "sustained.offered"], () =>
+    `${show(M["sustained.applied"]!)} applied (offered ${show(M["sustained.offered"]!)})`, [["sustained.applied"]]);
+  row("real-time: lag while sustained (largest in the first third → the last third)", ["sustained.lagStart", "sustained.lagEnd"], () =>
+    `${show({ ...M["sustained.lagStart"]!, unit: "" })} → ${show(M["sustained.lagEnd"]!)}${M["sustained.catchUp"] ? `; caught up ${show(M["sustained.catchUp"])} after the writers stopped` : ""}`,
+    [["sustained.lagEnd", "last third"]]);
+  row(`mesh: invalidation reaches all ${w.meshServers} servers of a ring (${thousands(w.meshMessages)} messages)`, ["mesh.p50", "mesh.p99", "mesh.timestampQueries"], () =>
+    `${show(M["mesh.p50"]!, "p50")}, ${show(M["mesh.p99"]!, "p99")}; ${show(M["mesh.timestampQueries"]!)} meanwhile`, [["mesh.p99", "p99"], ["mesh.timestampQueries"]]);
+  row("freshness-check queries per server per hour (derived from the CacheSlack defaults, not measured)", ["freshness.webEvents", "freshness.plain", "cacheSlack.webEvents", "cacheSlack.plain"], () =>
+    `${show(M["freshness.webEvents"]!)} with web events (${show(M["cacheSlack.webEvents"]!)}), ${show(M["freshness.plain"]!)} without (${show(M["cacheSlack.plain"]!)})`);
+  // The lag row's target names the SPEC's words; its limit comes from the rule printed under the table.
+  const lag = rows.find((x) => x.measure.startsWith("real-time: lag"))!;
+  const end = M["sustained.lagEnd"];
+  if (end?.target) lag.target = `no growing lag: last third ${showTarget(end)}`;
+  return rows;
+}
+
+/** A Markdown table, its columns padded so the source reads as a table too. */
+export function markdownTable(rows: TableRow[]): string {
+  const keys = ["measure", "value", "target", "verdict"] as const;
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line([...keys]), line(widths.map((n) => "-".repeat(n))), ...rows.map((r) => line(keys.map((k) => r[k])))].join("\n");
+}

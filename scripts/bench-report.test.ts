@@ -1,0 +1,170 @@
+/**
+ * npm run bench:report (bench/report.ts): every figure in BENCHMARKS.md's generated parts comes from the bench's
+ * JSON, verdicts follow from values and targets (the lag judged from its samples, not written as "ok"), and the
+ * committed document is what its committed JSON makes it. No database: the report is a pure function.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { BLOCKS, parts, render } from "../bench/report";
+import {
+  DEFAULT_JSON, judge, lagLimit, lagTrend, lagWindowMax, LAG_RULE, measure, MEASURE_IDS, NOT_MEASURED, problems, RESULTS_FORMAT,
+  type BenchResults, type Measure,
+} from "../bench/results";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+/** A measured run whose every figure is distinctive, so a number not taken from it stands out. */
+function fixture(): BenchResults {
+  const M: Record<string, Measure> = {};
+  const put = (id: string, m: Omit<Measure, "ratio" | "verdict">) => (M[id] = measure(m));
+  put("load.seconds", { label: "load", value: 13.579, unit: "s", decimals: 2 });
+  put("load.changes", { label: "feed", value: 913457, unit: "changes", decimals: 0 });
+  put("floor.seconds", { label: "floor", value: 0.7331, unit: "s", decimals: 2 });
+  put("floor.rows", { label: "floor rows", value: 903211, unit: "rows", decimals: 0 });
+  put("cold.seconds", { label: "cold", value: 3.8127, unit: "s", decimals: 2, floor: 0.7331, target: { of: "ratio", op: "<=", limit: 2 } });
+  put("memory.peakRss", { label: "rss", value: 173, unit: "MB", decimals: 0, target: { of: "value", op: "<=", limit: 250 } });
+  put("idle.seconds", { label: "idle", value: 0.7447, unit: "s", decimals: 2, floor: 0.7331, target: { of: "ratio", op: "<=", limit: 1 } });
+  put("idle.rowsWritten", { label: "written", value: 0, unit: "rows", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
+  put("changed.seconds", { label: "changed", value: 0.8619, unit: "s", decimals: 2, floor: 0.7331, target: { of: "ratio", op: "<=", limit: 1.2 } });
+  put("changed.updated", { label: "updated", value: 1013, unit: "agents", decimals: 0 });
+  put("search.p50", { label: "p50", value: 2.37, unit: "ms", decimals: 1 });
+  put("search.p95", { label: "p95", value: 4.61, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 50 } });
+  put("latency.n", { label: "n", value: 1997, unit: "changes", decimals: 0 });
+  put("latency.p50", { label: "p50", value: 3.83, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 5 } });
+  put("latency.p99", { label: "p99", value: 11.37, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 10 } });
+  put("sustained.changes", { label: "changes", value: 70417, unit: "changes", decimals: 0 });
+  put("sustained.offered", { label: "offered", value: 7043, unit: "changes/s", decimals: 0 });
+  put("sustained.applied", { label: "applied", value: 6971, unit: "changes/s", decimals: 0, target: { of: "value", op: ">=", limit: 5000 } });
+  put("sustained.lagStart", { label: "start", value: 1033, unit: "changes", decimals: 0 });
+  put("sustained.lagEnd", { label: "end", value: 2087, unit: "changes", decimals: 0, target: { of: "value", op: "<=", limit: lagLimit(1033), rule: LAG_RULE } });
+  put("sustained.lagTrend", { label: "trend", value: 109, unit: "changes/s", decimals: 0 });
+  put("sustained.catchUp", { label: "catch-up", value: 137, unit: "ms", decimals: 0 });
+  put("mesh.p50", { label: "p50", value: 0.913, unit: "ms", decimals: 2 });
+  put("mesh.p99", { label: "p99", value: 6.417, unit: "ms", decimals: 2, target: { of: "value", op: "<=", limit: 10 } });
+  put("mesh.timestampQueries", { label: "checks", value: 0, unit: "timestamp queries", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
+  put("cacheSlack.webEvents", { label: "slack", value: 600, unit: "s", decimals: 0, kind: "derived" });
+  put("cacheSlack.plain", { label: "slack", value: 30, unit: "s", decimals: 0, kind: "derived" });
+  put("freshness.webEvents", { label: "per hour", value: 6, unit: "per hour", decimals: 0, kind: "derived" });
+  put("freshness.plain", { label: "per hour", value: 120, unit: "per hour", decimals: 0, kind: "derived" });
+  put("schema.agentIndexes", { label: "indexes", value: 7, unit: "indexes", decimals: 0 });
+  return {
+    format: RESULTS_FORMAT,
+    provenance: { kind: "measured", command: "npm run bench -- --agents 97000", commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
+    date: "2031-03-17T04:21:09.000Z",
+    machine: {
+      cpuModel: "Test CPU 9", cores: 3, memoryGiB: 17.5, os: "Test OS 41", arch: "x64", node: "v22.13.1", loadAverage: { start: 1.37, end: 2.71 },
+      postgres: { version: "17.11", source: "embedded PostgreSQL", settings: { work_mem: "33MB", shared_buffers: "257MB", maintenance_work_mem: "259MB", jit: "off", max_wal_size: "3GB", fsync: "on", synchronous_commit: "on" } },
+    },
+    workload: {
+      name: null, agents: 97000, persons: 98941, nonAgents: 1941, skillLevels: 776000, skills: 487, sites: 193, switches: 49, timeZones: 39,
+      singleChanges: 1997, writers: 4, agentsPerStatement: 5, writerSeconds: 11, meshServers: 8, meshMessages: 1003, searches: 199, searchPageSize: 50,
+    },
+    measures: M,
+    notMeasured: NOT_MEASURED,
+  };
+}
+
+/** A document with every generated part, each holding stale text and stale figures. */
+const skeleton = () =>
+  Object.keys(BLOCKS).map((name) => `## ${name}\n\nHand-written.\n\n<!-- bench:begin ${name} -->\nstale 987.65 ms, 4,321 changes\n<!-- bench:end ${name} -->\n`).join("\n");
+
+/** Each way the report may write a number of the results: a number rounded to 0–3 decimals, with or without
+ * thousands separators, or a number as a string of the results spells it (a date, a version, a setting). */
+function renderings(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === "number") {
+    for (let d = 0; d <= 3; d++) {
+      out.add(value.toFixed(d));
+      out.add(value.toLocaleString("en", { minimumFractionDigits: d, maximumFractionDigits: d }));
+    }
+  } else if (typeof value === "string") for (const t of value.match(/\d[\d,]*(?:\.\d+)?/g) ?? []) out.add(t.replace(/,$/, ""));
+  else if (value && typeof value === "object") for (const v of Object.values(value)) renderings(v, out);
+  return out;
+}
+
+/** The numbers written in generated text, apart from names that hold digits (p99, SPEC §8) and the SPEC's own words. */
+function numbersWritten(text: string): string[] {
+  const cleaned = text
+    .replace(/\bp(50|95|99)\b/g, "")
+    .replace(/§\d+/g, "")
+    .replace(/\b1% of agents\b/g, "")
+    .replace(/\blevel 2\b/g, "")
+    .replace(/\b1-minute\b/g, "")
+    .replace(/`[0-9a-f]{10}`/g, ""); // the commit, a prefix of a string of the results
+  return cleaned.match(/\d[\d,]*(?:\.\d+)?/g)?.map((t) => t.replace(/,$/, "")) ?? [];
+}
+
+describe("bench:report", () => {
+  it("writes every generated part from the JSON: no stale text, and no number the JSON does not hold", () => {
+    const results = fixture();
+    const doc = render(skeleton(), results);
+    expect(doc).not.toContain("stale");
+    const allowed = renderings(results);
+    const generated = parts(doc).generated.join("\n");
+    const foreign = numbersWritten(generated).filter((t) => !allowed.has(t));
+    expect(foreign).toEqual([]);
+    // The hand-written text is left alone.
+    expect(parts(doc).handWritten).toBe(parts(skeleton()).handWritten);
+  });
+
+  it("shows every measure: changing any one figure changes the document", () => {
+    const base = fixture();
+    const before = render(skeleton(), base);
+    for (const id of Object.keys(base.measures)) {
+      const changed = structuredClone(base);
+      const m = changed.measures[id]!;
+      changed.measures[id] = measure({ ...m, value: m.value + 10 ** -m.decimals * 3 + 1 });
+      if (id === "sustained.lagStart") changed.measures["sustained.lagEnd"] = measure({ ...base.measures["sustained.lagEnd"]!, target: { ...base.measures["sustained.lagEnd"]!.target!, limit: lagLimit(changed.measures[id]!.value) } });
+      expect(render(skeleton(), changed), id).not.toBe(before);
+    }
+  });
+
+  it("is idempotent, and refuses unknown or unclosed parts", () => {
+    const once = render(skeleton(), fixture());
+    expect(render(once, fixture())).toBe(once);
+    expect(() => render("<!-- bench:begin nonsense -->\n<!-- bench:end nonsense -->", fixture())).toThrow(/unknown generated part/);
+    expect(() => render("<!-- bench:begin table -->\n<!-- bench:begin run -->\n<!-- bench:end run -->", fixture())).toThrow(/closed by|without its/);
+  });
+
+  it("computes verdicts against SPEC §8's targets, the lag's from its samples", () => {
+    const r = fixture();
+    expect(r.measures["cold.seconds"]!.verdict).toBe("missed"); // 5.2× floor
+    expect(r.measures["idle.seconds"]!.verdict).toBe("missed"); // 1.02× floor: over 1×
+    expect(r.measures["latency.p99"]!.verdict).toBe("missed"); // 11.4 ms > 10 ms
+    expect(r.measures["sustained.lagEnd"]!.verdict).toBe("missed"); // the lag doubled: not flat
+    const doc = render(skeleton(), r);
+    expect(doc).toContain("1.02× floor"); // one decimal would read "1.0×", as if inside "≤ 1×"
+    expect(doc).toMatch(/growing by the rule/);
+
+    const samples = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => ({ atMs: i * 1000 + 500, lag: i < 3 ? 1000 : i < 6 ? 1500 : 2100 }));
+    const start = lagWindowMax(samples, 0, 3000);
+    const end = lagWindowMax(samples, 6000, 9000);
+    expect([start, end]).toEqual([1000, 2100]);
+    expect(judge({ value: end, target: { of: "value", op: "<=", limit: lagLimit(start) } })).toBe("missed");
+    expect(judge({ value: 1200, target: { of: "value", op: "<=", limit: lagLimit(start) } })).toBe("ok");
+    expect(lagTrend(samples, 9000)).toBeGreaterThan(0);
+  });
+
+  it("refuses results whose verdict or ratio does not follow from their figures", () => {
+    const r = fixture();
+    r.measures["latency.p99"]!.verdict = "ok";
+    r.measures["cold.seconds"]!.ratio = 1.5;
+    const wrong = problems(r).join("\n");
+    expect(wrong).toMatch(/latency\.p99: verdict ok but its value and target say missed/);
+    expect(wrong).toMatch(/cold\.seconds: ratio 1\.5 does not follow/);
+    expect(() => render(skeleton(), r)).toThrow(/latency\.p99: verdict ok/);
+  });
+
+  it("knows every measure the bench writes", () => {
+    expect(Object.keys(fixture().measures).sort()).toEqual([...MEASURE_IDS].sort());
+  });
+
+  it("BENCHMARKS.md is what bench/results/latest.json makes it (run npm run bench:report)", () => {
+    const results = JSON.parse(readFileSync(path.join(root, DEFAULT_JSON), "utf8")) as BenchResults;
+    expect(problems(results)).toEqual([]);
+    const doc = readFileSync(path.join(root, "BENCHMARKS.md"), "utf8");
+    expect(render(doc, results)).toBe(doc);
+    const allowed = renderings(results);
+    expect(numbersWritten(parts(doc).generated.join("\n")).filter((t) => !allowed.has(t))).toEqual([]);
+  });
+});
