@@ -31,9 +31,11 @@ test("forms refuse bad input beside the field and save nothing", async ({ page }
     // Level 3 for a server.
     await page.goto("/servers");
     const options = page.getByRole("form", { name: "Options of WFMServer" });
-    await options.getByLabel("SynchronizationLevel (0, 1 or 2)").fill("3");
+    // The level is a choice of 0, 1 or 2; a tampered form posts 3.
+    await options.getByRole("radio", { name: /^2 — everything else/ }).evaluate((radio: HTMLInputElement) => (radio.value = "3"));
     await options.getByRole("button", { name: "Save options" }).click();
     await expect(options.locator("#WFMServer-level-error")).toHaveText("The level is 0, 1 or 2.");
+    await expect(options.getByRole("group", { name: "SynchronizationLevel" })).toHaveAttribute("aria-invalid", "true");
     expect((await sql`select sync_level from wfm.servers where name = 'WFMServer'`)[0]!.sync_level).toBe(2);
 
     // A malformed termination date (a tampered field: the date picker only makes valid ones).

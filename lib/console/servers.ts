@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
+import { serverName } from "../input";
 import type { Announce } from "./announce";
 import { fieldErrorsOf } from "./form";
 
@@ -94,7 +95,7 @@ export async function updateServerOptions(sql: Sql, name: string, input: z.input
 }
 
 export const newServerInput = serverOptionsInput.partial().extend({
-  name: z.string().trim().min(1, "Enter the server's name.").max(64, "A server's name has at most 64 characters.").regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "Use letters, digits, '_', '.' and '-', starting with a letter or digit."),
+  name: serverName,
   webEvents: z.boolean().optional(),
 });
 
@@ -127,4 +128,11 @@ export async function deleteServer(sql: Sql, name: string, announce: Announce = 
     return Number(version);
   });
   announce("servers", [name], version);
+}
+
+/** How many sites are assigned to each server (what deleting one would leave unassigned). */
+export async function assignedSiteCounts(sql: Sql): Promise<Map<string, number>> {
+  const rows = await sql<{ server: string; sites: number }[]>`
+    select server, count(*)::int as sites from wfm.sites where server is not null group by server`;
+  return new Map(rows.map((r) => [r.server, r.sites]));
 }

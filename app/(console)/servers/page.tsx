@@ -2,21 +2,30 @@ import type { Metadata } from "next";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { can } from "@/lib/auth/roles";
-import { listServerStatus } from "@/lib/console/servers";
+import { assignedSiteCounts, listServerStatus } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
+import { DeleteServerForm } from "./delete-server-form";
+import { NewServerForm } from "./new-server-form";
 import { OptionsForm } from "./options-form";
 import { ServersTable } from "./servers-table";
 
 export const metadata: Metadata = { title: "Servers" };
 export const dynamic = "force-dynamic";
 
-export default async function ServersPage() {
+export default async function ServersPage({ searchParams }: { searchParams: Promise<{ deleted?: string | string[] }> }) {
   const user = await verifySession();
-  const servers = await listServerStatus(sharedDatabase().sql);
+  const { sql } = sharedDatabase();
+  const [servers, siteCounts] = await Promise.all([listServerStatus(sql), assignedSiteCounts(sql)]);
+  const { deleted } = await searchParams;
   const levelTwo = servers.filter((s) => s.syncLevel === 2).map((s) => s.name);
   return (
     <>
       <PageHead title="Servers" description="WFM Servers, their synchronization options, their running instances and how far each has applied the change feed." />
+      {typeof deleted === "string" && !servers.some((s) => s.name === deleted) && (
+        <p className="alert success" role="status">
+          {deleted} deleted. Its sync history stays in Sync history.
+        </p>
+      )}
       {levelTwo.length > 1 && (
         <p className="alert warning" role="status">
           More than one WFM Server is at level 2 ({levelTwo.join(", ")}). Only one should be: each syncs every site not
@@ -36,14 +45,22 @@ export default async function ServersPage() {
                 <h2>{server.name}: options</h2>
                 <OptionsForm
                   server={server.name}
-                  level={server.syncLevel}
-                  timeout={server.syncTimeoutMinutes}
-                  cacheSlack={server.cacheSlackSeconds}
-                  webEvents={server.webEvents}
+                  values={{ level: server.syncLevel, timeout: server.syncTimeoutMinutes, cacheSlack: server.cacheSlackSeconds, webEvents: server.webEvents }}
                 />
+                <DeleteServerForm server={server.name} sites={siteCounts.get(server.name) ?? 0} running={server.instances.some((i) => !i.stale)} />
               </section>
             ))}
         </>
+      )}
+      {can(user, "servers.write") && (
+        <section className="panel" aria-label="New server">
+          <h2>New server</h2>
+          <p className="muted">
+            Registers a WFM Server with its options before its first start; the server&apos;s process then takes them from here. A
+            server that starts without being registered registers itself with the options on its command line.
+          </p>
+          <NewServerForm />
+        </section>
       )}
     </>
   );
