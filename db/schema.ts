@@ -364,8 +364,10 @@ export const wfmApiTokens = wfm.table(
 );
 
 export const runKinds = ["full", "realtime", "targeted"] as const;
-// 'feed' is beyond SPEC §2.2's list: it marks the realtime runs, which no person or schedule starts.
-export const runTriggers = ["startup", "schedule", "manual", "failover", "reinstate", "feed"] as const;
+// 'feed' is beyond SPEC §2.2's list: it marks the realtime runs, which no person or schedule starts. 'scope'
+// marks a full sync a server started because its scope grew (sites newly assigned to it, its level raised
+// from 0): no person asked for it.
+export const runTriggers = ["startup", "schedule", "manual", "failover", "reinstate", "feed", "scope"] as const;
 export const runStatuses = ["running", "succeeded", "failed", "partial"] as const;
 export const eventActions = ["added", "updated", "terminated", "skipped", "warning", "error"] as const;
 
@@ -395,13 +397,15 @@ export const wfmSyncRuns = wfm.table(
     // The server process (wfm.server_instances.id) running it: when that instance is found dead, whoever
     // removes it closes its runs, so a server killed and never restarted leaves no run 'running' forever.
     instance: uuid("instance"),
+    // Who asked: the user (also through an API token) for manual and reinstate runs, else the server itself.
+    requestedBy: text("requested_by"),
   },
   (t) => [
     index("sync_runs_started_idx").on(t.startedAt.desc()),
     index("sync_runs_server_started_idx").on(t.server, t.startedAt.desc()),
     index("sync_runs_running_idx").on(t.server).where(sql`${t.status} = 'running'`),
     check("sync_runs_kind_valid", sql`${t.kind} in ('full','realtime','targeted')`),
-    check("sync_runs_trigger_valid", sql`${t.trigger} in ('startup','schedule','manual','failover','reinstate','feed')`),
+    check("sync_runs_trigger_valid", sql`${t.trigger} in ('startup','schedule','manual','failover','reinstate','feed','scope')`),
     check("sync_runs_status_valid", sql`${t.status} in ('running','succeeded','failed','partial')`),
   ],
 );

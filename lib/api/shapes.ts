@@ -119,7 +119,7 @@ export const runShape = z
     id: z.number().int(),
     server: z.string(),
     kind: z.enum(["full", "realtime", "targeted"]),
-    trigger: z.string().describe("startup, schedule, manual, failover, reinstate, or feed (real-time runs)"),
+    trigger: z.string().describe("startup, schedule, manual, failover, reinstate, scope (the server's scope grew: sites assigned to it, its level raised from 0), or feed (real-time runs)"),
     level: z.number().int(),
     status: z.enum(["running", "succeeded", "failed", "partial"]),
     startedAt: timestamp,
@@ -128,6 +128,7 @@ export const runShape = z
     outOfScope: z.number().int().describe("changes skipped because they belong to another server's sites"),
     progress: z.object({ done: z.number().int(), total: z.number().int() }),
     error: z.string().nullable(),
+    requestedBy: z.string().nullable().describe("who asked: the user (also when they used an API token), or the server's own name for runs it started itself"),
   })
   .meta({ id: "Run" });
 

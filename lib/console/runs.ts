@@ -18,6 +18,8 @@ export interface RunView {
   outOfScope: number;
   progress: { done: number; total: number };
   error: string | null;
+  /** Who asked: a user's name (also through an API token), or the server's own for the runs it starts itself. */
+  requestedBy: string | null;
 }
 
 export const runFilter = z.object({
@@ -35,7 +37,8 @@ export async function listRuns(sql: Sql, filter: RunFilter = {}): Promise<{ item
   const rows = await sql<RunView[]>`
     select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
-           out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error
+           out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error,
+           requested_by as "requestedBy"
       from wfm.sync_runs
      where (${f.server ?? null}::text is null or server = ${f.server ?? null})
        and (${f.kind ?? null}::text is null or kind = ${f.kind ?? null})
@@ -50,7 +53,8 @@ export async function getRun(sql: Sql, id: number): Promise<RunView> {
   const [run] = await sql<RunView[]>`
     select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
-           out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error
+           out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error,
+           requested_by as "requestedBy"
       from wfm.sync_runs where id = ${id}`;
   if (!run) throw new DomainError("NOT_FOUND", `There is no sync run ${id}.`);
   return run;

@@ -164,14 +164,15 @@ describe("faults and load", () => {
       const r = await getRequest(sql, request.id);
       return r.status === "done" ? r : undefined;
     }, "the queued request to run");
-    const [run] = await sql`select kind, trigger from wfm.sync_runs where id = ${done.runId}`;
-    expect(run).toMatchObject({ kind: "full", trigger: "manual" });
+    const [run] = await sql`select kind, trigger, requested_by from wfm.sync_runs where id = ${done.runId}`;
+    expect(run).toMatchObject({ kind: "full", trigger: "manual", requested_by: "admin" });
 
     // A request while it runs is picked up on its NOTIFY and linked to the run it started.
     const now = await requestSync(sql, { kind: "full", server: "Later" });
     const started = await eventually(async () => (await getRequest(sql, now.id)).runId, "the run of the second request");
-    const [second] = await sql`select kind, trigger from wfm.sync_runs where id = ${started}`;
-    expect(second).toMatchObject({ kind: "full", trigger: "manual" });
+    const [second] = await sql`select kind, trigger, requested_by from wfm.sync_runs where id = ${started}`;
+    // Asked with no user named (a script): the run says the server started it.
+    expect(second).toMatchObject({ kind: "full", trigger: "manual", requested_by: "Later" });
     expect(await server.stop()).toBe(0);
   });
 

@@ -167,8 +167,9 @@ describe("a WFM Server applies every kind of cfg change as it happens", () => {
     await server.waitForLine(onEvent("scope:level:changed", { previous: 0, level: 2 }));
     await eventually(async () => (await b.agent(fred)) !== undefined, "the full sync after the level was raised");
     expect(await b.agent(eve)).toMatchObject({ lastName: "Two" });
-    const [full] = await sql`select trigger, level from wfm.sync_runs where server = 'RT' and kind = 'full' order by id desc limit 1`;
-    expect(full).toMatchObject({ trigger: "manual", level: 2 });
+    const [full] = await sql`select trigger, level, requested_by from wfm.sync_runs where server = 'RT' and kind = 'full' order by id desc limit 1`;
+    // Nobody asked for it: the server's scope grew back, and the run says so.
+    expect(full).toMatchObject({ trigger: "scope", level: 2, requested_by: "RT" });
     // And real-time is on again.
     await sql`update cfg.persons set last_name = 'Three' where dbid = ${eve}`;
     await caughtUp(sql, "RT");

@@ -69,7 +69,7 @@ export class WorkLoop {
 
   constructor(private readonly options: WorkLoopOptions) {
     const { events } = options;
-    events.on("scope:sites:gained", () => this.fullSyncDue("manual"));
+    events.on("scope:sites:gained", () => this.fullSyncDue("scope"));
   }
 
   /** A request was queued for this server (its NOTIFY). */
@@ -181,6 +181,7 @@ export class WorkLoop {
       result = await runFullSync(sql, {
         server: name,
         instance,
+        requestedBy: requests?.requestedBy ?? undefined,
         trigger,
         signal,
         onStart: async (runId) => {
@@ -224,6 +225,7 @@ export class WorkLoop {
         result = await runTargetedSync(sql, {
           server: name,
           instance,
+          requestedBy: taken.requestedBy ?? undefined,
           cfgDbid: taken.cfgDbid!,
           trigger: taken.trigger,
           signal,
@@ -292,7 +294,7 @@ export class WorkLoop {
     this.lastLevel = level;
     if (previous === undefined || previous === level) return;
     this.options.events.emit("scope:level:changed", { level, previous });
-    if (previous === 0) this.fullSyncDue("manual");
+    if (previous === 0) this.fullSyncDue("scope");
   }
 
   private async maybeCloseRealtimeRun() {

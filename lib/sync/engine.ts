@@ -32,6 +32,8 @@ export interface FullSyncOptions {
   server: string;
   /** The server process running it (closed as stopped if that process is found dead). */
   instance?: string;
+  /** Who asked for it (a user's name); by default the server itself. */
+  requestedBy?: string;
   trigger: RunTrigger;
   /** Agents per batch; each batch reports progress. */
   batchSize?: number;
@@ -125,7 +127,7 @@ async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, level: n
  */
 async function inRun(
   sql: Sql,
-  run: { server: string; instance?: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
+  run: { server: string; instance?: string; requestedBy?: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
   work: (tx: Sql, runId: number) => Promise<{ cursor?: number }>,
 ): Promise<SyncResult> {
   const runId = await startRun(sql, run);
@@ -185,7 +187,7 @@ async function inRun(
 export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<SyncResult> {
   const level = await serverLevel(sql, options.server);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  return inRun(sql, { server: options.server, instance: options.instance, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, instance: options.instance, requestedBy: options.requestedBy, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
     // The first statement fixes the snapshot; the counter as it stands in it is the feed position.
     const [{ seq: cursor }] = (await tx`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
 
@@ -232,10 +234,10 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
  */
 export async function runTargetedSync(
   sql: Sql,
-  options: { server: string; instance?: string; cfgDbid: number; trigger: RunTrigger; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
+  options: { server: string; instance?: string; requestedBy?: string; cfgDbid: number; trigger: RunTrigger; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
 ): Promise<SyncResult> {
   const level = await serverLevel(sql, options.server);
-  return inRun(sql, { server: options.server, instance: options.instance, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, instance: options.instance, requestedBy: options.requestedBy, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
     const key = String(options.cfgDbid);
     if (level === 0) {
       await insertEvent(tx, runId, "agent", key, "skipped", `skipped: synchronization is off on ${options.server} (level 0)`);

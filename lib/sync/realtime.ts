@@ -251,8 +251,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
 /** A realtime run is created by the first batch that has something to log, inside that batch's transaction. */
 async function openRealtimeRun(tx: Sql, server: string, level: number, instance: string | null): Promise<number> {
   const [row] = await tx<{ id: number }[]>`
-    insert into wfm.sync_runs (server, kind, trigger, level, instance)
-    values (${server}, 'realtime', 'feed', ${level}, ${instance}) returning id`;
+    insert into wfm.sync_runs (server, kind, trigger, level, instance, requested_by)
+    values (${server}, 'realtime', 'feed', ${level}, ${instance}, ${server}) returning id`;
   return row!.id;
 }
 

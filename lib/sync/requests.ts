@@ -88,6 +88,8 @@ export interface TakenRequests {
   ids: number[];
   cfgDbid: number | null;
   trigger: RunTrigger;
+  /** Who asked, every one of them ("ann, bob" when two asked for the same full sync), or null. */
+  requestedBy: string | null;
 }
 
 /**
@@ -101,14 +103,15 @@ export async function takeRequests(sql: Sql, server: string, instance: string): 
       select id, kind, cfg_dbid as "cfgDbid", trigger from wfm.sync_requests
        where server = ${server} and status = 'queued' order by id limit 1 for update skip locked`;
     if (!next) return undefined;
-    const taken = await tx<{ id: number }[]>`
+    const taken = await tx<{ id: number; requestedBy: string | null }[]>`
       update wfm.sync_requests set status = 'running', started_at = now(), instance = ${instance}
        where id in (select id from wfm.sync_requests
                      where server = ${server} and status = 'queued' and kind = ${next.kind}
                        and cfg_dbid is not distinct from ${next.cfgDbid}
                      for update skip locked)
-      returning id`;
-    return { kind: next.kind, ids: taken.map((r) => r.id).sort((a, b) => a - b), cfgDbid: next.cfgDbid, trigger: next.trigger };
+      returning id, requested_by as "requestedBy"`;
+    const askers = [...new Set(taken.map((r) => r.requestedBy).filter((name): name is string => name !== null))].sort();
+    return { kind: next.kind, ids: taken.map((r) => r.id).sort((a, b) => a - b), cfgDbid: next.cfgDbid, trigger: next.trigger, requestedBy: askers.length ? askers.join(", ") : null };
   });
 }
 

@@ -94,6 +94,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
                 <th scope="col">Kind</th>
                 <th scope="col">Trigger</th>
                 <th scope="col" className="num">Level</th>
+                <th scope="col">By</th>
                 <th scope="col">Status</th>
                 <th scope="col">Started</th>
                 <th scope="col" className="num">Duration</th>
@@ -114,6 +115,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
                   <td>{run.kind}</td>
                   <td>{run.trigger}</td>
                   <td className="num">{run.level}</td>
+                  <td>{run.requestedBy ?? "—"}</td>
                   <td>
                     <RunStatusBadge run={run} />
                   </td>
