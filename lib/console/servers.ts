@@ -7,6 +7,7 @@ import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { serverName } from "../input";
 import type { Announce } from "./announce";
+import type { ServerState } from "./effective-server";
 import { fieldErrorsOf } from "./form";
 
 export interface ServerInstance {
@@ -135,4 +136,12 @@ export async function assignedSiteCounts(sql: Sql): Promise<Map<string, number>>
   const rows = await sql<{ server: string; sites: number }[]>`
     select server, count(*)::int as sites from wfm.sites where server is not null group by server`;
   return new Map(rows.map((r) => [r.server, r.sites]));
+}
+
+/** Each server's level and whether a primary is running, for saying who synchronizes a site (effective-server.ts). */
+export async function serverStates(sql: Sql): Promise<ServerState[]> {
+  return sql<ServerState[]>`
+    select s.name, s.sync_level as level,
+           exists (select 1 from wfm.server_instances i where i.server = s.name and i.role = 'primary' and wfm.instance_alive(i.heartbeat_at)) as running
+      from wfm.servers s order by s.name`;
 }

@@ -23,7 +23,7 @@ export default async function SitesPage() {
     listTimeZoneNames(sql),
     listFreeSwitches(sql),
   ]);
-  const levelOf = new Map(servers.map((s) => [s.name, s.syncLevel]));
+  const states = servers.map((s) => ({ name: s.name, level: s.syncLevel, running: s.instances.some((i) => i.role === "primary" && !i.stale) }));
   const levelTwo = servers.filter((s) => s.syncLevel === 2).map((s) => s.name);
   const editable = can(user, "sites.write");
   return (
@@ -43,7 +43,7 @@ export default async function SitesPage() {
           </p>
         </EmptyState>
       ) : (
-        <SitesTable sites={sites} servers={servers.map((s) => s.name)} levels={Object.fromEntries(levelOf)} editable={editable} />
+        <SitesTable sites={sites} servers={states} editable={editable} />
       )}
       {editable && (
         <section className="panel" aria-labelledby="new-site-heading">

@@ -5,11 +5,12 @@ import type { FormState } from "@/app/lib/form-state";
 import { FormStatus } from "@/app/ui/form-status";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { useFormAction } from "@/app/ui/use-form-action";
+import { effectiveServer, type ServerState } from "@/lib/console/effective-server";
 import { assignSiteAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
 /** The site's WFM Server, changeable inline: a select and a Save button (it works without JavaScript too). */
-export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: number; siteName: string; server: string | null; servers: string[] }) {
+export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: number; siteName: string; server: string | null; servers: ServerState[] }) {
   const [state, action, pending] = useFormAction(assignSiteAction);
   const [chosen, setChosen] = useState(server ?? "");
   // Assigned elsewhere (the bulk form, another admin): show the new server, keeping this form's own message.
@@ -30,6 +31,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
     return () => clearTimeout(timer);
   }, [state]);
   const id = `site-${siteId}-server`;
+  const caution = chosen !== (server ?? "") ? effectiveServer(chosen === "" ? null : chosen, servers).warning : null;
   return (
     <form
       action={action}
@@ -46,7 +48,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
       </label>
       <select id={id} name="server" value={chosen} onChange={(e) => setChosen(e.target.value)} aria-describedby={`${id}-status`} aria-invalid={state.fieldErrors.server ? true : undefined}>
         <option value="">— not assigned —</option>
-        {servers.map((name) => (
+        {servers.map(({ name }) => (
           <option key={name} value={name}>
             {name}
           </option>
@@ -55,6 +57,12 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
       <SubmitButton className="button small" pending={pending}>
         {pending ? "Saving…" : "Save"}
       </SubmitButton>
+      {/* Before saving: what the chosen server would mean for the site's agents. */}
+      {caution && (
+        <span className="field-error" aria-live="polite" id={`${id}-caution`} data-testid="assignment-caution">
+          If saved: {caution}.
+        </span>
+      )}
       <FormStatus state={state} id={`${id}-status`} shown={!outdated && seen !== state} />
     </form>
   );

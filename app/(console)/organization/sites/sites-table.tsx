@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { SiteRow } from "@/lib/console/overview";
+import { effectiveServer, type ServerState } from "@/lib/console/effective-server";
 import { FormStatus } from "@/app/ui/form-status";
 import { submitWithoutReset } from "@/app/ui/submit-without-reset";
 import { useFormAction } from "@/app/ui/use-form-action";
@@ -14,7 +15,7 @@ import { SubmitButton } from "@/app/ui/submit-button";
  * The sites with their server. Administrators assign inline, or select several sites and assign them all at
  * once; the check boxes belong to the bulk form (form="bulk-assign"), so it works without JavaScript too.
  */
-export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRow[]; servers: string[]; levels: Record<string, number>; editable: boolean }) {
+export function SitesTable({ sites, servers, editable }: { sites: SiteRow[]; servers: ServerState[]; editable: boolean }) {
   const [chosen, setSelected] = useState<Set<number>>(new Set());
   // Only sites still listed count as selected (one deleted meanwhile drops out).
   const selected = new Set(sites.filter((s) => chosen.has(s.id)).map((s) => s.id));
@@ -51,7 +52,7 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
             {...(state.fieldErrors.server ? { "aria-invalid": true, "aria-describedby": "bulk-assign-status" } : {})}
           >
             <option value="">— not assigned —</option>
-            {servers.map((name) => (
+            {servers.map(({ name }) => (
               <option key={name} value={name}>
                 {name}
               </option>
@@ -82,6 +83,7 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
               <th scope="col">Time zone</th>
               <th scope="col">Switch</th>
               <th scope="col">WFM Server</th>
+              <th scope="col">Synchronized by</th>
               <th scope="col" className="num">
                 Agents
               </th>
@@ -112,8 +114,8 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
                   ) : (
                     (site.server ?? <span className="badge">not assigned</span>)
                   )}
-                  {site.server && levels[site.server] === 0 && <span className="badge warn">{site.server} is at level 0: nothing here is synchronized</span>}
                 </td>
+                <EffectiveServerCell effective={effectiveServer(site.server, servers)} />
                 <td className="num">{site.agentCount.toLocaleString()}</td>
               </tr>
             ))}
@@ -121,5 +123,15 @@ export function SitesTable({ sites, servers, levels, editable }: { sites: SiteRo
         </table>
       </div>
     </>
+  );
+}
+
+/** Who synchronizes the site's agents, so nobody has to work it out from levels and assignments. */
+function EffectiveServerCell({ effective }: { effective: ReturnType<typeof effectiveServer> }) {
+  return (
+    <td>
+      {effective.server === null ? <span className="badge">none</span> : effective.label}
+      {effective.warning && <span className="badge warn">{effective.warning}</span>}
+    </td>
   );
 }
