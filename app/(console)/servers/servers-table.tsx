@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { SecondsAgo } from "@/app/ui/elapsed";
 import { useState } from "react";
 import type { ServerStatus } from "@/lib/console/servers";
 import { FormStatus } from "@/app/ui/form-status";
@@ -8,7 +9,6 @@ import { useFormAction } from "@/app/ui/use-form-action";
 import { runFullSyncAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
-const secondsAgo = (at: string | Date) => Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
 
 function RunFullSync({ server }: { server: ServerStatus }) {
   const [state, action, pending] = useFormAction(runFullSyncAction);
@@ -88,7 +88,7 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
                     {server.instances.map((i) => (
                       <li key={i.id}>
                         <span className={`badge ${i.stale ? "err" : i.role === "primary" ? "ok" : ""}`}>{i.stale ? "no heartbeat" : i.role}</span>{" "}
-                        {i.host}:{i.port ?? "—"} (pid {i.pid}), heartbeat {secondsAgo(i.heartbeatAt)} s ago
+                        {i.host}:{i.port ?? "—"} (pid {i.pid}), heartbeat <SecondsAgo at={i.heartbeatAt} />
                         {i.problem && (
                           <p className="alert error instance-problem" role="alert">
                             {i.problem}. Its cursor does not move until this is solved; a full sync (Run full sync) brings WFM to cfg meanwhile.
