@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import os from "node:os";
 import path from "node:path";
 
 export default defineConfig({
@@ -11,5 +12,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Tests share one throw-away cluster; each file gets its own database cloned from a migrated template.
     fileParallelism: true,
+    // vitest's default is one file fewer than the CPUs: on the 2-core machine, one file at a time. The files
+    // mostly wait (on PostgreSQL, on server processes, on timers), so at least two run at once; that about
+    // halves the run there. VITEST_MAX_FORKS or --maxWorkers overrides it.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
   },
 });

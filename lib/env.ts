@@ -12,7 +12,8 @@
  * Two rules hold for every variable: an empty value is the same as unset (except WFM_AUTH_PROVIDER, where an
  * empty provider is a provider, one that web events refuse), and a switch is 0 or 1.
  *
- * Test-only knobs (E2E_*, CHROMIUM_PATH, ...) are read where the tests are; TEST_VARIABLES documents them.
+ * Test-only knobs (E2E_*, CHROMIUM_PATH, WFM_PROPERTY_*, ...) are read where the tests are; TEST_VARIABLES
+ * documents them (README's Testing section lists the same).
  */
 import { z } from "zod";
 import { StartupError } from "./errors";
@@ -131,7 +132,10 @@ export const VARIABLES: Record<EnvVariable, VariableDoc> = {
   USER: { default: "set by the system", description: "your login name, only to phrase the `chown` hint when the data directory is not yours" },
 };
 
-/** Read by the tests only, where they are (playwright.config.ts, e2e/, lib/testing/, a test file); not parsed here. */
+/**
+ * Read by the tests only, where they are (playwright.config.ts, e2e/, lib/testing/, a test file); not parsed
+ * here. README's Testing section lists them.
+ */
 export const TEST_VARIABLES: Record<string, Omit<VariableDoc, "must">> = {
   CHROMIUM_PATH: { default: "`/usr/bin/chromium`", description: "the Chromium the end-to-end tests drive" },
   E2E_PORT: { default: "a free port", description: "the port Playwright's `npm start` listens on" },
@@ -140,10 +144,15 @@ export const TEST_VARIABLES: Record<string, Omit<VariableDoc, "must">> = {
   E2E_MESH_SECRET: { default: "`e2e-mesh-secret-0123456789`", description: "the mesh secret under Playwright" },
   CI: { default: "unset", description: "set: a `test.only` left in an end-to-end test fails the run" },
   PLAYWRIGHT_JSON_OUTPUT_NAME: { default: "unset", description: "set (by `npm test`): Playwright also writes a JSON report there" },
-  NGINX_PATH: { default: "`/usr/sbin/nginx`", description: "the nginx the mesh-behind-a-proxy test runs" },
-  PROPERTY_RUNS: { default: "`60`", description: "runs per fast-check property" },
-  FC_SEED: { default: "unset", description: "replay a failing property: the seed fast-check printed" },
-  FC_PATH: { default: "unset", description: "with `FC_SEED`: the path fast-check printed" },
+  NGINX_PATH: { default: "`/usr/sbin/nginx`", description: "the nginx the mesh-behind-a-proxy test runs (`lib/mesh/proxy.process.test.ts` fails without one)" },
+  WFM_PROPERTY_RUNS: { default: "`10`", description: "cases each property test (`lib/sync/*.property.test.ts`) tries, from a new random seed each time; `500` before a release" },
+  WFM_PROPERTY_SEED: { default: "unset: random", description: "replay a failed property: the seed its failure printed" },
+  WFM_PROPERTY_PATH: { default: "unset", description: "with `WFM_PROPERTY_SEED`: the path its failure printed, to run just the failing case" },
+  WFM_TEST_SERVER_BUNDLE: {
+    default: "`1`",
+    description: "`0`: test WFM Server processes run `scripts/wfm-server.ts` through tsx, as `npm start` does, instead of a bundle of it made once per vitest run",
+  },
+  VITEST_MAX_FORKS: { default: "CPUs − 1, at least 2", description: "test files vitest runs at once (vitest's own variable; `vitest.config.ts` sets the default)" },
 };
 
 const schema = z.object(shape).transform((v) => ({

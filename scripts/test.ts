@@ -1,12 +1,14 @@
 /**
- * npm test: type check, lint, unit and integration tests against a real PostgreSQL (vitest), then end-to-end
- * tests in Chromium against the product started as `npm start` starts it (Playwright). Ends with one
- * summary line, "N passed, N failed".
+ * npm test: type check and lint (side by side), unit and integration tests against a real PostgreSQL
+ * (vitest), then end-to-end tests in Chromium against the product started as `npm start` starts it
+ * (Playwright). Prints each step's wall time, the slowest test files and the total, and ends with one
+ * summary line, "N passed, N failed" (CI reads that last line).
  */
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { DEFAULT_PROPERTY_RUNS, propertyRuns } from "../lib/testing/property-runs";
 
 interface Tally {
   passed: number;
@@ -14,12 +16,35 @@ interface Tally {
   skipped: number;
 }
 
-function run(command: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+interface Step {
+  name: string;
+  code: number;
+  seconds: number;
+  tally?: Tally;
+}
+
+/**
+ * Runs a step, timed. Its output goes straight through, or — for steps run side by side — is kept and
+ * printed in one piece when it ends, so that two steps' lines never interleave.
+ */
+function run(name: string, command: string, args: string[], options: { env?: Record<string, string>; buffered?: boolean } = {}): Promise<Step> {
+  const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
-    child.on("close", (code) => resolve(code ?? 1));
+    const child = spawn(command, args, {
+      stdio: options.buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env },
+    });
+    const output: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+    child.on("close", (code) => {
+      if (options.buffered && output.length > 0) process.stdout.write(Buffer.concat(output));
+      resolve({ name, code: code ?? 1, seconds: (performance.now() - started) / 1000 });
+    });
   });
 }
+
+const minutes = (seconds: number) => (seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${(seconds % 60).toFixed(0).padStart(2, "0")} s`);
 
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
 
@@ -29,6 +54,17 @@ function vitestTally(file: string): Tally {
   return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
 }
 
+/** The test files that took longest, from vitest's JSON report: where to look when the run gets slow. */
+function slowestFiles(file: string, count: number): string[] {
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, "utf8")) as { testResults: { name: string; startTime: number; endTime: number }[] };
+  return report.testResults
+    .map((r) => ({ name: path.relative(process.cwd(), r.name), seconds: (r.endTime - r.startTime) / 1000 }))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, count)
+    .map((r) => `${r.name} ${r.seconds.toFixed(0)} s`);
+}
+
 function playwrightTally(file: string): Tally {
   if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
   const stats = JSON.parse(readFileSync(file, "utf8")).stats;
@@ -36,37 +72,48 @@ function playwrightTally(file: string): Tally {
 }
 
 async function main() {
+  const started = performance.now();
   const work = mkdtempSync(path.join(os.tmpdir(), "wfm-npm-test-"));
   chmodSync(work, 0o755);
-  const results: { name: string; code: number; tally?: Tally }[] = [];
+  const steps: Step[] = [];
+  let slowest: string[] | undefined;
   try {
-    results.push({ name: "typecheck", code: await run(bin("tsc"), ["--noEmit"]) });
-    results.push({ name: "lint", code: await run(bin("eslint"), [".", "--max-warnings", "0"]) });
+    // Each is one busy core for a while: side by side on two cores, they take as long as the slower one.
+    steps.push(
+      ...(await Promise.all([
+        run("typecheck", bin("tsc"), ["--noEmit"], { buffered: true }),
+        run("lint", bin("eslint"), [".", "--max-warnings", "0"], { buffered: true }),
+      ])),
+    );
 
+    const runs = propertyRuns();
+    console.log(`Property tests: ${runs} runs each${runs === DEFAULT_PROPERTY_RUNS ? " (the default; WFM_PROPERTY_RUNS=500 before a release)" : " (WFM_PROPERTY_RUNS)"}.`);
     const vitestJson = path.join(work, "vitest.json");
-    const vitestCode = await run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
-    results.push({ name: "unit and integration", code: vitestCode, tally: vitestTally(vitestJson) });
+    const vitest = await run("unit and integration", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
+    steps.push({ ...vitest, tally: vitestTally(vitestJson) });
+    slowest = slowestFiles(vitestJson, 5);
 
     const playwrightJson = path.join(work, "playwright.json");
-    const e2eCode = await run(bin("playwright"), ["test"], {
-      PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
-      E2E_DATA_DIR: path.join(work, "e2e-pg"),
+    const e2e = await run("end-to-end", bin("playwright"), ["test"], {
+      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, E2E_DATA_DIR: path.join(work, "e2e-pg") },
     });
-    results.push({ name: "end-to-end", code: e2eCode, tally: playwrightTally(playwrightJson) });
+    steps.push({ ...e2e, tally: playwrightTally(playwrightJson) });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const total = results.reduce(
+  const total = steps.reduce(
     (sum, r) => ({ passed: sum.passed + (r.tally?.passed ?? 0), failed: sum.failed + (r.tally?.failed ?? 0), skipped: sum.skipped + (r.tally?.skipped ?? 0) }),
     { passed: 0, failed: 0, skipped: 0 },
   );
   console.log("");
-  for (const r of results) {
+  for (const r of steps) {
     const tally = r.tally ? ` — ${r.tally.passed} passed, ${r.tally.failed} failed` : "";
-    console.log(`${r.code === 0 ? "ok  " : "FAIL"} ${r.name}${tally}`);
+    console.log(`${r.code === 0 ? "ok  " : "FAIL"} ${r.name.padEnd(20)} ${minutes(r.seconds).padStart(10)}${tally}`);
   }
-  const failedSteps = results.filter((r) => r.code !== 0).length;
+  if (slowest?.length) console.log(`slowest test files: ${slowest.join(", ")}`);
+  console.log(`total ${minutes((performance.now() - started) / 1000)} (${os.availableParallelism()} CPUs, load ${os.loadavg()[0]!.toFixed(1)})`);
+  const failedSteps = steps.filter((r) => r.code !== 0).length;
   // A failed step with no failed test (a type error, a crashed runner) still counts as a failure.
   const failed = Math.max(total.failed, failedSteps);
   console.log(`${total.passed} passed, ${failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`);

@@ -19,6 +19,12 @@ export interface ServerProcessOptions {
   output?: "inherit" | "keep";
   /** The HTTP port (for peers that must know it in advance); a free one by default. */
   port?: number;
+  /**
+   * A JavaScript build of scripts/wfm-server.ts to run with plain Node instead of the script under tsx's
+   * loader. Tests pass the bundle lib/testing/server-bundle.ts makes once per run (same code, no transform
+   * per spawn); npm start never does.
+   */
+  entry?: string;
 }
 
 export interface ServerProcess {
@@ -40,9 +46,10 @@ export interface ServerProcess {
 
 export async function spawnServer(options: ServerProcessOptions): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
+  const program = options.entry ? ["--enable-source-maps", options.entry] : ["--import", "tsx", path.join(options.root, "scripts", "wfm-server.ts")];
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(options.root, "scripts", "wfm-server.ts"), "--name", options.name, "--port", String(port), ...(options.args ?? [])],
+    [...program, "--name", options.name, "--port", String(port), ...(options.args ?? [])],
     {
       cwd: options.root,
       env: { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl, NEXT_TELEMETRY_DISABLED: "1" },

@@ -4,7 +4,7 @@
  * the WFM database equals the reference model of SPEC §2.
  */
 import fc from "fast-check";
-import { cfgState, modelFor, propertyParameters, SERVERS, terminateAndReinstate, wfmSetup } from "../testing/cfg-arbitrary";
+import { cfgState, modelFor, propertyParameters, propertyTimeout, SERVERS, terminateAndReinstate, wfmSetup } from "../testing/cfg-arbitrary";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { freshDatabase } from "../testing/database";
@@ -54,5 +54,5 @@ describe("full sync against the reference model", () => {
       }),
       propertyParameters(),
     );
-  }, 600_000);
+  }, propertyTimeout());
 });

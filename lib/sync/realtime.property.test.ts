@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createClient, type Database } from "../db/client";
-import { cfgState, modelFor, propertyParameters, SERVERS, terminateAndReinstate, wfmSetup } from "../testing/cfg-arbitrary";
+import { cfgState, modelFor, propertyParameters, propertyTimeout, SERVERS, terminateAndReinstate, wfmSetup } from "../testing/cfg-arbitrary";
 import { freshDatabase } from "../testing/database";
 import { modelFullSync } from "../testing/sync-model";
 import { readWfm, resetWorld, writeCfg, writeWfmSetup } from "../testing/world";
@@ -77,5 +77,5 @@ describe("real-time sync against the reference model", () => {
       }),
       propertyParameters(),
     );
-  }, 600_000);
+  }, propertyTimeout());
 });

@@ -3,6 +3,9 @@
  * and reuse happen often), random sites, levels and users, and the manual terminations between syncs.
  */
 import fc from "fast-check";
+import { relative } from "node:path";
+import { expect } from "vitest";
+import { propertyKnob, propertyRuns } from "./property-runs";
 import type { Sql } from "../db/client";
 import { TODAY, type CfgState, type WfmState } from "./sync-model";
 
@@ -120,8 +123,33 @@ export async function terminateAndReinstate(sql: Sql, model: WfmState, manual: n
   }
 }
 
-export const propertyParameters = () => ({
-  numRuns: Number(process.env.PROPERTY_RUNS ?? 60),
-  endOnFailure: true,
-  ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
-});
+export { propertyRuns, propertyTimeout } from "./property-runs";
+
+/**
+ * fast-check's parameters for the property tests: WFM_PROPERTY_RUNS runs (the seed random), or the one
+ * failure WFM_PROPERTY_SEED and WFM_PROPERTY_PATH name, replayed exactly. A failure's message ends with the
+ * command that replays it.
+ */
+export function propertyParameters<Ts>(): fc.Parameters<Ts> {
+  const seed = propertyKnob("WFM_PROPERTY_SEED", Number.isSafeInteger, "the integer seed a failed property printed");
+  const path = process.env.WFM_PROPERTY_PATH?.trim() || undefined;
+  if (path && seed === undefined) throw new Error("WFM_PROPERTY_PATH replays a failure only with the WFM_PROPERTY_SEED printed beside it");
+  if (path && !/^\d+(:\d+)*$/.test(path)) throw new Error(`WFM_PROPERTY_PATH must be the path a failed property printed (such as 17 or 17:0:3), not '${path}'`);
+  return {
+    numRuns: propertyRuns(),
+    // Each run costs real syncs: the first failing case is reported as found, not shrunk.
+    endOnFailure: true,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(path ? { path } : {}),
+    asyncReporter: async (details) => {
+      if (!details.failed) return;
+      const file = expect.getState().testPath;
+      const replay = [
+        `WFM_PROPERTY_SEED=${details.seed}`,
+        ...(details.counterexamplePath ? [`WFM_PROPERTY_PATH=${details.counterexamplePath}`] : []),
+        `npx vitest run ${file ? relative(process.cwd(), file) : "<this file>"}`,
+      ].join(" ");
+      throw new Error(`${await fc.asyncDefaultReportMessage(details)}\n\nReplay this case exactly: ${replay}`, { cause: details.errorInstance });
+    },
+  };
+}

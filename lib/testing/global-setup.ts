@@ -1,7 +1,8 @@
 /**
  * One throw-away PostgreSQL cluster for the whole unit/integration run, started from the same factory the
  * product uses, with a migrated template database that each test file clones (a clone takes milliseconds,
- * migrating takes much longer).
+ * migrating takes much longer). And scripts/wfm-server.ts bundled once, for the WFM Server processes tests
+ * start (see server-bundle.ts); WFM_TEST_SERVER_BUNDLE=0 starts them through tsx instead, as npm start does.
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -11,11 +12,14 @@ import { createClient } from "../db/client";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { applyMigrations } from "../db/migrate";
 
+import { bundleServer, type ServerBundle } from "./server-bundle";
 import { TEMPLATE_DATABASE } from "./template";
 
 declare module "vitest" {
   export interface ProvidedContext {
     clusterUrl: string;
+    /** The bundled scripts/wfm-server.ts, or "" to run it through tsx. */
+    serverEntry: string;
   }
 }
 
@@ -33,7 +37,20 @@ export default async function setup(project: TestProject) {
   await applyMigrations(template);
   await template.close();
   project.provide("clusterUrl", adminUrl);
+
+  let bundle: ServerBundle | undefined;
+  try {
+    bundle = process.env.WFM_TEST_SERVER_BUNDLE === "0" ? undefined : await bundleServer(process.cwd());
+  } catch (error) {
+    await cluster.stop();
+    await fs.rm(base, { recursive: true, force: true });
+    throw error;
+  }
+  project.provide("serverEntry", bundle?.file ?? "");
+  // In watch mode, bundled again before each rerun, so the servers run the code as edited.
+  if (bundle) project.vitest.onTestsRerun(() => bundle.rebuild());
   return async () => {
+    await bundle?.remove();
     await cluster.stop();
     await fs.rm(base, { recursive: true, force: true });
   };

@@ -2,7 +2,7 @@
  * Real WFM Server processes for tests: started on 127.0.0.1 on a free port against the test's database,
  * stopped (killed, if the test did not stop them) after the test that started them.
  */
-import { afterEach } from "vitest";
+import { afterEach, inject } from "vitest";
 import type { Database, Sql } from "../db/client";
 import type { Role, ServerEvent } from "../server/events";
 import { spawnServer, type ServerProcess } from "../server/process";
@@ -14,7 +14,9 @@ export async function startServer(
   env: Record<string, string | undefined> = {},
   port?: number,
 ): Promise<ServerProcess> {
-  const server = await spawnServer({ root: process.cwd(), databaseUrl: database.url, name, args, env, output: "keep", port });
+  // The bundle global-setup.ts made of scripts/wfm-server.ts, unless WFM_TEST_SERVER_BUNDLE=0 (then tsx).
+  const entry = inject("serverEntry") || undefined;
+  const server = await spawnServer({ root: process.cwd(), databaseUrl: database.url, name, args, env, output: "keep", port, entry });
   started.add(server);
   return server;
 }
