@@ -4,7 +4,7 @@
  */
 
 /**
- * Runs per property when WFM_PROPERTY_RUNS is unset: what `npm test` runs, some 15–20 s per property on the
+ * Runs per property when WFM_PROPERTY_RUNS is unset: what `npm test` runs, some 10–20 s per property on the
  * 2-core machine (a run is a few real full syncs against PostgreSQL). Each run starts from a new random seed,
  * so every run of the suite tries other cases; before a release, run many more (README, "Testing").
  */
