@@ -207,7 +207,6 @@ const DIRECT_READS_ALLOWED = [
   /^e2e\//,
   /^lib\/testing\//,
   /^playwright\.config\.ts$/,
-  /^lib\/sync\/engine\.ts$/, // WFM_EXPLAIN: to become env().explainMs
 ];
 
 /** process.env.X, process.env["X"], const { X } = process.env, and process.env handed to a function to read. */

@@ -8,6 +8,7 @@
  * Level 2: there is no such site, or it has no server, or it is assigned to this server.
  */
 import type { Sql } from "../db/client";
+import { inScopeByAssignmentsSql, inScopeSql } from "./scope";
 import { analyzeIfGrown } from "./statistics";
 
 export interface BatchScope {
@@ -88,11 +89,10 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
   const range = "table" in persons ? "" : `between ${param(persons.from)} and ${param(persons.to)}`;
   const chosen = (column: string) =>
     "table" in persons ? `${column} in (select person_dbid from ${persons.table})` : `${column} ${range}`;
+  // SPEC §2.3's rule (scope.ts): from the server's cached assignments in real time, else from wfm.sites.
   const inScope = scope.sites
-    ? `($1 = 1 and ss.id = any(${param(scope.sites.mine)}::int[]))
-        or ($1 = 2 and (ss.id is null or not ss.id = any(${param(scope.sites.others)}::int[])))`
-    : `($1 = 1 and ss.server = $2)
-        or ($1 = 2 and (ss.id is null or ss.server is null or ss.server = $2))`;
+    ? inScopeByAssignmentsSql("ss", "$1", `${param(scope.sites.mine)}::int[]`, `${param(scope.sites.others)}::int[]`)
+    : inScopeSql("ss", "$1", "$2");
   const result = await tx.unsafe(
     `
     insert into sync_batch
@@ -127,7 +127,7 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
            ${CFG_FIELDS.map((f) => `j.${f}, j.old_${f}`).join(", ")},
            j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting
       from j left join wfm.sites ss on ss.id = coalesce(j.site_id, j.login_site_id)
-     where (${inScope}) and $2::text is not null`,
+     where ${inScope} and $2::text is not null`,
     params as never[],
     { prepare: mode.session },
   );

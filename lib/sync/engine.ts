@@ -7,7 +7,9 @@
  * - a run that fails leaves WFM as it was before it: never half an agent, never a cursor ahead of the data.
  * Progress and the run's final status are written on other connections, so the console sees them live.
  */
-import { dedicatedClient, inTransaction, isConnectionLoss, type Sql } from "../db/client";
+import { dedicatedClient, inTransaction, isConnectionLoss, isTransientConflict, type Sql } from "../db/client";
+import { LOCK_NAMESPACE, lockKeys } from "../db/locks";
+import { env } from "../env";
 import { DomainError } from "../errors";
 import { applyAgents, collectBatch, createBatchTables, RUN_MODE } from "./agents";
 import { describeCollision, findCollisions, markCollisions } from "./collisions";
@@ -52,7 +54,6 @@ const DEFAULT_BATCH = 50_000;
 const ATTEMPTS = 3;
 const FULL_SYNC_STEPS = { ...RUN_MODE, deferWarnings: true };
 // Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
-const LOCK_NAMESPACE = 0x5753; // "WS"
 
 
 export async function serverLevel(sql: Sql, server: string): Promise<number> {
@@ -67,8 +68,8 @@ export async function serverLevel(sql: Sql, server: string): Promise<number> {
  * 0; level-1 runs only share skills imported on demand (which tolerate each other) and share the lock.
  */
 async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: string, level: number, signal?: AbortSignal) {
-  const wanted: { key: string; shared: boolean }[] = [{ key: `server:${server}`, shared: false }];
-  if (level > 0) wanted.push({ key: "scope", shared: level === 1 });
+  const wanted: { key: string; shared: boolean }[] = [{ key: lockKeys.serverRuns(server), shared: false }];
+  if (level > 0) wanted.push({ key: lockKeys.scope, shared: level === 1 });
   for (const { key, shared } of wanted) {
     const fn = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
     const [got] = await conn.unsafe(`select ${fn}($1, hashtext($2)) as ok`, [LOCK_NAMESPACE, key]);
@@ -76,7 +77,7 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
     const holders = await sql<{ id: number; server: string; kind: string; level: number }[]>`
       select id, server, kind, level from wfm.sync_runs
        where status = 'running' and id <> ${runId}
-         and (server = ${server} or ${key === "scope"} and (level = 2 or ${level} = 2))
+         and (server = ${server} or ${key === lockKeys.scope} and (level = 2 or ${level} = 2))
        order by id`;
     const who = holders.length
       ? holders.map((h) => `the ${h.kind} sync of ${h.server} (run ${h.id}, level ${h.level})`).join(", ")
@@ -85,7 +86,7 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
       objectType: "run",
       objectKey: String(runId),
       action: "warning",
-      message: `waiting for ${who} to finish: ${key === "scope" ? "their scopes overlap" : "a server runs one sync at a time"}`,
+      message: `waiting for ${who} to finish: ${key === lockKeys.scope ? "their scopes overlap" : "a server runs one sync at a time"}`,
     });
     // Wait by polling, so that a stopping server is not held here until the other run ends.
     for (;;) {
@@ -98,9 +99,6 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
 }
 
 
-// Serialization failures and deadlocks, and a unique violation: within one snapshot a run never writes a row
-// twice, so a duplicate key can only be a row another run committed after our snapshot was taken.
-const isRetryable = (error: unknown) => ["40001", "40P01", "23505"].includes((error as { code?: string }).code ?? "");
 const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function insertEvent(tx: Sql, runId: number, objectType: string, objectKey: string, action: string, message: string) {
@@ -137,7 +135,7 @@ async function inRun(
   let lost = false;
   try {
     // Diagnostics: WFM_EXPLAIN=<ms> logs the plan of every statement of the run slower than that (1 means 500).
-    const explainMs = Number(process.env.WFM_EXPLAIN) === 1 ? 500 : Number(process.env.WFM_EXPLAIN);
+    const explainMs = env().explainMs;
     if (explainMs > 0) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = ${Math.round(explainMs)}`);
     await acquireScopeLocks(conn, sql, runId, run.server, run.level, run.signal);
     // Outside the run's transaction, so ANALYZE's lock is held for a moment, not for the whole run.
@@ -151,7 +149,7 @@ async function inRun(
         });
       } catch (error) {
         lost = isConnectionLoss(error);
-        if (isRetryable(error) && attempt < ATTEMPTS) {
+        if (isTransientConflict(error) && attempt < ATTEMPTS) {
           await logEvent(sql, runId, {
             objectType: "run",
             objectKey: String(runId),
