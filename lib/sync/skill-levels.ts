@@ -11,6 +11,10 @@ import type { Sql } from "../db/client";
 import { RUN_MODE, type StepMode, type TempLifetime } from "./agents";
 import { analyzeIfGrown } from "./statistics";
 
+/**
+ * The diff is keyed like agent_skills, so a join between them can probe either side by index: a plan that
+ * loops over agent_skills because its statistics are stale costs a probe per level, never a scan of the diff.
+ */
 export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "transaction"): Promise<void> {
   await tx.unsafe(`
     ${lifetime === "transaction" ? "create temp table" : "create temp table if not exists"} sync_level_diff (
@@ -19,7 +23,8 @@ export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "trans
       skill_dbid bigint not null,
       level smallint,
       old_level smallint,
-      is_new boolean not null
+      is_new boolean not null,
+      primary key (agent_id, skill_dbid)
     ) ${lifetime === "transaction" ? "on commit drop" : "on commit preserve rows"}`);
 }
 
@@ -67,6 +72,16 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
 
   // Existing agents: diff both sides, driven from the batch so each side is an index range per agent.
   if (!mode.session) await tx`truncate sync_level_diff`;
+  // A run's batch of many agents is diffed by hash joins, whatever the statistics say. Statistics of
+  // agent_skills that say "empty" while it holds rows (every level deleted by hand and analysed, then refilled
+  // by the run's earlier batches, whose re-analyse gave way to a VACUUM's lock) make the planner loop over
+  // agent_skills and scan the batch for each level: 2,000-agent batches of a 20,000-agent restore took over
+  // 20 s each, growing with every batch. Hash joins are what it picks for such batches anyway. A small
+  // batch (a targeted sync's one agent) keeps its index probes: there, even the wrong loop compares each
+  // level with at most BULK_AGENTS agents. Real-time's statements are prepared and keep the plan they were
+  // made with, so this is for runs only.
+  const bulk = !mode.session && (await existingAgents(tx)) > BULK_AGENTS;
+  const nestloop = bulk ? await planWithoutNestedLoops(tx) : undefined;
   const diffed = await tx.unsafe(`
     insert into sync_level_diff (agent_id, cfg_dbid, skill_dbid, level, old_level, is_new)
     with wanted as (
@@ -83,6 +98,7 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
            w.level, p.level, false
       from wanted w full join present p on p.agent_id = w.agent_id and p.skill_dbid = w.skill_dbid
      where w.level is distinct from p.level`, [], { prepare: mode.session });
+  if (nestloop !== undefined) await restoreNestedLoops(tx, nestloop);
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
   if (!mode.session || diffed.count > 200) await tx`analyze sync_level_diff`;
 
@@ -90,7 +106,9 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
     insert into wfm.agent_skills (agent_id, skill_dbid, level)
     select agent_id, skill_dbid, level from sync_level_diff where old_level is null`;
   // Levels re-added to existing agents (their rows deleted by hand, say) grow the table as much as a cold
-  // sync does; statistics that still say "empty" would turn the update and delete below into nested loops.
+  // sync does: re-analyse it when its lock is free. When it is not (a VACUUM of the table under way), the
+  // update and delete below may be planned as if agent_skills were empty and loop over it; the diff's
+  // primary key makes each turn of such a loop an index probe, not a scan of the whole diff.
   await analyzeIfGrown(tx, "wfm.agent_skills", added.count);
   await tx`
     update wfm.agent_skills s set level = d.level
@@ -128,6 +146,25 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
   } else {
     await tx.unsafe(`${skippedWarnings(`(${skipped})`)}`, [runId], { prepare: mode.session });
   }
+}
+
+/** Above this many existing agents in a run's batch, the level diff is planned without nested loops. */
+const BULK_AGENTS = 100;
+
+const existingAgents = async (tx: Sql) =>
+  ((await tx`select count(*)::int as n from sync_batch where not is_new and in_cfg`) as unknown as [{ n: number }])[0].n;
+
+/**
+ * Plans the transaction's next statements without nested loops; returns the setting to restore. Only for
+ * statements planned afresh (not prepared): a cached plan keeps the shape it was planned with.
+ */
+async function planWithoutNestedLoops(tx: Sql): Promise<string> {
+  const [{ was }] = (await tx`select current_setting('enable_nestloop') as was, set_config('enable_nestloop', 'off', true)`) as unknown as [{ was: string }];
+  return was;
+}
+
+async function restoreNestedLoops(tx: Sql, was: string): Promise<void> {
+  await tx`select set_config('enable_nestloop', ${was}, true)`;
 }
 
 /** The warnings for levels skipped on colliding skills, from `source` (skill_dbid, n); $1 is the run. */
