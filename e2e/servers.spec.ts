@@ -17,7 +17,7 @@ test("Run full sync on the Servers page; the run completes and is in Sync histor
   await expect(row.getByText(/idle — last full sync (succeeded|partial)/)).toBeVisible();
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sync history" }).click();
-  const run = page.getByRole("table", { name: "Sync runs" }).getByRole("row", { name: new RegExp(`^${runId} WFMServer full manual 2 `) });
+  const run = page.getByRole("table", { name: "Sync runs" }).getByRole("row", { name: new RegExp(`^${runId} WFMServer full manual 2 admin `) });
   await expect(run).toBeVisible();
   await expect(run.getByRole("cell", { name: /^(succeeded|partial)$/ })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("sync-history.png"), fullPage: true });

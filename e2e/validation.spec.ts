@@ -11,7 +11,7 @@ test("the duplicate skill is on Validation and an error line in the run's log, f
   await expect(page.getByRole("table", { name: "Duplicate names" }).getByRole("row", { name: /Skill Billing/ })).toBeVisible();
 
   await page.goto("/sync");
-  const startup = page.getByRole("table", { name: "Sync runs" }).getByRole("row", { name: /WFMServer full startup 2 partial/ }).last();
+  const startup = page.getByRole("table", { name: "Sync runs" }).getByRole("row", { name: /WFMServer full startup 2 WFMServer partial/ }).last();
   await startup.getByRole("link").first().click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Run \d+$/);
   const filters = page.getByRole("form", { name: "Log filters" });
