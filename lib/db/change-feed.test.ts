@@ -164,7 +164,7 @@ describe("the change feed", () => {
       .catch(() => {});
     await sql`insert into cfg.skills (tenant_dbid, name) values (${tenant!.dbid}, 'Heard 1'), (${tenant!.dbid}, 'Heard 2')`;
     const [last] = await sql`select max(seq) as seq from cfg.changes`;
-    await expect.poll(() => heard.at(-1)).toBe(last!.seq);
+    await expect.poll(() => heard.at(-1), { timeout: 30_000 }).toBe(last!.seq);
     expect(heard).toEqual([last!.seq - 2, last!.seq]);
     await listener.unlisten();
   });

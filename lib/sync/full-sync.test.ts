@@ -2,6 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
+import { holdTransaction, waitUntilBlocked } from "../testing/locks";
 import { resetWorld } from "../testing/world";
 import { findCollisions } from "./collisions";
 import { runFullSync, runTargetedSync } from "./engine";
@@ -262,15 +263,24 @@ describe("progress, failure and rerun", () => {
     const t = await b.tenant();
     await b.server("A", 2);
     const skill = await b.skill(t);
-    for (let i = 0; i < 400; i++) await b.person(t, { skills: { [skill]: 1 } });
+    const persons: number[] = [];
+    for (let i = 0; i < 400; i++) persons.push(await b.person(t, { skills: { [skill]: 1 } }));
     const cursorBefore = await database.sql`select * from wfm.sync_cursors`;
 
+    // The second batch's first agent is being added, uncommitted, by another transaction: the run's own insert
+    // of it waits on that key — after the first batch was applied in the run's transaction. So the run is
+    // provably between batches, whatever the machine's speed, when its connection is killed.
+    persons.sort((x, y) => x - y);
+    const holder = await holdTransaction(database.url, (tx) =>
+      tx`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${persons[10]!}, ${t}, 'held', 'Held', 'Back')`,
+    );
     const running = runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 10 });
-    await expect
-      .poll(async () => (await database.sql`select progress_done from wfm.sync_runs where status = 'running'`)[0]?.progress_done ?? 0, { interval: 5 })
-      .toBeGreaterThan(0);
-    await database.sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'wfm-sync full A' and xact_start is not null`;
+    const blocked = await waitUntilBlocked(database.sql, { applicationName: "wfm-sync full A" }, { by: holder.pid, settled: running });
+    const [progress] = await database.sql`select progress_done from wfm.sync_runs where status = 'running'`;
+    expect(progress!.progress_done).toBe(10);
+    await database.sql`select pg_terminate_backend(${blocked.pid}::int)`;
     const failed = await running;
+    await holder.rollback();
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatch(/terminat|connection|closed/i);
     const [run] = await database.sql`select status, error from wfm.sync_runs where id = ${failed.runId}`;
@@ -290,17 +300,22 @@ describe("progress, failure and rerun", () => {
     const t = await b.tenant();
     await b.server("A", 2);
     await b.server("B", 2);
-    for (let i = 0; i < 300; i++) await b.person(t);
-    const [first, second] = await Promise.all([
-      runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 10 }),
-      (async () => {
-        // A reports a total only once it holds its locks and has started.
-        await expect
-          .poll(async () => (await database.sql`select progress_total from wfm.sync_runs where server = 'A'`)[0]?.progress_total ?? 0, { interval: 2 })
-          .toBeGreaterThan(0);
-        return runFullSync(database.sql, { server: "B", trigger: "manual" });
-      })(),
-    ]);
+    const persons: number[] = [];
+    for (let i = 0; i < 30; i++) persons.push(await b.person(t));
+    persons.sort((x, y) => x - y);
+    // A is held mid-run (its second batch waits on an agent another transaction is adding), so it surely
+    // holds the scope lock when B starts, whatever the machine's speed.
+    const holder = await holdTransaction(database.url, (tx) =>
+      tx`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${persons[10]!}, ${t}, 'held', 'Held', 'Back')`,
+    );
+    const firstRun = runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 10 });
+    await waitUntilBlocked(database.sql, { applicationName: "wfm-sync full A" }, { by: holder.pid, settled: firstRun });
+    const secondRun = runFullSync(database.sql, { server: "B", trigger: "manual" });
+    await expect
+      .poll(async () => (await database.sql`select 1 from wfm.sync_events e join wfm.sync_runs r on r.id = e.run_id where r.server = 'B' and e.message like 'waiting for%'`).length, { interval: 10, timeout: 30_000 })
+      .toBe(1);
+    await holder.rollback();
+    const [first, second] = await Promise.all([firstRun, secondRun]);
     expect(first.status).toBe("succeeded");
     expect(second.status).toBe("succeeded");
     const messages = await log(second.runId);
