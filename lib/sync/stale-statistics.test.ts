@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dedicatedClient, type Database, type Sql } from "../db/client";
 import { loadWorkload } from "../demo/load";
 import { scaledWorkload } from "../demo/workload";
+import { eventually } from "../testing/servers";
 import { freshDatabase } from "../testing/database";
 import { runFullSync } from "./engine";
 import { applyFeedBatch, newFeedSession } from "./realtime";
@@ -60,14 +61,14 @@ async function byHand(sql: Sql, statement: string) {
  * since, so the run's refresh (which would wait for the lock the tests hold) finds nothing to analyse.
  */
 async function deleteLevelsAndAnalyse(sql: Sql) {
-  // Earlier runs' and real-time's connections report their counts as they exit: wait until they have.
-  for (;;) {
+  // Earlier runs' and real-time's connections report their counts as they exit: wait until pg_stat_activity
+  // shows none of them left (a bounded wait on that signal, not a pause).
+  await eventually(async () => {
     const [{ n }] = (await sql`
       select count(*)::int as n from pg_stat_activity
        where datname = current_database() and (application_name like 'wfm-sync full%' or application_name = ${FEED})`) as unknown as [{ n: number }];
-    if (n === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return n === 0;
+  }, "earlier sync connections to exit");
   await byHand(sql, "delete from wfm.agent_skills");
   await sql`analyze wfm.agent_skills`;
   const [stats] = await sql`
