@@ -15,6 +15,7 @@ import { env } from "../lib/env";
 import { StartupError } from "../lib/errors";
 import { ensureBuild } from "../lib/launcher/build";
 import { spawnServer, type ServerProcess } from "../lib/server/process";
+import { describeDeadInstance } from "../lib/server/event-log";
 import { removeDeadInstances } from "../lib/server/registration";
 import { pruneRuns } from "../lib/sync/runs";
 import type { Sql } from "../lib/db";
@@ -65,11 +66,7 @@ async function waitForStartupSync(sql: Sql, server: ServerProcess, since: Date) 
 
 async function sweepDeadInstances(sql: Sql) {
   try {
-    for (const dead of await removeDeadInstances(sql)) {
-      const runs = dead.runs.length ? `; closed its run(s) ${dead.runs.join(", ")} as stopped` : "";
-      const requests = dead.requests ? `; ${dead.requests} request(s) it held go back to the queue` : "";
-      log(`Removed an instance of ${dead.server} that stopped heartbeating${runs}${requests}.`);
-    }
+    for (const dead of await removeDeadInstances(sql)) log(`${describeDeadInstance(dead)}.`);
   } catch {
     // The database is away: the servers and the health check say so; the next sweep tries again.
   }

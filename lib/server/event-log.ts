@@ -2,7 +2,7 @@
  * The server's lifecycle in its log: one JSON line per event, with `event` naming it (what tests of a
  * server process wait on) and the words an operator reads.
  */
-import type { ServerEvents } from "./events";
+import type { ServerEventMap, ServerEvents } from "./events";
 import type { Logger } from "./log";
 
 export function logEvents(events: ServerEvents, log: Logger, server: string): void {
@@ -37,13 +37,18 @@ export function logEvents(events: ServerEvents, log: Logger, server: string): vo
   events.on("cache:reloaded", ({ entities, why }) =>
     log.info({ event: "cache:reloaded", changed: entities, why }, `cache: reloaded ${entities.join(", ")} (timestamp check: ${why})`),
   );
-  events.on("instances:dead:removed", (dead) => {
-    const runs = dead.runs.length ? `; closed its run(s) ${dead.runs.join(", ")} as stopped` : "";
-    const requests = dead.requests ? `; ${dead.requests} request(s) it held go back to the queue` : "";
-    log.warn({ event: "instances:dead:removed", deadInstance: dead.id, runs: dead.runs, requests: dead.requests }, `removed an instance of ${dead.server} that stopped heartbeating${runs}${requests}`);
-  });
+  events.on("instances:dead:removed", (dead) =>
+    log.warn({ event: "instances:dead:removed", deadInstance: dead.id, runs: dead.runs, requests: dead.requests }, describeDeadInstance(dead)),
+  );
   events.on("server:stopping", ({ reason }) => log.info({ event: "server:stopping", reason }, `stopping: ${reason}`));
   events.on("server:stopped", () => log.info({ event: "server:stopped" }, "stopped"));
+}
+
+/** What removing a dead instance did, in words: for a server's log and the launcher's alike. */
+export function describeDeadInstance(dead: ServerEventMap["instances:dead:removed"]): string {
+  const runs = dead.runs.length ? `; closed its run(s) ${dead.runs.join(", ")} as stopped` : "";
+  const requests = dead.requests ? `; ${dead.requests} request(s) it held go back to the queue` : "";
+  return `removed an instance of ${dead.server} that stopped heartbeating${runs}${requests}`;
 }
 
 function logRun(log: Logger, kind: "full" | "targeted", context: object, result: { runId: number; status: string; counts: object; error?: string }, seconds: number) {

@@ -90,10 +90,6 @@ export class WfmServer {
     return this.election.role;
   }
 
-  get cache() {
-    return this.coordination.cache;
-  }
-
   private get sql(): Sql {
     return this.database.sql;
   }
