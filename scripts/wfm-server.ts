@@ -23,11 +23,11 @@ runCli(async () => {
     );
   }
   const server = new WfmServer({ flags, databaseUrl });
-  // postgres.js fetches the database's array types on each new connection with a query nobody awaits; when
-  // that connection is killed during the fetch (a database restart, pg_terminate_backend), the rejection
-  // has no handler and would end the process. Such a loss is a fault the server rides out — the query that
-  // needed the connection fails and the term ends as for any lost connection — so it is logged, not fatal.
-  // Anything else unhandled is a bug: logged, and the process stops.
+  // A connection loss that reaches no handler comes from inside the driver (every query of ours is awaited):
+  // postgres.js 3.4.9 leaves some of its own promises unhandled (the per-connection type fetch, patched in
+  // patches/, is the one known). Such a loss is a fault the server rides out — the query that needed the
+  // connection fails and the term ends as for any lost connection — so it is logged, not fatal. Anything
+  // else unhandled is a bug: logged, and the process stops.
   process.on("unhandledRejection", (error) => {
     if (isConnectionLoss(error)) {
       server.log.warn({ err: (error as Error).message }, "a connection was lost while it started; carrying on");
