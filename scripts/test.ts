@@ -1,6 +1,6 @@
 /**
- * npm test: type check and lint (side by side), unit and integration tests against a real PostgreSQL
- * (vitest), then end-to-end tests in Chromium against the product started as `npm start` starts it
+ * npm test: unit and integration tests against a real PostgreSQL (vitest), beside them the type check,
+ * the lint and the console build, then end-to-end tests in Chromium against the product started as `npm start` starts it
  * (Playwright). Prints each step's wall time, the slowest test files and the total, and ends with one
  * summary line, "N passed, N failed" (CI reads that last line).
  */
@@ -78,24 +78,24 @@ async function main() {
   const steps: Step[] = [];
   let slowest: string[] | undefined;
   try {
-    // Each is one busy core for a while: side by side on two cores, they take as long as the slower one.
-    steps.push(
-      ...(await Promise.all([
-        run("typecheck", bin("tsc"), ["--noEmit"], { buffered: true }),
-        run("lint", bin("eslint"), [".", "--max-warnings", "0"], { buffered: true }),
-      ])),
-    );
-
     const runs = propertyRuns();
     console.log(`Property tests: ${runs} runs each${runs === DEFAULT_PROPERTY_RUNS ? " (the default; WFM_PROPERTY_RUNS=500 before a release)" : " (WFM_PROPERTY_RUNS)"}.`);
     const vitestJson = path.join(work, "vitest.json");
-    // The console's production build (what the e2e step serves) is made beside the unit tests, which leave
-    // the CPU idle while they wait on servers and databases; the e2e step then starts on a current build.
-    const [vitest, build] = await Promise.all([
+    // The unit tests mostly wait — on servers, databases, timers — and leave a core idle most of the time.
+    // The type check, the lint and the console's production build (what the e2e step serves) use it, one
+    // after another beside them, so the e2e step starts on a current build as soon as the tests end.
+    const checks = (async () => {
+      const done: Step[] = [];
+      done.push(await run("typecheck", bin("tsc"), ["--noEmit"], { buffered: true }));
+      done.push(await run("lint", bin("eslint"), [".", "--max-warnings", "0"], { buffered: true }));
+      done.push(await run("console build", process.execPath, ["--import", "tsx", path.join("scripts", "build-console.ts")], { buffered: true }));
+      return done;
+    })();
+    const [vitest, built] = await Promise.all([
       run("unit and integration", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]),
-      run("console build", process.execPath, ["--import", "tsx", path.join("scripts", "build-console.ts")], { buffered: true }),
+      checks,
     ]);
-    steps.push({ ...vitest, tally: vitestTally(vitestJson) }, build);
+    steps.push(...built, { ...vitest, tally: vitestTally(vitestJson) });
     slowest = slowestFiles(vitestJson, 5);
 
     const playwrightJson = path.join(work, "playwright.json");
