@@ -10,6 +10,7 @@ const sections = [
     links: [
       { href: "/servers", label: "Servers" },
       { href: "/sync", label: "Sync history" },
+      { href: "/audit", label: "Audit" },
       { href: "/validation", label: "Validation" },
     ],
   },
