@@ -269,6 +269,8 @@ export const wfmAgents = wfm.table(
       sql`(lower(${t.firstName} || ' ' || ${t.lastName} || ' ' || ${t.username} || ' ' || coalesce(${t.employeeId}, ''))) gin_trgm_ops`,
     ),
     index("agents_awaiting_full_sync_idx").on(t.id).where(sql`${t.awaitingFullSync}`),
+    // The Agents filter by termination source: the few terminated agents in id order, not a scan of all of them.
+    index("agents_termination_source_idx").on(t.terminationSource, t.id).where(sql`${t.terminationSource} is not null`),
     check("agents_termination_source_valid", sql`${t.terminationSource} in ('config','manual')`),
     check(
       "agents_termination_consistent",
@@ -471,5 +473,35 @@ export const wfmSyncRequests = wfm.table(
     check("sync_requests_kind_valid", sql`${t.kind} in ('full','agent')`),
     check("sync_requests_status_valid", sql`${t.status} in ('queued','running','done','failed')`),
     check("sync_requests_agent_has_dbid", sql`(${t.kind} = 'agent') = (${t.cfgDbid} is not null)`),
+  ],
+);
+
+export const auditObjectTypes = ["agent", "site", "server"] as const;
+export const auditActions = ["terminated", "reinstated", "moved", "assigned", "created", "updated", "deleted"] as const;
+
+/**
+ * The audit trail: who did what, by hand, to an agent, a site or a server, and when. A line is written by
+ * the act's own transaction (lib/console/audit.ts), so it exists exactly when the act does. `username` is
+ * text, not a reference: the trail outlives the user, as it outlives the agent, site or server it names.
+ * `detail` holds each field the act changed as {from, to}.
+ */
+export const wfmAuditEvents = wfm.table(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: at("at").notNull().defaultNow(),
+    username: text("username").notNull(),
+    action: text("action").$type<(typeof auditActions)[number]>().notNull(),
+    objectType: text("object_type").$type<(typeof auditObjectTypes)[number]>().notNull(),
+    objectKey: text("object_key").notNull(),
+    detail: jsonb("detail").$type<Record<string, { from: unknown; to: unknown }>>().notNull().default({}),
+  },
+  (t) => [
+    index("audit_events_at_idx").on(t.at),
+    index("audit_events_object_idx").on(t.objectType, t.objectKey, t.id),
+    // User names are compared as sign-in compares them: whatever their case.
+    index("audit_events_username_idx").on(sql`lower(${t.username})`, t.id),
+    check("audit_events_object_type_valid", sql`${t.objectType} in ('agent','site','server')`),
+    check("audit_events_action_valid", sql`${t.action} in ('terminated','reinstated','moved','assigned','created','updated','deleted')`),
   ],
 );
