@@ -289,11 +289,11 @@ test("termination over REST, a targeted sync, and the sync log's runs and events
   // Its log, filtered and in pages.
   const eventsResponse = await admin.get(`/api/v1/sync/runs/${startup.id}/events?action=added&objectType=agent&limit=4`);
   expect(eventsResponse.status()).toBe(200);
-  const events = (await eventsResponse.json()) as Page<{ id: number; runId: number; at: string; objectType: string; objectKey: string; action: string; message: string }>;
+  const events = (await eventsResponse.json()) as Page<{ id: number; runId: number; at: string; objectType: string; objectKey: string; action: string; message: string; objectName: string | null; agentId: number | null }>;
   expect(events.items).toHaveLength(4);
   expect(events.next).toEqual(expect.any(String));
   for (const event of events.items) {
-    expect(Object.keys(event).sort()).toEqual(["action", "at", "id", "message", "objectKey", "objectType", "runId"]);
+    expect(Object.keys(event).sort()).toEqual(["action", "agentId", "at", "id", "message", "objectKey", "objectName", "objectType", "runId"]);
     expect(event).toEqual({
       id: expect.any(Number),
       runId: startup.id,
@@ -302,6 +302,8 @@ test("termination over REST, a targeted sync, and the sync log's runs and events
       objectKey: expect.stringMatching(/^\d+$/),
       action: "added",
       message: expect.stringMatching(/\S/),
+      objectName: expect.stringMatching(/^.+ \(.+\)$/),
+      agentId: expect.any(Number),
     });
   }
   const more = (await (await admin.get(`/api/v1/sync/runs/${startup.id}/events?action=added&objectType=agent&limit=4&cursor=${events.next}`)).json()) as typeof events;

@@ -72,3 +72,28 @@ export const serverName = z
   .min(1, "a WFM Server needs a name")
   .max(64, "a WFM Server's name has at most 64 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a WFM Server's name uses letters, digits, '_', '.' and '-', and starts with a letter or digit");
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * An instant in a query string: an ISO 8601 date-time with its zone (`Z` or `±hh:mm`), or a date alone,
+ * which means its midnight UTC. A time without a zone is refused: it would mean a different instant on the
+ * server than on the client that wrote it.
+ */
+export const instantText = (what: string) =>
+  z
+    .string({ message: `${what} is an ISO date-time with its zone, such as 2026-12-02T09:00:00Z, or a date, 2026-12-02` })
+    .regex(INSTANT, `${what} is an ISO date-time with its zone, such as 2026-12-02T09:00:00Z, or a date, 2026-12-02`)
+    .refine((value) => {
+      const [year, month, day] = value.slice(0, 10).split("-").map(Number) as [number, number, number];
+      return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day && month >= 1 && month <= 12;
+    }, `${what} is not a date that exists`)
+    .transform((value) => new Date(value.length === 10 ? `${value}T00:00:00Z` : value))
+    .refine((date) => !Number.isNaN(date.getTime()), `${what} is not a time that exists`);
+
+/** A `from`–`to` range (from inclusive, to exclusive) must not end before it starts. */
+export function checkTimeRange(range: { from?: Date; to?: Date }, context: z.RefinementCtx) {
+  if (range.from && range.to && range.to <= range.from) {
+    context.addIssue({ code: "custom", path: ["to"], message: "to is after from (from is included, to is not)" });
+  }
+}

@@ -11,7 +11,7 @@ import { credentialsSchema } from "../auth/sessions";
 import { personInput, personPatch, skillLevelInput } from "../config/persons";
 import { configPage, referenceKindNames, referenceKinds } from "../config/reference";
 import { agentPatch, agentSearch } from "../console/agents";
-import { eventFilter, runFilter } from "../console/runs";
+import { eventQuery, runFilter } from "../console/runs";
 import { newServerInput, serverOptionsInput } from "../console/servers";
 import { siteInput, sitePatch } from "../console/sites";
 import { importUsersInput } from "../console/users";
@@ -31,6 +31,8 @@ interface Operation {
   body?: z.ZodType;
   /** Status → the answer's shape; null for an answer without a body. */
   answers: Record<number, { description: string; shape: z.ZodType | null }>;
+  /** The 200 answer can also be a CSV file (asked for with `format=csv`). */
+  csv?: boolean;
 }
 
 const ok = (shape: z.ZodType, description = "OK") => ({ 200: { description, shape } });
@@ -69,9 +71,9 @@ const operations: Operation[] = [
   { method: "get", path: "/users", summary: "WFM users", tag: "users", access: "signed-in", query: listPage, answers: ok(shape.page(shape.userShape)) },
   { method: "post", path: "/users/import", summary: "Import cfg persons as WFM users with a role", tag: "users", access: "users.write", body: importUsersInput.strict(), answers: created(shape.importResultShape) },
 
-  { method: "get", path: "/sync/runs", summary: "Sync runs, newest first", tag: "sync log", access: "signed-in", query: runFilter, answers: ok(shape.page(shape.runShape)) },
+  { method: "get", path: "/sync/runs", summary: "Sync runs, newest first; filter by server, kind, status, start time and agent", tag: "sync log", access: "signed-in", query: runFilter, answers: ok(shape.page(shape.runShape)) },
   { method: "get", path: "/sync/runs/{id}", summary: "One run with its counts and progress", tag: "sync log", access: "signed-in", answers: ok(shape.runShape) },
-  { method: "get", path: "/sync/runs/{id}/events", summary: "A run's log, filtered by action and object type", tag: "sync log", access: "signed-in", query: eventFilter, answers: ok(shape.page(shape.eventShape)) },
+  { method: "get", path: "/sync/runs/{id}/events", summary: "A run's log, filtered by action, object type, text and time; format=csv answers the whole matching log as a file", tag: "sync log", access: "signed-in", query: eventQuery, answers: ok(shape.page(shape.eventShape)), csv: true },
 
   ...referenceKindNames.flatMap((name): Operation[] => {
     const kind = referenceKinds[name];
@@ -142,8 +144,9 @@ export function openApiDocument(): Json {
     ];
     const responses: Record<string, Json> = {};
     for (const [status, answer] of Object.entries(op.answers)) {
+      const csv = op.csv && status === "200" ? { "text/csv": { schema: { type: "string", description: "a header line, then one line per event: id, runId, at, objectType, objectKey, objectName, action, message" } } } : {};
       responses[status] = answer.shape
-        ? { description: answer.description, content: { "application/json": { schema: jsonSchema(answer.shape, "output", components) } } }
+        ? { description: answer.description, content: { "application/json": { schema: jsonSchema(answer.shape, "output", components) }, ...csv } }
         : { description: answer.description };
     }
     const refusals: [number, string, boolean][] = [

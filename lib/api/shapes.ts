@@ -141,6 +141,8 @@ export const eventShape = z
     objectKey: z.string().describe("the object's cfg dbid (a run's id for object type run)"),
     action: z.enum(["added", "updated", "terminated", "skipped", "warning", "error"]),
     message: z.string(),
+    objectName: z.string().nullable().describe("the object as WFM names it now (an agent's name and username, a skill's or time zone's name, a user's username); null when WFM no longer has it"),
+    agentId: z.number().int().nullable().describe("for an agent's or skill level's line: the agent's id in WFM (GET /agents/{id}), when it exists"),
   })
   .meta({ id: "Event" });
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { eventActions } from "../../db/schema";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
-import { BIGINT_ID_MAX, cursorText, text } from "../input";
+import { BIGINT_ID_MAX, INT_ID_MAX, checkTimeRange, cursorText, idText, instantText, text } from "../input";
 
 export interface RunView {
   id: number;
@@ -26,14 +26,19 @@ export const runFilter = z.object({
   server: text("server").trim().min(1, "server is a WFM Server's name").optional(),
   kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
   status: z.enum(["running", "succeeded", "failed", "partial"], { message: "status is running, succeeded, failed or partial" }).optional(),
+  from: instantText("from").describe("runs started at or after this instant").optional(),
+  to: instantText("to").describe("runs started before this instant").optional(),
+  agentId: idText("agentId", INT_ID_MAX).describe("runs that logged a line for this agent (its id in WFM)").optional(),
   limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
   cursor: cursorText(BIGINT_ID_MAX).optional(),
-});
-export type RunFilter = z.input<typeof runFilter>;
+}).superRefine(checkTimeRange);
+export type RunFilter = z.output<typeof runFilter>;
 
-/** Runs newest first, in pages (keyset: the cursor is the last id seen; the next page holds older runs). */
-export async function listRuns(sql: Sql, filter: RunFilter = {}): Promise<{ items: RunView[]; next: string | null }> {
-  const f = runFilter.parse(filter);
+/**
+ * Runs newest first, in pages (keyset: the cursor is the last id seen; the next page holds older runs). An
+ * agent's runs are those whose log names it (its agent and skill-level lines, by cfg dbid).
+ */
+export async function listRuns(sql: Sql, f: RunFilter): Promise<{ items: RunView[]; next: string | null }> {
   const rows = await sql<RunView[]>`
     select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
@@ -43,6 +48,11 @@ export async function listRuns(sql: Sql, filter: RunFilter = {}): Promise<{ item
      where (${f.server ?? null}::text is null or server = ${f.server ?? null})
        and (${f.kind ?? null}::text is null or kind = ${f.kind ?? null})
        and (${f.status ?? null}::text is null or status = ${f.status ?? null})
+       and (${f.from ?? null}::timestamptz is null or started_at >= ${f.from ?? null})
+       and (${f.to ?? null}::timestamptz is null or started_at < ${f.to ?? null})
+       and (${f.agentId ?? null}::int is null or id in (
+             select e.run_id from wfm.sync_events e join wfm.agents a on e.object_key = a.cfg_dbid::text
+              where a.id = ${f.agentId ?? null} and e.object_type in ('agent', 'skill_level')))
        and (${f.cursor ?? null}::bigint is null or id < ${f.cursor ?? null}::bigint)
      order by id desc limit ${f.limit + 1}`;
   const items = rows.slice(0, f.limit);
@@ -66,13 +76,23 @@ export async function getRunStatus(sql: Sql, id: number): Promise<RunView["statu
   return run?.status ?? null;
 }
 
-export const eventFilter = z.object({
-  action: z.enum(eventActions, { message: `action is one of ${eventActions.join(", ")}` }).optional(),
-  objectType: text("objectType").trim().min(1).max(40).describe("agent, skill_level, skill, time_zone, user, switch or run").optional(),
-  limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(1000, "limit is at most 1000").default(500),
-  cursor: cursorText(BIGINT_ID_MAX).optional(),
-});
+export const eventFilter = z
+  .object({
+    action: z.enum(eventActions, { message: `action is one of ${eventActions.join(", ")}` }).optional(),
+    objectType: text("objectType").trim().min(1).max(40).describe("agent, skill_level, skill, time_zone, user, switch or run").optional(),
+    q: text("q").trim().max(200, "a search has at most 200 characters").describe("lines whose message holds this text, whose object has this dbid, or whose agent's name, username or employee id holds it").optional(),
+    from: instantText("from").describe("lines logged at or after this instant").optional(),
+    to: instantText("to").describe("lines logged before this instant").optional(),
+    limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(1000, "limit is at most 1000").default(500),
+    cursor: cursorText(BIGINT_ID_MAX).optional(),
+  })
+  .superRefine(checkTimeRange);
 export type EventFilter = z.output<typeof eventFilter>;
+
+/** The log's query string for the API: the filters, and `format=csv` for the whole matching log as a file. */
+export const eventQuery = eventFilter.safeExtend({
+  format: z.enum(["json", "csv"], { message: "format is json or csv" }).describe("csv: every matching line (limit and cursor do not apply), as text/csv").optional(),
+});
 
 export interface EventView {
   id: number;
@@ -82,20 +102,82 @@ export interface EventView {
   objectKey: string;
   action: string;
   message: string;
+  /** What the line is about, named as WFM knows it now (an agent's name and username, a skill's name…), if it still exists. */
+  objectName: string | null;
+  /** The agent's id in WFM, for an agent's or a skill level's line whose agent exists: the console links it. */
+  agentId: number | null;
 }
 
-/** A run's log in order, filtered by action and object type, in pages (keyset by event id). */
+const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The filtered lines of a run's log (the WHERE of the page and of the CSV), `after` an event id. */
+function matchingEvents(sql: Sql, runId: number, f: Omit<EventFilter, "limit" | "cursor">, after: number) {
+  const q = f.q ? likePattern(f.q) : null;
+  return sql`
+    from wfm.sync_events e
+   where e.run_id = ${runId}
+     and (${f.action ?? null}::text is null or e.action = ${f.action ?? null})
+     and (${f.objectType ?? null}::text is null or e.object_type = ${f.objectType ?? null})
+     and (${f.from ?? null}::timestamptz is null or e.at >= ${f.from ?? null})
+     and (${f.to ?? null}::timestamptz is null or e.at < ${f.to ?? null})
+     and (${q}::text is null
+          or e.object_key = ${f.q ?? null}
+          or lower(e.message) like ${q}
+          or (e.object_type in ('agent', 'skill_level') and e.object_key in (
+                select a.cfg_dbid::text from wfm.agents a
+                 where lower(a.first_name || ' ' || a.last_name || ' ' || a.username || ' ' || coalesce(a.employee_id, '')) like ${q})))
+     and e.id > ${after}`;
+}
+
+/** The object a line names, as WFM has it now: only an id that is all digits can be a dbid. */
+const namedObject = (sql: Sql) => sql`
+  left join wfm.agents a on a.cfg_dbid = case when e.object_type in ('agent', 'skill_level') and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
+  left join wfm.skills k on k.cfg_dbid = case when e.object_type = 'skill' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
+  left join wfm.time_zones z on z.cfg_dbid = case when e.object_type = 'time_zone' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
+  left join wfm.users u on u.cfg_dbid = case when e.object_type = 'user' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end`;
+
+const eventColumns = (sql: Sql) => sql`
+  e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.object_key as "objectKey", e.action, e.message,
+  coalesce(nullif(trim(a.first_name || ' ' || a.last_name), '') || ' (' || a.username || ')', a.username, k.name, z.name, u.username) as "objectName",
+  a.id as "agentId"`;
+
+/** A run's log in order, filtered by action, object type, text and time, in pages (keyset by event id). */
 export async function runEvents(sql: Sql, runId: number, f: EventFilter): Promise<{ items: EventView[]; next: string | null }> {
   const rows = await sql<EventView[]>`
-    select id, run_id as "runId", at, object_type as "objectType", object_key as "objectKey", action, message
-      from wfm.sync_events
-     where run_id = ${runId}
-       and (${f.action ?? null}::text is null or action = ${f.action ?? null})
-       and (${f.objectType ?? null}::text is null or object_type = ${f.objectType ?? null})
-       and id > ${f.cursor ? Number(f.cursor) : 0}
-     order by id limit ${f.limit + 1}`;
+    select ${eventColumns(sql)}
+      from (select e.* ${matchingEvents(sql, runId, f, f.cursor ? Number(f.cursor) : 0)} order by e.id limit ${f.limit + 1}) e
+      ${namedObject(sql)}
+     order by e.id`;
   const items = rows.slice(0, f.limit);
   return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
+}
+
+const CSV_COLUMNS = ["id", "runId", "at", "objectType", "objectKey", "objectName", "action", "message"] as const;
+
+/**
+ * One CSV field. Quoted when it holds a quote, comma or line break; and a value a spreadsheet would run as a
+ * formula (=, +, -, @ first — a name from cfg can start so) is prefixed with ' so that it is shown as text.
+ */
+function csvField(value: unknown): string {
+  let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * The whole matching log as CSV, a chunk of lines at a time, read through a cursor: a run of 100,000 lines
+ * is never held in memory at once, and a reader who goes away stops the query.
+ */
+export async function* runEventsCsv(sql: Sql, runId: number, f: Omit<EventFilter, "limit" | "cursor">): AsyncGenerator<string> {
+  yield `${CSV_COLUMNS.join(",")}\r\n`;
+  const cursor = sql<EventView[]>`
+    select ${eventColumns(sql)}
+      from (select e.* ${matchingEvents(sql, runId, f, 0)}) e
+      ${namedObject(sql)}
+     order by e.id`.cursor(2000);
+  for await (const rows of cursor) {
+    yield rows.map((row) => `${CSV_COLUMNS.map((column) => csvField(row[column])).join(",")}\r\n`).join("");
+  }
 }
 
 /** The object types and actions a run's log holds, with counts: the filters offer only what is there. */
@@ -103,4 +185,14 @@ export async function runEventFacets(sql: Sql, runId: number) {
   return sql<{ objectType: string; action: string; n: number }[]>`
     select object_type as "objectType", action, count(*)::int as n from wfm.sync_events where run_id = ${runId}
      group by 1, 2 order by 1, 2`;
+}
+
+/** The agent a person means by a username or a WFM id typed into a filter, with a name to show. */
+export async function findAgentForFilter(sql: Sql, typed: string): Promise<{ id: number; name: string } | null> {
+  const byId = /^\d{1,9}$/.test(typed) ? Number(typed) : null;
+  const [agent] = await sql<{ id: number; name: string }[]>`
+    select id, trim(first_name || ' ' || last_name) || ' (' || username || ')' as name from wfm.agents
+     where lower(username) = lower(${typed}) or id = ${byId}
+     order by lower(username) = lower(${typed}) desc, id limit 1`;
+  return agent ?? null;
 }

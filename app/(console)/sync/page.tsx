@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
+import { DateRangeFields } from "@/app/ui/date-range-fields";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LiveRefresh } from "@/app/ui/live-refresh";
 import { LocalTime } from "@/app/ui/local-time";
 import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
-import { listRuns, runFilter, type RunFilter } from "@/lib/console/runs";
+import { findAgentForFilter, listRuns, runFilter, type RunFilter } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
 import { RunsChart } from "./runs-chart";
 import { sharedDatabase } from "@/lib/db/shared";
@@ -22,14 +23,25 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   const { sql } = sharedDatabase();
   const params = await searchParams;
   // A filter value that is not valid (typed into the address bar) is left out rather than failing the page.
-  const valid = <K extends "server" | "kind" | "status" | "cursor">(key: K) => {
+  const valid = <K extends "server" | "kind" | "status" | "cursor" | "from" | "to" | "agentId">(key: K) => {
     const checked = runFilter.shape[key].safeParse(firstValue(params[key]) || undefined);
     return checked.success ? (checked.data as RunFilter[K]) : undefined;
   };
-  const filter = { server: valid("server"), kind: valid("kind"), status: valid("status") };
+  // The agent: typed as a username (or id) in the form, or an id from a link (Agent Properties).
+  const typedAgent = firstValue(params.agent)?.trim();
+  const agent = typedAgent ? await findAgentForFilter(sql, typedAgent) : null;
+  const agentId = typedAgent ? (agent?.id ?? -1) : valid("agentId");
+  const agentName = agent?.name ?? (agentId && agentId > 0 ? (await findAgentForFilter(sql, String(agentId)))?.name : undefined);
+  const from = valid("from");
+  const to = valid("to");
+  const filter = { server: valid("server"), kind: valid("kind"), status: valid("status"), from: from?.toISOString(), to: to && (!from || to > from) ? to.toISOString() : undefined, agentId: agentId ? String(agentId) : undefined };
   const cursor = valid("cursor");
-  const [{ items: runs, next }, servers] = await Promise.all([listRuns(sql, { ...filter, cursor, limit: 200 }), listServerStatus(sql)]);
-  const older = next ? `/sync?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), cursor: next })}` : null;
+  const filtered = Object.values(filter).some(Boolean);
+  const [{ items: runs, next }, servers] = await Promise.all([
+    agentId === -1 ? { items: [], next: null } : listRuns(sql, { ...runFilter.parse({ ...filter, agentId: filter.agentId }), cursor, limit: 200 }),
+    listServerStatus(sql),
+  ]);
+  const older = next ? `/sync?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1]))), cursor: next })}` : null;
   const points = [...runs].reverse().map((run) => ({
     id: run.id,
     label: `#${run.id}`,
@@ -75,11 +87,26 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
+        <label>
+          Agent
+          <input type="search" name="agent" defaultValue={typedAgent ?? agentName ?? ""} placeholder="Username or id" />
+        </label>
+        <DateRangeFields from={filter.from} to={filter.to} />
         <button type="submit" className="button small">Filter</button>
+        {filtered && (
+          <Link href="/sync" className="button small secondary">
+            Clear
+          </Link>
+        )}
       </form>
+      {agentId !== undefined && (
+        <p className="muted" role="status">
+          {agentId === -1 ? `No agent has the username or id “${typedAgent}”.` : `Runs that changed or reported ${agentName ?? `agent ${agentId}`}.`}
+        </p>
+      )}
       {runs.length === 0 ? (
-        <EmptyState title={filter.server || filter.kind || filter.status ? "No run matches these filters" : "No synchronization has run yet"}>
-          <p>{filter.server || filter.kind || filter.status ? "Clear a filter to see more runs." : "Runs appear here as soon as a WFM Server starts synchronizing."}</p>
+        <EmptyState title={filtered ? "No run matches these filters" : "No synchronization has run yet"}>
+          <p>{filtered ? "Clear a filter to see more runs." : "Runs appear here as soon as a WFM Server starts synchronizing."}</p>
         </EmptyState>
       ) : (
         <>
@@ -135,7 +162,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
         </div>
         {(older || cursor) && (
           <p className="pager">
-            {cursor && <Link href={`/sync?${new URLSearchParams(Object.fromEntries(Object.entries(filter).filter(([, v]) => v)) as Record<string, string>)}`}>← Newest runs</Link>}
+            {cursor && <Link href={`/sync?${new URLSearchParams(Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1]))))}`}>← Newest runs</Link>}
             {older && <Link href={older}>Older runs →</Link>}
           </p>
         )}

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
+import { DateRangeFields } from "@/app/ui/date-range-fields";
 import { PageHead } from "@/app/ui/empty-state";
 import { eventFilter, getRun, runEventFacets, runEvents } from "@/lib/console/runs";
 import { sharedDatabase } from "@/lib/db/shared";
@@ -25,12 +26,17 @@ export default async function RunPage({ params, searchParams }: { params: Promis
     throw error;
   });
   const search = await searchParams;
-  const filter = eventFilter.safeParse({ action: firstValue(search.action), objectType: firstValue(search.objectType) });
+  const asked = { action: firstValue(search.action), objectType: firstValue(search.objectType), q: firstValue(search.q) || undefined, from: firstValue(search.from) || undefined, to: firstValue(search.to) || undefined };
+  const filter = eventFilter.safeParse(asked);
   const f = filter.success ? filter.data : eventFilter.parse({});
   const [events, facets] = await Promise.all([runEvents(sql, id, f), runEventFacets(sql, id)]);
   const actions = [...new Set(facets.map((x) => x.action))];
   const types = [...new Set(facets.map((x) => x.objectType))];
-  const query = new URLSearchParams(Object.entries({ action: f.action, objectType: f.objectType }).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+  const query = new URLSearchParams(
+    Object.entries({ action: f.action, objectType: f.objectType, q: f.q, from: f.from?.toISOString(), to: f.to?.toISOString() }).filter((e): e is [string, string] => Boolean(e[1])),
+  ).toString();
+  // Text and time narrow the log beyond what the facets count: then the count is the lines shown so far.
+  const counted = !f.q && !f.from && !f.to;
   return (
     <>
       <p>
@@ -60,14 +66,26 @@ export default async function RunPage({ params, searchParams }: { params: Promis
             ))}
           </select>
         </label>
+        <label>
+          Search
+          <input type="search" name="q" defaultValue={f.q ?? ""} placeholder="Name, username, dbid or text" />
+        </label>
+        <DateRangeFields from={f.from?.toISOString()} to={f.to?.toISOString()} />
         <button type="submit" className="button small">Filter</button>
+        <a className="button small secondary" href={`/api/v1/sync/runs/${id}/events?${query ? `${query}&` : ""}format=csv`} download>
+          Download CSV
+        </a>
       </form>
-      {!filter.success && <p className="field-error" role="alert">{filter.error.issues[0]!.message}</p>}
+      {!filter.success && (
+        <p className="field-error" role="alert">
+          {filter.error.issues[0]!.message}; showing the whole log.
+        </p>
+      )}
       <RunLog
         run={run}
         firstPage={events}
         query={query}
-        matching={facets.filter((x) => (!f.action || x.action === f.action) && (!f.objectType || x.objectType === f.objectType)).reduce((n, x) => n + x.n, 0)}
+        matching={counted ? facets.filter((x) => (!f.action || x.action === f.action) && (!f.objectType || x.objectType === f.objectType)).reduce((n, x) => n + x.n, 0) : null}
       />
     </>
   );

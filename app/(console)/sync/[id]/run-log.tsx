@@ -1,6 +1,7 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { EventView, RunView } from "@/lib/console/runs";
@@ -20,7 +21,7 @@ type EventPage = { items: EventView[]; next: string | null };
  * The run's progress and log. While the run is going both refresh every second, then they stop. The log comes
  * in pages of 500 lines; "Show more" fetches the next (a cold full sync of 100,000 agents logs 100,000 lines).
  */
-export function RunLog({ run: initialRun, firstPage, query, matching }: { run: RunView; firstPage: EventPage; query: string; matching: number }) {
+export function RunLog({ run: initialRun, firstPage, query, matching }: { run: RunView; firstPage: EventPage; query: string; matching: number | null }) {
   const { data: run } = useQuery({
     queryKey: ["run", initialRun.id],
     queryFn: () => json<RunView>(`/api/v1/sync/runs/${initialRun.id}`),
@@ -89,6 +90,7 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">Object</th>
+                <th scope="col">Name</th>
                 <th scope="col">Key</th>
                 <th scope="col">Action</th>
                 <th scope="col">Message</th>
@@ -101,6 +103,7 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
                     <LocalTime at={e.at} />
                   </td>
                   <td>{e.objectType}</td>
+                  <td>{e.agentId !== null ? <Link href={`/agents/${e.agentId}`}>{e.objectName}</Link> : (e.objectName ?? <span className="muted">—</span>)}</td>
                   <td>{e.objectKey}</td>
                   <td>
                     <ActionBadge action={e.action} />
@@ -117,7 +120,9 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
           <span className="muted" aria-live="polite">
             {run.status === "running"
               ? `Showing ${events.length.toLocaleString("en")} lines so far`
-              : `Showing ${events.length.toLocaleString("en")} of ${Math.max(matching, events.length).toLocaleString("en")} lines`}
+              : matching === null
+                ? `Showing ${events.length.toLocaleString("en")} matching lines${log.hasNextPage ? " so far" : ""}`
+                : `Showing ${events.length.toLocaleString("en")} of ${Math.max(matching, events.length).toLocaleString("en")} lines`}
           </span>
           {log.hasNextPage && (
             <button

@@ -8,16 +8,17 @@ import { sharedDatabase } from "@/lib/db/shared";
 import { handleError } from "./respond";
 
 /**
- * A signed-in GET that answers `read(sql, …)` as JSON: the shape of every list and document route. A bad id
- * or query string thrown as a ZodError by `read` answers 400 with field details; `permission`, when given,
- * narrows who may read (403 for the others).
+ * A signed-in GET that answers `read(sql, …)` as JSON: the shape of every list and document route (a `read`
+ * that makes its own Response — a CSV file — answers it as is). A bad id or query string thrown as a ZodError
+ * by `read` answers 400 with field details; `permission`, when given, narrows who may read (403 for the others).
  */
 export function readRoute<P = Record<string, never>>(read: (sql: Sql, call: { request: Request; params: P }) => Promise<unknown>, permission?: Permission) {
   return async function GET(request: Request, context: { params: Promise<P> }) {
     try {
       const user = await requireApiUser();
       if (permission) authorize(user, permission);
-      return NextResponse.json(await read(sharedDatabase().sql, { request, params: await context.params }));
+      const answer = await read(sharedDatabase().sql, { request, params: await context.params });
+      return answer instanceof Response ? answer : NextResponse.json(answer);
     } catch (error) {
       return handleError(error);
     }
