@@ -5,6 +5,7 @@ import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
 import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
+import { TableScroll } from "@/app/ui/table-scroll";
 import { can } from "@/lib/auth/roles";
 import { agentEvents, agentServer, getAgent, getDatabaseToday } from "@/lib/console/agents";
 import { listSiteNames } from "@/lib/console/overview";
@@ -120,33 +121,35 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
         {events.length === 0 ? (
           <p className="muted">No sync has changed this agent yet.</p>
         ) : (
-          <table className="data">
-            <caption className="visually-hidden">Sync events of this agent</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Run</th>
-                <th scope="col">Action</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id}>
-                  <td className="nowrap">
-                    <LocalTime at={e.at} />
-                  </td>
-                  <td className="nowrap">
-                    <Link href={`/sync/${e.runId}`}>{e.runId}</Link> ({e.server}, {e.kind})
-                  </td>
-                  <td>
-                    <ActionBadge action={e.action} />
-                  </td>
-                  <td>{e.message}</td>
+          <TableScroll label="Sync events of this agent">
+            <table className="data">
+              <caption className="visually-hidden">Sync events of this agent</caption>
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Run</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Message</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {events.map((e) => (
+                  <tr key={e.id}>
+                    <td className="nowrap">
+                      <LocalTime at={e.at} />
+                    </td>
+                    <td className="nowrap">
+                      <Link href={`/sync/${e.runId}`}>{e.runId}</Link> ({e.server}, {e.kind})
+                    </td>
+                    <td>
+                      <ActionBadge action={e.action} />
+                    </td>
+                    <td>{e.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>
