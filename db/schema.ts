@@ -315,6 +315,8 @@ export const wfmUsers = wfm.table(
     email: text("email"),
     role: text("role").$type<Role>().notNull(),
     passwordHash: text("password_hash"),
+    // The IANA zone the console shows this user's times in; null: the browser's own.
+    timeZone: text("time_zone"),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "wfm"."users" ADD COLUMN "time_zone" text;
