@@ -12,6 +12,7 @@ import { listSiteNames } from "@/lib/console/overview";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 import { idText, INT_ID_MAX } from "@/lib/input";
+import { AuditHistory } from "../../audit/audit-history";
 import { MoveAgentForm, SyncNowForm, TerminationForm } from "./agent-forms";
 
 export const metadata: Metadata = { title: "Agent Properties" };
@@ -115,6 +116,8 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
         {/* Always offered (not only while awaiting), so its result stays on the page after it clears the flag. */}
         {mayTerminate && <SyncNowForm agentId={agent.id} />}
       </section>
+
+      <AuditHistory objectType="agent" objectKey={agent.id} />
 
       <section className="panel" aria-labelledby="events-heading">
         <h2 id="events-heading">Sync events of this agent</h2>
