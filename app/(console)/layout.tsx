@@ -3,6 +3,7 @@ import Link from "next/link";
 import { verifySession } from "@/app/lib/session";
 import { Nav } from "@/app/ui/nav";
 import { Providers } from "@/app/ui/providers";
+import { SidebarMenu } from "@/app/ui/sidebar-menu";
 import { SignOutForm } from "./sign-out-form";
 
 const roleNames = { admin: "Administrator", supervisor: "Supervisor", viewer: "Viewer" } as const;
@@ -20,14 +21,16 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <span className="brand-mark" aria-hidden="true">WS</span>
           <span>wfm-sync</span>
         </Link>
-        <Nav />
-        <div className="sidebar-foot">
-          <div className="who" data-testid="signed-in-user">{displayName}</div>
-          <div className="role">
-            {user.username} · {roleNames[user.role]}
+        <SidebarMenu>
+          <Nav />
+          <div className="sidebar-foot">
+            <div className="who" data-testid="signed-in-user">{displayName}</div>
+            <div className="role">
+              {user.username} · {roleNames[user.role]}
+            </div>
+            <SignOutForm />
           </div>
-          <SignOutForm />
-        </div>
+        </SidebarMenu>
       </aside>
       <main className="main" id="main" tabIndex={-1}>
         <Providers>{children}</Providers>

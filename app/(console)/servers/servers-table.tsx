@@ -8,6 +8,7 @@ import { FormStatus } from "@/app/ui/form-status";
 import { useFormAction } from "@/app/ui/use-form-action";
 import { runFullSyncAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
+import { TableScroll } from "@/app/ui/table-scroll";
 
 
 function RunFullSync({ server }: { server: ServerStatus }) {
@@ -58,7 +59,7 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
     refetchInterval: 1000,
   });
   return (
-    <div className="table-wrap">
+    <TableScroll label="WFM Servers">
       <table className="data">
         <caption className="visually-hidden">WFM Servers</caption>
         <thead>
@@ -125,6 +126,6 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
+import { TableScroll } from "@/app/ui/table-scroll";
 import { can } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/console/overview";
 import { importCandidates } from "@/lib/console/users";
@@ -26,7 +27,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHead title="Users" description="People who can sign in to this console. Users enter WFM only by import from the Configuration Database." />
-      <div className="table-wrap">
+      <TableScroll label="WFM users">
         <table className="data">
           <caption className="visually-hidden">WFM users</caption>
           <thead>
@@ -56,7 +57,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {admin && (
         <section className="panel" aria-labelledby="import-heading">
           <h2 id="import-heading">Import from the Configuration Database</h2>
@@ -75,35 +76,37 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <h2 id="tokens-heading">API tokens</h2>
           <p className="muted">For integrations: send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts as its user, with that user&apos;s role.</p>
           {tokens.length > 0 && (
-            <table className="data">
-              <caption className="visually-hidden">API tokens</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Acts as</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col"><span className="visually-hidden">Revoke</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {tokens.map((t) => (
-                  <tr key={t.id}>
-                    <td>{t.name}</td>
-                    <td>
-                      {t.username} ({t.role})
-                    </td>
-                    <td className="nowrap">
-                      <LocalTime at={t.createdAt} />
-                    </td>
-                    <td className="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : "never"}</td>
-                    <td>
-                      <RevokeTokenForm tokenId={t.id} name={t.name} />
-                    </td>
+            <TableScroll label="API tokens">
+              <table className="data">
+                <caption className="visually-hidden">API tokens</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Acts as</th>
+                    <th scope="col">Created</th>
+                    <th scope="col">Last used</th>
+                    <th scope="col"><span className="visually-hidden">Revoke</span></th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {tokens.map((t) => (
+                    <tr key={t.id}>
+                      <td>{t.name}</td>
+                      <td>
+                        {t.username} ({t.role})
+                      </td>
+                      <td className="nowrap">
+                        <LocalTime at={t.createdAt} />
+                      </td>
+                      <td className="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : "never"}</td>
+                      <td>
+                        <RevokeTokenForm tokenId={t.id} name={t.name} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           )}
           <NewTokenForm users={users.map((u) => ({ id: u.id, username: u.username, role: u.role }))} />
         </section>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
+import { TableScroll } from "@/app/ui/table-scroll";
 import { sharedDatabase } from "@/lib/db/shared";
 import { validationReport } from "@/lib/console/validation";
 
@@ -31,7 +32,7 @@ export default async function ValidationPage() {
               {collisions.length} name{collisions.length === 1 ? " collides" : "s collide"} across tenants. Rename all but one of each in the
               Configuration Database; the next full sync then synchronizes them.
             </p>
-            <div className="table-wrap">
+            <TableScroll label="Duplicate names">
               <table className="data">
                 <caption className="visually-hidden">Duplicate names</caption>
                 <thead>
@@ -53,7 +54,7 @@ export default async function ValidationPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </>
         )}
         <h2>Agents without a site</h2>

@@ -10,6 +10,7 @@ import { useFormAction } from "@/app/ui/use-form-action";
 import { assignSelectedSitesAction } from "./actions";
 import { SiteServerForm } from "./site-server-form";
 import { SubmitButton } from "@/app/ui/submit-button";
+import { TableScroll } from "@/app/ui/table-scroll";
 
 /**
  * The sites with their server. Administrators assign inline, or select several sites and assign them all at
@@ -64,7 +65,7 @@ export function SitesTable({ sites, servers, editable }: { sites: SiteRow[]; ser
           <FormStatus state={state} id="bulk-assign-status" />
         </form>
       )}
-      <div className="table-wrap">
+      <TableScroll label="Sites">
         <table className="data">
           <caption className="visually-hidden">Sites</caption>
           <thead>
@@ -121,7 +122,7 @@ export function SitesTable({ sites, servers, editable }: { sites: SiteRow[]; ser
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
