@@ -1,36 +1,19 @@
 "use client";
 
-import { useState, useSyncExternalStore } from "react";
-
-const unchanging = () => () => {};
-
-/** The viewer's local day of an instant, YYYY-MM-DD. */
-function localDay(iso: string | undefined): string {
-  if (!iso) return "";
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** The instant a local day starts, `days` later, as ISO (what the query string and the API take). */
-function dayStart(day: string, days = 0): string {
-  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
-  return new Date(year, month - 1, date + days).toISOString();
-}
+import { useState } from "react";
+import { dayIn, dayStartIn, useViewerZone } from "./viewer-zone";
 
 /**
- * From and To days for a GET filter form, in the viewer's own time zone: the form sends `from` (the start of
- * the first day) and `to` (the end of the last, exclusive) as instants, so the server never guesses a zone.
- * The days shown are worked out in the browser once hydrated (the server does not know the zone).
+ * From and To days for a GET filter form, in the viewer's zone (pinned, or the browser's): the form sends
+ * `from` (the start of the first day) and `to` (the end of the last, exclusive) as instants, so the server
+ * never guesses a zone.
  */
 export function DateRangeFields({ from, to }: { from?: string; to?: string }) {
-  const inBrowser = useSyncExternalStore(unchanging, () => true, () => false);
+  const { zone } = useViewerZone();
   const [edited, setEdited] = useState<{ from?: string; to?: string }>({});
-  const fromDay = edited.from ?? (inBrowser ? localDay(from) : "");
+  const fromDay = edited.from ?? (from ? dayIn(from, zone) : "");
   // `to` is exclusive: the last day shown is the day before it.
-  const toDay = edited.to ?? (inBrowser && to ? localDay(new Date(new Date(to).getTime() - 1).toISOString()) : "");
-  const zone = typeof Intl === "undefined" ? "" : Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const toDay = edited.to ?? (to ? dayIn(new Date(new Date(to).getTime() - 1), zone) : "");
   return (
     <>
       <label>
@@ -41,11 +24,11 @@ export function DateRangeFields({ from, to }: { from?: string; to?: string }) {
         To
         <input type="date" value={toDay} min={fromDay || undefined} onChange={(e) => setEdited({ ...edited, to: e.target.value })} aria-describedby="date-range-zone" />
       </label>
-      <span id="date-range-zone" className="muted small" suppressHydrationWarning>
-        days in {zone || "your time zone"}
+      <span id="date-range-zone" className="muted small">
+        days in {zone}
       </span>
-      {fromDay && <input type="hidden" name="from" value={dayStart(fromDay)} />}
-      {toDay && <input type="hidden" name="to" value={dayStart(toDay, 1)} />}
+      {fromDay && <input type="hidden" name="from" value={dayStartIn(fromDay, zone).toISOString()} />}
+      {toDay && <input type="hidden" name="to" value={dayStartIn(toDay, zone, 1).toISOString()} />}
     </>
   );
 }

@@ -11,7 +11,9 @@ import { credentialsSchema } from "../auth/sessions";
 import { personInput, personPatch, skillLevelInput } from "../config/persons";
 import { configPage, referenceKindNames, referenceKinds } from "../config/reference";
 import { agentPatch, agentSearch } from "../console/agents";
+import { auditFilter } from "../console/audit";
 import { eventQuery, runFilter } from "../console/runs";
+import { preferencesInput } from "../console/preferences";
 import { newServerInput, serverOptionsInput } from "../console/servers";
 import { siteInput, sitePatch } from "../console/sites";
 import { importUsersInput } from "../console/users";
@@ -44,6 +46,7 @@ const operations: Operation[] = [
   { method: "get", path: "/openapi.json", summary: "This document", tag: "service", access: "public", answers: ok(z.object({}).passthrough()) },
   { method: "get", path: "/session", summary: "The signed-in user", tag: "session", access: "signed-in", answers: ok(z.object({ user: shape.sessionUserShape })) },
   { method: "post", path: "/session", summary: "Sign in; sets the session cookie", tag: "session", access: "public", body: credentialsSchema, answers: { ...noContent, 401: { description: "Wrong user name or password (INVALID_CREDENTIALS)", shape: shape.errorShape }, 429: { description: "Too many failed attempts for this user name; wait", shape: shape.errorShape } } },
+  { method: "patch", path: "/session", summary: "Change your own preferences: the time zone the console shows your times in", tag: "session", access: "self.preferences", body: preferencesInput.strict(), answers: ok(z.object({ user: shape.sessionUserShape })) },
   { method: "delete", path: "/session", summary: "Sign out", tag: "session", access: "public", answers: noContent },
 
   { method: "get", path: "/servers", summary: "Every WFM Server with its options, instances, cursor lag and current run", tag: "servers", access: "signed-in", query: listPage, answers: ok(shape.page(shape.serverShape)) },
@@ -63,6 +66,8 @@ const operations: Operation[] = [
   { method: "get", path: "/agents/{id}", summary: "One agent with its skills", tag: "agents", access: "signed-in", answers: ok(shape.agentShape) },
   { method: "patch", path: "/agents/{id}", summary: "terminationDate terminates or reinstates (supervisor, admin); siteId moves the agent (admin)", tag: "agents", access: "agents.terminate", body: agentPatch, answers: ok(shape.agentShape) },
   { method: "post", path: "/agents/{id}/sync", summary: "A targeted sync of this agent (Sync now)", tag: "agents", access: "agents.sync", answers: { 202: { description: "Accepted", shape: shape.fullSyncStartedShape } } },
+
+  { method: "get", path: "/audit", summary: "The audit trail of manual acts on agents, sites and servers, newest first; filter by user, object, action and time", tag: "audit", access: "signed-in", query: auditFilter, answers: ok(shape.page(shape.auditShape)) },
 
   { method: "get", path: "/skills", summary: "The skills imported into WFM", tag: "reference data", access: "signed-in", query: listPage, answers: ok(shape.page(shape.skillShape)) },
   { method: "get", path: "/time-zones", summary: "The time zones imported into WFM", tag: "reference data", access: "signed-in", query: listPage, answers: ok(shape.page(shape.timeZoneShape)) },

@@ -4,6 +4,7 @@
  * Field names are the contract that outside tools rely on.
  */
 import { z } from "zod";
+import { auditActions, auditObjectTypes } from "../../db/schema";
 
 const dbid = z.number().int().positive();
 const timestamp = z.string().describe("an ISO 8601 date and time");
@@ -28,7 +29,14 @@ export const healthShape = z.object({
 });
 
 export const sessionUserShape = z
-  .object({ id: z.number().int(), username: z.string(), firstName: z.string(), lastName: z.string(), role: z.enum(["admin", "supervisor", "viewer"]) })
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    role: z.enum(["admin", "supervisor", "viewer"]),
+    timeZone: z.string().nullable().describe("the IANA zone the console shows this user's times in; null: the browser's own"),
+  })
   .meta({ id: "SessionUser" });
 
 export const instanceShape = z.object({
@@ -145,6 +153,19 @@ export const eventShape = z
     agentId: z.number().int().nullable().describe("for an agent's or skill level's line: the agent's id in WFM (GET /agents/{id}), when it exists"),
   })
   .meta({ id: "Event" });
+
+export const auditShape = z
+  .object({
+    at: timestamp,
+    user: z.string().describe("who did it: the user's username, also when they acted through an API token"),
+    action: z.enum(auditActions).describe("agent: terminated, reinstated, moved; site: created, updated, assigned (its WFM Server), deleted; server: created, updated (its options), deleted"),
+    objectType: z.enum(auditObjectTypes),
+    objectKey: z.string().describe("the agent's id (GET /agents/{id}), the site's id, or the server's name"),
+    detail: z
+      .record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }))
+      .describe("each field the act changed, as it was and as it became: terminationDate, site ({id, name}), name, timeZone, switchDbid, server, syncLevel, syncTimeoutMinutes, cacheSlackSeconds, webEvents; a creation's from and a deletion's to are null"),
+  })
+  .meta({ id: "AuditEvent" });
 
 export const skillShape = z.object({ cfgDbid: dbid, tenantDbid: dbid, name: z.string() }).meta({ id: "Skill" });
 export const timeZoneShape = z.object({ cfgDbid: dbid, tenantDbid: dbid, name: z.string(), ianaName: z.string() }).meta({ id: "TimeZone" });

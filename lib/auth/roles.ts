@@ -16,6 +16,7 @@ const ALLOWED = {
   "config.read": ["admin"],
   "config.write": ["admin"],
   "agents.move": ["admin"],
+  "self.preferences": ["admin", "supervisor", "viewer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof ALLOWED;
@@ -30,6 +31,7 @@ const WHAT: Record<Permission, string> = {
   "config.read": "read the Configuration Database",
   "config.write": "write the Configuration Database",
   "agents.move": "move agents between sites",
+  "self.preferences": "change their own preferences",
 };
 
 export function can(user: { role: Role }, permission: Permission): boolean {

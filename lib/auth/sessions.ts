@@ -20,6 +20,8 @@ export interface SessionUser {
   firstName: string;
   lastName: string;
   role: Role;
+  /** The IANA zone the console shows this user's times in; null: the browser's own. */
+  timeZone: string | null;
 }
 
 export const credentialsSchema = z.object({
@@ -49,7 +51,7 @@ export async function signIn(sql: Sql, credentials: Credentials, address: string
     });
   }
   const [row] = await sql<(SessionUser & { passwordHash: string | null })[]>`
-    select id, username, first_name as "firstName", last_name as "lastName", role, password_hash as "passwordHash"
+    select id, username, first_name as "firstName", last_name as "lastName", role, time_zone as "timeZone", password_hash as "passwordHash"
       from wfm.users where lower(username) = lower(${credentials.username})`;
   const hashToCheck = row?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString("hex"))));
   const ok = await verifyPassword(hashToCheck, credentials.password);
@@ -69,7 +71,7 @@ export async function signIn(sql: Sql, credentials: Credentials, address: string
 export async function userForSession(sql: Sql, token: string | undefined | null): Promise<SessionUser | null> {
   if (!token || token.length > 200) return null;
   const [row] = await sql<SessionUser[]>`
-    select u.id, u.username, u.first_name as "firstName", u.last_name as "lastName", u.role
+    select u.id, u.username, u.first_name as "firstName", u.last_name as "lastName", u.role, u.time_zone as "timeZone"
       from wfm.sessions s join wfm.users u on u.id = s.user_id
      where s.token_hash = ${tokenHash(token)} and s.expires_at > now()`;
   return row ?? null;

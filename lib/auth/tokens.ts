@@ -29,7 +29,7 @@ export async function userForToken(sql: Sql, token: string | undefined | null): 
   if (!token || token.length > 200 || !token.startsWith("wfm_")) return null;
   const [row] = await sql<SessionUser[]>`
     with used as (update wfm.api_tokens set last_used_at = now() where token_hash = ${hashOf(token)} returning user_id)
-    select u.id, u.username, u.first_name as "firstName", u.last_name as "lastName", u.role
+    select u.id, u.username, u.first_name as "firstName", u.last_name as "lastName", u.role, u.time_zone as "timeZone"
       from used join wfm.users u on u.id = used.user_id`;
   return row ?? null;
 }

@@ -1,7 +1,10 @@
 import { NextResponse } from "next/server";
 import { credentialsSchema } from "@/lib/auth/sessions";
 import { apiCaller, endSession, startSession } from "@/app/lib/session";
+import { preferencesInput, setPreferences } from "@/lib/console/preferences";
+import { sharedDatabase } from "@/lib/db/shared";
 import { handleError, bodyOf, sameOrigin } from "../_lib/respond";
+import { writeRoute } from "../_lib/write-route";
 
 export const dynamic = "force-dynamic";
 
@@ -33,3 +36,9 @@ export async function DELETE(request: Request) {
   await endSession();
   return new NextResponse(null, { status: 204 });
 }
+
+/** Changes the caller's own preferences (the time zone the console shows their times in). */
+export const PATCH = writeRoute("self.preferences", async ({ request, user }) => {
+  const preferences = await setPreferences(sharedDatabase().sql, user.id, preferencesInput.strict().parse(await bodyOf(request)));
+  return NextResponse.json({ user: { ...user, ...preferences } });
+});
