@@ -14,3 +14,10 @@ export function listTimeZones(sql: Sql): Promise<TimeZoneView[]> {
 export async function listTimeZoneNames(sql: Sql): Promise<string[]> {
   return (await sql<{ name: string }[]>`select name from wfm.time_zones order by name`).map((z) => z.name);
 }
+
+/** A site's time zone, as WFM names it and as IANA does (null when the site names a zone WFM no longer has). */
+export async function siteTimeZone(sql: Sql, siteId: number): Promise<{ name: string; ianaName: string | null } | null> {
+  const [row] = await sql<{ name: string; ianaName: string | null }[]>`
+    select s.time_zone as name, z.iana_name as "ianaName" from wfm.sites s left join wfm.time_zones z on z.name = s.time_zone where s.id = ${siteId}`;
+  return row ?? null;
+}

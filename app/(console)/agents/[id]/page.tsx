@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
+import { SiteClock } from "@/app/ui/site-clock";
+import { siteTimeZone } from "@/lib/console/time-zones";
 import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
 import { TableScroll } from "@/app/ui/table-scroll";
@@ -29,11 +31,12 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
     throw error;
   });
   const mayMove = can(user, "agents.move");
-  const [owner, events, today, sites] = await Promise.all([
+  const [owner, events, today, sites, zone] = await Promise.all([
     agentServer(sql, agent),
     agentEvents(sql, agent.cfgDbid),
     getDatabaseToday(sql),
     mayMove ? listSiteNames(sql) : Promise.resolve([]),
+    agent.site ? siteTimeZone(sql, agent.site.id) : Promise.resolve(null),
   ]);
   const mayTerminate = can(user, "agents.terminate");
   return (
@@ -61,8 +64,14 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
             (agent.site?.name ?? "no site")
           )}
         </dd>
+        <dt>Site time zone</dt>
+        <dd>{zone ? (zone.ianaName ? <SiteClock name={zone.name} ianaName={zone.ianaName} /> : `${zone.name} (not a time zone WFM has)`) : "— (no site)"}</dd>
         <dt>Synchronized by</dt>
         <dd>{owner.server ? `${owner.server}${owner.running ? "" : " (not running)"}` : "no WFM Server"}</dd>
+        <dt>Sync runs</dt>
+        <dd>
+          <Link href={`/sync?agentId=${agent.id}`}>Runs that changed or reported this agent</Link>
+        </dd>
         <dt>Skills</dt>
         <dd>
           {agent.skills.length ? (
