@@ -22,6 +22,10 @@ export interface RunView {
   requestedBy: string | null;
 }
 
+/** What Sync history sorts by: the start order (id), how long a run took, or what it counted. */
+export const RUN_SORTS = ["id", "duration", "added", "updated", "terminated", "skipped", "errors"] as const;
+export type RunSort = (typeof RUN_SORTS)[number];
+
 export const runFilter = z.object({
   server: text("server").trim().min(1, "server is a WFM Server's name").optional(),
   kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
@@ -29,16 +33,32 @@ export const runFilter = z.object({
   from: instantText("from").describe("runs started at or after this instant").optional(),
   to: instantText("to").describe("runs started before this instant").optional(),
   agentId: idText("agentId", INT_ID_MAX).describe("runs that logged a line for this agent (its id in WFM)").optional(),
+  sort: z.enum(RUN_SORTS, { message: `sort is one of ${RUN_SORTS.join(", ")}` }).default("id").describe("id (the start order), duration, or a count"),
+  dir: z.enum(["asc", "desc"], { message: "dir is asc or desc" }).default("desc"),
   limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
   cursor: cursorText(BIGINT_ID_MAX).optional(),
 }).superRefine(checkTimeRange);
 export type RunFilter = z.output<typeof runFilter>;
 
 /**
- * Runs newest first, in pages (keyset: the cursor is the last id seen; the next page holds older runs). An
- * agent's runs are those whose log names it (its agent and skill-level lines, by cfg dbid).
+ * Runs newest first (or as sorted), in pages. By id the pages are a keyset (the cursor is the last id seen);
+ * by any other column the cursor is how many runs came before, ties broken newest first. An agent's runs are
+ * those whose log names it (its agent and skill-level lines, by cfg dbid).
  */
 export async function listRuns(sql: Sql, f: RunFilter): Promise<{ items: RunView[]; next: string | null }> {
+  const byId = f.sort === "id";
+  const direction = f.dir === "asc" ? sql`asc` : sql`desc`;
+  const sortKey = {
+    id: sql`id`,
+    // A run still going has taken until now so far.
+    duration: sql`coalesce(finished_at, now()) - started_at`,
+    added: sql`added`,
+    updated: sql`updated`,
+    terminated: sql`terminated`,
+    skipped: sql`skipped`,
+    errors: sql`errors`,
+  }[f.sort];
+  const after = f.cursor ? Number(f.cursor) : null;
   const rows = await sql<RunView[]>`
     select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
@@ -53,10 +73,12 @@ export async function listRuns(sql: Sql, f: RunFilter): Promise<{ items: RunView
        and (${f.agentId ?? null}::int is null or id in (
              select e.run_id from wfm.sync_events e join wfm.agents a on e.object_key = a.cfg_dbid::text
               where a.id = ${f.agentId ?? null} and e.object_type in ('agent', 'skill_level')))
-       and (${f.cursor ?? null}::bigint is null or id < ${f.cursor ?? null}::bigint)
-     order by id desc limit ${f.limit + 1}`;
+       ${byId && after !== null ? (f.dir === "asc" ? sql`and id > ${after}` : sql`and id < ${after}`) : sql``}
+     order by ${sortKey} ${direction}, id desc
+     limit ${f.limit + 1} ${!byId && after !== null ? sql`offset ${after}` : sql``}`;
   const items = rows.slice(0, f.limit);
-  return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
+  const more = rows.length > f.limit;
+  return { items, next: !more ? null : byId ? String(items.at(-1)!.id) : String((after ?? 0) + f.limit) };
 }
 
 export async function getRun(sql: Sql, id: number): Promise<RunView> {

@@ -116,3 +116,25 @@ describe("Sync history, narrowed", () => {
     expect(await findAgentForFilter(sql, "nobody")).toBeNull();
   });
 });
+
+describe("Sync history, sorted", () => {
+  it("by a count or the duration, either way, in pages that neither skip nor repeat a run", async () => {
+    const ids = (await listRuns(sql, runFilter.parse({ limit: "500" }))).items;
+    const byAdded = (await listRuns(sql, runFilter.parse({ sort: "added" }))).items;
+    expect(byAdded.map((r) => r.counts.added)).toEqual([...byAdded.map((r) => r.counts.added)].sort((x, y) => y - x));
+    expect(byAdded[0]!.id).toBe(runId);
+    const ascending = (await listRuns(sql, runFilter.parse({ sort: "added", dir: "asc" }))).items;
+    expect(ascending.at(-1)!.id).toBe(runId);
+    // One run a page: every run once, in the order of the whole list.
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listRuns(sql, runFilter.parse({ sort: "duration", limit: "1", cursor }));
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual((await listRuns(sql, runFilter.parse({ sort: "duration" }))).items.map((r) => r.id));
+    expect([...seen].sort()).toEqual(ids.map((r) => r.id).sort());
+    expect(runFilter.safeParse({ sort: "name" }).error?.issues[0]?.message).toBe("sort is one of id, duration, added, updated, terminated, skipped, errors");
+  });
+});

@@ -7,6 +7,7 @@ import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LiveRefresh } from "@/app/ui/live-refresh";
 import { LocalTime } from "@/app/ui/local-time";
 import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
+import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import { findAgentForFilter, listRuns, runFilter, type RunFilter } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
 import { RunsChart } from "./runs-chart";
@@ -23,7 +24,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   const { sql } = sharedDatabase();
   const params = await searchParams;
   // A filter value that is not valid (typed into the address bar) is left out rather than failing the page.
-  const valid = <K extends "server" | "kind" | "status" | "cursor" | "from" | "to" | "agentId">(key: K) => {
+  const valid = <K extends "server" | "kind" | "status" | "cursor" | "from" | "to" | "agentId" | "sort" | "dir">(key: K) => {
     const checked = runFilter.shape[key].safeParse(firstValue(params[key]) || undefined);
     return checked.success ? (checked.data as RunFilter[K]) : undefined;
   };
@@ -36,12 +37,20 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   const to = valid("to");
   const filter = { server: valid("server"), kind: valid("kind"), status: valid("status"), from: from?.toISOString(), to: to && (!from || to > from) ? to.toISOString() : undefined, agentId: agentId ? String(agentId) : undefined };
   const cursor = valid("cursor");
+  const sort = valid("sort") ?? "id";
+  const dir = valid("dir") ?? "desc";
   const filtered = Object.values(filter).some(Boolean);
   const [{ items: runs, next }, servers] = await Promise.all([
-    agentId === -1 ? { items: [], next: null } : listRuns(sql, { ...runFilter.parse({ ...filter, agentId: filter.agentId }), cursor, limit: 200 }),
+    agentId === -1 ? { items: [], next: null } : listRuns(sql, { ...runFilter.parse({ ...filter, sort, dir }), cursor, limit: 200 }),
     listServerStatus(sql),
   ]);
-  const older = next ? `/sync?${new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1]))), cursor: next })}` : null;
+  const present = (values: Record<string, string | undefined>) => Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
+  const sorted = sort === "id" && dir === "desc" ? {} : { sort, dir };
+  const listUrl = (extra: Record<string, string | undefined> = {}) => `/sync?${new URLSearchParams(present({ ...filter, ...sorted, ...extra }))}`;
+  const sortUrl = (column: string, direction: SortDirection) =>
+    `/sync?${new URLSearchParams(present({ ...filter, ...(column === "id" && direction === "desc" ? {} : { sort: column, dir: direction }) }))}`;
+  const older = next ? listUrl({ cursor: next }) : null;
+  const header = (label: string, column: string, className?: string) => <SortHeader label={label} column={column} sort={sort} dir={dir} href={sortUrl} className={className} />;
   const points = [...runs].reverse().map((run) => ({
     id: run.id,
     label: `#${run.id}`,
@@ -92,6 +101,9 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
           <input type="search" name="agent" defaultValue={typedAgent ?? agentName ?? ""} placeholder="Username or id" />
         </label>
         <DateRangeFields from={filter.from} to={filter.to} />
+        {Object.entries(sorted).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
         <button type="submit" className="button small">Filter</button>
         {filtered && (
           <Link href="/sync" className="button small secondary">
@@ -116,7 +128,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
             <caption className="visually-hidden">Sync runs</caption>
             <thead>
               <tr>
-                <th scope="col" className="num">Run</th>
+                {header("Run", "id", "num")}
                 <th scope="col">Server</th>
                 <th scope="col">Kind</th>
                 <th scope="col">Trigger</th>
@@ -124,12 +136,12 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
                 <th scope="col">By</th>
                 <th scope="col">Status</th>
                 <th scope="col">Started</th>
-                <th scope="col" className="num">Duration</th>
-                <th scope="col" className="num">Added</th>
-                <th scope="col" className="num">Updated</th>
-                <th scope="col" className="num">Terminated</th>
-                <th scope="col" className="num">Skipped</th>
-                <th scope="col" className="num">Errors</th>
+                {header("Duration", "duration", "num")}
+                {header("Added", "added", "num")}
+                {header("Updated", "updated", "num")}
+                {header("Terminated", "terminated", "num")}
+                {header("Skipped", "skipped", "num")}
+                {header("Errors", "errors", "num")}
               </tr>
             </thead>
             <tbody>
@@ -162,8 +174,8 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
         </div>
         {(older || cursor) && (
           <p className="pager">
-            {cursor && <Link href={`/sync?${new URLSearchParams(Object.fromEntries(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1]))))}`}>← Newest runs</Link>}
-            {older && <Link href={older}>Older runs →</Link>}
+            {cursor && <Link href={listUrl()}>{sort === "id" && dir === "desc" ? "← Newest runs" : "← First page"}</Link>}
+            {older && <Link href={older}>{sort === "id" && dir === "desc" ? "Older runs →" : "Next page →"}</Link>}
           </p>
         )}
         </>
