@@ -9,6 +9,7 @@ import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, cursorText, idNumber, idText, INT_ID_MAX, text } from "../input";
 import { awaitRequestRun, requestSync } from "../sync/requests";
+import { recordAudit, type AuditLine } from "./audit";
 import type { StartedFullSync } from "./full-sync";
 
 /** SPEC §6.1 "agent": the shape the API documents is the type the domain returns. */
@@ -19,6 +20,10 @@ export const agentSearch = z.object({
   // A site's id, or "none" for the agents without a site (SPEC §5 Validation's unassigned agents).
   site: z.union([z.literal("none"), idText("site", INT_ID_MAX)], { message: 'site is a site\'s id, or "none"' }).optional(),
   terminated: z.enum(["true", "false"], { message: "terminated is true or false" }).transform((v) => v === "true").optional(),
+  awaitingFullSync: z.enum(["true", "false"], { message: "awaitingFullSync is true or false" }).transform((v) => v === "true")
+    .describe("true: reinstated agents that real-time sync leaves alone until the next full sync re-reads them").optional(),
+  terminationSource: z.enum(["manual", "config"], { message: "terminationSource is manual or config" })
+    .describe("manual: terminated by hand; config: terminated because the person left cfg").optional(),
   cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
   limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
   cursor: cursorText(INT_ID_MAX).optional(),
@@ -44,6 +49,8 @@ const agentColumns = (sql: Sql) => sql`
 export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null }> {
   const q = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const siteId = typeof f.site === "number" ? f.site : null;
+  // awaitingFullSync and terminationSource are written in only when asked for, not as "$n is null or …": a
+  // generic plan then still matches their partial indexes (the few agents awaiting, or terminated, by id).
   const rows = await sql<AgentView[]>`
     select ${agentColumns(sql)}
       from wfm.agents a left join wfm.sites s on s.id = a.site_id
@@ -53,6 +60,8 @@ export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: A
        and (not ${f.site === "none"} or a.site_id is null)
        and (${f.terminated ?? null}::boolean is null or (a.termination_date is not null) = ${f.terminated ?? null})
        and (${f.cfgDbid ?? null}::bigint is null or a.cfg_dbid = ${f.cfgDbid ?? null})
+       ${f.awaitingFullSync === undefined ? sql`` : f.awaitingFullSync ? sql`and a.awaiting_full_sync` : sql`and not a.awaiting_full_sync`}
+       ${f.terminationSource === undefined ? sql`` : sql`and a.termination_source = ${f.terminationSource}`}
        and a.id > ${f.cursor ? Number(f.cursor) : 0}
        and (${f.before ? Number(f.before) : null}::int is null or a.id < ${f.before ? Number(f.before) : null})
      order by ${f.before ? sql`a.id desc` : sql`a.id`} limit ${f.limit + 1}`;
@@ -125,13 +134,17 @@ export const agentPatch = z
  * - `siteId` moves the agent to another site, or leaves it without one (null). The site is WFM's once the
  *   agent is imported (SPEC §2.2): sync never moves it back, and its scope follows the site. An agent
  *   without a site is placed again by the next full sync, from its logins.
+ * Each change is recorded in the audit trail as done by `by`, in the same transaction.
  */
-export async function updateAgent(sql: Sql, id: number, input: z.input<typeof agentPatch>): Promise<AgentView & { changed: boolean }> {
+export async function updateAgent(sql: Sql, id: number, input: z.input<typeof agentPatch>, by: string): Promise<AgentView & { changed: boolean }> {
   const change = agentPatch.parse(input);
   // Each write touches the row only when it differs, so `changed` says whether the request changed anything.
   const changed = await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
-    const [agent] = await tx<{ source: string | null }[]>`select termination_source as source from wfm.agents where id = ${id} for update`;
+    const [agent] = await tx<{ source: string | null; terminationDate: string | null; site: { id: number; name: string } | null }[]>`
+      select a.termination_source as source, a.termination_date::text as "terminationDate",
+             case when s.id is null then null else json_build_object('id', s.id, 'name', s.name) end as site
+        from wfm.agents a left join wfm.sites s on s.id = a.site_id where a.id = ${id} for update of a`;
     if (!agent) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
     if (change.terminationDate !== undefined && agent.source === "config") {
       // Not WFM's to undo: the agent returns when cfg has its person as an agent again (SPEC §2.5, §2.7).
@@ -141,15 +154,17 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
         "This agent was terminated because its person left cfg (deleted, or no longer an agent); it comes back when cfg has it as an agent again.",
       );
     }
-    let rows = 0;
+    const audit: AuditLine[] = [];
     if (change.siteId !== undefined) {
+      let site: { id: number; name: string } | null = null;
       if (change.siteId !== null) {
         // Held until commit, so the site cannot be deleted between this check and the move.
-        const [site] = await tx`select 1 from wfm.sites where id = ${change.siteId} for key share`;
-        if (!site) throw fieldError("NOT_FOUND", "siteId", `There is no site with id ${change.siteId}.`);
+        const [found] = await tx<{ id: number; name: string }[]>`select id, name from wfm.sites where id = ${change.siteId} for key share`;
+        if (!found) throw fieldError("NOT_FOUND", "siteId", `There is no site with id ${change.siteId}.`);
+        site = found;
       }
       const moved = await tx`update wfm.agents set site_id = ${change.siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${change.siteId}`;
-      rows += moved.count;
+      if (moved.count) audit.push({ action: "moved", objectType: "agent", objectKey: id, detail: { site: { from: agent.site, to: site } } });
     }
     if (change.terminationDate !== undefined) {
       const written = change.terminationDate
@@ -157,9 +172,13 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
                     where id = ${id} and (termination_date, termination_source) is distinct from (${change.terminationDate}::date, 'manual')`
         : await tx`update wfm.agents set termination_date = null, termination_source = null, awaiting_full_sync = true, updated_at = now()
                     where id = ${id} and termination_date is not null`;
-      rows += written.count;
+      if (written.count) {
+        const detail = { terminationDate: { from: agent.terminationDate, to: change.terminationDate } };
+        audit.push({ action: change.terminationDate ? "terminated" : "reinstated", objectType: "agent", objectKey: id, detail });
+      }
     }
-    return rows > 0;
+    await recordAudit(tx, by, audit);
+    return audit.length > 0;
   });
   return { ...(await getAgent(sql, id)), changed };
 }

@@ -54,7 +54,7 @@ export async function recordAudit(tx: Sql, username: string, lines: AuditLine[])
   await tx`
     insert into wfm.audit_events (username, action, object_type, object_key, detail)
     select ${username}, x.action, x.object_type, x.object_key, x.detail
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(action text, object_type text, object_key text, detail jsonb)`;
+      from jsonb_to_recordset(${tx.json(rows as never)}) as x(action text, object_type text, object_key text, detail jsonb)`;
 }
 
 export const auditFilter = z

@@ -32,7 +32,7 @@ describe("sites", () => {
   it("two admins creating the same site at once: one is created, the other told the name is taken", async () => {
     for (let round = 0; round < 10; round++) {
       const names = [`Paris ${round}`, `paris ${round}`];
-      const outcomes = await Promise.allSettled(names.map((name) => createSite(sql, { name, timeZone: "Eastern", switchDbid: null, server: null })));
+      const outcomes = await Promise.allSettled(names.map((name) => createSite(sql, { name, timeZone: "Eastern", switchDbid: null, server: null }, "admin")));
       expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
       const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
       expect(refused.reason).toBeInstanceOf(FieldErrors);
@@ -42,21 +42,21 @@ describe("sites", () => {
 
   it("an edit changes only the fields it names, and a rename onto another site's name is refused by the field", async () => {
     await b.server("Alpha", 1);
-    const a = (await createSite(sql, { name: "Lyon", timeZone: "Eastern", switchDbid: null, server: null })).id;
-    await createSite(sql, { name: "Nice", timeZone: "Eastern", switchDbid: null, server: null });
-    await assignSites(sql, { siteIds: [a], server: "Alpha" });
-    await updateSite(sql, a, { name: "Lyon Part-Dieu" });
+    const a = (await createSite(sql, { name: "Lyon", timeZone: "Eastern", switchDbid: null, server: null }, "admin")).id;
+    await createSite(sql, { name: "Nice", timeZone: "Eastern", switchDbid: null, server: null }, "admin");
+    await assignSites(sql, { siteIds: [a], server: "Alpha" }, "admin");
+    await updateSite(sql, a, { name: "Lyon Part-Dieu" }, "admin");
     expect(await sql`select name, server from wfm.sites where id = ${a}`).toEqual([{ name: "Lyon Part-Dieu", server: "Alpha" }]);
-    const taken = await updateSite(sql, a, { name: "NICE" }).then(() => null, (e: unknown) => e);
+    const taken = await updateSite(sql, a, { name: "NICE" }, "admin").then(() => null, (e: unknown) => e);
     expect(taken).toMatchObject({ code: "CONFLICT", fields: { name: "A site named NICE exists already." } });
-    const unknown = await updateSite(sql, a, { server: "Nobody", name: "x" }).then(() => null, (e: unknown) => e);
+    const unknown = await updateSite(sql, a, { server: "Nobody", name: "x" }, "admin").then(() => null, (e: unknown) => e);
     expect(unknown).toBeInstanceOf(FieldErrors);
     expect((unknown as FieldErrors).fields).toEqual({ server: "There is no WFM Server named 'Nobody'." });
   });
 
   it("refuses ids no site can have, and a NUL character in a name, as bad input", async () => {
-    await expect(assignSites(sql, { siteIds: [3_000_000_000], server: null })).rejects.toBeInstanceOf(ZodError);
-    await expect(createSite(sql, { name: "a\u0000", timeZone: "Eastern", switchDbid: null, server: null })).rejects.toMatchObject({ code: "BAD_INPUT" });
+    await expect(assignSites(sql, { siteIds: [3_000_000_000], server: null }, "admin")).rejects.toBeInstanceOf(ZodError);
+    await expect(createSite(sql, { name: "a\u0000", timeZone: "Eastern", switchDbid: null, server: null }, "admin")).rejects.toMatchObject({ code: "BAD_INPUT" });
   });
 });
 
@@ -118,14 +118,14 @@ describe("agents", () => {
     const dbid = await b.person(t);
     await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${dbid}, ${t}, 'mover', 'Mo', 'Ver')`;
     const [{ id }] = (await sql`select id from wfm.agents where cfg_dbid = ${dbid}`) as unknown as [{ id: number }];
-    const site = (await createSite(sql, { name: "Depot", timeZone: "Eastern", switchDbid: null, server: null })).id;
+    const site = (await createSite(sql, { name: "Depot", timeZone: "Eastern", switchDbid: null, server: null }, "admin")).id;
 
-    await expect(updateAgent(sql, id, { siteId: site, terminationDate: "0000-01-01" })).rejects.toBeInstanceOf(ZodError);
+    await expect(updateAgent(sql, id, { siteId: site, terminationDate: "0000-01-01" }, "admin")).rejects.toBeInstanceOf(ZodError);
     expect((await getAgent(sql, id)).site).toBeNull();
-    const both = await updateAgent(sql, id, { siteId: site, terminationDate: "2031-02-03" });
+    const both = await updateAgent(sql, id, { siteId: site, terminationDate: "2031-02-03" }, "admin");
     expect(both).toMatchObject({ site: { id: site, name: "Depot" }, terminationDate: "2031-02-03", terminationSource: "manual", changed: true });
-    expect(await updateAgent(sql, id, { siteId: site, terminationDate: "2031-02-03" })).toMatchObject({ changed: false });
-    const missing = await updateAgent(sql, id, { siteId: 999_999, terminationDate: null }).then(() => null, (e: unknown) => e);
+    expect(await updateAgent(sql, id, { siteId: site, terminationDate: "2031-02-03" }, "admin")).toMatchObject({ changed: false });
+    const missing = await updateAgent(sql, id, { siteId: 999_999, terminationDate: null }, "admin").then(() => null, (e: unknown) => e);
     expect(missing).toBeInstanceOf(DomainError);
     expect(missing).toMatchObject({ code: "NOT_FOUND", details: [{ path: "siteId" }] });
     expect(await getAgent(sql, id)).toMatchObject({ site: { id: site }, terminationDate: "2031-02-03" });
@@ -151,7 +151,7 @@ describe("agents", () => {
     await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name, termination_date, termination_source)
               values (987654, ${t}, 'gone', 'Gone', 'Person', '2026-01-02', 'config')`;
     const [{ id }] = (await sql`select id from wfm.agents where cfg_dbid = 987654`) as unknown as [{ id: number }];
-    const refused = await updateAgent(sql, id, { terminationDate: null }).then(() => null, (e: unknown) => e);
+    const refused = await updateAgent(sql, id, { terminationDate: null }, "admin").then(() => null, (e: unknown) => e);
     expect(refused).toMatchObject({ code: "CONFLICT", details: [{ path: "terminationDate" }] });
     expect(await getAgent(sql, id)).toMatchObject({ terminationDate: "2026-01-02", terminationSource: "config", awaitingFullSync: false });
   });

@@ -7,6 +7,7 @@ import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { serverName } from "../input";
 import type { Announce } from "./announce";
+import { changesBetween, recordAudit } from "./audit";
 import type { ServerState } from "./effective-server";
 import { fieldErrorsOf } from "./form";
 
@@ -79,16 +80,29 @@ export const serverOptionsInput = z.object({
   webEvents: z.boolean({ message: "webEvents is true or false" }).optional(),
 });
 
-/** Edits a server's options (SPEC §4); the server uses them as soon as its cache learns of them. */
-export async function updateServerOptions(sql: Sql, name: string, input: z.input<typeof serverOptionsInput>, announce: Announce = () => {}) {
+type ServerOptions = z.output<typeof serverOptionsInput>;
+
+/** A server's options as the audit trail compares them (the names of serverOptionsInput). */
+const optionColumns = (sql: Sql) =>
+  sql`sync_level as "syncLevel", sync_timeout_min as "syncTimeoutMinutes", cache_slack_s as "cacheSlackSeconds", web_events as "webEvents"`;
+
+/**
+ * Edits a server's options (SPEC §4); the server uses them as soon as its cache learns of them. The options
+ * that changed are recorded in the audit trail as changed by `by`.
+ */
+export async function updateServerOptions(sql: Sql, name: string, input: z.input<typeof serverOptionsInput>, by: string, announce: Announce = () => {}) {
   const parsed = serverOptionsInput.safeParse(input);
   if (!parsed.success) throw fieldErrorsOf(parsed.error);
   const o = parsed.data;
-  const version = await sql.begin(async (tx) => {
-    const rows = await tx`update wfm.servers set sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},
-                                 cache_slack_s = ${o.cacheSlackSeconds}, web_events = coalesce(${o.webEvents ?? null}::boolean, web_events),
-                                 updated_at = now() where name = ${name} returning name`;
-    if (!rows.length) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
+  const version = await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
+    const [before] = await tx<ServerOptions[]>`select ${optionColumns(tx)} from wfm.servers where name = ${name} for update`;
+    if (!before) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
+    await tx`update wfm.servers set sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},
+                    cache_slack_s = ${o.cacheSlackSeconds}, web_events = coalesce(${o.webEvents ?? null}::boolean, web_events),
+                    updated_at = now() where name = ${name}`;
+    const detail = changesBetween(before, o);
+    if (Object.keys(detail).length) await recordAudit(tx, by, [{ action: "updated", objectType: "server", objectKey: name, detail }]);
     const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
     return Number(version);
   });
@@ -100,17 +114,19 @@ export const newServerInput = serverOptionsInput.partial().extend({
   webEvents: z.boolean().optional(),
 });
 
-/** Registers a WFM Server before its first start (its process registers itself otherwise). */
-export async function createServer(sql: Sql, input: z.input<typeof newServerInput>, announce: Announce = () => {}) {
+/** Registers a WFM Server before its first start (its process registers itself otherwise), recorded as done by `by`. */
+export async function createServer(sql: Sql, input: z.input<typeof newServerInput>, by: string, announce: Announce = () => {}) {
   const parsed = newServerInput.safeParse(input);
   if (!parsed.success) throw fieldErrorsOf(parsed.error);
   const s = parsed.data;
-  const version = await sql.begin(async (tx) => {
-    const inserted = await tx`
+  const version = await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
+    const [created] = await tx<ServerOptions[]>`
       insert into wfm.servers (name, sync_level, sync_timeout_min, cache_slack_s, web_events)
       values (${s.name}, ${s.syncLevel ?? 2}, ${s.syncTimeoutMinutes ?? 0}, ${s.cacheSlackSeconds ?? null}, ${s.webEvents ?? false})
-      on conflict (name) do nothing returning name`;
-    if (!inserted.length) throw new DomainError("CONFLICT", `A WFM Server named '${s.name}' exists already.`, [{ path: "name", message: "exists already" }]);
+      on conflict (name) do nothing returning ${optionColumns(tx)}`;
+    if (!created) throw new DomainError("CONFLICT", `A WFM Server named '${s.name}' exists already.`, [{ path: "name", message: "exists already" }]);
+    await recordAudit(tx, by, [{ action: "created", objectType: "server", objectKey: s.name, detail: changesBetween({}, created) }]);
     const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
     return Number(version);
   });
@@ -118,13 +134,24 @@ export async function createServer(sql: Sql, input: z.input<typeof newServerInpu
   return s.name;
 }
 
-/** Removes a server that is not running; its sites become unassigned, its history stays. */
-export async function deleteServer(sql: Sql, name: string, announce: Announce = () => {}) {
-  const version = await sql.begin(async (tx) => {
+/**
+ * Removes a server that is not running; its sites become unassigned, its history stays. Recorded as done by
+ * `by`, and each of its sites as no longer assigned, so a site's own history says where its server went.
+ */
+export async function deleteServer(sql: Sql, name: string, by: string, announce: Announce = () => {}) {
+  const version = await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
     const [running] = await tx`select 1 from wfm.server_instances where server = ${name} and wfm.instance_alive(heartbeat_at)`;
     if (running) throw new DomainError("CONFLICT", `${name} is running: stop its processes before removing it.`);
-    const rows = await tx`delete from wfm.servers where name = ${name} returning name`;
-    if (!rows.length) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
+    // Read, and held, before the delete's foreign key clears their server.
+    const sites = await tx<{ id: number }[]>`select id from wfm.sites where server = ${name} order by id for update`;
+    const [had] = await tx<ServerOptions[]>`delete from wfm.servers where name = ${name} returning ${optionColumns(tx)}`;
+    if (!had) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
+    const gone = { syncLevel: null, syncTimeoutMinutes: null, cacheSlackSeconds: null, webEvents: null };
+    await recordAudit(tx, by, [
+      { action: "deleted", objectType: "server", objectKey: name, detail: changesBetween(had, gone) },
+      ...sites.map((site) => ({ action: "assigned" as const, objectType: "site" as const, objectKey: site.id, detail: { server: { from: name, to: null } } })),
+    ]);
     const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
     return Number(version);
   });

@@ -1,12 +1,14 @@
 /**
  * Writes to sites (SPEC §5 Organization > Sites). Each write bumps the site's cache version (a trigger does,
  * in the same transaction) and is then announced on the mesh, so every connected WFM Server uses it at once.
+ * Each is recorded in the audit trail as done by `by`, in its own transaction (./audit.ts).
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, nameText, serverName, text } from "../input";
 import { nobody, type Announce } from "./announce";
+import { changesBetween, recordAudit } from "./audit";
 import { FieldErrors, fieldErrorsOf, type FieldProblem } from "./form";
 
 export const assignSitesInput = z.object({
@@ -27,7 +29,7 @@ async function sitesVersion(tx: Sql): Promise<number> {
  * Assigns sites to a WFM Server, or clears their assignment (server null): one site inline, or many selected
  * at once — in one transaction and one announcement, so the servers see the new split whole.
  */
-export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInput>, announce: Announce = nobody) {
+export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInput>, by: string, announce: Announce = nobody) {
   const { siteIds, server } = assignSitesInput.parse(input);
   const ids = [...new Set(siteIds)];
   const result = await sql.begin(async (t) => {
@@ -42,8 +44,10 @@ export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInp
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) throw fieldError("NOT_FOUND", "siteIds", `There is no site with id ${missing.join(", ")}.`);
     // Only sites whose server changes are written (and announced): the others were assigned so already.
-    const changed = rows.filter((r) => r.server !== server).map((r) => r.id);
+    const changing = rows.filter((r) => r.server !== server);
+    const changed = changing.map((r) => r.id);
     if (changed.length) await tx`update wfm.sites set server = ${server}, updated_at = now() where id = any(${changed}::int[])`;
+    await recordAudit(tx, by, changing.map((r) => ({ action: "assigned", objectType: "site", objectKey: r.id, detail: { server: { from: r.server, to: server } } })));
     return { sites: rows.map((r) => ({ ...r, server })), changed, version: changed.length ? await sitesVersion(tx) : null };
   });
   if (result.version !== null) announce("sites", result.changed, result.version);
@@ -51,8 +55,8 @@ export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInp
 }
 
 /** Assigns one site (the Sites table's inline select). */
-export async function assignSite(sql: Sql, input: { siteId: number; server: string | null }, announce: Announce = nobody) {
-  const { sites, changed, version } = await assignSites(sql, { siteIds: [input.siteId], server: input.server }, announce);
+export async function assignSite(sql: Sql, input: { siteId: number; server: string | null }, by: string, announce: Announce = nobody) {
+  const { sites, changed, version } = await assignSites(sql, { siteIds: [input.siteId], server: input.server }, by, announce);
   return { ...sites[0]!, changed: changed > 0, version };
 }
 
@@ -102,7 +106,7 @@ function raceLost(error: unknown, site: Partial<SiteFields>): never {
 }
 
 /** Creates a site (SPEC §5). */
-export async function createSite(sql: Sql, input: z.input<typeof siteInput>, announce: Announce = nobody) {
+export async function createSite(sql: Sql, input: z.input<typeof siteInput>, by: string, announce: Announce = nobody) {
   const parsed = siteInput.safeParse(input);
   if (!parsed.success) throw fieldErrorsOf(parsed.error);
   const site = parsed.data;
@@ -113,6 +117,7 @@ export async function createSite(sql: Sql, input: z.input<typeof siteInput>, ann
     const [created] = await tx<{ id: number; name: string }[]>`
       insert into wfm.sites (name, time_zone, switch_dbid, server) values (${site.name}, ${site.timeZone}, ${site.switchDbid}, ${site.server})
       returning id, name`.catch((error: unknown) => raceLost(error, site));
+    await recordAudit(tx, by, [{ action: "created", objectType: "site", objectKey: created!.id, detail: changesBetween({}, site) }]);
     return { ...created!, version: await sitesVersion(tx) };
   });
   announce("sites", [row.id], row.version);
@@ -125,7 +130,7 @@ export const sitePatch = siteInput.partial().strict().refine((body) => Object.ke
  * Edits a site: any of its name, time zone, switch and server. Changing the switch does not move the site's
  * agents (their site is WFM's after import); it decides where new agents on that switch land.
  */
-export async function updateSite(sql: Sql, id: number, input: unknown, announce: Announce = nobody) {
+export async function updateSite(sql: Sql, id: number, input: unknown, by: string, announce: Announce = nobody) {
   const parsed = sitePatch.safeParse(input);
   if (!parsed.success) throw fieldErrorsOf(parsed.error);
   const patch = parsed.data;
@@ -143,17 +148,37 @@ export async function updateSite(sql: Sql, id: number, input: unknown, announce:
     const columns = { name: "name", timeZone: "time_zone", switchDbid: "switch_dbid", server: "server" } as const;
     const row = Object.fromEntries(Object.entries(changed).map(([field, value]) => [columns[field as keyof typeof columns], value]));
     await tx`update wfm.sites set ${tx(row)}, updated_at = now() where id = ${id}`.catch((error: unknown) => raceLost(error, changed));
+    // A new server is an assignment, as the Sites table's select makes it; the other fields are an edit.
+    const { server, ...edited } = changesBetween(current, changed);
+    await recordAudit(tx, by, [
+      ...(server ? [{ action: "assigned" as const, objectType: "site" as const, objectKey: id, detail: { server } }] : []),
+      ...(Object.keys(edited).length ? [{ action: "updated" as const, objectType: "site" as const, objectKey: id, detail: edited }] : []),
+    ]);
     return { version: await sitesVersion(tx) };
   });
   if (result.version !== null) announce("sites", [id], result.version);
 }
 
-/** Deletes a site; its agents keep their data and become unassigned until a full sync places them again. */
-export async function deleteSite(sql: Sql, siteId: number, announce: Announce = nobody): Promise<void> {
-  const version = await sql.begin(async (tx) => {
-    const rows = await tx`delete from wfm.sites where id = ${siteId} returning id`;
-    if (!rows.length) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`);
-    return sitesVersion(tx as unknown as Sql);
+/**
+ * Deletes a site; its agents keep their data and become unassigned until a full sync places them again. Each
+ * of them is recorded as moved to no site, so an agent's own history says where its site went.
+ */
+export async function deleteSite(sql: Sql, siteId: number, by: string, announce: Announce = nobody): Promise<void> {
+  const version = await sql.begin(async (t) => {
+    const tx = t as unknown as Sql;
+    // Locked first: no agent is moved into it (that takes a key share on the site) while it goes.
+    const [site] = await tx<(SiteFields & { id: number })[]>`
+      select id, name, time_zone as "timeZone", switch_dbid as "switchDbid", server from wfm.sites where id = ${siteId} for update`;
+    if (!site) throw new DomainError("NOT_FOUND", `There is no site with id ${siteId}.`);
+    // Read, and held, before the delete's foreign key leaves them without a site.
+    const agents = await tx<{ id: number }[]>`select id from wfm.agents where site_id = ${siteId} order by id for update`;
+    await tx`delete from wfm.sites where id = ${siteId}`;
+    const { id, ...had } = site;
+    await recordAudit(tx, by, [
+      { action: "deleted", objectType: "site", objectKey: id, detail: changesBetween(had, { name: null, timeZone: null, switchDbid: null, server: null }) },
+      ...agents.map((a) => ({ action: "moved" as const, objectType: "agent" as const, objectKey: a.id, detail: { site: { from: { id, name: site.name }, to: null } } })),
+    ]);
+    return sitesVersion(tx);
   });
   announce("sites", [siteId], version);
 }

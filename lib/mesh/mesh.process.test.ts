@@ -145,7 +145,7 @@ describe("mesh hygiene", () => {
     await s1.stop();
     await b.server("Elsewhere", 0);
     const client = await clientOf(s0);
-    const changed = await assignSite(database.sql, { siteId: site, server: "Elsewhere" }, (entity, keys, version) => client.announce(entity, keys, version));
+    const changed = await assignSite(database.sql, { siteId: site, server: "Elsewhere" }, "admin", (entity, keys, version) => client.announce(entity, keys, version));
     if (changed.version === null) throw new Error("the assignment changed nothing");
     await eventually(async () => (await s0.health())?.cache && ((await s0.health())!.cache as { versions: { sites: number } }).versions.sites === changed.version, "S0 to apply the change");
     expect(((await s2.health())!.cache as { versions: { sites: number } }).versions.sites).toBeLessThan(changed.version);
@@ -180,7 +180,7 @@ describe("what users see", () => {
     // site to B through the domain function its action calls, and announces it.
     const client = webEvents ? await joinMesh(sql, quiet, ENV) : undefined;
     if (client) await eventually(async () => client.connected === 2, "the console to join both servers");
-    const changed = await assignSite(sql, { siteId: site, server: "B" }, announcerOf(client));
+    const changed = await assignSite(sql, { siteId: site, server: "B" }, "admin", announcerOf(client));
     const version = changed.version;
     if (version === null) throw new Error("the assignment changed nothing");
     const fresh = async (s: ServerProcess) => ((await s.health())!.cache as { versions: { sites: number } }).versions.sites >= version;

@@ -38,8 +38,8 @@ export const createServerAction = formAction({
   permission: "servers.write",
   parse: (data) => ({ name: String(data.get("name") ?? ""), ...optionsOf(data) }),
   invalid: "Not created: see the fields marked.",
-  run: async ({ input, sql }) => {
-    const name = await createServer(sql, input, await consoleAnnounce());
+  run: async ({ user, input, sql }) => {
+    const name = await createServer(sql, input, user.username, await consoleAnnounce());
     return {
       message: `${name} registered. It synchronizes nothing until its process runs.`,
       command: `npm run wfm-server -- --name ${name}`,
@@ -52,8 +52,8 @@ export const createServerAction = formAction({
 export const deleteServerAction = formAction({
   permission: "servers.write",
   parse: (data) => serverName.parse(data.get("server")),
-  run: async ({ input: name, sql }) => {
-    await deleteServer(sql, name, await consoleAnnounce());
+  run: async ({ user, input: name, sql }) => {
+    await deleteServer(sql, name, user.username, await consoleAnnounce());
     return { message: `${name} deleted.`, revalidate: ["/organization/sites"], redirect: `/servers?deleted=${encodeURIComponent(name)}` };
   },
 });
@@ -63,8 +63,8 @@ export const serverOptionsAction = formAction({
   permission: "servers.write",
   parse: (data) => ({ name: String(data.get("server") ?? ""), options: optionsOf(data) }),
   invalid: "Not saved: see the fields marked.",
-  run: async ({ input: { name, options }, sql }) => {
-    await updateServerOptions(sql, name, options, await consoleAnnounce());
+  run: async ({ user, input: { name, options }, sql }) => {
+    await updateServerOptions(sql, name, options, user.username, await consoleAnnounce());
     return { message: `Options of ${name} saved.`, revalidate: ["/servers"] };
   },
 });

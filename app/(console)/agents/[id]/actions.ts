@@ -24,8 +24,8 @@ const terminationForm = z
 export const terminationAction = formAction({
   permission: "agents.terminate",
   parse: terminationForm,
-  run: async ({ input: { agentId, terminationDate: date }, sql }) => {
-    const agent = await updateAgent(sql, agentId, { terminationDate: date });
+  run: async ({ user, input: { agentId, terminationDate: date }, sql }) => {
+    const agent = await updateAgent(sql, agentId, { terminationDate: date }, user.username);
     if (!agent.changed) {
       return { message: date ? `Nothing to save: already terminated as of ${date}.` : "Nothing to save: this agent is not terminated." };
     }
@@ -63,8 +63,8 @@ const moveForm = z.object({
 export const moveAgentAction = formAction({
   permission: "agents.move",
   parse: moveForm,
-  run: async ({ input, sql }) => {
-    const agent = await updateAgent(sql, input.agentId, { siteId: input.siteId === "" ? null : input.siteId });
+  run: async ({ user, input, sql }) => {
+    const agent = await updateAgent(sql, input.agentId, { siteId: input.siteId === "" ? null : input.siteId }, user.username);
     return {
       message: agent.site ? `Moved to ${agent.site.name}. Sync keeps it there.` : "No site now. The next full sync places it from its logins.",
       revalidate: [`/agents/${input.agentId}`, "/organization/sites"],

@@ -18,8 +18,8 @@ const form = z.object({ siteId: siteIdField, server: serverField });
 export const assignSiteAction = formAction({
   permission: "sites.write",
   parse: (data) => form.parse({ siteId: data.get("siteId"), server: data.get("server") ?? "" }),
-  run: async ({ input, sql }) => {
-    const site = await assignSite(sql, input, await consoleAnnounce());
+  run: async ({ user, input, sql }) => {
+    const site = await assignSite(sql, input, user.username, await consoleAnnounce());
     const revalidate = ["/organization/sites"];
     // What the assignment means for the site's agents when that is not "synchronized now" (a stopped server,
     // level 0, no level-2 server to fall back on).
@@ -52,14 +52,14 @@ export const saveSiteAction = formAction({
     return { siteId: optional(data.get("siteId")), fields, changed: Object.fromEntries(Object.entries(fields).filter(([field]) => data.has(field))) };
   },
   invalid: "The site was not saved: see the fields marked.",
-  run: async ({ input: { siteId, fields, changed }, sql }) => {
+  run: async ({ user, input: { siteId, fields, changed }, sql }) => {
     if (siteId === null) {
-      const site = await createSite(sql, fields, await consoleAnnounce());
+      const site = await createSite(sql, fields, user.username, await consoleAnnounce());
       return { message: `Site ${site.name} created.`, revalidate: ["/organization/sites"] };
     }
     const id = siteIdField.parse(siteId);
     if (Object.keys(changed).length === 0) return { message: "Nothing to save: no field was changed." };
-    await updateSite(sql, id, changed, await consoleAnnounce());
+    await updateSite(sql, id, changed, user.username, await consoleAnnounce());
     return { message: "Site saved.", revalidate: ["/organization/sites", `/organization/sites/${id}`] };
   },
 });
@@ -73,8 +73,8 @@ const bulkForm = z.object({
 export const assignSelectedSitesAction = formAction({
   permission: "sites.write",
   parse: (data) => bulkForm.parse({ siteIds: data.getAll("siteIds"), server: data.get("server") ?? "" }),
-  run: async ({ input, sql }) => {
-    const { sites, changed } = await assignSites(sql, input, await consoleAnnounce());
+  run: async ({ user, input, sql }) => {
+    const { sites, changed } = await assignSites(sql, input, user.username, await consoleAnnounce());
     const what = changed === 1 ? "1 site" : `${changed} sites`;
     const already = sites.length - changed;
     const rest = already === 0 ? "" : ` (${already} ${already === 1 ? "was" : "were"} already)`;
@@ -89,8 +89,8 @@ export const assignSelectedSitesAction = formAction({
 export const deleteSiteAction = formAction({
   permission: "sites.write",
   parse: (data) => siteIdField.parse(data.get("siteId")),
-  run: async ({ input: id, sql }) => {
-    await deleteSite(sql, id, await consoleAnnounce());
+  run: async ({ user, input: id, sql }) => {
+    await deleteSite(sql, id, user.username, await consoleAnnounce());
     return { revalidate: ["/organization/sites"], redirect: "/organization/sites" };
   },
 });

@@ -13,9 +13,9 @@ export const dynamic = "force-dynamic";
 export const GET = readRoute(async (sql, { request }) => pageOf(await listServerStatus(sql), listPage.strict().parse(queryOf(request))));
 
 /** POST /api/v1/servers {"name", "syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — registers a server. */
-export const POST = writeRoute<Record<string, never>>("servers.write", async ({ request }) => {
+export const POST = writeRoute<Record<string, never>>("servers.write", async ({ request, user }) => {
   const input = newServerInput.strict().parse(await bodyOf(request));
   const { sql } = sharedDatabase();
-  const name = await createServer(sql, input, await consoleAnnounce());
+  const name = await createServer(sql, input, user.username, await consoleAnnounce());
   return NextResponse.json((await listServerStatus(sql)).find((s) => s.name === name), { status: 201 });
 });

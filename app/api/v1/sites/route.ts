@@ -14,12 +14,13 @@ export const dynamic = "force-dynamic";
 export const GET = readRoute(async (sql, { request }) => pageOf(await listSites(sql), listPage.strict().parse(queryOf(request))));
 
 /** POST /api/v1/sites {"name", "timeZone", "switchDbid"?, "server"?} — the twin of Sites > New site. */
-export const POST = writeRoute<Record<string, never>>("sites.write", async ({ request }) => {
+export const POST = writeRoute<Record<string, never>>("sites.write", async ({ request, user }) => {
   const input = siteInput.partial({ switchDbid: true, server: true }).strict().parse(await bodyOf(request));
   const { sql } = sharedDatabase();
   const site = await createSite(
     sql,
     { name: input.name, timeZone: input.timeZone, switchDbid: input.switchDbid ?? null, server: input.server ?? null },
+    user.username,
     await consoleAnnounce(),
   );
   return NextResponse.json(await getSite(sql, site.id), { status: 201 });

@@ -21,6 +21,6 @@ export const PATCH = writeRoute<Params>("agents.terminate", async ({ request, pa
   const id = pathId("id", params.id);
   const body = agentPatch.parse(await bodyOf(request));
   if (body.siteId !== undefined) authorize(user, "agents.move");
-  const { changed: _, ...agent } = await updateAgent(sharedDatabase().sql, id, body);
+  const { changed: _, ...agent } = await updateAgent(sharedDatabase().sql, id, body, user.username);
   return NextResponse.json(agent);
 });

@@ -29,7 +29,7 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
  * PATCH /api/v1/servers/{name} {"syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — what is
  * left out keeps its value; web events take effect when the server next starts.
  */
-export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ request, params }) => {
+export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ request, params, user }) => {
   const name = pathServerName(params.name);
   const current = await find(name);
   if (!current) return errorResponse("NOT_FOUND", `There is no WFM Server named '${name}'.`);
@@ -40,12 +40,12 @@ export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ requ
     cacheSlackSeconds: input.cacheSlackSeconds === undefined ? current.cacheSlackSeconds : input.cacheSlackSeconds,
     webEvents: input.webEvents,
   };
-  await updateServerOptions(sharedDatabase().sql, name, merged, await consoleAnnounce());
+  await updateServerOptions(sharedDatabase().sql, name, merged, user.username, await consoleAnnounce());
   return NextResponse.json(await find(name));
 });
 
 /** DELETE /api/v1/servers/{name} — only a server that is not running. */
-export const DELETE = writeRoute<{ name: string }>("servers.write", async ({ params }) => {
-  await deleteServer(sharedDatabase().sql, pathServerName(params.name), await consoleAnnounce());
+export const DELETE = writeRoute<{ name: string }>("servers.write", async ({ params, user }) => {
+  await deleteServer(sharedDatabase().sql, pathServerName(params.name), user.username, await consoleAnnounce());
   return new NextResponse(null, { status: 204 });
 });

@@ -18,15 +18,15 @@ export const GET = readRoute<Params>((sql, { params }) => getSite(sql, pathId("i
  * PATCH /api/v1/sites/{id} — any of name, timeZone, switchDbid and server; {"server": "<name>" | null}
  * assigns or clears, as the Sites page's inline select does. Answers the site.
  */
-export const PATCH = writeRoute<Params>("sites.write", async ({ request, params }) => {
+export const PATCH = writeRoute<Params>("sites.write", async ({ request, params, user }) => {
   const id = pathId("id", params.id);
   const { sql } = sharedDatabase();
-  await updateSite(sql, id, await bodyOf(request), await consoleAnnounce());
+  await updateSite(sql, id, await bodyOf(request), user.username, await consoleAnnounce());
   return NextResponse.json(await getSite(sql, id));
 });
 
 /** DELETE /api/v1/sites/{id} — its agents become unassigned. */
-export const DELETE = writeRoute<Params>("sites.write", async ({ params }) => {
-  await deleteSite(sharedDatabase().sql, pathId("id", params.id), await consoleAnnounce());
+export const DELETE = writeRoute<Params>("sites.write", async ({ params, user }) => {
+  await deleteSite(sharedDatabase().sql, pathId("id", params.id), user.username, await consoleAnnounce());
   return new NextResponse(null, { status: 204 });
 });
