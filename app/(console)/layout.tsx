@@ -4,6 +4,7 @@ import { verifySession } from "@/app/lib/session";
 import { Nav } from "@/app/ui/nav";
 import { Providers } from "@/app/ui/providers";
 import { SidebarMenu } from "@/app/ui/sidebar-menu";
+import { ViewerZoneProvider } from "@/app/ui/viewer-zone";
 import { SignOutForm } from "./sign-out-form";
 
 const roleNames = { admin: "Administrator", supervisor: "Supervisor", viewer: "Viewer" } as const;
@@ -28,12 +29,17 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <div className="role">
               {user.username} · {roleNames[user.role]}
             </div>
+            <Link href="/preferences" className="preferences-link">
+              Preferences
+            </Link>
             <SignOutForm />
           </div>
         </SidebarMenu>
       </aside>
       <main className="main" id="main" tabIndex={-1}>
-        <Providers>{children}</Providers>
+        <ViewerZoneProvider zone={user.timeZone}>
+          <Providers>{children}</Providers>
+        </ViewerZoneProvider>
       </main>
     </div>
   );
