@@ -18,7 +18,7 @@ test("each page of the console loads directly with no console error", async ({ p
     if (message.type() === "error") problems.push(`${page.url()}: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
-  const pages = ["/", "/organization/sites", `/organization/sites/${site!.id}`, "/servers", "/agents", `/agents/${agent!.id}`, "/sync", `/sync/${run!.id}`, "/users", "/validation"];
+  const pages = ["/", "/organization/sites", `/organization/sites/${site!.id}`, "/servers", "/agents", `/agents/${agent!.id}`, "/sync", `/sync/${run!.id}`, "/users", "/validation", "/audit", "/preferences"];
   for (const path of pages) {
     await page.goto(path, { waitUntil: "networkidle" });
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
