@@ -83,7 +83,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2
 export const instantText = (what: string) =>
   z
     .string({ message: `${what} is an ISO date-time with its zone, such as 2026-12-02T09:00:00Z, or a date, 2026-12-02` })
-    .regex(INSTANT, `${what} is an ISO date-time with its zone, such as 2026-12-02T09:00:00Z, or a date, 2026-12-02`)
+    // Aborts: text that is no date at all gets this one message, not also "not a date that exists".
+    .regex(INSTANT, { message: `${what} is an ISO date-time with its zone, such as 2026-12-02T09:00:00Z, or a date, 2026-12-02`, abort: true })
     .refine((value) => {
       const [year, month, day] = value.slice(0, 10).split("-").map(Number) as [number, number, number];
       return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day && month >= 1 && month <= 12;
