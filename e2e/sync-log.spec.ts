@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { expectError, signInAsAdmin } from "./helpers";
+import { expectError, productDatabase, signInAsAdmin } from "./helpers";
 
 type Event = { objectKey: string; objectName: string | null; agentId: number | null; message: string };
 
@@ -13,7 +13,17 @@ test("a run's log searched by agent, linked to the agent, downloaded as CSV, and
   await signInAsAdmin(page);
   const runs = (await (await page.request.get("/api/v1/sync/runs?kind=full&limit=500")).json()) as { items: { id: number; trigger: string }[] };
   const startup = runs.items.filter((r) => r.trigger === "startup").at(-1)!;
-  const [added] = ((await (await page.request.get(`/api/v1/sync/runs/${startup.id}/events?action=added&objectType=agent&limit=1`)).json()) as { items: Event[] }).items;
+  // An agent whose username is in no other agent's name, username or employee id: a search for it finds it alone.
+  const sql = await productDatabase();
+  const [alone] = await sql`
+    select a.cfg_dbid from wfm.agents a
+     where not exists (select 1 from wfm.agents b where b.id <> a.id
+                          and strpos(lower(b.first_name || ' ' || b.last_name || ' ' || b.username || ' ' || coalesce(b.employee_id, '')), lower(a.username)) > 0)
+     order by a.id limit 1`;
+  await sql.end();
+  const [added] = ((await (await page.request.get(`/api/v1/sync/runs/${startup.id}/events?action=added&objectType=agent&q=${alone!.cfg_dbid}`)).json()) as { items: Event[] }).items.filter(
+    (e) => e.objectKey === String(alone!.cfg_dbid),
+  );
   const username = /\(([^)]+)\)$/.exec(added!.objectName!)![1]!;
 
   // Search the run's log for the agent's username.
