@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { SecondsAgo } from "@/app/ui/elapsed";
 import { useState } from "react";
@@ -26,22 +27,52 @@ function RunFullSync({ server }: { server: ServerStatus }) {
         {pending ? "Starting…" : "Run full sync"}
       </SubmitButton>
       <FormStatus state={state} shown={showMessage} />
+      {typeof state.runId === "number" && (
+        <Link href={`/sync/${state.runId}`} className="watch-run">
+          Watch run {state.runId} →
+        </Link>
+      )}
     </form>
   );
 }
 
+/** Where a full or targeted run is: counting what to compare, applying batches, or finishing (logging, cursors). */
+function phase(run: { done: number; total: number }): string {
+  if (run.total === 0) return "counting";
+  if (run.done < run.total) return `batch: ${run.done.toLocaleString("en")} of ${run.total.toLocaleString("en")} agents`;
+  return "finishing";
+}
+
 function Now({ server }: { server: ServerStatus }) {
   const run = server.currentRun;
+  const last = server.lastFullSync;
   if (!run) {
-    const last = server.lastFullSync;
-    return <span className="muted">{last ? `idle — last full sync ${last.status}` : "idle"}</span>;
+    return last ? (
+      <span className="muted">
+        idle — last full sync{" "}
+        <Link href={`/sync/${last.id}`} aria-label={`Last full sync of ${server.name}: run ${last.id}, ${last.status}`}>
+          run {last.id}
+        </Link>{" "}
+        <span className={`badge ${last.status === "succeeded" ? "ok" : last.status === "partial" ? "warn" : "err"}`}>{last.status}</span>
+        {last.finishedAt && (
+          <>
+            {" "}
+            <SecondsAgo at={last.finishedAt} />
+          </>
+        )}
+      </span>
+    ) : (
+      <span className="muted">idle — no full sync yet</span>
+    );
   }
   if (run.kind === "realtime") return <span>real-time: {run.done.toLocaleString("en")} changes read</span>;
   const percent = run.total > 0 ? Math.min(100, Math.round((100 * run.done) / run.total)) : 0;
   return (
     <span>
-      {run.kind} sync ({run.trigger}){" "}
-      <progress max={100} value={percent} aria-label={`Progress of run ${run.id}`} /> {percent}%
+      <Link href={`/sync/${run.id}`} aria-label={`Current run of ${server.name}: run ${run.id}`}>
+        run {run.id}
+      </Link>
+      : {run.kind} sync ({run.trigger}) <progress max={100} value={percent} aria-label={`Progress of run ${run.id}`} /> {percent}% <span className="muted">{phase(run)}</span>
     </span>
   );
 }
