@@ -152,6 +152,7 @@ export const TEST_VARIABLES: Record<string, Omit<VariableDoc, "must">> = {
     default: "`1`",
     description: "`0`: test WFM Server processes run `scripts/wfm-server.ts` through tsx, as `npm start` does, instead of a bundle of it made once per vitest run",
   },
+  WFM_SCREENSHOTS: { default: "unset", description: "`1`: `e2e/screenshots.spec.ts` rewrites `docs/screenshots/` (every page at 1440 and at 390 px); otherwise it is skipped" },
   VITEST_MAX_FORKS: { default: "CPUs − 1, at least 2", description: "test files vitest runs at once (vitest's own variable; `vitest.config.ts` sets the default)" },
 };
 
