@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
+import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import { TableScroll } from "@/app/ui/table-scroll";
 import { can } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/console/overview";
@@ -13,14 +14,30 @@ import { ImportForm, NewTokenForm, PasswordForm, RevokeTokenForm, RoleForm } fro
 export const metadata: Metadata = { title: "Users" };
 export const dynamic = "force-dynamic";
 
+const USER_SORTS = ["username", "name", "email", "role", "source"] as const;
+
+type UserRow = Awaited<ReturnType<typeof listUsers>>[number];
+
+/** The users in the order the header asks (a few hundred at most: sorted here); ties by username. */
+function sortUsers(users: UserRow[], sort: (typeof USER_SORTS)[number], dir: SortDirection): UserRow[] {
+  const key = (u: UserRow) =>
+    sort === "name" ? `${u.firstName} ${u.lastName}`.trim() : sort === "email" ? (u.email ?? "") : sort === "role" ? u.role : sort === "source" ? (u.fromCfg ? "Configuration Database" : "local account") : u.username;
+  const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+  const sign = dir === "asc" ? 1 : -1;
+  return [...users].sort((a, b) => sign * collator.compare(key(a), key(b)) || collator.compare(a.username, b.username));
+}
+
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const me = await verifySession();
   const { sql } = sharedDatabase();
-  const q = (await searchParams).q;
-  const search = (Array.isArray(q) ? q[0] : q)?.trim().slice(0, 100) || undefined;
+  const params = await searchParams;
+  const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+  const search = first(params.q)?.trim().slice(0, 100) || undefined;
+  const sort = USER_SORTS.find((column) => column === first(params.sort)) ?? "username";
+  const dir: SortDirection = first(params.dir) === "desc" ? "desc" : "asc";
   const admin = can(me, "users.write");
   const [users, candidates, tokens] = await Promise.all([
-    listUsers(sql),
+    listUsers(sql).then((list) => sortUsers(list, sort, dir)),
     admin ? importCandidates(sql, search) : Promise.resolve([]),
     admin ? listTokens(sql) : Promise.resolve([]),
   ]);
@@ -32,11 +49,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <caption className="visually-hidden">WFM users</caption>
           <thead>
             <tr>
-              <th scope="col">User name</th>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Source</th>
+              {(
+                [
+                  ["User name", "username"],
+                  ["Name", "name"],
+                  ["Email", "email"],
+                  ["Role", "role"],
+                  ["Source", "source"],
+                ] as const
+              ).map(([label, column]) => (
+                <SortHeader key={column} label={label} column={column} sort={sort} dir={dir} firstDir="asc" href={(c, d) => (c === "username" && d === "asc" ? "/users" : `/users?${new URLSearchParams({ sort: c, dir: d })}`)} />
+              ))}
               {admin && <th scope="col">Change</th>}
             </tr>
           </thead>

@@ -9,13 +9,19 @@ import { listTimeZoneNames } from "@/lib/console/time-zones";
 import { sharedDatabase } from "@/lib/db/shared";
 import { SiteForm } from "./site-form";
 import { SitesTable } from "./sites-table";
+import { firstValue, type SearchParams } from "@/app/lib/search-params";
 
 export const metadata: Metadata = { title: "Sites" };
 
 export const dynamic = "force-dynamic";
 
-export default async function SitesPage() {
+const SITE_SORTS = ["name", "timeZone", "switch", "server", "effective", "agents"] as const;
+
+export default async function SitesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const user = await verifySession();
+  const params = await searchParams;
+  const sort = SITE_SORTS.find((s) => s === firstValue(params.sort)) ?? "name";
+  const dir = firstValue(params.dir) === "desc" ? "desc" : "asc";
   const { sql } = sharedDatabase();
   const [sites, servers, zones, freeSwitches] = await Promise.all([
     listSites(sql),
@@ -43,7 +49,7 @@ export default async function SitesPage() {
           </p>
         </EmptyState>
       ) : (
-        <SitesTable sites={sites} servers={states} editable={editable} />
+        <SitesTable sites={sites} servers={states} editable={editable} sort={sort} dir={dir} />
       )}
       {editable && (
         <section className="panel" aria-labelledby="new-site-heading">

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useMemo, useState } from "react";
+import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import type { SiteRow } from "@/lib/console/overview";
 import { effectiveServer, type ServerState } from "@/lib/console/effective-server";
 import { FormStatus } from "@/app/ui/form-status";
@@ -16,7 +17,13 @@ import { TableScroll } from "@/app/ui/table-scroll";
  * The sites with their server. Administrators assign inline, or select several sites and assign them all at
  * once; the check boxes belong to the bulk form (form="bulk-assign"), so it works without JavaScript too.
  */
-export function SitesTable({ sites, servers, editable }: { sites: SiteRow[]; servers: ServerState[]; editable: boolean }) {
+export function SitesTable({ sites: unsorted, servers, editable, sort, dir }: { sites: SiteRow[]; servers: ServerState[]; editable: boolean; sort: string; dir: SortDirection }) {
+  const sites = useMemo(() => sortSites(unsorted, servers, sort, dir), [unsorted, servers, sort, dir]);
+  const sortUrl = (column: string, direction: SortDirection) =>
+    column === "name" && direction === "asc" ? "/organization/sites" : `/organization/sites?${new URLSearchParams({ sort: column, dir: direction })}`;
+  const header = (label: string, column: string, className?: string, firstDir: SortDirection = "asc") => (
+    <SortHeader label={label} column={column} sort={sort} dir={dir} href={sortUrl} className={className} firstDir={firstDir} />
+  );
   const [chosen, setSelected] = useState<Set<number>>(new Set());
   // Only sites still listed count as selected (one deleted meanwhile drops out).
   const selected = new Set(sites.filter((s) => chosen.has(s.id)).map((s) => s.id));
@@ -80,14 +87,12 @@ export function SitesTable({ sites, servers, editable }: { sites: SiteRow[]; ser
                   />
                 </th>
               )}
-              <th scope="col">Site</th>
-              <th scope="col">Time zone</th>
-              <th scope="col">Switch</th>
-              <th scope="col">WFM Server</th>
-              <th scope="col">Synchronized by</th>
-              <th scope="col" className="num">
-                Agents
-              </th>
+              {header("Site", "name")}
+              {header("Time zone", "timeZone")}
+              {header("Switch", "switch")}
+              {header("WFM Server", "server")}
+              {header("Synchronized by", "effective")}
+              {header("Agents", "agents", "num", "desc")}
             </tr>
           </thead>
           <tbody>
@@ -125,6 +130,34 @@ export function SitesTable({ sites, servers, editable }: { sites: SiteRow[]; ser
       </TableScroll>
     </>
   );
+}
+
+/** The sites in the order the header asks; ties by name. Missing values (no switch, no server) sort last. */
+function sortSites(sites: SiteRow[], servers: ServerState[], sort: string, dir: SortDirection): SiteRow[] {
+  const key = (site: SiteRow): string | number | null => {
+    switch (sort) {
+      case "timeZone":
+        return site.timeZone;
+      case "switch":
+        return site.switchName ?? null;
+      case "server":
+        return site.server ?? null;
+      case "effective":
+        return effectiveServer(site.server, servers).server ?? null;
+      case "agents":
+        return site.agentCount;
+      default:
+        return site.name;
+    }
+  };
+  const byName = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+  const sign = dir === "asc" ? 1 : -1;
+  return [...sites].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    if (x === null || y === null) return x === y ? byName.compare(a.name, b.name) : x === null ? 1 : -1;
+    const order = typeof x === "number" && typeof y === "number" ? x - y : byName.compare(String(x), String(y));
+    return order !== 0 ? sign * order : byName.compare(a.name, b.name);
+  });
 }
 
 /** Who synchronizes the site's agents, so nobody has to work it out from levels and assignments. */

@@ -1,0 +1,55 @@
+/**
+ * Issue 15, item 9: lists at scale sort by their column headers — Sites, Sync history and Users here (Agents,
+ * which sorts in the database, in e2e/agents-list.spec.ts). The sort is in the URL and marked with aria-sort.
+ */
+import { expect, test, type Locator } from "@playwright/test";
+import { signInAsAdmin } from "./helpers";
+
+const column = async (table: Locator, index: number) => (await table.locator("tbody tr").evaluateAll((rows, i) => rows.map((r) => (r as HTMLTableRowElement).cells[i]!.textContent!.trim()), index)) as string[];
+const numbers = (texts: string[]) => texts.map((t) => Number(t.replace(/,/g, "")));
+const descending = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! >= x);
+const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! <= x);
+
+test("Sites sort by agents and by name, either way, from the headers", async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto("/organization/sites");
+  const table = page.getByRole("table", { name: "Sites" });
+  const headers = await table.locator("thead th").allTextContents();
+  const agentsAt = headers.findIndex((h) => h.startsWith("Agents"));
+  const nameAt = headers.findIndex((h) => h.startsWith("Site"));
+  await expect(table.getByRole("columnheader", { name: /^Site/ })).toHaveAttribute("aria-sort", "ascending");
+
+  await table.getByRole("link", { name: "Agents" }).click();
+  await expect(page).toHaveURL(/sort=agents&dir=desc/);
+  await expect(table.getByRole("columnheader", { name: /^Agents/ })).toHaveAttribute("aria-sort", "descending");
+  expect(descending(numbers(await column(table, agentsAt)))).toBe(true);
+  await table.getByRole("link", { name: "Agents" }).click();
+  await expect(table.getByRole("columnheader", { name: /^Agents/ })).toHaveAttribute("aria-sort", "ascending");
+  expect(ascending(numbers(await column(table, agentsAt)))).toBe(true);
+
+  await table.getByRole("link", { name: "Site" }).click();
+  await expect(page).toHaveURL(/\/organization\/sites$/);
+  const names = await column(table, nameAt);
+  expect(names).toEqual([...names].sort(new Intl.Collator("en", { numeric: true, sensitivity: "base" }).compare));
+});
+
+test("Sync history sorts by changes and duration; Users by role", async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto("/sync");
+  const runs = page.getByRole("table", { name: "Sync runs" });
+  const headers = await runs.locator("thead th").allTextContents();
+  await runs.getByRole("link", { name: "Added" }).click();
+  await expect(page).toHaveURL(/sort=added&dir=desc/);
+  await expect(runs.getByRole("columnheader", { name: /^Added/ })).toHaveAttribute("aria-sort", "descending");
+  expect(descending(numbers(await column(runs, headers.findIndex((h) => h.startsWith("Added")))))).toBe(true);
+  // The filters keep the sort.
+  await page.getByRole("form", { name: "Run filters" }).getByLabel("Kind").selectOption("full");
+  await page.getByRole("form", { name: "Run filters" }).getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/kind=full.*sort=added&dir=desc/);
+
+  await page.goto("/users");
+  const users = page.getByRole("table", { name: "WFM users" });
+  await users.getByRole("link", { name: "Role" }).click();
+  await expect(users.getByRole("columnheader", { name: /^Role/ })).toHaveAttribute("aria-sort", "ascending");
+  await expect(page).toHaveURL(/sort=role&dir=asc/);
+});
