@@ -15,7 +15,15 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   await verifySession();
   const { sql } = sharedDatabase();
   const params = await searchParams;
-  const parsed = agentSearch.safeParse({ q: firstValue(params.q), site: firstValue(params.site), terminated: firstValue(params.terminated), cursor: firstValue(params.cursor), before: firstValue(params.before), limit: 50 });
+  // The filters the form sends, carried over by every page link.
+  const filters = {
+    q: firstValue(params.q),
+    site: firstValue(params.site),
+    terminated: firstValue(params.terminated),
+    terminationSource: firstValue(params.terminationSource),
+    awaitingFullSync: firstValue(params.awaitingFullSync),
+  };
+  const parsed = agentSearch.safeParse({ ...filters, cursor: firstValue(params.cursor), before: firstValue(params.before), limit: 50 });
   const [t, sites, page] = await Promise.all([totals(sql), listSites(sql), parsed.success ? searchAgents(sql, parsed.data) : Promise.resolve(null)]);
   // Whether agents come before this page (keyset paging does not know without asking: one indexed probe).
   const first = page?.items[0];
@@ -24,7 +32,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
       ? (await searchAgents(sql, { ...parsed.data, cursor: undefined, before: String(first.id), limit: 1 })).items.length > 0
       : false;
   const query = (extra: Record<string, string | undefined>) =>
-    `/agents?${new URLSearchParams(Object.entries({ q: firstValue(params.q), site: firstValue(params.site), terminated: firstValue(params.terminated), ...extra }).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`;
+    `/agents?${new URLSearchParams(Object.entries({ ...filters, ...extra }).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`;
   return (
     <>
       <PageHead title="Agents" description="Agents synchronized from the Configuration Database." />
@@ -63,6 +71,22 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                 <option value="">All</option>
                 <option value="false">Active</option>
                 <option value="true">Terminated</option>
+              </select>
+            </label>
+            <label>
+              Termination
+              <select name="terminationSource" defaultValue={filters.terminationSource ?? ""}>
+                <option value="">Any</option>
+                <option value="manual">By hand</option>
+                <option value="config">Person left cfg</option>
+              </select>
+            </label>
+            <label>
+              Full sync
+              <select name="awaitingFullSync" defaultValue={filters.awaitingFullSync ?? ""}>
+                <option value="">All</option>
+                <option value="true">Awaiting full sync</option>
+                <option value="false">Not awaiting</option>
               </select>
             </label>
             <button type="submit" className="button small">Search</button>

@@ -22,7 +22,7 @@ export async function AuditHistory({ objectType, objectKey, title = "History" }:
         <p className="muted">Nobody has changed this {objectType} by hand yet.</p>
       ) : (
         <>
-          <AuditTable lines={items} label={title} />
+          <AuditTable lines={items} label={`${title} of this ${objectType}`} />
           {next && (
             <p>
               The last {HISTORY_LINES} changes. <Link href={all}>All of them on the Audit page</Link>

@@ -7,6 +7,7 @@ import { sharedDatabase } from "@/lib/db/shared";
 import { DeleteServerForm } from "./delete-server-form";
 import { NewServerForm } from "./new-server-form";
 import { OptionsForm } from "./options-form";
+import { ServersHistory } from "./servers-history";
 import { ServersTable } from "./servers-table";
 
 export const metadata: Metadata = { title: "Servers" };
@@ -50,6 +51,7 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
                 <DeleteServerForm server={server.name} sites={siteCounts.get(server.name) ?? 0} running={server.instances.some((i) => !i.stale)} />
               </section>
             ))}
+          <ServersHistory servers={servers.map((s) => s.name)} />
         </>
       )}
       {can(user, "servers.write") && (

@@ -11,6 +11,7 @@ import { listTimeZoneNames } from "@/lib/console/time-zones";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
 import { idText, INT_ID_MAX } from "@/lib/input";
+import { AuditHistory } from "../../../audit/audit-history";
 import { DeleteSiteForm } from "../delete-site-form";
 import { SiteForm } from "../site-form";
 
@@ -70,6 +71,7 @@ export default async function EditSitePage({ params }: { params: Promise<{ id: s
       ) : (
         <p className="muted">Only administrators can change sites.</p>
       )}
+      <AuditHistory objectType="site" objectKey={site.id} />
     </>
   );
 }
