@@ -19,15 +19,15 @@ test("Sites sort by agents and by name, either way, from the headers", async ({ 
   const nameAt = headers.findIndex((h) => h.startsWith("Site"));
   await expect(table.getByRole("columnheader", { name: /^Site/ })).toHaveAttribute("aria-sort", "ascending");
 
-  await table.getByRole("link", { name: "Agents" }).click();
+  await table.getByRole("link", { name: "Agents", exact: true }).click();
   await expect(page).toHaveURL(/sort=agents&dir=desc/);
   await expect(table.getByRole("columnheader", { name: /^Agents/ })).toHaveAttribute("aria-sort", "descending");
   expect(descending(numbers(await column(table, agentsAt)))).toBe(true);
-  await table.getByRole("link", { name: "Agents" }).click();
+  await table.getByRole("link", { name: "Agents", exact: true }).click();
   await expect(table.getByRole("columnheader", { name: /^Agents/ })).toHaveAttribute("aria-sort", "ascending");
   expect(ascending(numbers(await column(table, agentsAt)))).toBe(true);
 
-  await table.getByRole("link", { name: "Site" }).click();
+  await table.getByRole("link", { name: "Site", exact: true }).click();
   await expect(page).toHaveURL(/\/organization\/sites$/);
   const names = await column(table, nameAt);
   expect(names).toEqual([...names].sort(new Intl.Collator("en", { numeric: true, sensitivity: "base" }).compare));
@@ -38,7 +38,7 @@ test("Sync history sorts by changes and duration; Users by role", async ({ page 
   await page.goto("/sync");
   const runs = page.getByRole("table", { name: "Sync runs" });
   const headers = await runs.locator("thead th").allTextContents();
-  await runs.getByRole("link", { name: "Added" }).click();
+  await runs.getByRole("link", { name: "Added", exact: true }).click();
   await expect(page).toHaveURL(/sort=added&dir=desc/);
   await expect(runs.getByRole("columnheader", { name: /^Added/ })).toHaveAttribute("aria-sort", "descending");
   expect(descending(numbers(await column(runs, headers.findIndex((h) => h.startsWith("Added")))))).toBe(true);
@@ -49,7 +49,7 @@ test("Sync history sorts by changes and duration; Users by role", async ({ page 
 
   await page.goto("/users");
   const users = page.getByRole("table", { name: "WFM users" });
-  await users.getByRole("link", { name: "Role" }).click();
+  await users.getByRole("link", { name: "Role", exact: true }).click();
   await expect(users.getByRole("columnheader", { name: /^Role/ })).toHaveAttribute("aria-sort", "ascending");
   await expect(page).toHaveURL(/sort=role&dir=asc/);
 });
