@@ -3,5 +3,8 @@ import { queryOf, readRoute } from "../_lib/read-route";
 
 export const dynamic = "force-dynamic";
 
-/** GET /api/v1/agents?q=&site=&terminated=&cfgDbid=&limit=&cursor= (or before=) — one page of agents, by id. */
+/**
+ * GET /api/v1/agents?q=&site=&terminated=&terminationSource=&awaitingFullSync=&cfgDbid=&limit=&cursor= (or before=)
+ * — one page of agents, by id.
+ */
 export const GET = readRoute((sql, { request }) => searchAgents(sql, agentSearch.strict().parse(queryOf(request))));
