@@ -15,6 +15,8 @@ test("Run full sync on the Servers page; the run completes and is in Sync histor
   const runId = Number(/run (\d+)/.exec((await status.textContent()) ?? "")![1]);
   // The table refreshes itself: the run shows finished, linked, without reloading the page.
   await expect(row.getByRole("link", { name: new RegExp(`^Last full sync of WFMServer: run ${runId}, (succeeded|partial)$`) })).toBeVisible();
+  // The demo's duplicate skill name makes every full sync partial: the row says why.
+  await expect(row.getByText(/^ — 1 error: Skill name 'Billing' is used more than once/)).toBeVisible();
   // The run's own page is a click away from the button that started it.
   await row.getByRole("link", { name: `Watch run ${runId} →` }).click();
   await expect(page).toHaveURL(new RegExp(`/sync/${runId}$`));

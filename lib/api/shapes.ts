@@ -75,7 +75,14 @@ export const serverShape = z
     currentRun: z
       .object({ id: z.number().int(), kind: z.string(), trigger: z.string(), done: z.number().int(), total: z.number().int(), startedAt: timestamp })
       .nullable(),
-    lastFullSync: z.object({ id: z.number().int(), status: z.string(), finishedAt: timestamp.nullable() }).nullable(),
+    lastFullSync: z
+      .object({
+        id: z.number().int(),
+        status: z.string(),
+        finishedAt: timestamp.nullable(),
+        why: z.string().nullable().describe("what went wrong, in a line: a failed run's error, or a partial run's error count and first error; null when it succeeded"),
+      })
+      .nullable(),
   })
   .meta({ id: "Server" });
 

@@ -39,7 +39,8 @@ export interface ServerStatus {
   cursorLag: number;
   cursorLagSeconds: number;
   currentRun: { id: number; kind: string; trigger: string; done: number; total: number; startedAt: Date } | null;
-  lastFullSync: { id: number; status: string; finishedAt: Date | null } | null;
+  /** `why`: what went wrong, in a line — a failed run's error, or a partial run's first error line and how many there were. */
+  lastFullSync: { id: number; status: string; finishedAt: Date | null; why: string | null } | null;
 }
 
 export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
@@ -60,7 +61,14 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
                                      'total', r.progress_total, 'startedAt', r.started_at)
               from wfm.sync_runs r where r.server = s.name and r.status = 'running' order by (r.kind = 'realtime'), r.id desc limit 1)
              as "currentRun",
-           (select json_build_object('id', r.id, 'status', r.status, 'finishedAt', r.finished_at)
+           (select json_build_object('id', r.id, 'status', r.status, 'finishedAt', r.finished_at,
+                     'why', case r.status
+                              when 'failed' then r.error
+                              when 'partial' then (
+                                select n || case when n = 1 then ' error: ' else ' errors, the first: ' end || first.message
+                                  from (select count(*)::int as n from wfm.sync_events e where e.run_id = r.id and e.action = 'error') c,
+                                       lateral (select e.message from wfm.sync_events e where e.run_id = r.id and e.action = 'error' order by e.id limit 1) first)
+                            end)
               from wfm.sync_runs r where r.server = s.name and r.kind = 'full' and r.status <> 'running' order by r.id desc limit 1)
              as "lastFullSync"
       from wfm.servers s cross join cfg.change_counter k left join wfm.sync_cursors c on c.server = s.name

@@ -60,6 +60,7 @@ function Now({ server }: { server: ServerStatus }) {
             <SecondsAgo at={last.finishedAt} />
           </>
         )}
+        {last.why && <span className="run-why"> — {last.why}</span>}
       </span>
     ) : (
       <span className="muted">idle — no full sync yet</span>
