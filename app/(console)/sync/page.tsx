@@ -6,6 +6,7 @@ import { DateRangeFields } from "@/app/ui/date-range-fields";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { LiveRefresh } from "@/app/ui/live-refresh";
 import { LocalTime } from "@/app/ui/local-time";
+import { TableScroll } from "@/app/ui/table-scroll";
 import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
 import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import { findAgentForFilter, listRuns, runFilter, type RunFilter } from "@/lib/console/runs";
@@ -123,7 +124,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
       ) : (
         <>
         {points.length > 1 && <RunsChart points={points} />}
-        <div className="table-wrap">
+        <TableScroll label="Sync runs">
           <table className="data compact">
             <caption className="visually-hidden">Sync runs</caption>
             <thead>
@@ -171,7 +172,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {(older || cursor) && (
           <p className="pager">
             {cursor && <Link href={listUrl()}>{sort === "id" && dir === "desc" ? "← Newest runs" : "← First page"}</Link>}

@@ -7,6 +7,7 @@ import { useEffect, useRef } from "react";
 import type { EventView, RunView } from "@/lib/console/runs";
 import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
+import { TableScroll } from "@/app/ui/table-scroll";
 import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
 
 async function json<T>(url: string): Promise<T> {
@@ -83,7 +84,7 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
           {run.status === "running" && !query ? "No log lines yet: lines appear here as the run changes WFM." : query ? "No log lines match these filters." : "This run logged nothing: it found nothing to change."}
         </p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label="Run log">
           <table className="data">
             <caption className="visually-hidden">Run log</caption>
             <thead>
@@ -113,7 +114,7 @@ export function RunLog({ run: initialRun, firstPage, query, matching }: { run: R
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {events.length > 0 && (
         <p className="pager">
