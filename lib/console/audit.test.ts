@@ -191,7 +191,7 @@ describe("reading", () => {
     expect(describeAuditDetail("updated", { cacheSlackSeconds: { from: null, to: 60 }, webEvents: { from: false, to: true } })).toBe(
       "CacheSlack (seconds): default → 60; web events: off → on",
     );
-    expect(describeAuditDetail("created", { name: { from: null, to: "Quay" } })).toBe("name Quay");
+    expect(describeAuditDetail("created", { server: { from: null, to: null }, name: { from: null, to: "Quay" } })).toBe("name Quay; WFM Server none");
     expect(describeAuditDetail("deleted", { name: { from: "Quay", to: null } })).toBe("name was Quay");
   });
 });

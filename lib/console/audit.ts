@@ -144,7 +144,10 @@ function shown(field: string, value: unknown): string {
  * object was created with, a deletion what it had.
  */
 export function describeAuditDetail(action: AuditAction, detail: AuditDetail): string {
+  // In the order forms show the fields: jsonb keeps an object's keys in an order of its own.
+  const order = (field: string) => (field in FIELD_LABELS ? Object.keys(FIELD_LABELS).indexOf(field) : Infinity);
   return Object.entries(detail)
+    .sort(([a], [b]) => order(a) - order(b))
     .map(([field, { from, to }]) => {
       const label = FIELD_LABELS[field] ?? field;
       if (action === "created") return `${label} ${shown(field, to)}`;
