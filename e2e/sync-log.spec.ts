@@ -103,3 +103,26 @@ test("GET /sync/runs/{id}/events takes q, from and to, refuses a time without a 
   expect(skillLines.next).toBeNull();
   expect((await csv.text()).split("\r\n").filter(Boolean)).toHaveLength(skillLines.items.length + 1);
 });
+
+test("Agent Properties filters the agent's own events by text and date, and links its runs", async ({ page }) => {
+  await signInAsAdmin(page);
+  const sql = await productDatabase();
+  const [agent] = await sql`select id from wfm.agents where termination_date is null order by id limit 1`;
+  await sql.end();
+  await page.goto(`/agents/${agent!.id}`);
+  const filters = page.getByRole("form", { name: "Event filters" });
+  const events = page.getByRole("table", { name: "Sync events of this agent" });
+  await expect(events.getByRole("row").nth(1)).toBeVisible();
+  await filters.getByLabel("Search").fill("added:");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/q=added%3A/);
+  await expect(events.getByRole("row").nth(1)).toContainText("added");
+  await filters.getByLabel("Search").fill("no such text in any message");
+  await filters.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByText("No event of this agent matches these filters.")).toBeVisible();
+  await filters.getByRole("link", { name: "Clear" }).click();
+  await expect(events.getByRole("row").nth(1)).toBeVisible();
+  await filters.getByRole("link", { name: "Runs of this agent →" }).click();
+  await expect(page).toHaveURL(new RegExp(`/sync\\?agentId=${agent!.id}$`));
+  await expect(page.getByRole("table", { name: "Sync runs" }).getByRole("row").nth(1)).toBeVisible();
+});

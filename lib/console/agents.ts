@@ -88,15 +88,6 @@ export async function getDatabaseToday(sql: Sql): Promise<string> {
   return today;
 }
 
-/** The agent's own lines in the sync log, newest first. */
-export async function agentEvents(sql: Sql, cfgDbid: number, limit = 50) {
-  return sql<{ id: number; runId: number; at: Date; objectType: string; action: string; message: string; server: string; kind: string }[]>`
-    select e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.action, e.message, r.server, r.kind
-      from wfm.sync_events e join wfm.sync_runs r on r.id = e.run_id
-     where e.object_type in ('agent', 'skill_level') and e.object_key = ${String(cfgDbid)}
-     order by e.id desc limit ${limit}`;
-}
-
 const TERMINATION_YEARS_AHEAD = 10;
 const latestTerminationDate = () => {
   const latest = new Date();

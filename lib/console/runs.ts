@@ -218,3 +218,38 @@ export async function findAgentForFilter(sql: Sql, typed: string): Promise<{ id:
      order by lower(username) = lower(${typed}) desc, id limit 1`;
   return agent ?? null;
 }
+
+export const agentEventFilter = z
+  .object({
+    q: text("q").trim().max(200, "a search has at most 200 characters").optional(),
+    from: instantText("from").optional(),
+    to: instantText("to").optional(),
+  })
+  .superRefine(checkTimeRange);
+
+export interface AgentEventView {
+  id: number;
+  runId: number;
+  at: Date;
+  objectType: string;
+  action: string;
+  message: string;
+  server: string;
+  kind: string;
+}
+
+/**
+ * An agent's own lines in the sync log (its agent and skill-level lines, by cfg dbid), newest first, narrowed
+ * by text in the message and by time. The index on (object_type, object_key, id) finds them in any log size.
+ */
+export async function agentEvents(sql: Sql, cfgDbid: number, f: z.output<typeof agentEventFilter> = {}, limit = 50): Promise<AgentEventView[]> {
+  const q = f.q ? likePattern(f.q) : null;
+  return sql<AgentEventView[]>`
+    select e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.action, e.message, r.server, r.kind
+      from wfm.sync_events e join wfm.sync_runs r on r.id = e.run_id
+     where e.object_type in ('agent', 'skill_level') and e.object_key = ${String(cfgDbid)}
+       and (${q}::text is null or lower(e.message) like ${q})
+       and (${f.from ?? null}::timestamptz is null or e.at >= ${f.from ?? null})
+       and (${f.to ?? null}::timestamptz is null or e.at < ${f.to ?? null})
+     order by e.id desc limit ${limit}`;
+}

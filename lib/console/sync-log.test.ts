@@ -8,7 +8,7 @@ import type { Database, Sql } from "../db/client";
 import { runFullSync } from "../sync/engine";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { eventFilter, eventQuery, findAgentForFilter, listRuns, runEvents, runEventsCsv, runFilter } from "./runs";
+import { agentEventFilter, agentEvents, eventFilter, eventQuery, findAgentForFilter, listRuns, runEvents, runEventsCsv, runFilter } from "./runs";
 
 let database: Database;
 let sql: Sql;
@@ -136,5 +136,17 @@ describe("Sync history, sorted", () => {
     expect(seen).toEqual((await listRuns(sql, runFilter.parse({ sort: "duration" }))).items.map((r) => r.id));
     expect([...seen].sort()).toEqual(ids.map((r) => r.id).sort());
     expect(runFilter.safeParse({ sort: "name" }).error?.issues[0]?.message).toBe("sort is one of id, duration, added, updated, terminated, skipped, errors");
+  });
+});
+
+describe("an agent's own events", () => {
+  it("are its agent and level lines, narrowed by message text and time", async () => {
+    await sql`update cfg.skill_levels set level = 5 where person_dbid = ${ada.cfgDbid}`;
+    await runFullSync(sql, { server: "Main", trigger: "manual" });
+    const all = await agentEvents(sql, ada.cfgDbid);
+    expect(all.map((e) => [e.objectType, e.action])).toEqual([["skill_level", "updated"], ["agent", "added"]]);
+    expect((await agentEvents(sql, ada.cfgDbid, agentEventFilter.parse({ q: "ADDED: Ada" }))).map((e) => e.objectType)).toEqual(["agent"]);
+    expect(await agentEvents(sql, ada.cfgDbid, agentEventFilter.parse({ from: new Date(Date.now() + 60_000).toISOString() }))).toEqual([]);
+    expect(await agentEvents(sql, ada.cfgDbid, agentEventFilter.parse({ to: "2000-01-01" }))).toEqual([]);
   });
 });

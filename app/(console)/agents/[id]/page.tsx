@@ -5,11 +5,12 @@ import { verifySession } from "@/app/lib/session";
 import { PageHead } from "@/app/ui/empty-state";
 import { SiteClock } from "@/app/ui/site-clock";
 import { siteTimeZone } from "@/lib/console/time-zones";
-import { ActionBadge } from "@/app/ui/action-badge";
 import { LocalTime } from "@/app/ui/local-time";
-import { TableScroll } from "@/app/ui/table-scroll";
 import { can } from "@/lib/auth/roles";
-import { agentEvents, agentServer, getAgent, getDatabaseToday } from "@/lib/console/agents";
+import { agentServer, getAgent, getDatabaseToday } from "@/lib/console/agents";
+import { agentEventFilter, agentEvents } from "@/lib/console/runs";
+import { firstValue, type SearchParams } from "@/app/lib/search-params";
+import { AgentEvents } from "./agent-events";
 import { listSiteNames } from "@/lib/console/overview";
 import { sharedDatabase } from "@/lib/db/shared";
 import { DomainError } from "@/lib/errors";
@@ -20,7 +21,7 @@ import { MoveAgentForm, SyncNowForm, TerminationForm } from "./agent-forms";
 export const metadata: Metadata = { title: "Agent Properties" };
 export const dynamic = "force-dynamic";
 
-export default async function AgentPropertiesPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AgentPropertiesPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const user = await verifySession();
   const parsed = idText("id", INT_ID_MAX).safeParse((await params).id);
   if (!parsed.success) notFound();
@@ -31,9 +32,13 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
     throw error;
   });
   const mayMove = can(user, "agents.move");
+  const search = await searchParams;
+  const asked = agentEventFilter.safeParse({ q: firstValue(search.q) || undefined, from: firstValue(search.from) || undefined, to: firstValue(search.to) || undefined });
+  const f = asked.success ? asked.data : {};
+  const refused = asked.success ? undefined : asked.error.issues[0]!.message;
   const [owner, events, today, sites, zone] = await Promise.all([
     agentServer(sql, agent),
-    agentEvents(sql, agent.cfgDbid),
+    agentEvents(sql, agent.cfgDbid, f),
     getDatabaseToday(sql),
     mayMove ? listSiteNames(sql) : Promise.resolve([]),
     agent.site ? siteTimeZone(sql, agent.site.id) : Promise.resolve(null),
@@ -128,42 +133,7 @@ export default async function AgentPropertiesPage({ params }: { params: Promise<
 
       <AuditHistory objectType="agent" objectKey={agent.id} />
 
-      <section className="panel" aria-labelledby="events-heading">
-        <h2 id="events-heading">Sync events of this agent</h2>
-        {events.length === 0 ? (
-          <p className="muted">No sync has changed this agent yet.</p>
-        ) : (
-          <TableScroll label="Sync events of this agent">
-            <table className="data">
-              <caption className="visually-hidden">Sync events of this agent</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Run</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.map((e) => (
-                  <tr key={e.id}>
-                    <td className="nowrap">
-                      <LocalTime at={e.at} />
-                    </td>
-                    <td className="nowrap">
-                      <Link href={`/sync/${e.runId}`}>{e.runId}</Link> ({e.server}, {e.kind})
-                    </td>
-                    <td>
-                      <ActionBadge action={e.action} />
-                    </td>
-                    <td>{e.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
-      </section>
+      <AgentEvents agentId={agent.id} events={events} filter={{ q: f.q, from: f.from?.toISOString(), to: f.to?.toISOString() }} refused={refused} />
     </>
   );
 }
