@@ -269,6 +269,9 @@ export const wfmAgents = wfm.table(
       sql`(lower(${t.firstName} || ' ' || ${t.lastName} || ' ' || ${t.username} || ' ' || coalesce(${t.employeeId}, ''))) gin_trgm_ops`,
     ),
     index("agents_awaiting_full_sync_idx").on(t.id).where(sql`${t.awaitingFullSync}`),
+    // The Agents list sorted by name or username: a page is read off the index, not a sort of every agent.
+    index("agents_name_order_idx").on(sql`lower(${t.lastName})`, sql`lower(${t.firstName})`, t.id),
+    index("agents_username_order_idx").on(sql`lower(${t.username})`, t.id),
     // The Agents filter by termination source: the few terminated agents in id order, not a scan of all of them.
     index("agents_termination_source_idx").on(t.terminationSource, t.id).where(sql`${t.terminationSource} is not null`),
     check("agents_termination_source_valid", sql`${t.terminationSource} in ('config','manual')`),

@@ -90,7 +90,9 @@ test("agents: search and pages, one agent, moves between sites, and the refusals
   const first = await admin.get("/api/v1/agents?limit=3");
   expect(first.status()).toBe(200);
   const page1 = (await first.json()) as Page<Agent>;
-  expect(Object.keys(page1).sort()).toEqual(["items", "next"]);
+  expect(Object.keys(page1).sort()).toEqual(["items", "next", "total", "totalIsEstimate"]);
+  // The demo's 1,000 agents are counted exactly (an estimate only above 10,000).
+  expect(page1).toMatchObject({ total: 1000, totalIsEstimate: false });
   expect(page1.items).toHaveLength(3);
   page1.items.forEach(expectAgentShape);
   expect(page1.next).toEqual(expect.any(String));
@@ -103,7 +105,7 @@ test("agents: search and pages, one agent, moves between sites, and the refusals
   expect(new Set(ids).size).toBe(6);
   // The last page says so.
   const last = (await (await admin.get(`/api/v1/agents?limit=200&cursor=2147483647`)).json()) as Page<Agent>;
-  expect(last).toEqual({ items: [], next: null });
+  expect(last).toEqual({ items: [], next: null, total: 1000, totalIsEstimate: false });
 
   // An agent in the middle of the demo data, on a site, not terminated: the one this test moves.
   const middle = (await (await admin.get("/api/v1/agents?terminated=false&limit=200&cursor=400")).json()) as Page<Agent>;
@@ -117,12 +119,22 @@ test("agents: search and pages, one agent, moves between sites, and the refusals
   for (const hit of byName.items) {
     expect(`${hit.firstName} ${hit.lastName} ${hit.username} ${hit.employeeId ?? ""}`.toLowerCase()).toContain(agent!.username.toLowerCase());
   }
-  expect(await (await admin.get(`/api/v1/agents?q=no-such-agent-${stamp}`)).json()).toEqual({ items: [], next: null });
+  expect(await (await admin.get(`/api/v1/agents?q=no-such-agent-${stamp}`)).json()).toEqual({ items: [], next: null, total: 0, totalIsEstimate: false });
   // site= narrows to one site; cfgDbid= to one person.
   const bySite = (await (await admin.get(`/api/v1/agents?site=${originalSite.id}&limit=20`)).json()) as Page<Agent>;
   expect(bySite.items.length).toBeGreaterThan(0);
   for (const hit of bySite.items) expect(hit.site).toEqual(originalSite);
-  expect(await (await admin.get(`/api/v1/agents?cfgDbid=${agent!.cfgDbid}`)).json()).toEqual({ items: [agent], next: null });
+  expect(await (await admin.get(`/api/v1/agents?cfgDbid=${agent!.cfgDbid}`)).json()).toEqual({ items: [agent], next: null, total: 1, totalIsEstimate: false });
+  // Sorted by name, either way, in pages that join up.
+  const byNameAsc = (await (await admin.get("/api/v1/agents?sort=name&limit=4")).json()) as Page<Agent>;
+  const byNameNext = (await (await admin.get(`/api/v1/agents?sort=name&limit=4&cursor=${byNameAsc.next}`)).json()) as Page<Agent>;
+  const eight = (await (await admin.get("/api/v1/agents?sort=name&limit=8")).json()) as Page<Agent>;
+  expect([...byNameAsc.items, ...byNameNext.items].map((a) => a.id)).toEqual(eight.items.map((a) => a.id));
+  const nameKey = (a: Agent) => `${a.lastName.toLowerCase()}\u0000${a.firstName.toLowerCase()}`;
+  expect(eight.items.map(nameKey)).toEqual([...eight.items.map(nameKey)].sort());
+  const byUsernameDesc = (await (await admin.get("/api/v1/agents?sort=username&dir=desc&limit=5")).json()) as Page<Agent>;
+  expect(byUsernameDesc.items.map((a) => a.username.toLowerCase())).toEqual(byUsernameDesc.items.map((a) => a.username.toLowerCase()).sort().reverse());
+  await expectError(await admin.get("/api/v1/agents?sort=site"), 400, "BAD_INPUT", ["sort"]);
   // terminated= is true or false.
   for (const hit of ((await (await admin.get("/api/v1/agents?terminated=false&limit=50")).json()) as Page<Agent>).items) {
     expect(hit.terminationDate).toBeNull();

@@ -38,7 +38,9 @@ test("answers match the documented shapes, and /openapi.json is served", async (
   parse(shape.serverShape, await get(`/servers/${server.name}`), "/servers/{name}");
   const [site] = await list("/sites", shape.siteShape);
   parse(shape.siteShape, await get(`/sites/${site.id}`), "/sites/{id}");
-  const [agent] = await list("/agents?limit=5", shape.agentShape);
+  const agents = await get("/agents?limit=5");
+  parse(shape.countedPage(exactly(shape.agentShape)).strict(), agents, "/agents");
+  const [agent] = agents.items;
   parse(shape.agentShape, await get(`/agents/${agent.id}`), "/agents/{id}");
   await list("/skills", shape.skillShape);
   await list("/time-zones", shape.timeZoneShape);

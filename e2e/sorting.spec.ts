@@ -1,6 +1,6 @@
 /**
- * Issue 15, item 9: lists at scale sort by their column headers — Sites, Sync history and Users here (Agents,
- * which sorts in the database, in e2e/agents-list.spec.ts). The sort is in the URL and marked with aria-sort.
+ * Issue 15, item 9: lists at scale sort by their column headers — Sites, Sync history, Users and Agents (which
+ * sorts in the database and shows its total). The sort is in the URL and marked with aria-sort.
  */
 import { expect, test, type Locator } from "@playwright/test";
 import { signInAsAdmin } from "./helpers";
@@ -52,4 +52,37 @@ test("Sync history sorts by changes and duration; Users by role", async ({ page 
   await users.getByRole("link", { name: "Role", exact: true }).click();
   await expect(users.getByRole("columnheader", { name: /^Role/ })).toHaveAttribute("aria-sort", "ascending");
   await expect(page).toHaveURL(/sort=role&dir=asc/);
+});
+
+test("Agents shows how many match its filters and sorts by name and username, paging through the sort", async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.goto("/agents");
+  await expect(page.getByRole("status").filter({ hasText: "agents match" })).toHaveText("1,000 agents match.");
+  const table = page.getByRole("table", { name: "Agents" });
+  await table.getByRole("link", { name: "Name", exact: true }).click();
+  await expect(page).toHaveURL(/sort=name&dir=asc/);
+  await expect(table.getByRole("columnheader", { name: /^Name/ })).toHaveAttribute("aria-sort", "ascending");
+  await expect(page.getByRole("status").filter({ hasText: "agents match" })).toHaveText("1,000 agents match; showing 1 to 50.");
+  const names = await column(table, 0);
+  const last = (name: string) => name.split(" ").slice(1).join(" ").toLowerCase();
+  expect(names.map(last)).toEqual([...names.map(last)].sort());
+  await page.getByRole("link", { name: "Next →" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "agents match" })).toHaveText("1,000 agents match; showing 51 to 100.");
+  const nextNames = await column(table, 0);
+  expect(last(nextNames[0]!) >= last(names.at(-1)!)).toBe(true);
+  await page.getByRole("link", { name: "← Previous" }).click();
+  expect(await column(table, 0)).toEqual(names);
+
+  await table.getByRole("link", { name: "Username", exact: true }).click();
+  await table.getByRole("link", { name: "Username", exact: true }).click();
+  await expect(table.getByRole("columnheader", { name: /^Username/ })).toHaveAttribute("aria-sort", "descending");
+  const usernames = await column(table, 1);
+  expect(usernames).toEqual([...usernames].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? 1 : -1)));
+
+  // A search keeps the sort and narrows the total.
+  const search = page.getByRole("search");
+  await search.getByLabel("Search").fill(usernames[0]!);
+  await search.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/sort=username&dir=desc/);
+  await expect(page.getByRole("status").filter({ hasText: /match/ })).toHaveText(/^\d+ agents? match(es)?\.$/);
 });

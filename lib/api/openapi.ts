@@ -62,7 +62,7 @@ const operations: Operation[] = [
   { method: "patch", path: "/sites/{id}", summary: 'Edit a site; {"server": name | null} assigns or clears its WFM Server', tag: "sites", access: "sites.write", body: sitePatch, answers: ok(shape.siteShape) },
   { method: "delete", path: "/sites/{id}", summary: "Delete a site; its agents keep their data without a site", tag: "sites", access: "sites.write", answers: noContent },
 
-  { method: "get", path: "/agents", summary: "Search agents by name, username or employee id; filter by site, terminated, terminationSource, awaitingFullSync, cfgDbid", tag: "agents", access: "signed-in", query: agentSearch, answers: ok(shape.page(shape.agentShape)) },
+  { method: "get", path: "/agents", summary: "Search agents by name, username or employee id; filter by site, terminated, terminationSource, awaitingFullSync, cfgDbid; sort by id, name or username; with how many match (total)", tag: "agents", access: "signed-in", query: agentSearch, answers: ok(shape.countedPage(shape.agentShape)) },
   { method: "get", path: "/agents/{id}", summary: "One agent with its skills", tag: "agents", access: "signed-in", answers: ok(shape.agentShape) },
   { method: "patch", path: "/agents/{id}", summary: "terminationDate terminates or reinstates (supervisor, admin); siteId moves the agent (admin)", tag: "agents", access: "agents.terminate", body: agentPatch, answers: ok(shape.agentShape) },
   { method: "post", path: "/agents/{id}/sync", summary: "A targeted sync of this agent (Sync now)", tag: "agents", access: "agents.sync", answers: { 202: { description: "Accepted", shape: shape.fullSyncStartedShape } } },

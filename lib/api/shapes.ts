@@ -23,6 +23,13 @@ export const errorShape = z
 /** A list: `next` is the cursor of the following page, null on the last. */
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), next: z.string().nullable() });
 
+/** A page of a list that also says how many match (the Agents list). */
+export const countedPage = <T extends z.ZodType>(item: T) =>
+  page(item).extend({
+    total: z.number().int().describe("how many match the filters, exactly up to 10,000"),
+    totalIsEstimate: z.boolean().describe("true when total is PostgreSQL's estimate (above 10,000 matches)"),
+  });
+
 export const healthShape = z.object({
   status: z.enum(["ok", "degraded"]),
   database: z.object({ reachable: z.boolean(), latencyMs: z.number().optional() }),

@@ -15,6 +15,12 @@ import type { StartedFullSync } from "./full-sync";
 /** SPEC §6.1 "agent": the shape the API documents is the type the domain returns. */
 export type AgentView = z.infer<typeof agentShape>;
 
+/** What the Agents list sorts by; name and username have indexes of their own (db/migrations/0023). */
+export const AGENT_SORTS = ["id", "name", "username"] as const;
+
+/** Above this many matches the total is PostgreSQL's estimate (a count would read every match). */
+export const EXACT_TOTAL_UP_TO = 10_000;
+
 export const agentSearch = z.object({
   q: text("q").trim().max(200, "a search has at most 200 characters").optional(),
   // A site's id, or "none" for the agents without a site (SPEC §5 Validation's unassigned agents).
@@ -25,9 +31,12 @@ export const agentSearch = z.object({
   terminationSource: z.enum(["manual", "config"], { message: "terminationSource is manual or config" })
     .describe("manual: terminated by hand; config: terminated because the person left cfg").optional(),
   cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
+  sort: z.enum(AGENT_SORTS, { message: `sort is one of ${AGENT_SORTS.join(", ")}` }).default("id")
+    .describe("id (the order agents arrived in), name (last name, first name) or username").optional(),
+  dir: z.enum(["asc", "desc"], { message: "dir is asc or desc" }).default("asc").optional(),
   limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
   cursor: cursorText(INT_ID_MAX).optional(),
-  // The page before this id (the console's "Previous"); `next` then leads back.
+  // The page before this id (the console's "Previous"); `next` then leads back. By id only.
   before: cursorText(INT_ID_MAX).optional(),
 });
 /** A checked search (`agentSearch.parse` of a query string or form). */
@@ -42,18 +51,13 @@ const agentColumns = (sql: Sql) => sql`
   coalesce((select json_agg(json_build_object('name', k.name, 'level', x.level) order by k.name)
               from wfm.agent_skills x join wfm.skills k on k.cfg_dbid = x.skill_dbid where x.agent_id = a.id), '[]') as skills`;
 
-/**
- * One page of agents, by id (keyset: the cursor is the last id seen). `q` matches name, username or
- * employee id anywhere (the trigram index answers it without a scan).
- */
-export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null }> {
+/** The filters of a search, as a WHERE clause (without paging). */
+function agentMatch(sql: Sql, f: AgentSearch) {
   const q = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const siteId = typeof f.site === "number" ? f.site : null;
   // awaitingFullSync and terminationSource are written in only when asked for, not as "$n is null or …": a
   // generic plan then still matches their partial indexes (the few agents awaiting, or terminated, by id).
-  const rows = await sql<AgentView[]>`
-    select ${agentColumns(sql)}
-      from wfm.agents a left join wfm.sites s on s.id = a.site_id
+  return sql`
      where (${q}::text is null
             or lower(a.first_name || ' ' || a.last_name || ' ' || a.username || ' ' || coalesce(a.employee_id, '')) like ${q})
        and (${siteId}::int is null or a.site_id = ${siteId})
@@ -61,11 +65,60 @@ export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: A
        and (${f.terminated ?? null}::boolean is null or (a.termination_date is not null) = ${f.terminated ?? null})
        and (${f.cfgDbid ?? null}::bigint is null or a.cfg_dbid = ${f.cfgDbid ?? null})
        ${f.awaitingFullSync === undefined ? sql`` : f.awaitingFullSync ? sql`and a.awaiting_full_sync` : sql`and not a.awaiting_full_sync`}
-       ${f.terminationSource === undefined ? sql`` : sql`and a.termination_source = ${f.terminationSource}`}
-       and a.id > ${f.cursor ? Number(f.cursor) : 0}
-       and (${f.before ? Number(f.before) : null}::int is null or a.id < ${f.before ? Number(f.before) : null})
-     order by ${f.before ? sql`a.id desc` : sql`a.id`} limit ${f.limit + 1}`;
-  if (f.before) {
+       ${f.terminationSource === undefined ? sql`` : sql`and a.termination_source = ${f.terminationSource}`}`;
+}
+
+/**
+ * How many agents match: exact up to EXACT_TOTAL_UP_TO (a count that stops there), PostgreSQL's estimate
+ * above it — the Agents page says "about" then, and the API `totalIsEstimate: true`.
+ */
+export async function countAgents(sql: Sql, f: AgentSearch): Promise<{ total: number; totalIsEstimate: boolean }> {
+  const [{ n }] = (await sql`
+    select count(*)::int as n from (select 1 from wfm.agents a ${agentMatch(sql, f)} limit ${EXACT_TOTAL_UP_TO + 1}) m`) as unknown as [{ n: number }];
+  if (n <= EXACT_TOTAL_UP_TO) return { total: n, totalIsEstimate: false };
+  const [plan] = await sql<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>`explain (format json) select 1 from wfm.agents a ${agentMatch(sql, f)}`;
+  return { total: Math.max(n, Math.round(plan!["QUERY PLAN"][0].Plan["Plan Rows"])), totalIsEstimate: true };
+}
+
+/**
+ * One page of agents and how many match. By id (the default) the pages are a keyset (the cursor is the last id
+ * seen); sorted by name or username, the cursor is how many came before, ties broken by id. `q` matches name,
+ * username or employee id anywhere (the trigram index answers it without a scan).
+ */
+export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null; total: number; totalIsEstimate: boolean }> {
+  const [page, count] = await Promise.all([agentPage(sql, f), countAgents(sql, f)]);
+  return { ...page, ...count };
+}
+
+/** One page of agents without the total: what a probe for an earlier page needs. */
+export async function agentPage(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null }> {
+  const sort = f.sort ?? "id";
+  const desc = f.dir === "desc";
+  if (sort !== "id") {
+    const offset = f.cursor ? Number(f.cursor) : 0;
+    const way = desc ? sql`desc` : sql`asc`;
+    const order = sort === "name" ? sql`lower(a.last_name) ${way}, lower(a.first_name) ${way}, a.id ${way}` : sql`lower(a.username) ${way}, a.id ${way}`;
+    const rows = await sql<AgentView[]>`
+      select ${agentColumns(sql)}
+        from wfm.agents a left join wfm.sites s on s.id = a.site_id
+      ${agentMatch(sql, f)}
+       order by ${order} limit ${f.limit + 1} offset ${offset}`;
+    const items = rows.slice(0, f.limit);
+    return { items, next: rows.length > f.limit ? String(offset + f.limit) : null };
+  }
+  // By id: ascending pages forward by `cursor` and back by `before`; descending the other way round.
+  const after = f.cursor ? Number(f.cursor) : null;
+  const before = f.before ? Number(f.before) : null;
+  const backwards = before !== null;
+  const newestFirst = desc !== backwards;
+  const rows = await sql<AgentView[]>`
+    select ${agentColumns(sql)}
+      from wfm.agents a left join wfm.sites s on s.id = a.site_id
+    ${agentMatch(sql, f)}
+       ${after === null ? sql`` : desc ? sql`and a.id < ${after}` : sql`and a.id > ${after}`}
+       ${before === null ? sql`` : desc ? sql`and a.id > ${before}` : sql`and a.id < ${before}`}
+     order by ${newestFirst ? sql`a.id desc` : sql`a.id`} limit ${f.limit + 1}`;
+  if (backwards) {
     const items = rows.slice(0, f.limit).reverse();
     return { items, next: items.length ? String(items.at(-1)!.id) : null };
   }

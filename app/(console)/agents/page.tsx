@@ -3,7 +3,9 @@ import Link from "next/link";
 import { firstValue, type SearchParams } from "@/app/lib/search-params";
 import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
-import { agentSearch, searchAgents } from "@/lib/console/agents";
+import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
+import { TableScroll } from "@/app/ui/table-scroll";
+import { agentPage, agentSearch, searchAgents } from "@/lib/console/agents";
 import { listSites, totals } from "@/lib/console/overview";
 import { sharedDatabase } from "@/lib/db/shared";
 
@@ -22,15 +24,25 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
     terminated: firstValue(params.terminated),
     terminationSource: firstValue(params.terminationSource),
     awaitingFullSync: firstValue(params.awaitingFullSync),
+    sort: firstValue(params.sort),
+    dir: firstValue(params.dir),
   };
   const parsed = agentSearch.safeParse({ ...filters, cursor: firstValue(params.cursor), before: firstValue(params.before), limit: 50 });
+  const sort = parsed.success ? (parsed.data.sort ?? "id") : "id";
+  const dir: SortDirection = parsed.success && parsed.data.dir === "desc" ? "desc" : "asc";
+  const byId = sort === "id";
   const [t, sites, page] = await Promise.all([totals(sql), listSites(sql), parsed.success ? searchAgents(sql, parsed.data) : Promise.resolve(null)]);
   // Whether agents come before this page (keyset paging does not know without asking: one indexed probe).
   const first = page?.items[0];
-  const hasPrevious =
-    parsed.success && first !== undefined && (parsed.data.cursor !== undefined || parsed.data.before !== undefined)
-      ? (await searchAgents(sql, { ...parsed.data, cursor: undefined, before: String(first.id), limit: 1 })).items.length > 0
+  // Sorted by name or username the cursor is an offset: a page came before unless it is 0.
+  const offset = !byId && parsed.success && parsed.data.cursor ? Number(parsed.data.cursor) : 0;
+  const hasPrevious = !byId
+    ? offset > 0
+    : parsed.success && first !== undefined && (parsed.data.cursor !== undefined || parsed.data.before !== undefined)
+      ? (await agentPage(sql, { ...parsed.data, cursor: undefined, before: String(first.id), limit: 1 })).items.length > 0
       : false;
+  const sortUrl = (column: string, direction: SortDirection) => query({ sort: column === "id" && direction === "asc" ? undefined : column, dir: column === "id" && direction === "asc" ? undefined : direction, cursor: undefined, before: undefined });
+  const header = (label: string, column: string) => <SortHeader label={label} column={column} sort={sort} dir={dir} href={sortUrl} firstDir="asc" />;
   const query = (extra: Record<string, string | undefined>) =>
     `/agents?${new URLSearchParams(Object.entries({ ...filters, ...extra }).filter((e): e is [string, string] => Boolean(e[1]))).toString()}`;
   return (
@@ -89,8 +101,16 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                 <option value="false">Not awaiting</option>
               </select>
             </label>
+            {filters.sort && <input type="hidden" name="sort" value={filters.sort} />}
+            {filters.dir && <input type="hidden" name="dir" value={filters.dir} />}
             <button type="submit" className="button small">Search</button>
           </form>
+          {page && (
+            <p className="muted" role="status" aria-live="polite">
+              {page.totalIsEstimate ? `About ${page.total.toLocaleString("en")} agents match` : `${page.total.toLocaleString("en")} agent${page.total === 1 ? " matches" : "s match"}`}
+              {!byId && page.items.length > 0 && (offset > 0 || page.next) ? `; showing ${(offset + 1).toLocaleString("en")} to ${(offset + page.items.length).toLocaleString("en")}` : ""}.
+            </p>
+          )}
           {!parsed.success ? (
             <p className="alert error" role="alert">
               {parsed.error.issues.some((i) => i.path[0] === "cursor") ? (
@@ -106,13 +126,13 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
               <p>Try fewer words, another site, or both statuses.</p>
             </EmptyState>
           ) : (
-            <div className="table-wrap">
+            <TableScroll label="Agents">
               <table className="data">
                 <caption className="visually-hidden">Agents</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Username</th>
+                    {header("Name", "name")}
+                    {header("Username", "username")}
                     <th scope="col">Employee id</th>
                     <th scope="col">Site</th>
                     <th scope="col">Status</th>
@@ -142,7 +162,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           {(page?.next || hasPrevious) && (
             <p className="pager">
@@ -152,7 +172,10 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                     <Link className="button secondary small" href={query({ cursor: undefined, before: undefined })}>
                       First page
                     </Link>{" "}
-                    <Link className="button secondary small" href={query({ cursor: undefined, before: String(page.items[0].id) })}>
+                    <Link
+                      className="button secondary small"
+                      href={byId ? query({ cursor: undefined, before: String(page.items[0].id) }) : query({ cursor: offset > 50 ? String(offset - 50) : undefined, before: undefined })}
+                    >
                       ← Previous
                     </Link>
                   </>

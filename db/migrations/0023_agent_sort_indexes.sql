@@ -1,0 +1,2 @@
+CREATE INDEX "agents_name_order_idx" ON "wfm"."agents" USING btree (lower("last_name"),lower("first_name"),"id");--> statement-breakpoint
+CREATE INDEX "agents_username_order_idx" ON "wfm"."agents" USING btree (lower("username"),"id");
