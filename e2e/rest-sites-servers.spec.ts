@@ -110,7 +110,19 @@ test("servers and sites are created, changed and removed over REST", async ({ pl
   const site = await admin.post("/api/v1/sites", { data: { name: "REST Site", timeZone: zones[0]!.name, server: "RestServer" } });
   expect(site.status()).toBe(201);
   const { id } = await site.json();
-  expect(await (await admin.get(`/api/v1/sites/${id}`)).json()).toMatchObject({ name: "REST Site", server: "RestServer", agentCount: 0 });
+  // RestServer is registered but not running: the site says who would synchronize it, and why nobody does now.
+  expect(await (await admin.get(`/api/v1/sites/${id}`)).json()).toMatchObject({
+    name: "REST Site",
+    server: "RestServer",
+    agentCount: 0,
+    synchronizedBy: { server: "RestServer", by: "assigned", warning: "RestServer is not running: nothing here is synchronized until it runs" },
+  });
+  // Assigning over REST says what it means for the site's agents, as the Sites page does.
+  const toStopped = await admin.patch(`/api/v1/sites/${id}`, { data: { server: "RestServer" } });
+  expect(await toStopped.json()).toMatchObject({ consequence: "REST Site's 0 agents stop synchronizing until RestServer runs." });
+  const toDefault = await admin.patch(`/api/v1/sites/${id}`, { data: { server: null } });
+  expect(await toDefault.json()).toMatchObject({ server: null, synchronizedBy: { server: "WFMServer", by: "default", warning: null }, consequence: null });
+  expect((await admin.patch(`/api/v1/sites/${id}`, { data: { server: "RestServer" } })).status()).toBe(200);
   const duplicate = await admin.post("/api/v1/sites", { data: { name: "REST Site", timeZone: "Nowhere/Zone" } });
   expect(duplicate.status()).toBe(400);
   expect((await duplicate.json()).error.details).toEqual([

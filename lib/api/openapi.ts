@@ -59,7 +59,7 @@ const operations: Operation[] = [
   { method: "get", path: "/sites", summary: "Every site with its time zone, switch, server and agent count", tag: "sites", access: "signed-in", query: listPage, answers: ok(shape.page(shape.siteShape)) },
   { method: "post", path: "/sites", summary: "Create a site", tag: "sites", access: "sites.write", body: siteInput.partial({ switchDbid: true, server: true }).strict(), answers: created(shape.siteShape) },
   { method: "get", path: "/sites/{id}", summary: "One site", tag: "sites", access: "signed-in", answers: ok(shape.siteShape) },
-  { method: "patch", path: "/sites/{id}", summary: 'Edit a site; {"server": name | null} assigns or clears its WFM Server', tag: "sites", access: "sites.write", body: sitePatch, answers: ok(shape.siteShape) },
+  { method: "patch", path: "/sites/{id}", summary: 'Edit a site; {"server": name | null} assigns or clears its WFM Server', tag: "sites", access: "sites.write", body: sitePatch, answers: ok(shape.siteChangeShape) },
   { method: "delete", path: "/sites/{id}", summary: "Delete a site; its agents keep their data without a site", tag: "sites", access: "sites.write", answers: noContent },
 
   { method: "get", path: "/agents", summary: "Search agents by name, username or employee id; filter by site, terminated, terminationSource, awaitingFullSync, cfgDbid; sort by id, name or username; with how many match (total)", tag: "agents", access: "signed-in", query: agentSearch, answers: ok(shape.countedPage(shape.agentShape)) },

@@ -107,8 +107,20 @@ export const siteShape = z
     switchName: z.string().nullable(),
     server: z.string().nullable().describe("the assigned WFM Server's name, or null"),
     agentCount: z.number().int(),
+    synchronizedBy: z
+      .object({
+        server: z.string().nullable().describe("the WFM Server that synchronizes the site's agents, or null when none does"),
+        by: z.enum(["assigned", "default"]).nullable().describe("assigned to the site, or the level-2 server that takes every unassigned site"),
+        warning: z.string().nullable().describe("why the site's agents are not synchronized now (a server stopped, at level 0, none at level 2), or two servers claim it"),
+      })
+      .describe("who synchronizes the site, so a client need not work it out from levels and assignments"),
   })
   .meta({ id: "Site" });
+
+/** PATCH /sites/{id}: the site, and what the change means for its agents when that is not "synchronized now". */
+export const siteChangeShape = siteShape
+  .extend({ consequence: z.string().nullable().describe("e.g. \"Denver's 322 agents stop synchronizing until Branch runs.\"; null when they are synchronized") })
+  .meta({ id: "SiteChange" });
 
 export const agentShape = z
   .object({

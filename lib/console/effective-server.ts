@@ -56,3 +56,8 @@ export function assignmentConsequence(site: { name: string; agentCount: number }
       ? `${agents} stop synchronizing until ${server} runs.`
       : `Note: ${effective.warning}.`;
 }
+
+/** What a change to a site means for its agents, said after saving it (the Sites page and PATCH /sites/{id}). */
+export function siteConsequence(site: { name: string; agentCount: number; synchronizedBy: { server: string | null; by: EffectiveServer["by"]; warning: string | null } }): string | null {
+  return assignmentConsequence(site, { ...site.synchronizedBy, label: "" });
+}

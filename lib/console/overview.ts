@@ -3,6 +3,8 @@
  */
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
+import { effectiveServer } from "./effective-server";
+import { serverStates } from "./servers";
 
 export interface SiteRow {
   id: number;
@@ -12,20 +14,30 @@ export interface SiteRow {
   switchName: string | null;
   server: string | null;
   agentCount: number;
+  /** Who synchronizes the site's agents now: the assigned server, or the level-2 one by default (SPEC §2.4). */
+  synchronizedBy: { server: string | null; by: "assigned" | "default" | null; warning: string | null };
 }
 
 /** Sites by name as people read names: "Atlanta 2" before "Atlanta 10". */
 const byName = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
 export async function listSites(sql: Sql, only: { id?: number } = {}): Promise<SiteRow[]> {
-  const rows = await sql<SiteRow[]>`
-    select s.id, s.name, s.time_zone as "timeZone", s.switch_dbid as "switchDbid", sw.name as "switchName",
-           s.server, coalesce(a.n, 0)::int as "agentCount"
-      from wfm.sites s
-      left join cfg.switches sw on sw.dbid = s.switch_dbid
-      left join (select site_id, count(*) as n from wfm.agents group by site_id) a on a.site_id = s.id
-     where ${only.id ?? null}::int is null or s.id = ${only.id ?? null}`;
-  return [...rows].sort((a, b) => byName.compare(a.name, b.name));
+  const [rows, states] = await Promise.all([
+    sql<Omit<SiteRow, "synchronizedBy">[]>`
+      select s.id, s.name, s.time_zone as "timeZone", s.switch_dbid as "switchDbid", sw.name as "switchName",
+             s.server, coalesce(a.n, 0)::int as "agentCount"
+        from wfm.sites s
+        left join cfg.switches sw on sw.dbid = s.switch_dbid
+        left join (select site_id, count(*) as n from wfm.agents group by site_id) a on a.site_id = s.id
+       where ${only.id ?? null}::int is null or s.id = ${only.id ?? null}`,
+    serverStates(sql),
+  ]);
+  return rows
+    .map((row) => {
+      const { server, by, warning } = effectiveServer(row.server, states);
+      return { ...row, synchronizedBy: { server, by, warning } };
+    })
+    .sort((a, b) => byName.compare(a.name, b.name));
 }
 
 export async function getSite(sql: Sql, id: number): Promise<SiteRow> {

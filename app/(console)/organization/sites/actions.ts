@@ -3,9 +3,8 @@
 import { z } from "zod";
 import { formAction } from "@/app/lib/form-action";
 import { consoleAnnounce } from "@/app/lib/mesh";
-import { assignmentConsequence, effectiveServer } from "@/lib/console/effective-server";
+import { siteConsequence } from "@/lib/console/effective-server";
 import { getSite } from "@/lib/console/overview";
-import { serverStates } from "@/lib/console/servers";
 import { assignSite, assignSites, createSite, deleteSite, updateSite } from "@/lib/console/sites";
 import { idText, INT_ID_MAX } from "@/lib/input";
 
@@ -23,8 +22,7 @@ export const assignSiteAction = formAction({
     const revalidate = ["/organization/sites"];
     // What the assignment means for the site's agents when that is not "synchronized now" (a stopped server,
     // level 0, no level-2 server to fall back on).
-    const [states, row] = await Promise.all([serverStates(sql), getSite(sql, site.id)]);
-    const consequence = assignmentConsequence(row, effectiveServer(site.server, states));
+    const consequence = siteConsequence(await getSite(sql, site.id));
     const said = !site.changed
       ? site.server ? `${site.name} is synchronized by ${site.server} already.` : `${site.name} is not assigned to a server.`
       : site.server ? `${site.name} is now synchronized by ${site.server}.` : `${site.name} is no longer assigned to a server.`;

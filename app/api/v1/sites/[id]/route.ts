@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { consoleAnnounce } from "@/app/lib/mesh";
+import { siteConsequence } from "@/lib/console/effective-server";
 import { getSite } from "@/lib/console/overview";
 import { deleteSite, updateSite } from "@/lib/console/sites";
 import { sharedDatabase } from "@/lib/db/shared";
@@ -16,13 +17,15 @@ export const GET = readRoute<Params>((sql, { params }) => getSite(sql, pathId("i
 
 /**
  * PATCH /api/v1/sites/{id} — any of name, timeZone, switchDbid and server; {"server": "<name>" | null}
- * assigns or clears, as the Sites page's inline select does. Answers the site.
+ * assigns or clears, as the Sites page's inline select does. Answers the site with what the change means for
+ * its agents (`consequence`), as the page says it.
  */
 export const PATCH = writeRoute<Params>("sites.write", async ({ request, params, user }) => {
   const id = pathId("id", params.id);
   const { sql } = sharedDatabase();
   await updateSite(sql, id, await bodyOf(request), user.username, await consoleAnnounce());
-  return NextResponse.json(await getSite(sql, id));
+  const site = await getSite(sql, id);
+  return NextResponse.json({ ...site, consequence: siteConsequence(site) });
 });
 
 /** DELETE /api/v1/sites/{id} — its agents become unassigned. */
