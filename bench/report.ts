@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_JSON, markdownTable, problems, show, showRatio, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
+  DEFAULT_JSON, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
 } from "./results";
 
 export const DEFAULT_DOC = "BENCHMARKS.md";
@@ -41,6 +41,10 @@ function reader(r: BenchResults) {
   };
 }
 
+/** "embedded PostgreSQL 17.10", or "PostgreSQL 15.18 (--url)" for one named by where it came from. */
+const postgresName = ({ source, version }: { source: string; version: string }) =>
+  source.endsWith("PostgreSQL") ? `${source} ${version}` : `PostgreSQL ${version} (${source})`;
+
 /** The generated parts of BENCHMARKS.md, by name. Figures come from `r` only. */
 export const BLOCKS: Record<string, (r: BenchResults) => string> = {
   run(r) {
@@ -54,7 +58,7 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
     lines.push(`- Date: ${when}${commit}.`);
     lines.push(
       `- Machine: ${mc.cpuModel ?? "CPU model not recorded"}, ${mc.cores} cores, ${mc.memoryGiB} GiB` +
-        `${mc.os ? `, ${mc.os}` : ""}${mc.arch ? `, ${mc.arch}` : ""}; Node ${mc.node}; ${mc.postgres.source} ${mc.postgres.version}` +
+        `${mc.os ? `, ${mc.os}` : ""}${mc.arch ? `, ${mc.arch}` : ""}; Node ${mc.node}; ${postgresName(mc.postgres)}` +
         `${mc.loadAverage ? `; 1-minute load average ${mc.loadAverage.start} as the bench started, ${mc.loadAverage.end} as it ended (other work on the machine shows here)` : ""}.`,
     );
     lines.push(
@@ -63,6 +67,7 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
             `${recorded.length < settings.length ? `; ${settings.filter(([, v]) => v === null).map(([k]) => k).join(", ")} ${NOT_RECORDED}` : ""}.`
         : `- PostgreSQL settings: ${NOT_RECORDED}.`,
     );
+    if (mc.postgres.syncSession) lines.push(`- The sync's own sessions (full sync, real-time, the floor's COPY) set: ${showSettings(mc.postgres.syncSession)}.`);
     const size =
       `${thousands(w.agents)} agents, ${thousands(w.persons)} persons (${thousands(w.nonAgents)} not agents), ${thousands(w.skillLevels)} skill levels, ` +
       `${thousands(w.skills)} skills, ${thousands(w.sites)} sites, ${thousands(w.switches)} switches, ${thousands(w.timeZones)} time zones`;

@@ -4,7 +4,10 @@
  * every verdict is computed from a value and its target by `judge`, here, never written by hand.
  */
 
-export const RESULTS_FORMAT = "wfm-sync-bench/1";
+// 2: machine.postgres.syncSession (the settings the sync's own sessions ran with) and more settings recorded.
+export const RESULTS_FORMAT = "wfm-sync-bench/2";
+/** Formats `npm run bench:report` still reads: what a format 1 file lacks is reported as not recorded. */
+export const READABLE_FORMATS = ["wfm-sync-bench/1", RESULTS_FORMAT] as const;
 
 /** Where `npm run bench` writes and `npm run bench:report` reads, unless told otherwise (--json FILE). */
 export const DEFAULT_JSON = "bench/results/latest.json";
@@ -60,10 +63,18 @@ export interface Machine {
   loadAverage?: { start: number; end: number };
   postgres: {
     version: string;
-    /** "embedded PostgreSQL" or "DATABASE_URL". */
+    /** "embedded PostgreSQL", "DATABASE_URL" or "--url". */
     source: string;
-    /** As a new session sees them (the sync sessions set some of their own); null where not recorded. */
-    settings: Record<(typeof PG_SETTINGS)[number], string | null>;
+    /**
+     * The server's defaults, as a new session of the console's pool sees them; null where not recorded (format 1
+     * recorded fewer of them).
+     */
+    settings: Partial<Record<PgSetting, string | null>>;
+    /**
+     * The settings the sync's own sessions set (lib/db/session-settings.ts), as a session opened the way the sync
+     * opens its own sees them; absent before format 2.
+     */
+    syncSession?: Record<string, string>;
   };
 }
 
@@ -98,7 +109,7 @@ export interface LagSample {
 }
 
 export interface BenchResults {
-  format: typeof RESULTS_FORMAT;
+  format: (typeof READABLE_FORMATS)[number];
   provenance: Provenance;
   /** ISO 8601: a date, or a date and time. */
   date: string;
@@ -112,7 +123,15 @@ export interface BenchResults {
   notMeasured: string[];
 }
 
-export const PG_SETTINGS = ["work_mem", "shared_buffers", "maintenance_work_mem", "jit", "max_wal_size", "fsync", "synchronous_commit"] as const;
+/**
+ * The settings the figures depend on: those the sync sessions set (lib/db/session-settings.ts) and the server-wide
+ * ones no session can (memory, checkpoints, durability, the planner's idea of the cache).
+ */
+export const PG_SETTINGS = [
+  "work_mem", "hash_mem_multiplier", "maintenance_work_mem", "temp_buffers", "jit", "shared_buffers", "effective_cache_size",
+  "max_wal_size", "fsync", "synchronous_commit", "max_parallel_workers_per_gather",
+] as const;
+export type PgSetting = (typeof PG_SETTINGS)[number];
 
 export const MEASURE_IDS = [
   "load.seconds", "load.changes", "floor.seconds", "floor.rows", "cold.seconds", "memory.peakRss", "idle.seconds", "idle.rowsWritten",
@@ -122,9 +141,12 @@ export const MEASURE_IDS = [
   "schema.agentIndexes",
 ] as const;
 
+/** Measured by a bench run against an external PostgreSQL (--url, DATABASE_URL), whose settings it names. */
+export const UNTUNED_EXTERNAL = "the three full syncs on an untuned external PostgreSQL (same ratios)";
+
 /** SPEC §8 rows the bench has no measure for yet (listed under the table, so the table does not look complete). */
 export const NOT_MEASURED = [
-  "the three full syncs on an untuned external PostgreSQL (same ratios)",
+  UNTUNED_EXTERNAL,
   "workload XL: cold full sync ≤ 11× the cold sync of L, WFM Server ≤ 250 MB resident",
   "memory of a WFM Server process (the bench measures its own process, which runs the engine in-process)",
   "replicated source: commit in the external Configuration Database → WFM commit (p50 ≤ 50 ms, p99 ≤ 250 ms)",
@@ -183,7 +205,7 @@ export function measure(m: Omit<Measure, "ratio" | "verdict">): Measure {
  */
 export function problems(r: BenchResults): string[] {
   const out: string[] = [];
-  if (r.format !== RESULTS_FORMAT) out.push(`format is ${JSON.stringify(r.format)}, expected ${RESULTS_FORMAT}`);
+  if (!(READABLE_FORMATS as readonly string[]).includes(r.format)) out.push(`format is ${JSON.stringify(r.format)}, expected one of ${READABLE_FORMATS.join(", ")}`);
   for (const [id, m] of Object.entries(r.measures ?? {})) {
     if (!(MEASURE_IDS as readonly string[]).includes(id)) out.push(`${id}: not a known measure`);
     if (typeof m.value !== "number" || !Number.isFinite(m.value)) out.push(`${id}: value is not a number`);
@@ -222,6 +244,11 @@ export function showTarget(m: Measure, name?: string): string {
   const op = t.op === "<=" ? "≤ " : t.op === ">=" ? "≥ " : "";
   if (t.of === "ratio") return `${name ? `${name} ` : ""}${op}${number(t.limit, t.limit % 1 ? 1 : 0)}× floor`;
   return `${name ? `${name} ` : ""}${op}${show({ ...m, value: t.limit, decimals: t.limit % 1 ? 2 : 0 })}`;
+}
+
+/** "work_mem 4MB, jit on, …" in the order recorded; those not recorded left out. */
+export function showSettings(settings: Readonly<Record<string, string | null | undefined>>): string {
+  return Object.entries(settings).filter(([, value]) => value != null).map(([name, value]) => `${name} ${value}`).join(", ");
 }
 
 export const showVerdict = (v: Verdict | undefined) => (v === "ok" ? "ok" : v === "missed" ? "MISSED" : "");

@@ -1,6 +1,6 @@
 /**
  * npm run bench: the SPEC §8 measures this codebase has so far, on workload L (or --agents N), against a
- * throw-away embedded PostgreSQL (or DATABASE_URL). Each time is beside the physical floor measured in the same
+ * throw-away embedded PostgreSQL (or any PostgreSQL: --url, DATABASE_URL). Each time is beside the physical floor measured in the same
  * run (a bare COPY of the same rows). Writes the results as JSON (bench/results.ts has the shape; --json FILE,
  * default bench/results/latest.json) and prints them as a table; `npm run bench:report` puts them in
  * BENCHMARKS.md.
@@ -13,6 +13,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { runCli } from "../lib/cli";
 import { openDatabase, type Sql } from "../lib/db";
+import { describeTarget, validateDatabaseUrl } from "../lib/db/client";
+import { SYNC_SESSION_SETTINGS, syncConnection, type SyncSessionSetting } from "../lib/db/session-settings";
+import { env } from "../lib/env";
 import { copyInto, counted, loadWorkload } from "../lib/demo/load";
 import { generateWorkload, scaledWorkload, WORKLOAD_L } from "../lib/demo/workload";
 import { runFullSync } from "../lib/sync/engine";
@@ -20,8 +23,8 @@ import { agentSearch, searchAgents } from "../lib/console/agents";
 import { measureMesh } from "./mesh";
 import { AGENTS_PER_STATEMENT, measureRealtime, WRITERS } from "./realtime";
 import {
-  DEFAULT_JSON, lagLimit, lagTrend, LAG_RULE, markdownTable, measure, NOT_MEASURED, PG_SETTINGS, problems, RESULTS_FORMAT, tableRows,
-  type BenchResults, type Machine, type Measure, type Workload,
+  DEFAULT_JSON, lagLimit, lagTrend, LAG_RULE, markdownTable, measure, NOT_MEASURED, PG_SETTINGS, problems, RESULTS_FORMAT, showSettings, tableRows,
+  UNTUNED_EXTERNAL, type BenchResults, type Machine, type Measure, type Workload,
 } from "./results";
 
 /** SPEC §4: CacheSlack defaults to 30 s, 600 s with web events (lib/server/runtime.ts). */
@@ -36,11 +39,15 @@ const HELP = `usage: npm run bench -- [options]
   --changes N         real-time latency: changes made one at a time (default 2000)
   --seconds S         real-time throughput: seconds of writing (default 10)
   --mesh-messages N   mesh: invalidations sent (default 1000)
+  --url URL           run against this PostgreSQL (postgres://user:password@host:port/db) instead of a throw-away
+                      embedded one; DATABASE_URL does the same. Its wfm-sync schemas are migrated and its cfg and
+                      synchronized WFM data replaced by the workload (users and servers stay)
   --json FILE         where to write the results (default ${DEFAULT_JSON})
   --help              this text
 
-DATABASE_URL runs it against that database instead of a throw-away embedded PostgreSQL (its data is replaced).
-Then \`npm run bench:report\` rewrites BENCHMARKS.md's figures from the JSON.`;
+The sync's own sessions set what they need (lib/db/session-settings.ts); the output names the server's version,
+its defaults and what those sessions ran with. Then \`npm run bench:report\` rewrites BENCHMARKS.md's figures
+from the JSON.`;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const started = performance.now();
@@ -69,7 +76,10 @@ async function wfmWrites(sql: Sql): Promise<number> {
   return row!.n as number;
 }
 
-/** The physical floor: a bare COPY of as many agent and skill-level rows as the cold sync writes. */
+/**
+ * The physical floor: a bare COPY of as many agent and skill-level rows as the cold sync writes, on a session
+ * with the sync's settings, so the two differ only in what they do.
+ */
 async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: number }> {
   const size = scaledWorkload(agents);
   const tables = generateWorkload(size);
@@ -79,23 +89,43 @@ async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: 
                                        email text, employee_id text, is_agent boolean)`;
   await sql`create table bench.agent_skills (agent_id bigint, skill_dbid bigint, level smallint)`;
   let rows = 0;
-  const { ms } = await timed(async () => {
-    await sql.begin(async (tx) => {
-      const agentColumns = ["cfg_dbid", "tenant_dbid", "username", "first_name", "last_name", "email", "employee_id", "is_agent"];
-      await copyInto(tx, "bench.agents", agentColumns, counted(tables.persons(), () => rows++));
-      await copyInto(tx, "bench.agent_skills", ["agent_id", "skill_dbid", "level"], counted(tables.skillLevels(), () => rows++));
+  const session = syncConnection(sql, "wfm-bench floor");
+  try {
+    const { ms } = await timed(async () => {
+      await session.begin(async (tx) => {
+        const agentColumns = ["cfg_dbid", "tenant_dbid", "username", "first_name", "last_name", "email", "employee_id", "is_agent"];
+        await copyInto(tx, "bench.agents", agentColumns, counted(tables.persons(), () => rows++));
+        await copyInto(tx, "bench.agent_skills", ["agent_id", "skill_dbid", "level"], counted(tables.skillLevels(), () => rows++));
+      });
     });
-  });
-  await sql`drop schema bench cascade`;
-  return { ms, rows };
+    return { ms, rows };
+  } finally {
+    await session.end();
+    await sql`drop schema bench cascade`;
+  }
 }
 
-/** The machine's facts, PostgreSQL's among them as a new session sees its settings. */
+/** Settings as one session sees them, in the order asked. */
+async function settingsOf<Name extends string>(session: Sql, names: readonly Name[]): Promise<Record<Name, string>> {
+  const rows = await session<{ name: Name; value: string }[]>`
+    select name, current_setting(name) as value from unnest(${names as unknown as string[]}::text[]) as name`;
+  const seen = new Map(rows.map((r) => [r.name, r.value]));
+  return Object.fromEntries(names.map((name) => [name, seen.get(name)!])) as Record<Name, string>;
+}
+
+/**
+ * The machine's facts, PostgreSQL's among them: its settings as a new session of the pool sees them (the
+ * server's defaults), and as a session opened the way the sync opens its own sees them.
+ */
 async function machineFacts(sql: Sql, source: string, loadStart: number): Promise<Machine> {
   const [v] = await sql`select current_setting('server_version') as version`;
-  const settings = Object.fromEntries(
-    await Promise.all(PG_SETTINGS.map(async (name) => [name, String((await sql`select current_setting(${name}) as v`)[0]!.v)] as const)),
-  ) as Machine["postgres"]["settings"];
+  const settings = await settingsOf(sql, PG_SETTINGS);
+  const session = syncConnection(sql, "wfm-bench settings");
+  const names = Object.keys(SYNC_SESSION_SETTINGS) as SyncSessionSetting[];
+  const syncSession = await settingsOf(session, names).finally(() => session.end());
+  for (const name of names) {
+    if (syncSession[name] !== SYNC_SESSION_SETTINGS[name]) throw new Error(`bench: the sync session's ${name} is ${syncSession[name]}, not ${SYNC_SESSION_SETTINGS[name]}`);
+  }
   let osName: string | null;
   try {
     osName = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? null;
@@ -110,7 +140,7 @@ async function machineFacts(sql: Sql, source: string, loadStart: number): Promis
     arch: os.arch(),
     node: process.version,
     loadAverage: { start: Math.round(loadStart * 100) / 100, end: 0 },
-    postgres: { version: String(v!.version), source, settings },
+    postgres: { version: String(v!.version), source, settings, syncSession },
   };
 }
 
@@ -131,6 +161,7 @@ runCli(async () => {
       changes: { type: "string", default: "2000" },
       seconds: { type: "string", default: "10" },
       "mesh-messages": { type: "string", default: "1000" },
+      url: { type: "string" },
       json: { type: "string", default: DEFAULT_JSON },
       help: { type: "boolean", default: false },
     },
@@ -146,14 +177,21 @@ runCli(async () => {
   for (const [flag, n] of [["--agents", agents], ["--changes", changesWanted], ["--seconds", writerSeconds], ["--mesh-messages", meshMessages]] as const) {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number\n\n${HELP}`);
   }
+  if (values.url !== undefined) validateDatabaseUrl(values.url, "--url");
   const jsonFile = path.resolve(values.json);
   const git = gitState();
   const date = new Date().toISOString();
   const loadStart = os.loadavg()[0]!;
 
+  const external = values.url ?? env().databaseUrl;
+  const source = values.url !== undefined ? "--url" : external ? "DATABASE_URL" : "embedded PostgreSQL";
+  if (external) {
+    // Said before anything touches it: this may be somebody's database.
+    console.error(`bench: the PostgreSQL at ${describeTarget(external)} (${source}) will be migrated and its cfg and synchronized WFM data replaced by the workload`);
+  }
   const base = await fs.mkdtemp(path.join(os.tmpdir(), "wfm-bench-"));
   await fs.chmod(base, 0o755);
-  const database = await openDatabase({ dataDir: path.join(base, "pg"), max: 4, applicationName: "wfm-bench" });
+  const database = await openDatabase({ databaseUrl: external ?? null, dataDir: path.join(base, "pg"), max: 4, applicationName: "wfm-bench" });
   const { sql } = database;
   const M: Record<string, Measure> = {};
   const put = (id: string, m: Omit<Measure, "ratio" | "verdict">) => (M[id] = measure(m));
@@ -161,7 +199,8 @@ runCli(async () => {
   let workload: Workload;
   let samples: BenchResults["samples"];
   try {
-    machine = await machineFacts(sql, database.embedded ? "embedded PostgreSQL" : "DATABASE_URL", loadStart);
+    machine = await machineFacts(sql, source, loadStart);
+    console.error(`bench: PostgreSQL ${machine.postgres.version} (${source}); server defaults: ${showSettings(machine.postgres.settings)}; the sync's own sessions set: ${showSettings(machine.postgres.syncSession!)}`);
     const size = agents === WORKLOAD_L.agents ? WORKLOAD_L : scaledWorkload(agents);
     console.error(`bench: loading ${agents.toLocaleString("en")} agents…`);
     const load = await loadWorkload(sql, size, { reset: true });
@@ -187,7 +226,8 @@ runCli(async () => {
     };
     put("load.seconds", { label: "load the workload into cfg, with its change feed", value: load.ms / 1000, unit: "s", decimals: 2 });
     put("load.changes", { label: "changes the load recorded in the change feed", value: Number(feed!.seq), unit: "changes", decimals: 0 });
-    await sql`insert into wfm.servers (name, sync_level) values ('Bench', 2)`;
+    // An external database may hold the server from an earlier bench.
+    await sql`insert into wfm.servers (name, sync_level) values ('Bench', 2) on conflict (name) do update set sync_level = 2`;
     await sql`checkpoint`;
     const [indexes] = await sql`select count(*)::int as n from pg_indexes where schemaname = 'wfm' and tablename = 'agents'`;
     put("schema.agentIndexes", { label: "indexes on wfm.agents (pg_indexes)", value: Number(indexes!.n), unit: "indexes", decimals: 0 });
@@ -272,20 +312,23 @@ runCli(async () => {
 
   const results: BenchResults = {
     format: RESULTS_FORMAT,
-    provenance: { kind: "measured", command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, ""), ...git },
+    // The command goes into a committed file: a password in --url stays out of it.
+    provenance: { kind: "measured", command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, "").replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)\S*@/g, "$1…@"), ...git },
     date,
     machine,
     workload,
     measures: M,
     samples,
-    notMeasured: NOT_MEASURED,
+    notMeasured: external ? NOT_MEASURED.filter((line) => line !== UNTUNED_EXTERNAL) : NOT_MEASURED,
   };
   const wrong = problems(results);
   if (wrong.length) throw new Error(`bench: inconsistent results (a bug in bench/run.ts):\n${wrong.join("\n")}`);
   await fs.mkdir(path.dirname(jsonFile), { recursive: true });
   await fs.writeFile(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
 
-  console.log(`\nwfm-sync bench — ${machine.cores} cores, ${machine.memoryGiB} GiB, ${date.slice(0, 10)}, ${agents.toLocaleString("en")} agents\n`);
+  console.log(`\nwfm-sync bench — ${machine.cores} cores, ${machine.memoryGiB} GiB, ${date.slice(0, 10)}, ${agents.toLocaleString("en")} agents`);
+  console.log(`PostgreSQL ${machine.postgres.version} (${source}); server defaults: ${showSettings(machine.postgres.settings)}`);
+  console.log(`the sync's own sessions set: ${showSettings(machine.postgres.syncSession!)}\n`);
   console.log(markdownTable(tableRows(results)));
   const shown = jsonFile.startsWith(`${process.cwd()}${path.sep}`) ? path.relative(process.cwd(), jsonFile) : jsonFile;
   console.log(`\nwrote ${shown}; \`npm run bench:report${jsonFile === path.resolve(DEFAULT_JSON) ? "" : ` -- --json ${values.json}`}\` puts it in BENCHMARKS.md`);

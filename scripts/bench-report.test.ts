@@ -54,7 +54,8 @@ function fixture(): BenchResults {
     date: "2031-03-17T04:21:09.000Z",
     machine: {
       cpuModel: "Test CPU 9", cores: 3, memoryGiB: 17.5, os: "Test OS 41", arch: "x64", node: "v22.13.1", loadAverage: { start: 1.37, end: 2.71 },
-      postgres: { version: "17.11", source: "embedded PostgreSQL", settings: { work_mem: "33MB", shared_buffers: "257MB", maintenance_work_mem: "259MB", jit: "off", max_wal_size: "3GB", fsync: "on", synchronous_commit: "on" } },
+      postgres: { version: "17.11", source: "embedded PostgreSQL", settings: { work_mem: "33MB", shared_buffers: "257MB", maintenance_work_mem: "259MB", jit: "off", max_wal_size: "3GB", fsync: "on", synchronous_commit: "on" },
+        syncSession: { work_mem: "67MB", hash_mem_multiplier: "3", maintenance_work_mem: "263MB", temp_buffers: "71MB", jit: "off" } },
     },
     workload: {
       name: null, agents: 97000, persons: 98941, nonAgents: 1941, skillLevels: 776000, skills: 487, sites: 193, switches: 49, timeZones: 39,
@@ -153,6 +154,12 @@ describe("bench:report", () => {
     expect(wrong).toMatch(/latency\.p99: verdict ok but its value and target say missed/);
     expect(wrong).toMatch(/cold\.seconds: ratio 1\.5 does not follow/);
     expect(() => render(skeleton(), r)).toThrow(/latency\.p99: verdict ok/);
+  });
+
+  it("names the settings the sync's own sessions ran with beside the server's defaults", () => {
+    const run = BLOCKS.run!(fixture());
+    expect(run).toContain("as a new session sees them (the sync sessions set some of their own): work_mem 33MB,");
+    expect(run).toContain("set: work_mem 67MB, hash_mem_multiplier 3, maintenance_work_mem 263MB, temp_buffers 71MB, jit off.");
   });
 
   it("knows every measure the bench writes", () => {

@@ -25,6 +25,8 @@ export interface ClientOptions {
   applicationName?: string;
   /** Called when one of the client's connections closes, for whatever reason (ours or the server's). */
   onclose?: () => void;
+  /** PostgreSQL settings every connection of the client starts with (startup parameters, so they last its session). */
+  settings?: Readonly<Record<string, string>>;
 }
 
 const urls = new WeakMap<Sql, string>();
@@ -37,10 +39,10 @@ export function urlOf(sql: Sql): string {
 }
 
 /** A client of one connection of its own, for work that must not share the pool (a sync run). */
-export function dedicatedClient(sql: Sql, applicationName: string, options: { onclose?: () => void } = {}): Sql {
+export function dedicatedClient(sql: Sql, applicationName: string, options: Pick<ClientOptions, "onclose" | "settings"> = {}): Sql {
   // One session for the client's whole life: postgres.js would otherwise recycle the connection after 30–60
   // minutes (max_lifetime), dropping its advisory locks and temp tables with it.
-  return postgresClient(urlOf(sql), { max: 1, applicationName, onclose: options.onclose, session: true });
+  return postgresClient(urlOf(sql), { max: 1, applicationName, onclose: options.onclose, settings: options.settings, session: true });
 }
 
 function postgresClient(url: string, options: ClientOptions): Sql {
@@ -52,7 +54,7 @@ function postgresClient(url: string, options: ClientOptions): Sql {
     // for postgres.js's default 30 s.
     connect_timeout: 10,
     ...(options.session ? { max_lifetime: null as unknown as number } : {}),
-    connection: { application_name: options.applicationName ?? "wfm-sync" },
+    connection: { ...options.settings, application_name: options.applicationName ?? "wfm-sync" },
     // dbids and counts are int8 in PostgreSQL; they fit a JS number, and callers should not juggle strings.
     types: {
       bigint: { to: 20, from: [20], parse: (value: string) => Number(value), serialize: (value: number) => String(value) },
@@ -85,7 +87,8 @@ export function createClient(url: string, options: ClientOptions = {}): Database
   };
 }
 
-function describeTarget(url: string): string {
+/** host:port/database of a URL, never its password: for messages. */
+export function describeTarget(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;

@@ -5,7 +5,8 @@
  * (see lib/sync/realtime.ts), so a batch cut short by a lost connection or a takeover is simply applied again.
  * A full sync that must happen and fails is tried again with a growing delay (`retryDelay`).
  */
-import { dedicatedClient, isConnectionLoss, isTransientConflict, type Sql } from "../db/client";
+import { isConnectionLoss, isTransientConflict, type Sql } from "../db/client";
+import { syncConnection } from "../db/session-settings";
 import { runFullSync, runTargetedSync, type SyncResult } from "../sync/engine";
 import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type FeedSession } from "../sync/realtime";
 import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, requeueRequests, takeRequests, type TakenRequests } from "../sync/requests";
@@ -112,7 +113,9 @@ export class WorkLoop {
 
     this.feedSession = newFeedSession();
     this.feedLost = false;
-    this.feed = dedicatedClient(sql, `wfm-server ${name} feed`, {
+    // The real-time session's settings are a full sync's (lib/db/session-settings.ts): a backlog makes batches
+    // of up to 20,000 changes, planned like a run's.
+    this.feed = syncConnection(sql, `wfm-server ${name} feed`, {
       onclose: () => {
         this.feedLost = true;
         wakeup.poke();

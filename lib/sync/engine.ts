@@ -7,8 +7,9 @@
  * - a run that fails leaves WFM as it was before it: never half an agent, never a cursor ahead of the data.
  * Progress and the run's final status are written on other connections, so the console sees them live.
  */
-import { dedicatedClient, inTransaction, isConnectionLoss, isTransientConflict, type Sql } from "../db/client";
+import { inTransaction, isConnectionLoss, isTransientConflict, type Sql } from "../db/client";
 import { LOCK_NAMESPACE, lockKeys } from "../db/locks";
+import { syncConnection } from "../db/session-settings";
 import { env } from "../env";
 import { DomainError } from "../errors";
 import { applyAgents, collectBatch, createBatchTables, RUN_MODE } from "./agents";
@@ -130,8 +131,9 @@ async function inRun(
 ): Promise<SyncResult> {
   const runId = await startRun(sql, run);
   await run.onStart?.(runId);
-  // A connection of the run's own, not one from the pool: if it dies mid-run, nothing else inherits it.
-  const conn = dedicatedClient(sql, `wfm-sync ${run.kind} ${run.server}`);
+  // A connection of the run's own, not one from the pool: if it dies mid-run, nothing else inherits it, and the
+  // settings the run needs (lib/db/session-settings.ts) stay on it.
+  const conn = syncConnection(sql, `wfm-sync ${run.kind} ${run.server}`);
   let lost = false;
   try {
     // Diagnostics: WFM_EXPLAIN=<ms> logs the plan of every statement of the run slower than that (1 means 500).

@@ -97,8 +97,8 @@ const changeOfPerson = (f: string, person: string) => `
        and ${person} in ((${f}.ref->>'person_dbid')::bigint, (${f}.ref->>'old_person_dbid')::bigint)))`;
 
 /**
- * Applies the next batch of the change feed for `server`, on `conn` — a connection of the caller's that
- * must not be inside a transaction. The transaction either commits the changes, their log lines, the run's
+ * Applies the next batch of the change feed for `server`, on `conn` — a connection of the caller's, opened with
+ * the sync's session settings (syncConnection, lib/db/session-settings.ts), that must not be inside a transaction. The transaction either commits the changes, their log lines, the run's
  * counts and the new cursor together, or none of them.
  */
 export async function applyFeedBatch(conn: Sql, session: FeedSession, options: FeedOptions): Promise<FeedBatch> {
