@@ -57,23 +57,27 @@ test("Sync history sorts by changes and duration; Users by role", async ({ page 
 test("Agents shows how many match its filters and sorts by name and username, paging through the sort", async ({ page }) => {
   await signInAsAdmin(page);
   await page.goto("/agents");
-  await expect(page.getByRole("status").filter({ hasText: "agents match" })).toHaveText("1,000 agents match.");
+  const total = page.getByRole("status").filter({ hasText: "match" });
+  await expect(total).toHaveText("1,000 agents match.");
   const table = page.getByRole("table", { name: "Agents" });
   await table.getByRole("link", { name: "Name", exact: true }).click();
   await expect(page).toHaveURL(/sort=name&dir=asc/);
   await expect(table.getByRole("columnheader", { name: /^Name/ })).toHaveAttribute("aria-sort", "ascending");
-  await expect(page.getByRole("status").filter({ hasText: "agents match" })).toHaveText("1,000 agents match; showing 1 to 50.");
+  await expect(total).toHaveText("1,000 agents match.");
   const names = await column(table, 0);
   const last = (name: string) => name.split(" ").slice(1).join(" ").toLowerCase();
   expect(names.map(last)).toEqual([...names.map(last)].sort());
   await page.getByRole("link", { name: "Next →" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "agents match" })).toHaveText("1,000 agents match; showing 51 to 100.");
+  await expect(page).toHaveURL(/cursor=/);
+  await expect(page.getByRole("link", { name: "← Previous" })).toBeVisible();
   const nextNames = await column(table, 0);
   expect(last(nextNames[0]!) >= last(names.at(-1)!)).toBe(true);
   await page.getByRole("link", { name: "← Previous" }).click();
-  expect(await column(table, 0)).toEqual(names);
+  await expect(page).toHaveURL(/before=/);
+  await expect.poll(() => column(table, 0)).toEqual(names);
 
   await table.getByRole("link", { name: "Username", exact: true }).click();
+  await expect(table.getByRole("columnheader", { name: /^Username/ })).toHaveAttribute("aria-sort", "ascending");
   await table.getByRole("link", { name: "Username", exact: true }).click();
   await expect(table.getByRole("columnheader", { name: /^Username/ })).toHaveAttribute("aria-sort", "descending");
   const usernames = await column(table, 1);
@@ -84,5 +88,5 @@ test("Agents shows how many match its filters and sorts by name and username, pa
   await search.getByLabel("Search").fill(usernames[0]!);
   await search.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/sort=username&dir=desc/);
-  await expect(page.getByRole("status").filter({ hasText: /match/ })).toHaveText(/^\d+ agents? match(es)?\.$/);
+  await expect(total).toHaveText(/^\d+ agents? match(es)?\.$/);
 });

@@ -98,3 +98,6 @@ export function checkTimeRange(range: { from?: Date; to?: Date }, context: z.Ref
     context.addIssue({ code: "custom", path: ["to"], message: "to is after from (from is included, to is not)" });
   }
 }
+
+/** A LIKE pattern that finds `text` anywhere, case aside: its own % and _ are searched for as themselves. */
+export const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

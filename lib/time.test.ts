@@ -11,6 +11,8 @@ describe("times, as the console shows them", () => {
     expect(formatTime(at, "Europe/Berlin")).toBe("2026-12-02 15:05:09 GMT+1");
     expect(formatTime(new Date("2026-12-02T00:30:00Z"), "America/Los_Angeles")).toBe("2026-12-01 16:30:00 PST");
     expect(formatTime(new Date("2026-12-01T23:30:00Z"), "UTC")).toBe("2026-12-01 23:30:00 UTC"); // never "24:30"
+    // A zone this runtime does not know is shown in UTC rather than breaking the page.
+    expect(formatTime(at, "Mars/Olympus_Mons")).toBe("2026-12-02 14:05:09 UTC");
   });
 
   it("a day starts at the zone's midnight, across DST changes and far from UTC", () => {
@@ -22,6 +24,11 @@ describe("times, as the console shows them", () => {
     expect(dayStartIn("2026-03-08", "America/New_York", 1).toISOString()).toBe("2026-03-09T04:00:00.000Z");
     expect(dayStartIn("2026-12-31", "Pacific/Kiritimati", 1).toISOString()).toBe("2026-12-31T10:00:00.000Z");
     expect(dayStartIn("2026-12-02", "Asia/Kolkata").toISOString()).toBe("2026-12-01T18:30:00.000Z");
+    // Santiago and Havana spring forward at midnight: those days start at 01:00.
+    expect(dayStartIn("2026-09-06", "America/Santiago").toISOString()).toBe("2026-09-06T04:00:00.000Z");
+    expect(dayStartIn("2026-03-08", "America/Havana").toISOString()).toBe("2026-03-08T05:00:00.000Z");
+    expect(dayIn(dayStartIn("2026-09-06", "America/Santiago"), "America/Santiago")).toBe("2026-09-06");
+    expect(dayIn(new Date(dayStartIn("2026-09-06", "America/Santiago").getTime() - 1000), "America/Santiago")).toBe("2026-09-05");
   });
 
   it("the day an instant falls on in a zone", () => {

@@ -1,6 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { formatTime, useViewerZone } from "./viewer-zone";
 
 /**
  * The browser's clock, ticking every second, for texts that say how long ago something was. The server has no
@@ -18,13 +19,14 @@ export function useNow(): number | null {
   return useSyncExternalStore(subscribe, now, () => null);
 }
 
-/** "12 s ago" from the browser's clock; the moment itself (UTC) until the page is live. */
+/** "12 s ago" from the browser's clock; the moment itself, in the viewer's zone and named, until the page is live. */
 export function SecondsAgo({ at }: { at: Date | string }) {
   const current = useNow();
+  const { zone } = useViewerZone();
   const date = new Date(at);
   return (
-    <time dateTime={date.toISOString()}>
-      {current === null ? `at ${date.toISOString().slice(11, 19)} UTC` : `${Math.max(0, Math.round((current - date.getTime()) / 1000))} s ago`}
+    <time dateTime={date.toISOString()} title={formatTime(date, zone)}>
+      {current === null ? `at ${formatTime(date, zone)}` : `${Math.max(0, Math.round((current - date.getTime()) / 1000))} s ago`}
     </time>
   );
 }

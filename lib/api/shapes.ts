@@ -119,7 +119,7 @@ export const siteShape = z
 
 /** PATCH /sites/{id}: the site, and what the change means for its agents when that is not "synchronized now". */
 export const siteChangeShape = siteShape
-  .extend({ consequence: z.string().nullable().describe("e.g. \"Denver's 322 agents stop synchronizing until Branch runs.\"; null when they are synchronized") })
+  .extend({ consequence: z.string().nullable().describe("for a patch that assigned or cleared the site's server, what that means for its agents, e.g. \"Denver's 322 agents stop synchronizing until Branch runs.\"; null when they are synchronized, or the patch did not touch the server") })
   .meta({ id: "SiteChange" });
 
 export const agentShape = z

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database, Sql } from "../db/client";
 import { freshDatabase } from "../testing/database";
+import { encodeSortCursor } from "../api/paging";
 import { agentSearch, EXACT_TOTAL_UP_TO, searchAgents } from "./agents";
 
 let database: Database;
@@ -28,6 +29,8 @@ beforeAll(async () => {
 });
 
 const search = (query: Record<string, string>) => searchAgents(sql, agentSearch.parse(query));
+/** The cursor of a page's first row, as the console's Previous link carries it. */
+const encodeFirst = (page: { items: { username: string; id: number }[] }) => encodeSortCursor([page.items[0]!.username.toLowerCase(), page.items[0]!.id]);
 const usernames = async (query: Record<string, string>) => (await search(query)).items.map((a) => a.username);
 
 describe("the Agents list", () => {
@@ -48,11 +51,27 @@ describe("the Agents list", () => {
       cursor = page.next ?? undefined;
     } while (cursor);
     expect(seen).toEqual(["carl", "dave", "ann", "zoe", "Bob"]);
+    // An agent synchronized between two pages neither repeats nor hides a row of the next page.
+    const firstPage = await search({ sort: "name", limit: "2" });
+    expect(firstPage.items.map((a) => a.username)).toEqual(["Bob", "zoe"]);
+    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (90, 1, 'aaron', 'Aaron', 'Aardvark')`;
+    expect(await usernames({ sort: "name", limit: "2", cursor: firstPage.next! })).toEqual(["ann", "dave"]);
+    await sql`delete from wfm.agents where cfg_dbid = 90`;
+    // Back from a page: the page before it, in order.
+    const third = await search({ sort: "username", limit: "2", cursor: (await search({ sort: "username", limit: "2" })).next! });
+    expect(third.items.map((a) => a.username)).toEqual(["carl", "dave"]);
+    expect(await usernames({ sort: "username", limit: "2", before: encodeFirst(third) })).toEqual(["ann", "Bob"]);
     // Newest first by id pages backwards by cursor too.
     const newest = await search({ dir: "desc", limit: "2" });
     expect((await search({ dir: "desc", limit: "2", cursor: newest.next! })).items.map((a) => a.username)).toEqual(["carl", "Bob"]);
     expect(await search({ q: "baker" })).toMatchObject({ total: 2, totalIsEstimate: false });
     expect(await search({ q: "nobody" })).toMatchObject({ items: [], total: 0, totalIsEstimate: false });
+  });
+
+  it("refuses a cursor it did not write, naming it", async () => {
+    await expect(search({ sort: "name", cursor: "bm90LWpzb24" })).rejects.toMatchObject({ code: "BAD_INPUT", details: [{ path: "cursor" }] });
+    await expect(search({ sort: "name", cursor: encodeSortCursor([1, 2, 3]) })).rejects.toMatchObject({ code: "BAD_INPUT" });
+    await expect(search({ cursor: "abc" })).rejects.toMatchObject({ code: "BAD_INPUT", details: [{ path: "cursor" }] });
   });
 
   it("above 10,000 matches says the total is an estimate, near the real count", async () => {

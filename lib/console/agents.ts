@@ -7,7 +7,8 @@ import { z } from "zod";
 import { agentShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { BIGINT_ID_MAX, cursorText, idNumber, idText, INT_ID_MAX, text } from "../input";
+import { decodeSortCursor, encodeSortCursor, pageCursorText } from "../api/paging";
+import { BIGINT_ID_MAX, containsPattern, idNumber, idText, INT_ID_MAX, text } from "../input";
 import { awaitRequestRun, requestSync } from "../sync/requests";
 import { recordAudit, type AuditLine } from "./audit";
 import type { StartedFullSync } from "./full-sync";
@@ -35,9 +36,9 @@ export const agentSearch = z.object({
     .describe("id (the order agents arrived in), name (last name, first name) or username").optional(),
   dir: z.enum(["asc", "desc"], { message: "dir is asc or desc" }).default("asc").optional(),
   limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(200, "limit is at most 200").default(50),
-  cursor: cursorText(INT_ID_MAX).optional(),
-  // The page before this id (the console's "Previous"); `next` then leads back. By id only.
-  before: cursorText(INT_ID_MAX).optional(),
+  cursor: pageCursorText.describe("the `next` of the previous page").optional(),
+  // The page before a row (the console's "Previous"): the first row's cursor of the page shown; `next` then leads back.
+  before: pageCursorText.describe("the page before the row this cursor names (the console's Previous)").optional(),
 });
 /** A checked search (`agentSearch.parse` of a query string or form). */
 export type AgentSearch = z.output<typeof agentSearch>;
@@ -53,7 +54,7 @@ const agentColumns = (sql: Sql) => sql`
 
 /** The filters of a search, as a WHERE clause (without paging). */
 function agentMatch(sql: Sql, f: AgentSearch) {
-  const q = f.q ? `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const q = f.q ? containsPattern(f.q) : null;
   const siteId = typeof f.site === "number" ? f.site : null;
   // awaitingFullSync and terminationSource are written in only when asked for, not as "$n is null or …": a
   // generic plan then still matches their partial indexes (the few agents awaiting, or terminated, by id).
@@ -81,49 +82,58 @@ export async function countAgents(sql: Sql, f: AgentSearch): Promise<{ total: nu
 }
 
 /**
- * One page of agents and how many match. By id (the default) the pages are a keyset (the cursor is the last id
- * seen); sorted by name or username, the cursor is how many came before, ties broken by id. `q` matches name,
- * username or employee id anywhere (the trigram index answers it without a scan).
+ * One page of agents and how many match. Pages are a keyset: the cursor names the last row seen by its sort
+ * key (the id, or the lowered name or username and the id), so agents synchronized meanwhile never make a
+ * page repeat or skip one, and a deep page is as quick as the first. `q` matches name, username or employee
+ * id anywhere (the trigram index answers it without a scan).
  */
 export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null; total: number; totalIsEstimate: boolean }> {
-  const [page, count] = await Promise.all([agentPage(sql, f), countAgents(sql, f)]);
-  return { ...page, ...count };
+  const [{ items, next }, count] = await Promise.all([agentPage(sql, f), countAgents(sql, f)]);
+  return { items, next, ...count };
 }
 
-/** One page of agents without the total: what a probe for an earlier page needs. */
-export async function agentPage(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null }> {
+/** The sort keys of the Agents list, as SQL, in order; the id last, so that every key is unique. */
+const sortKeys = (sql: Sql, sort: (typeof AGENT_SORTS)[number]) =>
+  sort === "name"
+    ? { columns: sql`lower(a.last_name), lower(a.first_name), a.id`, kinds: ["string", "string", "number"] as ("string" | "number")[] }
+    : sort === "username"
+      ? { columns: sql`lower(a.username), a.id`, kinds: ["string", "number"] as ("string" | "number")[] }
+      : { columns: sql`a.id`, kinds: ["number"] as ("string" | "number")[] };
+
+/**
+ * One page of agents, with the cursors of its first row (`first`, for the page before it) and of its last
+ * (`next`, when more follow). Forward from `cursor`, or back from `before`.
+ */
+export async function agentPage(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null; first: string | null }> {
   const sort = f.sort ?? "id";
-  const desc = f.dir === "desc";
-  if (sort !== "id") {
-    const offset = f.cursor ? Number(f.cursor) : 0;
-    const way = desc ? sql`desc` : sql`asc`;
-    const order = sort === "name" ? sql`lower(a.last_name) ${way}, lower(a.first_name) ${way}, a.id ${way}` : sql`lower(a.username) ${way}, a.id ${way}`;
-    const rows = await sql<AgentView[]>`
-      select ${agentColumns(sql)}
-        from wfm.agents a left join wfm.sites s on s.id = a.site_id
-      ${agentMatch(sql, f)}
-       order by ${order} limit ${f.limit + 1} offset ${offset}`;
-    const items = rows.slice(0, f.limit);
-    return { items, next: rows.length > f.limit ? String(offset + f.limit) : null };
-  }
-  // By id: ascending pages forward by `cursor` and back by `before`; descending the other way round.
-  const after = f.cursor ? Number(f.cursor) : null;
-  const before = f.before ? Number(f.before) : null;
-  const backwards = before !== null;
-  const newestFirst = desc !== backwards;
-  const rows = await sql<AgentView[]>`
-    select ${agentColumns(sql)}
+  const { columns, kinds } = sortKeys(sql, sort);
+  const backwards = f.before !== undefined;
+  const from = f.before ?? f.cursor;
+  // The id sort keeps plain ids as cursors (what clients of the API have always been given).
+  const key = from === undefined ? null : sort === "id" ? [Number(idCursor(from, backwards ? "before" : "cursor"))] : decodeSortCursor(from, kinds, backwards ? "before" : "cursor");
+  const ascending = (f.dir === "desc") === backwards;
+  const after = key === null ? sql`` : ascending ? sql`and (${columns}) > (${key.map((k) => sql`${k}`).reduce((x, y) => sql`${x}, ${y}`)})` : sql`and (${columns}) < (${key.map((k) => sql`${k}`).reduce((x, y) => sql`${x}, ${y}`)})`;
+  const direction = ascending ? sql`asc` : sql`desc`;
+  const order = sort === "name" ? sql`lower(a.last_name) ${direction}, lower(a.first_name) ${direction}, a.id ${direction}` : sort === "username" ? sql`lower(a.username) ${direction}, a.id ${direction}` : sql`a.id ${direction}`;
+  const rows = await sql<(AgentView & { sortKey: (string | number)[] })[]>`
+    select ${agentColumns(sql)}, json_build_array(${columns}) as "sortKey"
       from wfm.agents a left join wfm.sites s on s.id = a.site_id
     ${agentMatch(sql, f)}
-       ${after === null ? sql`` : desc ? sql`and a.id < ${after}` : sql`and a.id > ${after}`}
-       ${before === null ? sql`` : desc ? sql`and a.id > ${before}` : sql`and a.id < ${before}`}
-     order by ${newestFirst ? sql`a.id desc` : sql`a.id`} limit ${f.limit + 1}`;
-  if (backwards) {
-    const items = rows.slice(0, f.limit).reverse();
-    return { items, next: items.length ? String(items.at(-1)!.id) : null };
-  }
-  const items = rows.slice(0, f.limit);
-  return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
+       ${after}
+     order by ${order} limit ${f.limit + 1}`;
+  const more = rows.length > f.limit;
+  const page = rows.slice(0, f.limit);
+  if (backwards) page.reverse();
+  const cursorOf = (row: { id: number; sortKey: (string | number)[] } | undefined) => (row === undefined ? null : sort === "id" ? String(row.id) : encodeSortCursor(row.sortKey));
+  const items = page.map(({ sortKey: _, ...agent }) => agent);
+  // Backwards, the rows after this page exist (we came from one of them); forward, only if one more was read.
+  return { items, first: cursorOf(page[0]), next: backwards ? cursorOf(page.at(-1)) : more ? cursorOf(page.at(-1)) : null };
+}
+
+/** An id cursor (the id sort): a positive id, or a 400 naming the field. */
+function idCursor(text: string, field: "cursor" | "before"): string {
+  if (!/^\d{1,10}$/.test(text) || Number(text) > INT_ID_MAX) throw fieldError("BAD_INPUT", field, "cursor is the `next` of the previous page");
+  return text;
 }
 
 export async function getAgent(sql: Sql, id: number): Promise<AgentView> {

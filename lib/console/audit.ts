@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { auditActions, auditObjectTypes } from "../../db/schema";
 import type { Sql } from "../db/client";
+import { agentDisplayName } from "./runs";
 import { BIGINT_ID_MAX, checkTimeRange, cursorText, instantText, INT_ID_MAX, text } from "../input";
 
 export type AuditObjectType = (typeof auditObjectTypes)[number];
@@ -110,8 +111,8 @@ export async function auditObjectNames(sql: Sql, lines: Pick<AuditView, "objectT
     ...new Set(lines.filter((l) => l.objectType === type && /^\d{1,10}$/.test(l.objectKey)).map((l) => Number(l.objectKey)).filter((id) => id <= INT_ID_MAX)),
   ];
   const rows = await sql<{ key: string; name: string }[]>`
-    select 'agent:' || id as key, coalesce(nullif(trim(first_name || ' ' || last_name), '') || ' (' || username || ')', username) as name
-      from wfm.agents where id = any(${ids("agent")}::int[])
+    select 'agent:' || a.id as key, ${agentDisplayName(sql)} as name
+      from wfm.agents a where a.id = any(${ids("agent")}::int[])
     union all
     select 'site:' || id, name from wfm.sites where id = any(${ids("site")}::int[])`;
   const names = new Map(rows.map((r) => [r.key, r.name]));

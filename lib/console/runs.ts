@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { eventActions } from "../../db/schema";
 import type { Sql } from "../db/client";
-import { DomainError } from "../errors";
-import { BIGINT_ID_MAX, INT_ID_MAX, checkTimeRange, cursorText, idText, instantText, text } from "../input";
+import { DomainError, fieldError } from "../errors";
+import { decodeSortCursor, encodeSortCursor, pageCursorText } from "../api/paging";
+import { BIGINT_ID_MAX, INT_ID_MAX, checkTimeRange, containsPattern, cursorText, idText, instantText, text } from "../input";
 
 export interface RunView {
   id: number;
@@ -36,34 +37,41 @@ export const runFilter = z.object({
   sort: z.enum(RUN_SORTS, { message: `sort is one of ${RUN_SORTS.join(", ")}` }).default("id").describe("id (the start order), duration, or a count"),
   dir: z.enum(["asc", "desc"], { message: "dir is asc or desc" }).default("desc"),
   limit: z.coerce.number({ message: "limit is a whole number" }).int("limit is a whole number").min(1, "limit is at least 1").max(500, "limit is at most 500").default(100),
-  cursor: cursorText(BIGINT_ID_MAX).optional(),
+  cursor: pageCursorText.describe("the `next` of the previous page").optional(),
 }).superRefine(checkTimeRange);
 export type RunFilter = z.output<typeof runFilter>;
 
 /**
- * Runs newest first (or as sorted), in pages. By id the pages are a keyset (the cursor is the last id seen);
- * by any other column the cursor is how many runs came before, ties broken newest first. An agent's runs are
- * those whose log names it (its agent and skill-level lines, by cfg dbid).
+ * Runs newest first (or as sorted), in pages by keyset: the cursor is the last id seen or, sorted by another
+ * column, that run's sort key and id — runs that start meanwhile never make a page repeat or skip one. Ties
+ * go newest first; a run still going sorts as the shortest by duration (it has no duration yet). An agent's
+ * runs are those whose log names it (its agent and skill-level lines, by cfg dbid).
  */
 export async function listRuns(sql: Sql, f: RunFilter): Promise<{ items: RunView[]; next: string | null }> {
   const byId = f.sort === "id";
-  const direction = f.dir === "asc" ? sql`asc` : sql`desc`;
+  const asc = f.dir === "asc";
   const sortKey = {
     id: sql`id`,
-    // A run still going has taken until now so far.
-    duration: sql`coalesce(finished_at, now()) - started_at`,
-    added: sql`added`,
-    updated: sql`updated`,
-    terminated: sql`terminated`,
-    skipped: sql`skipped`,
-    errors: sql`errors`,
+    duration: sql`coalesce(extract(epoch from finished_at - started_at), -1)::float8`,
+    added: sql`added::float8`,
+    updated: sql`updated::float8`,
+    terminated: sql`terminated::float8`,
+    skipped: sql`skipped::float8`,
+    errors: sql`errors::float8`,
   }[f.sort];
-  const after = f.cursor ? Number(f.cursor) : null;
-  const rows = await sql<RunView[]>`
+  let after = sql``;
+  if (f.cursor && byId) {
+    const id = Number(decodeIdCursor(f.cursor));
+    after = asc ? sql`and id > ${id}` : sql`and id < ${id}`;
+  } else if (f.cursor) {
+    const [key, id] = decodeSortCursor(f.cursor, ["number", "number"]) as [number, number];
+    after = asc ? sql`and (${sortKey} > ${key} or (${sortKey} = ${key} and id < ${id}))` : sql`and (${sortKey} < ${key} or (${sortKey} = ${key} and id < ${id}))`;
+  }
+  const rows = await sql<(RunView & { sortKey: number })[]>`
     select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
            out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error,
-           requested_by as "requestedBy"
+           requested_by as "requestedBy", ${sortKey}::float8 as "sortKey"
       from wfm.sync_runs
      where (${f.server ?? null}::text is null or server = ${f.server ?? null})
        and (${f.kind ?? null}::text is null or kind = ${f.kind ?? null})
@@ -73,12 +81,18 @@ export async function listRuns(sql: Sql, f: RunFilter): Promise<{ items: RunView
        and (${f.agentId ?? null}::int is null or id in (
              select e.run_id from wfm.sync_events e join wfm.agents a on e.object_key = a.cfg_dbid::text
               where a.id = ${f.agentId ?? null} and e.object_type in ('agent', 'skill_level')))
-       ${byId && after !== null ? (f.dir === "asc" ? sql`and id > ${after}` : sql`and id < ${after}`) : sql``}
-     order by ${sortKey} ${direction}, id desc
-     limit ${f.limit + 1} ${!byId && after !== null ? sql`offset ${after}` : sql``}`;
-  const items = rows.slice(0, f.limit);
-  const more = rows.length > f.limit;
-  return { items, next: !more ? null : byId ? String(items.at(-1)!.id) : String((after ?? 0) + f.limit) };
+       ${after}
+     order by ${sortKey} ${asc ? sql`asc` : sql`desc`}, id desc
+     limit ${f.limit + 1}`;
+  const items = rows.slice(0, f.limit).map(({ sortKey: _, ...run }) => run);
+  const last = rows[f.limit - 1];
+  return { items, next: rows.length > f.limit ? (byId ? String(last!.id) : encodeSortCursor([last!.sortKey, last!.id])) : null };
+}
+
+/** A runs cursor when sorted by id: the id itself. */
+function decodeIdCursor(text: string): string {
+  if (!/^\d{1,16}$/.test(text) || Number(text) > BIGINT_ID_MAX) throw fieldError("BAD_INPUT", "cursor", "cursor is the `next` of the previous page");
+  return text;
 }
 
 export async function getRun(sql: Sql, id: number): Promise<RunView> {
@@ -130,11 +144,9 @@ export interface EventView {
   agentId: number | null;
 }
 
-const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** The filtered lines of a run's log (the WHERE of the page and of the CSV), `after` an event id. */
 function matchingEvents(sql: Sql, runId: number, f: Omit<EventFilter, "limit" | "cursor">, after: number) {
-  const q = f.q ? likePattern(f.q) : null;
+  const q = f.q ? containsPattern(f.q) : null;
   return sql`
     from wfm.sync_events e
    where e.run_id = ${runId}
@@ -160,7 +172,7 @@ const namedObject = (sql: Sql) => sql`
 
 const eventColumns = (sql: Sql) => sql`
   e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.object_key as "objectKey", e.action, e.message,
-  coalesce(nullif(trim(a.first_name || ' ' || a.last_name), '') || ' (' || a.username || ')', a.username, k.name, z.name, u.username) as "objectName",
+  coalesce(${agentDisplayName(sql)}, k.name, z.name, u.username) as "objectName",
   a.id as "agentId"`;
 
 /** A run's log in order, filtered by action, object type, text and time, in pages (keyset by event id). */
@@ -178,11 +190,12 @@ const CSV_COLUMNS = ["id", "runId", "at", "objectType", "objectKey", "objectName
 
 /**
  * One CSV field. Quoted when it holds a quote, comma or line break; and a value a spreadsheet would run as a
- * formula (=, +, -, @ first — a name from cfg can start so) is prefixed with ' so that it is shown as text.
+ * formula (=, +, -, @ first — a name from cfg can start so; only a plain negative number is left alone) is
+ * prefixed with ' so that it is shown as text.
  */
 function csvField(value: unknown): string {
   let text = value instanceof Date ? value.toISOString() : value === null || value === undefined ? "" : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d/.test(text)) text = `'${text}`;
+  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -209,13 +222,20 @@ export async function runEventFacets(sql: Sql, runId: number) {
      group by 1, 2 order by 1, 2`;
 }
 
-/** The agent a person means by a username or a WFM id typed into a filter, with a name to show. */
-export async function findAgentForFilter(sql: Sql, typed: string): Promise<{ id: number; name: string } | null> {
-  const byId = /^\d{1,9}$/.test(typed) ? Number(typed) : null;
+/** An agent (aliased `a`) as the console names it: "First Last (username)", or its bare username when it has no name. */
+export const agentDisplayName = (sql: Sql) => sql`coalesce(nullif(trim(a.first_name || ' ' || a.last_name), '') || ' (' || a.username || ')', a.username)`;
+
+/**
+ * The agent a filter means: by WFM id when it came from a link (`byId`), else as typed — a username first
+ * (any case), or a WFM id.
+ */
+export async function findAgentForFilter(sql: Sql, typed: string, byId = false): Promise<{ id: number; name: string } | null> {
+  const id = /^\d{1,9}$/.test(typed) ? Number(typed) : null;
+  if (byId && id === null) return null;
   const [agent] = await sql<{ id: number; name: string }[]>`
-    select id, trim(first_name || ' ' || last_name) || ' (' || username || ')' as name from wfm.agents
-     where lower(username) = lower(${typed}) or id = ${byId}
-     order by lower(username) = lower(${typed}) desc, id limit 1`;
+    select a.id, ${agentDisplayName(sql)} as name from wfm.agents a
+     where ${byId ? sql`a.id = ${id}` : sql`lower(a.username) = lower(${typed}) or a.id = ${id}`}
+     order by ${byId ? sql`a.id` : sql`lower(a.username) = lower(${typed}) desc, a.id`} limit 1`;
   return agent ?? null;
 }
 
@@ -243,7 +263,7 @@ export interface AgentEventView {
  * by text in the message and by time. The index on (object_type, object_key, id) finds them in any log size.
  */
 export async function agentEvents(sql: Sql, cfgDbid: number, f: z.output<typeof agentEventFilter> = {}, limit = 50): Promise<AgentEventView[]> {
-  const q = f.q ? likePattern(f.q) : null;
+  const q = f.q ? containsPattern(f.q) : null;
   return sql<AgentEventView[]>`
     select e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.action, e.message, r.server, r.kind
       from wfm.sync_events e join wfm.sync_runs r on r.id = e.run_id

@@ -149,6 +149,9 @@ export async function createServer(sql: Sql, input: z.input<typeof newServerInpu
 export async function deleteServer(sql: Sql, name: string, by: string, announce: Announce = () => {}) {
   const version = await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
+    // The server's row first, as assigning a site locks it (for key share) before the site: no deadlock with an
+    // assignment, and none can add a site to it between the read below and the delete.
+    await tx`select 1 from wfm.servers where name = ${name} for update`;
     const [running] = await tx`select 1 from wfm.server_instances where server = ${name} and wfm.instance_alive(heartbeat_at)`;
     if (running) throw new DomainError("CONFLICT", `${name} is running: stop its processes before removing it.`);
     // Read, and held, before the delete's foreign key clears their server.

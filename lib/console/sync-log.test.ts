@@ -25,6 +25,7 @@ beforeAll(async () => {
   const skill = await b.skill(tenant, "Sales");
   const adaDbid = await b.person(tenant, { username: "alovelace", firstName: "Ada", lastName: "Lovelace", skills: { [skill]: 3 } });
   await b.person(tenant, { username: "=cmd|calc", firstName: "", lastName: "" });
+  await b.person(tenant, { username: "-1+cmd|calc", firstName: "", lastName: "" });
   for (let i = 0; i < 5; i++) await b.person(tenant);
   const run = await runFullSync(sql, { server: "Main", trigger: "manual" });
   runId = run.runId;
@@ -55,7 +56,7 @@ describe("a run's log, searched", () => {
 
   it("matches the message text too, and a search for nothing there finds nothing", async () => {
     const { items } = await search({ q: "skill levels" });
-    expect(items.map((e) => e.objectType)).toEqual(Array(7).fill("agent"));
+    expect(items.map((e) => e.objectType)).toEqual(Array(8).fill("agent"));
     expect((await search({ q: "no such text anywhere" })).items).toEqual([]);
     // LIKE's wildcards are searched for as themselves.
     expect((await search({ q: "%" })).items).toEqual([]);
@@ -100,6 +101,9 @@ describe("a run's log as CSV", () => {
     expect(line).toContain(",'=cmd|calc,added,");
     // The message holds commas: one quoted field.
     expect(line).toMatch(/,added,"added: +\(=cmd\|calc\), no site .*"$/);
+    // A leading minus is a formula too unless the whole value is a number.
+    const [, minus] = await csv({ q: "-1+cmd", objectType: "agent" });
+    expect(minus).toContain(",'-1+cmd|calc,added,");
   });
 });
 

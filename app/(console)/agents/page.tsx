@@ -5,7 +5,8 @@ import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import { TableScroll } from "@/app/ui/table-scroll";
-import { agentPage, agentSearch, searchAgents } from "@/lib/console/agents";
+import { agentPage, agentSearch, countAgents } from "@/lib/console/agents";
+import { DomainError } from "@/lib/errors";
 import { listSites, totals } from "@/lib/console/overview";
 import { sharedDatabase } from "@/lib/db/shared";
 
@@ -30,16 +31,19 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   const parsed = agentSearch.safeParse({ ...filters, cursor: firstValue(params.cursor), before: firstValue(params.before), limit: 50 });
   const sort = parsed.success ? (parsed.data.sort ?? "id") : "id";
   const dir: SortDirection = parsed.success && parsed.data.dir === "desc" ? "desc" : "asc";
-  const byId = sort === "id";
-  const [t, sites, page] = await Promise.all([totals(sql), listSites(sql), parsed.success ? searchAgents(sql, parsed.data) : Promise.resolve(null)]);
+  // A cursor the domain refuses (one edited by hand, from an older version) is said like a bad filter.
+  const listed = parsed.success
+    ? await Promise.all([agentPage(sql, parsed.data), countAgents(sql, parsed.data)]).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === "BAD_INPUT") return null;
+        throw error;
+      })
+    : null;
+  const [t, sites] = await Promise.all([totals(sql), listSites(sql)]);
+  const page = listed ? { ...listed[0], ...listed[1] } : null;
   // Whether agents come before this page (keyset paging does not know without asking: one indexed probe).
-  const first = page?.items[0];
-  // Sorted by name or username the cursor is an offset: a page came before unless it is 0.
-  const offset = !byId && parsed.success && parsed.data.cursor ? Number(parsed.data.cursor) : 0;
-  const hasPrevious = !byId
-    ? offset > 0
-    : parsed.success && first !== undefined && (parsed.data.cursor !== undefined || parsed.data.before !== undefined)
-      ? (await agentPage(sql, { ...parsed.data, cursor: undefined, before: String(first.id), limit: 1 })).items.length > 0
+  const hasPrevious =
+    parsed.success && page?.first && (parsed.data.cursor !== undefined || parsed.data.before !== undefined)
+      ? (await agentPage(sql, { ...parsed.data, cursor: undefined, before: page.first, limit: 1 })).items.length > 0
       : false;
   const sortUrl = (column: string, direction: SortDirection) => query({ sort: column === "id" && direction === "asc" ? undefined : column, dir: column === "id" && direction === "asc" ? undefined : direction, cursor: undefined, before: undefined });
   const header = (label: string, column: string) => <SortHeader label={label} column={column} sort={sort} dir={dir} href={sortUrl} firstDir="asc" />;
@@ -108,17 +112,17 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
           {page && (
             <p className="muted" role="status" aria-live="polite">
               {page.totalIsEstimate ? `About ${page.total.toLocaleString("en")} agents match` : `${page.total.toLocaleString("en")} agent${page.total === 1 ? " matches" : "s match"}`}
-              {!byId && page.items.length > 0 && (offset > 0 || page.next) ? `; showing ${(offset + 1).toLocaleString("en")} to ${(offset + page.items.length).toLocaleString("en")}` : ""}.
+.
             </p>
           )}
-          {!parsed.success ? (
+          {!parsed.success || !page ? (
             <p className="alert error" role="alert">
-              {parsed.error.issues.some((i) => i.path[0] === "cursor") ? (
-                <>
-                  This page link is out of date. <Link href={query({ cursor: undefined })}>Start from the first page</Link>.
-                </>
-              ) : (
+              {!parsed.success && !parsed.error.issues.some((i) => i.path[0] === "cursor" || i.path[0] === "before") ? (
                 parsed.error.issues[0]!.message
+              ) : (
+                <>
+                  This page link is out of date. <Link href={query({ cursor: undefined, before: undefined })}>Start from the first page</Link>.
+                </>
               )}
             </p>
           ) : page!.items.length === 0 ? (
@@ -174,7 +178,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                     </Link>{" "}
                     <Link
                       className="button secondary small"
-                      href={byId ? query({ cursor: undefined, before: String(page.items[0].id) }) : query({ cursor: offset > 50 ? String(offset - 50) : undefined, before: undefined })}
+                      href={query({ cursor: undefined, before: page.first ?? undefined })}
                     >
                       ← Previous
                     </Link>
@@ -198,7 +202,7 @@ function Stat({ label, value }: { label: string; value: number }) {
   return (
     <div className="stat">
       <div className="label">{label}</div>
-      <div className="value">{value.toLocaleString()}</div>
+      <div className="value">{value.toLocaleString("en")}</div>
     </div>
   );
 }

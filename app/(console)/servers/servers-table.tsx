@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { SecondsAgo } from "@/app/ui/elapsed";
+import { LocalTime } from "@/app/ui/local-time";
 import { useState } from "react";
 import type { ServerStatus } from "@/lib/console/servers";
 import { FormStatus } from "@/app/ui/form-status";
@@ -57,7 +58,7 @@ function Now({ server }: { server: ServerStatus }) {
         {last.finishedAt && (
           <>
             {" "}
-            <SecondsAgo at={last.finishedAt} />
+            <LocalTime at={last.finishedAt} compact />
           </>
         )}
         {last.why && <span className="run-why"> — {last.why}</span>}

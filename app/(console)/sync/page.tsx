@@ -13,11 +13,14 @@ import { findAgentForFilter, listRuns, runFilter, type RunFilter } from "@/lib/c
 import { listServerStatus } from "@/lib/console/servers";
 import { RunsChart } from "./runs-chart";
 import { sharedDatabase } from "@/lib/db/shared";
+import { text } from "@/lib/input";
 
 export const metadata: Metadata = { title: "Sync history" };
 export const dynamic = "force-dynamic";
 
 const KINDS = runFilter.shape.kind.unwrap().options;
+/** The Agent field: a username or id as typed (text the database can take: no NUL, at most 200 characters). */
+const agentText = text("agent").trim().max(200);
 const STATUSES = runFilter.shape.status.unwrap().options;
 
 export default async function SyncHistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -30,10 +33,11 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
     return checked.success ? (checked.data as RunFilter[K]) : undefined;
   };
   // The agent: typed as a username (or id) in the form, or an id from a link (Agent Properties).
-  const typedAgent = firstValue(params.agent)?.trim();
+  const typed = agentText.safeParse(firstValue(params.agent) ?? "");
+  const typedAgent = typed.success && typed.data ? typed.data : undefined;
   const agent = typedAgent ? await findAgentForFilter(sql, typedAgent) : null;
   const agentId = typedAgent ? (agent?.id ?? -1) : valid("agentId");
-  const agentName = agent?.name ?? (agentId && agentId > 0 ? (await findAgentForFilter(sql, String(agentId)))?.name : undefined);
+  const agentName = agent?.name ?? (agentId && agentId > 0 ? (await findAgentForFilter(sql, String(agentId), true))?.name : undefined);
   const from = valid("from");
   const to = valid("to");
   const filter = { server: valid("server"), kind: valid("kind"), status: valid("status"), from: from?.toISOString(), to: to && (!from || to > from) ? to.toISOString() : undefined, agentId: agentId ? String(agentId) : undefined };

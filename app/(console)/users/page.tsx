@@ -18,13 +18,18 @@ const USER_SORTS = ["username", "name", "email", "role", "source"] as const;
 
 type UserRow = Awaited<ReturnType<typeof listUsers>>[number];
 
-/** The users in the order the header asks (a few hundred at most: sorted here); ties by username. */
+/** The users in the order the header asks (a few hundred at most: sorted here); ties by username, empty values last. */
 function sortUsers(users: UserRow[], sort: (typeof USER_SORTS)[number], dir: SortDirection): UserRow[] {
   const key = (u: UserRow) =>
     sort === "name" ? `${u.firstName} ${u.lastName}`.trim() : sort === "email" ? (u.email ?? "") : sort === "role" ? u.role : sort === "source" ? (u.fromCfg ? "Configuration Database" : "local account") : u.username;
   const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
   const sign = dir === "asc" ? 1 : -1;
-  return [...users].sort((a, b) => sign * collator.compare(key(a), key(b)) || collator.compare(a.username, b.username));
+  // An empty value (no email, no name) sorts last either way, as on Sites.
+  return [...users].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    if (!x || !y) return !x && !y ? collator.compare(a.username, b.username) : !x ? 1 : -1;
+    return sign * collator.compare(x, y) || collator.compare(a.username, b.username);
+  });
 }
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -61,7 +61,7 @@ export default async function ValidationPage() {
         <p>
           {unassignedAgents === 0
             ? "Every agent has a site."
-            : `${unassignedAgents.toLocaleString()} agents have no site: they have no login, logins on several switches, or a switch with no site. `}
+            : `${unassignedAgents.toLocaleString("en")} agents have no site: they have no login, logins on several switches, or a switch with no site. `}
           {unassignedAgents > 0 && (
             <>
               <Link href="/agents?site=none">List them</Link>, or <Link href="/organization/sites">associate a site with their switch</Link>.

@@ -10,7 +10,7 @@ export function DeleteSiteForm({ siteId, siteName, agentCount }: { siteId: numbe
   return (
     <ConfirmDelete noun="site" name={siteName} action={action} state={state} pending={pending} hidden={{ siteId }}>
       {agentCount > 0
-        ? `Its ${agentCount.toLocaleString()} agents keep their data and have no site until a full sync places them by their logins.`
+        ? `Its ${agentCount.toLocaleString("en")} agents keep their data and have no site until a full sync places them by their logins.`
         : "No agents are in this site."}
     </ConfirmDelete>
   );

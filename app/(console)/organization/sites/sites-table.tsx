@@ -122,7 +122,7 @@ export function SitesTable({ sites: unsorted, servers, editable, sort, dir }: { 
                   )}
                 </td>
                 <EffectiveServerCell effective={effectiveServer(site.server, servers)} />
-                <td className="num">{site.agentCount.toLocaleString()}</td>
+                <td className="num">{site.agentCount.toLocaleString("en")}</td>
               </tr>
             ))}
           </tbody>

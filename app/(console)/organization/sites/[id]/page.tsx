@@ -42,7 +42,7 @@ export default async function EditSitePage({ params }: { params: Promise<{ id: s
       </p>
       <PageHead
         title={site.name}
-        description={`${site.agentCount.toLocaleString()} agents · ${site.server ? `synchronized by ${site.server}` : "not assigned to a WFM Server"}`}
+        description={`${site.agentCount.toLocaleString("en")} agents · ${site.server ? `synchronized by ${site.server}` : "not assigned to a WFM Server"}`}
       />
       {editable ? (
         <>

@@ -23,9 +23,12 @@ export const GET = readRoute<Params>((sql, { params }) => getSite(sql, pathId("i
 export const PATCH = writeRoute<Params>("sites.write", async ({ request, params, user }) => {
   const id = pathId("id", params.id);
   const { sql } = sharedDatabase();
-  await updateSite(sql, id, await bodyOf(request), user.username, await consoleAnnounce());
+  const body = await bodyOf(request);
+  await updateSite(sql, id, body, user.username, await consoleAnnounce());
   const site = await getSite(sql, id);
-  return NextResponse.json({ ...site, consequence: siteConsequence(site) });
+  // Said of an assignment only: renaming a site whose server is stopped changes nothing for its agents.
+  const assigned = typeof body === "object" && body !== null && "server" in body;
+  return NextResponse.json({ ...site, consequence: assigned ? siteConsequence(site) : null });
 });
 
 /** DELETE /api/v1/sites/{id} — its agents become unassigned. */
