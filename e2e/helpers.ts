@@ -1,18 +1,35 @@
-import { expect, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type APIResponse, type Cookie, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { z } from "zod";
+import { SESSION_COOKIE } from "../lib/auth/cookie";
 import { runningEmbeddedUrl } from "../lib/db/embedded";
 
 export const adminPassword = () => process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password";
 
+/**
+ * The admin's session cookie from this worker's first sign-in through the form: later tests start from it
+ * rather than signing in again (a password hash and two page loads each). A session that has ended meanwhile
+ * (signed out, expired) sends the browser to /signin, and the form is used again.
+ */
+let adminSession: Cookie[] | undefined;
+
 export async function signInAsAdmin(page: Page) {
+  if (adminSession) {
+    await page.context().addCookies(adminSession);
+    await page.goto("/");
+    if (!new URL(page.url()).pathname.startsWith("/signin")) {
+      await expect(page.getByTestId("signed-in-user")).toBeVisible();
+      return;
+    }
+  }
   await page.goto("/signin");
   await page.getByLabel("User name").fill("admin");
   await page.getByLabel("Password").fill(adminPassword());
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("signed-in-user")).toBeVisible();
+  adminSession = (await page.context().cookies()).filter((cookie) => cookie.name === SESSION_COOKIE);
 }
 
 /**
