@@ -3,7 +3,8 @@ import { auditFilter, listAudit, type AuditObjectType } from "@/lib/console/audi
 import { sharedDatabase } from "@/lib/db/shared";
 import { AuditTable } from "./audit-table";
 
-const HISTORY_LINES = 20;
+/** How many lines a History panel shows before it links the rest on the Audit page. */
+export const HISTORY_LINES = 20;
 
 /**
  * The History panel of an agent, a site or a server: the last lines of the audit trail about it — who

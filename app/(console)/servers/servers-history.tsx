@@ -2,9 +2,8 @@ import Link from "next/link";
 import { LocalTime } from "@/app/ui/local-time";
 import { auditFilter, listAudit } from "@/lib/console/audit";
 import { sharedDatabase } from "@/lib/db/shared";
+import { HISTORY_LINES } from "../audit/audit-history";
 import { AuditTable } from "../audit/audit-table";
-
-const HISTORY_LINES = 20;
 
 /**
  * The Servers page's History: per server, who registered it and changed its options, and when — its last lines
