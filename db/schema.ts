@@ -151,6 +151,28 @@ export const cfgChangeCounter = cfg.table(
 
 export const wfm = pgSchema("wfm");
 
+export const sourceKinds = ["local", "replicated"] as const;
+
+/**
+ * Configuration sources (SPEC §2.9): each is one Configuration Database whose tables live in a schema of
+ * their own in this database (`cfg` for `main`, `cfg_<name>` for the others), so sync stays set-based SQL
+ * in one database. Everything WFM imports remembers its source, and dbids are unique within a source only.
+ */
+export const wfmConfigSources = wfm.table(
+  "config_sources",
+  {
+    name: text("name").primaryKey(),
+    kind: text("kind").$type<(typeof sourceKinds)[number]>().notNull().default("local"),
+    schema: text("schema").notNull().unique(),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    check("config_sources_name_valid", sql`${t.name} ~ '^[a-z][a-z0-9_]{0,30}$'`),
+    check("config_sources_kind_valid", sql`${t.kind} in ('local','replicated')`),
+    check("config_sources_schema_named", sql`${t.schema} = case when ${t.name} = 'main' then 'cfg' else 'cfg_' || ${t.name} end`),
+  ],
+);
+
 /**
  * The version a timestamp check compares (SPEC §3): one counter per cached entity, bumped by statement
  * triggers on servers, sites, skills and time zones (db/migrations/0009). The counter row stays locked
@@ -166,6 +188,8 @@ export const wfmServers = wfm.table(
   "servers",
   {
     name: text("name").primaryKey(),
+    // The one source this server syncs (SPEC §2.9); changed like the level, without a restart.
+    source: text("source").notNull().default("main").references(() => wfmConfigSources.name, { onUpdate: "cascade" }),
     syncLevel: smallint("sync_level").notNull().default(2),
     syncTimeoutMin: integer("sync_timeout_min").notNull().default(0),
     webEvents: boolean("web_events").notNull().default(false),
@@ -207,21 +231,34 @@ export const wfmServerInstances = wfm.table(
   ],
 );
 
+// Imported objects are keyed by (source, dbid); their names stay unique across every source (SPEC §2.4).
 export const wfmTimeZones = wfm.table(
   "time_zones",
   {
-    cfgDbid: id("cfg_dbid").primaryKey(),
+    source: text("source").notNull(),
+    cfgDbid: id("cfg_dbid").notNull(),
     tenantDbid: id("tenant_dbid").notNull(),
     name: text("name").notNull().unique(),
     ianaName: text("iana_name").notNull(),
   },
+  (t) => [primaryKey({ columns: [t.source, t.cfgDbid] })],
 );
 
-export const wfmSkills = wfm.table("skills", {
-  cfgDbid: id("cfg_dbid").primaryKey(),
-  tenantDbid: id("tenant_dbid").notNull(),
-  name: text("name").notNull().unique(),
-});
+/**
+ * A skill has a WFM id of its own, which agent_skills refers to: one narrow key for 800,000 levels instead
+ * of (source, dbid). Skills imported before sources existed kept their dbid as their id.
+ */
+export const wfmSkills = wfm.table(
+  "skills",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    source: text("source").notNull(),
+    cfgDbid: id("cfg_dbid").notNull(),
+    tenantDbid: id("tenant_dbid").notNull(),
+    name: text("name").notNull().unique(),
+  },
+  (t) => [uniqueIndex("skills_source_dbid_key").on(t.source, t.cfgDbid)],
+);
 
 /**
  * Sites are WFM objects. `switch_dbid` names a cfg switch without a foreign key: WFM never constrains what
@@ -233,20 +270,27 @@ export const wfmSites = wfm.table(
     id: serial("id").primaryKey(),
     name: text("name").notNull(),
     timeZone: text("time_zone").notNull(),
-    switchDbid: id("switch_dbid").unique(),
+    switchSource: text("switch_source"),
+    switchDbid: id("switch_dbid"),
     server: text("server").references(() => wfmServers.name, { onDelete: "set null", onUpdate: "cascade" }),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
   // Site names are unique whatever their case, as the console checks them ("Paris" and "paris" are one site).
-  (t) => [index("sites_server_idx").on(t.server), uniqueIndex("sites_name_lower_key").on(sql`lower(${t.name})`)],
+  (t) => [
+    index("sites_server_idx").on(t.server),
+    uniqueIndex("sites_name_lower_key").on(sql`lower(${t.name})`),
+    uniqueIndex("sites_switch_key").on(t.switchSource, t.switchDbid),
+    check("sites_switch_has_source", sql`(${t.switchDbid} is null) = (${t.switchSource} is null)`),
+  ],
 );
 
 export const wfmAgents = wfm.table(
   "agents",
   {
     id: serial("id").primaryKey(),
-    cfgDbid: id("cfg_dbid").notNull().unique(),
+    source: text("source").notNull(),
+    cfgDbid: id("cfg_dbid").notNull(),
     tenantDbid: id("tenant_dbid").notNull(),
     username: text("username").notNull(),
     firstName: text("first_name").notNull(),
@@ -261,6 +305,7 @@ export const wfmAgents = wfm.table(
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex("agents_source_dbid_key").on(t.source, t.cfgDbid),
     index("agents_site_idx").on(t.siteId),
     // Search by name, username or employee id (SPEC §5: fast at 100,000 agents): one trigram index over
     // the searchable text answers substring queries without a scan.
@@ -292,13 +337,13 @@ export const wfmAgentSkills = wfm.table(
   "agent_skills",
   {
     agentId: integer("agent_id").notNull(),
-    skillDbid: id("skill_dbid").notNull(),
+    skillId: id("skill_id").notNull(),
     level: smallint("level").notNull(),
   },
   (t) => [
     // No index by skill: only a deleted skill's cascade looks levels up that way (a 30 ms scan, rarely),
     // while every full sync that writes levels paid for maintaining one (0.6 s of a cold sync of 800,000).
-    primaryKey({ columns: [t.agentId, t.skillDbid] }),
+    primaryKey({ columns: [t.agentId, t.skillId] }),
     check("agent_skills_level_range", sql`${t.level} between 0 and 10`),
   ],
 );
@@ -311,7 +356,8 @@ export const wfmUsers = wfm.table(
   {
     id: serial("id").primaryKey(),
     // null for accounts that did not come from cfg, such as the bootstrap admin.
-    cfgDbid: id("cfg_dbid").unique(),
+    source: text("source"),
+    cfgDbid: id("cfg_dbid"),
     username: text("username").notNull().unique(),
     firstName: text("first_name").notNull().default(""),
     lastName: text("last_name").notNull().default(""),
@@ -323,7 +369,11 @@ export const wfmUsers = wfm.table(
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
-  (t) => [check("users_role_valid", sql`${t.role} in ('admin','supervisor','viewer')`)],
+  (t) => [
+    uniqueIndex("users_source_dbid_key").on(t.source, t.cfgDbid),
+    check("users_role_valid", sql`${t.role} in ('admin','supervisor','viewer')`),
+    check("users_dbid_has_source", sql`(${t.cfgDbid} is null) = (${t.source} is null)`),
+  ],
 );
 
 /** A signed-in browser. The cookie holds a random token; only its SHA-256 is stored. */
@@ -384,6 +434,8 @@ export const wfmSyncRuns = wfm.table(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     // Plain text, not a foreign key: the history of a server outlives the server.
     server: text("server").notNull(),
+    // The source the server synced when the run began.
+    source: text("source").notNull(),
     kind: text("kind").$type<(typeof runKinds)[number]>().notNull(),
     level: smallint("level").notNull(),
     trigger: text("trigger").$type<(typeof runTriggers)[number]>().notNull(),
@@ -441,11 +493,17 @@ export const wfmSyncEvents = wfm.table(
   ],
 );
 
-export const wfmSyncCursors = wfm.table("sync_cursors", {
-  server: text("server").primaryKey().references(() => wfmServers.name, { onDelete: "cascade", onUpdate: "cascade" }),
-  lastSeq: id("last_seq").notNull().default(0),
-  updatedAt: at("updated_at").notNull().defaultNow(),
-});
+/** How far each server has applied each source's change feed: a server that changes source keeps both. */
+export const wfmSyncCursors = wfm.table(
+  "sync_cursors",
+  {
+    server: text("server").notNull().references(() => wfmServers.name, { onDelete: "cascade", onUpdate: "cascade" }),
+    source: text("source").notNull(),
+    lastSeq: id("last_seq").notNull().default(0),
+    updatedAt: at("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.server, t.source] })],
+);
 
 export const requestKinds = ["full", "agent"] as const;
 export const requestStatuses = ["queued", "running", "done", "failed"] as const;
