@@ -9,6 +9,8 @@ import { auditActions, auditObjectTypes } from "../../db/schema";
 const dbid = z.number().int().positive();
 const timestamp = z.string().describe("an ISO 8601 date and time");
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe("a date, YYYY-MM-DD");
+/** SPEC §2.9: the configuration source an object came from (`main` is the `cfg` schema). */
+const source = z.string().describe("the configuration source it came from (GET /sources); main is the original cfg");
 
 export const errorShape = z
   .object({
@@ -71,13 +73,14 @@ export const instanceShape = z.object({
 export const serverShape = z
   .object({
     name: z.string(),
+    source: z.string().describe("the configuration source this server synchronizes (SPEC §2.9); its scope is taken within it"),
     syncLevel: z.number().int().min(0).max(2),
     syncTimeoutMinutes: z.number().int().min(0),
     webEvents: z.boolean(),
     cacheSlackSeconds: z.number().int().nullable().describe("null: the default, 30 s (600 s with web events)"),
     meshUrl: z.string().nullable(),
     instances: z.array(instanceShape),
-    cursorLag: z.number().int().describe("changes in the cfg feed after this server's cursor"),
+    cursorLag: z.number().int().describe("changes in its source's change feed after this server's cursor"),
     cursorLagSeconds: z.number(),
     currentRun: z
       .object({ id: z.number().int(), kind: z.string(), trigger: z.string(), done: z.number().int(), total: z.number().int(), startedAt: timestamp })
@@ -103,6 +106,7 @@ export const siteShape = z
     id: z.number().int(),
     name: z.string(),
     timeZone: z.string().describe("a WFM time zone's name"),
+    switchSource: z.string().nullable().describe("the configuration source of the site's switch (null when it has none)"),
     switchDbid: dbid.nullable(),
     switchName: z.string().nullable(),
     server: z.string().nullable().describe("the assigned WFM Server's name, or null"),
@@ -110,7 +114,7 @@ export const siteShape = z
     synchronizedBy: z
       .object({
         server: z.string().nullable().describe("the WFM Server that synchronizes the site's agents, or null when none does"),
-        by: z.enum(["assigned", "default"]).nullable().describe("assigned to the site, or the level-2 server that takes every unassigned site"),
+        by: z.enum(["assigned", "default"]).nullable().describe("assigned to the site, or the level-2 server of the switch's source, which takes every unassigned site of its source"),
         warning: z.string().nullable().describe("why the site's agents are not synchronized now (a server stopped, at level 0, none at level 2), or two servers claim it"),
       })
       .describe("who synchronizes the site, so a client need not work it out from levels and assignments"),
@@ -125,7 +129,8 @@ export const siteChangeShape = siteShape
 export const agentShape = z
   .object({
     id: z.number().int(),
-    cfgDbid: dbid,
+    source,
+    cfgDbid: dbid.describe("the person's dbid in its source"),
     tenantDbid: dbid,
     username: z.string(),
     firstName: z.string(),
@@ -152,6 +157,7 @@ export const runShape = z
   .object({
     id: z.number().int(),
     server: z.string(),
+    source: z.string().describe("the configuration source its server synchronized when the run began"),
     kind: z.enum(["full", "realtime", "targeted"]),
     trigger: z.string().describe("startup, schedule, manual, failover, reinstate, scope (the server's scope grew: sites assigned to it, its level raised from 0), or feed (real-time runs)"),
     level: z.number().int(),
@@ -189,12 +195,12 @@ export const auditShape = z
     objectKey: z.string().describe("the agent's id (GET /agents/{id}), the site's id, or the server's name"),
     detail: z
       .record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }))
-      .describe("each field the act changed, as it was and as it became: terminationDate, site ({id, name}), name, timeZone, switchDbid, server, syncLevel, syncTimeoutMinutes, cacheSlackSeconds, webEvents; a creation's from and a deletion's to are null"),
+      .describe("each field the act changed, as it was and as it became: terminationDate, site ({id, name}), name, timeZone, switchSource, switchDbid, server, source, syncLevel, syncTimeoutMinutes, cacheSlackSeconds, webEvents; a creation's from and a deletion's to are null"),
   })
   .meta({ id: "AuditEvent" });
 
-export const skillShape = z.object({ cfgDbid: dbid, tenantDbid: dbid, name: z.string() }).meta({ id: "Skill" });
-export const timeZoneShape = z.object({ cfgDbid: dbid, tenantDbid: dbid, name: z.string(), ianaName: z.string() }).meta({ id: "TimeZone" });
+export const skillShape = z.object({ source, cfgDbid: dbid, tenantDbid: dbid, name: z.string() }).meta({ id: "Skill" });
+export const timeZoneShape = z.object({ source, cfgDbid: dbid, tenantDbid: dbid, name: z.string(), ianaName: z.string() }).meta({ id: "TimeZone" });
 
 export const userShape = z
   .object({
@@ -205,6 +211,7 @@ export const userShape = z
     email: z.string().nullable(),
     role: z.enum(["admin", "supervisor", "viewer"]),
     fromCfg: z.boolean(),
+    source: z.string().nullable().describe("the configuration source the user was imported from; null for an account made in WFM"),
   })
   .meta({ id: "User" });
 
@@ -219,7 +226,7 @@ export const validationShape = z
       z.object({
         objectType: z.enum(["switch", "timeZone", "skill"]),
         name: z.string(),
-        members: z.array(z.object({ tenantDbid: dbid, dbid })),
+        members: z.array(z.object({ source, tenantDbid: dbid, dbid })).describe("every object of that name, in any source and tenant"),
       }),
     ),
     unassignedAgents: z.number().int(),
@@ -228,7 +235,8 @@ export const validationShape = z
         z.object({
           id: z.number().int(),
           name: z.string(),
-          missingSwitchDbid: z.number().int().nullable().describe("the switch the site names, when cfg no longer has it"),
+          missingSwitchSource: z.string().nullable().describe("the source of the switch the site names, when that source no longer has it"),
+          missingSwitchDbid: z.number().int().nullable().describe("the switch the site names, when its source no longer has it"),
           missingTimeZone: z.string().nullable().describe("the time zone the site names, when WFM no longer has it"),
         }),
       )

@@ -1,12 +1,16 @@
 /**
  * Which WFM Server synchronizes a site's agents, and what an administrator should know about it (SPEC §2.3):
  * the server the site is assigned to, or else the level-2 server, which syncs every site not assigned
- * elsewhere. Pure, so the Sites table and the assignment's answer say the same.
+ * elsewhere. With several configuration sources (SPEC §2.9) that scope is taken within a source: the level-2
+ * server of the site's switch's source; a site without a switch is covered by every level-2 server, each for
+ * the agents of its own source. Pure, so the Sites table and the assignment's answer say the same.
  */
 export interface ServerState {
   name: string;
   level: number;
   running: boolean;
+  /** The configuration source the server synchronizes. */
+  source: string;
 }
 
 export interface EffectiveServer {
@@ -20,24 +24,36 @@ export interface EffectiveServer {
   label: string;
 }
 
-export function effectiveServer(assigned: string | null, servers: ServerState[]): EffectiveServer {
+/** `switchSource`: the source of the site's switch, or null when the site has no switch. */
+export function effectiveServer(assigned: string | null, servers: ServerState[], switchSource: string | null = null): EffectiveServer {
   if (assigned !== null) {
     const server = servers.find((s) => s.name === assigned);
     const warning = !server
       ? `${assigned} is not registered`
-      : server.level === 0
-        ? `${assigned} is at level 0: nothing here is synchronized`
-        : !server.running
-          ? `${assigned} is not running: nothing here is synchronized until it runs`
-          : null;
+      : switchSource !== null && server.source !== switchSource
+        ? `the site's switch is in source ${switchSource}, but ${assigned} syncs ${server.source}: nothing here is synchronized`
+        : server.level === 0
+          ? `${assigned} is at level 0: nothing here is synchronized`
+          : !server.running
+            ? `${assigned} is not running: nothing here is synchronized until it runs`
+            : null;
     return { server: assigned, by: "assigned", warning, label: assigned };
   }
-  const levelTwo = servers.filter((s) => s.level === 2);
-  if (levelTwo.length === 0) return { server: null, by: null, warning: "no server is at level 2, so no server synchronizes unassigned sites", label: "none" };
+  const allLevelTwo = servers.filter((s) => s.level === 2);
+  const levelTwo = switchSource === null ? allLevelTwo : allLevelTwo.filter((s) => s.source === switchSource);
+  if (levelTwo.length === 0) {
+    // Said as before when no server at all is at level 2; else the site's source is the one without.
+    const warning = allLevelTwo.length === 0 || switchSource === null
+      ? "no server is at level 2, so no server synchronizes unassigned sites"
+      : `no server of source ${switchSource} is at level 2, so no server synchronizes its unassigned sites`;
+    return { server: null, by: null, warning, label: "none" };
+  }
   const [first] = levelTwo;
+  // Two level-2 servers of different sources are no misconfiguration: each takes its own source's agents.
+  const sameSource = levelTwo.filter((s) => levelTwo.some((o) => o !== s && o.source === s.source));
   const warning =
-    levelTwo.length > 1
-      ? `${levelTwo.map((s) => s.name).join(" and ")} are both at level 2: only one should be`
+    sameSource.length > 1
+      ? `${sameSource.map((s) => s.name).join(" and ")} are both at level 2: only one should be`
       : !first!.running
         ? `${first!.name} is not running: nothing here is synchronized until it runs`
         : null;

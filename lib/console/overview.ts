@@ -5,11 +5,14 @@ import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { effectiveServer } from "./effective-server";
 import { serverStates } from "./servers";
+import { acrossSources } from "./source-tables";
 
 export interface SiteRow {
   id: number;
   name: string;
   timeZone: string;
+  /** The configuration source of the site's switch (SPEC §2.9), null with no switch. */
+  switchSource: string | null;
   switchDbid: number | null;
   switchName: string | null;
   server: string | null;
@@ -22,19 +25,20 @@ export interface SiteRow {
 const byName = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
 export async function listSites(sql: Sql, only: { id?: number } = {}): Promise<SiteRow[]> {
+  const switches = await acrossSources(sql, "switches", sql`dbid, name`);
   const [rows, states] = await Promise.all([
     sql<Omit<SiteRow, "synchronizedBy">[]>`
-      select s.id, s.name, s.time_zone as "timeZone", s.switch_dbid as "switchDbid", sw.name as "switchName",
-             s.server, coalesce(a.n, 0)::int as "agentCount"
+      select s.id, s.name, s.time_zone as "timeZone", s.switch_source as "switchSource", s.switch_dbid as "switchDbid",
+             sw.name as "switchName", s.server, coalesce(a.n, 0)::int as "agentCount"
         from wfm.sites s
-        left join cfg.switches sw on sw.dbid = s.switch_dbid
+        left join ${switches} sw on sw.source = s.switch_source and sw.dbid = s.switch_dbid
         left join (select site_id, count(*) as n from wfm.agents group by site_id) a on a.site_id = s.id
        where ${only.id ?? null}::int is null or s.id = ${only.id ?? null}`,
     serverStates(sql),
   ]);
   return rows
     .map((row) => {
-      const { server, by, warning } = effectiveServer(row.server, states);
+      const { server, by, warning } = effectiveServer(row.server, states, row.switchSource);
       return { ...row, synchronizedBy: { server, by, warning } };
     })
     .sort((a, b) => byName.compare(a.name, b.name));
@@ -59,11 +63,13 @@ export interface UserRow {
   email: string | null;
   role: string;
   fromCfg: boolean;
+  /** The configuration source it was imported from; null for an account made in WFM. */
+  source: string | null;
 }
 
 export function listUsers(sql: Sql): Promise<UserRow[]> {
   return sql<UserRow[]>`
-    select id, username, first_name as "firstName", last_name as "lastName", email, role, cfg_dbid is not null as "fromCfg"
+    select id, username, first_name as "firstName", last_name as "lastName", email, role, cfg_dbid is not null as "fromCfg", source
       from wfm.users order by username`;
 }
 
@@ -75,12 +81,14 @@ export interface Totals {
   cfgPersons: number;
 }
 
+/** `cfgPersons` counts the agents of every configuration source. */
 export async function totals(sql: Sql): Promise<Totals> {
+  const persons = await acrossSources(sql, "persons", sql`is_agent`);
   const [row] = await sql<Totals[]>`
     select (select count(*) from wfm.agents)::int as agents,
            (select count(*) from wfm.agents where termination_date is not null)::int as terminated,
            (select count(*) from wfm.agents where site_id is null)::int as unassigned,
            (select count(*) from wfm.sync_runs)::int as runs,
-           (select count(*) from cfg.persons where is_agent)::int as "cfgPersons"`;
+           (select count(*) from ${persons} p where p.is_agent)::int as "cfgPersons"`;
   return row!;
 }

@@ -1,15 +1,18 @@
 /**
- * WFM Servers as the console and the API show them (SPEC §5 Servers, §6.1 "server"): options, running
- * instances with role and heartbeat, cursor lag, and the run in progress.
+ * WFM Servers as the console and the API show them (SPEC §5 Servers, §6.1 "server"): options, the
+ * configuration source each synchronizes (SPEC §2.9), running instances with role and heartbeat, cursor lag in
+ * its source's change feed, and the run in progress.
  */
 import { z } from "zod";
+import { MAIN_SOURCE, sourceName } from "../config/source-names";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { serverName } from "../input";
 import type { Announce } from "./announce";
 import { changesBetween, recordAudit } from "./audit";
 import type { ServerState } from "./effective-server";
-import { fieldErrorsOf } from "./form";
+import { FieldErrors, fieldErrorsOf } from "./form";
+import { acrossSources } from "./source-tables";
 
 export interface ServerInstance {
   id: string;
@@ -29,13 +32,15 @@ export interface ServerInstance {
 
 export interface ServerStatus {
   name: string;
+  /** The configuration source it synchronizes: its scope is taken within it. */
+  source: string;
   syncLevel: number;
   syncTimeoutMinutes: number;
   webEvents: boolean;
   cacheSlackSeconds: number | null;
   meshUrl: string | null;
   instances: ServerInstance[];
-  /** Changes in the feed after the server's cursor, and the age of the oldest of them. */
+  /** Changes in its source's feed after the server's cursor there, and the age of the oldest of them. */
   cursorLag: number;
   cursorLagSeconds: number;
   currentRun: { id: number; kind: string; trigger: string; done: number; total: number; startedAt: Date } | null;
@@ -44,8 +49,14 @@ export interface ServerStatus {
 }
 
 export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
+  // Each server's lag is read in its own source's feed; the union's constant source column lets PostgreSQL
+  // skip the other sources' branches, so each lookup stays one index probe.
+  const [counters, changes] = await Promise.all([
+    acrossSources(sql, "change_counter", sql`seq`),
+    acrossSources(sql, "changes", sql`seq, at`),
+  ]);
   return sql<ServerStatus[]>`
-    select s.name, s.sync_level as "syncLevel", s.sync_timeout_min as "syncTimeoutMinutes", s.web_events as "webEvents",
+    select s.name, s.source, s.sync_level as "syncLevel", s.sync_timeout_min as "syncTimeoutMinutes", s.web_events as "webEvents",
            s.cache_slack_s as "cacheSlackSeconds", s.mesh_url as "meshUrl",
            coalesce((select json_agg(json_build_object(
                        'id', i.id, 'role', i.role, 'host', i.host, 'pid', i.pid, 'port', i.port,
@@ -55,7 +66,7 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
                        order by i.role desc, i.started_at)
                        from wfm.server_instances i where i.server = s.name), '[]') as instances,
            (k.seq - coalesce(c.last_seq, 0))::int as "cursorLag",
-           coalesce(extract(epoch from now() - (select ch.at from cfg.changes ch where ch.seq = coalesce(c.last_seq, 0) + 1)), 0)::float8
+           coalesce(extract(epoch from now() - (select ch.at from ${changes} ch where ch.source = s.source and ch.seq = coalesce(c.last_seq, 0) + 1)), 0)::float8
              as "cursorLagSeconds",
            (select json_build_object('id', r.id, 'kind', r.kind, 'trigger', r.trigger, 'done', r.progress_done,
                                      'total', r.progress_total, 'startedAt', r.started_at)
@@ -71,7 +82,8 @@ export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
                             end)
               from wfm.sync_runs r where r.server = s.name and r.kind = 'full' and r.status <> 'running' order by r.id desc limit 1)
              as "lastFullSync"
-      from wfm.servers s cross join cfg.change_counter k left join wfm.sync_cursors c on c.server = s.name
+      from wfm.servers s join ${counters} k on k.source = s.source
+      left join wfm.sync_cursors c on c.server = s.name and c.source = s.source
      order by s.name`;
 }
 
@@ -86,17 +98,29 @@ export const serverOptionsInput = z.object({
   cacheSlackSeconds: z.number().int("Enter whole seconds.").min(1, "At least 1 second, or empty for the default.").max(86_400, "At most a day (86,400 seconds).").nullable(),
   // Takes effect when the server next starts: the mesh is set up at start (SPEC §3), and needs the mesh secret.
   webEvents: z.boolean({ message: "webEvents is true or false" }).optional(),
+  // Like the level, effective without a restart: the running server re-reads it (SPEC §2.9). Left out: unchanged.
+  source: sourceName("source").describe("the configuration source the server synchronizes (GET /sources)").optional(),
 });
 
-type ServerOptions = z.output<typeof serverOptionsInput>;
+/** As stored: a server always has a source. */
+type ServerOptions = Omit<z.output<typeof serverOptionsInput>, "source"> & { source: string };
 
 /** A server's options as the audit trail compares them (the names of serverOptionsInput). */
 const optionColumns = (sql: Sql) =>
-  sql`sync_level as "syncLevel", sync_timeout_min as "syncTimeoutMinutes", cache_slack_s as "cacheSlackSeconds", web_events as "webEvents"`;
+  sql`source, sync_level as "syncLevel", sync_timeout_min as "syncTimeoutMinutes", cache_slack_s as "cacheSlackSeconds", web_events as "webEvents"`;
+
+/** The source a server is to synchronize: it must exist (404 naming it, beside the field). */
+async function checkSource(tx: Sql, source: string): Promise<void> {
+  // Held until commit, so the source cannot be removed between this check and the write.
+  const [known] = await tx`select 1 from wfm.config_sources where name = ${source} for key share`;
+  if (!known) throw new FieldErrors([{ path: "source", message: `There is no configuration source named "${source}".`, kind: "missing" }]);
+}
 
 /**
- * Edits a server's options (SPEC §4); the server uses them as soon as its cache learns of them. The options
- * that changed are recorded in the audit trail as changed by `by`.
+ * Edits a server's options (SPEC §4) and its source (SPEC §2.9); the server uses them as soon as its cache
+ * learns of them. A server cannot leave its source while sites of that source are assigned to it: they would
+ * name a server that no longer syncs their switch (409 naming them). The options that changed are recorded in
+ * the audit trail as changed by `by`.
  */
 export async function updateServerOptions(sql: Sql, name: string, input: z.input<typeof serverOptionsInput>, by: string, announce: Announce = () => {}) {
   const parsed = serverOptionsInput.safeParse(input);
@@ -104,12 +128,28 @@ export async function updateServerOptions(sql: Sql, name: string, input: z.input
   const o = parsed.data;
   const version = await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
+    // The row first, for update: an assignment takes it for key share before its sites, so none can add a site
+    // of the old source between the check below and the move.
     const [before] = await tx<ServerOptions[]>`select ${optionColumns(tx)} from wfm.servers where name = ${name} for update`;
     if (!before) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
-    await tx`update wfm.servers set sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},
+    const source = o.source ?? before.source;
+    if (source !== before.source) {
+      await checkSource(tx, source);
+      const held = await tx<{ name: string }[]>`
+        select name from wfm.sites where server = ${name} and switch_source = ${before.source} order by name`;
+      if (held.length) {
+        const names = held.map((s) => s.name).join(", ");
+        throw new FieldErrors([{
+          path: "source",
+          message: `${name} synchronizes the sites ${names}, whose switches are in source ${before.source}: unassign them first.`,
+          kind: "conflict",
+        }]);
+      }
+    }
+    await tx`update wfm.servers set source = ${source}, sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},
                     cache_slack_s = ${o.cacheSlackSeconds}, web_events = coalesce(${o.webEvents ?? null}::boolean, web_events),
                     updated_at = now() where name = ${name}`;
-    const detail = changesBetween(before, o);
+    const detail = changesBetween(before, { ...o, source });
     if (Object.keys(detail).length) await recordAudit(tx, by, [{ action: "updated", objectType: "server", objectKey: name, detail }]);
     const [{ version }] = (await tx`select version from wfm.cache_versions where entity = 'servers'`) as unknown as [{ version: number }];
     return Number(version);
@@ -129,9 +169,10 @@ export async function createServer(sql: Sql, input: z.input<typeof newServerInpu
   const s = parsed.data;
   const version = await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
+    await checkSource(tx, s.source ?? MAIN_SOURCE);
     const [created] = await tx<ServerOptions[]>`
-      insert into wfm.servers (name, sync_level, sync_timeout_min, cache_slack_s, web_events)
-      values (${s.name}, ${s.syncLevel ?? 2}, ${s.syncTimeoutMinutes ?? 0}, ${s.cacheSlackSeconds ?? null}, ${s.webEvents ?? false})
+      insert into wfm.servers (name, source, sync_level, sync_timeout_min, cache_slack_s, web_events)
+      values (${s.name}, ${s.source ?? MAIN_SOURCE}, ${s.syncLevel ?? 2}, ${s.syncTimeoutMinutes ?? 0}, ${s.cacheSlackSeconds ?? null}, ${s.webEvents ?? false})
       on conflict (name) do nothing returning ${optionColumns(tx)}`;
     if (!created) throw new DomainError("CONFLICT", `A WFM Server named '${s.name}' exists already.`, [{ path: "name", message: "exists already" }]);
     await recordAudit(tx, by, [{ action: "created", objectType: "server", objectKey: s.name, detail: changesBetween({}, created) }]);
@@ -158,7 +199,7 @@ export async function deleteServer(sql: Sql, name: string, by: string, announce:
     const sites = await tx<{ id: number }[]>`select id from wfm.sites where server = ${name} order by id for update`;
     const [had] = await tx<ServerOptions[]>`delete from wfm.servers where name = ${name} returning ${optionColumns(tx)}`;
     if (!had) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${name}'.`);
-    const gone = { syncLevel: null, syncTimeoutMinutes: null, cacheSlackSeconds: null, webEvents: null };
+    const gone = { source: null, syncLevel: null, syncTimeoutMinutes: null, cacheSlackSeconds: null, webEvents: null };
     await recordAudit(tx, by, [
       { action: "deleted", objectType: "server", objectKey: name, detail: changesBetween(had, gone) },
       ...sites.map((site) => ({ action: "assigned" as const, objectType: "site" as const, objectKey: site.id, detail: { server: { from: name, to: null } } })),
@@ -179,7 +220,7 @@ export async function assignedSiteCounts(sql: Sql): Promise<Map<string, number>>
 /** Each server's level and whether a primary is running, for saying who synchronizes a site (effective-server.ts). */
 export async function serverStates(sql: Sql): Promise<ServerState[]> {
   return sql<ServerState[]>`
-    select s.name, s.sync_level as level,
+    select s.name, s.sync_level as level, s.source,
            exists (select 1 from wfm.server_instances i where i.server = s.name and i.role = 'primary' and wfm.instance_alive(i.heartbeat_at)) as running
       from wfm.servers s order by s.name`;
 }
