@@ -376,7 +376,7 @@ test("the cfg writer refuses: 401, 403 for a viewer, 400 with field details, 404
 
     // 404: unknown dbids and an unknown kind.
     const unknownPerson = await expectError(await admin.get("/api/v1/config/persons/99999999"), 404, "NOT_FOUND");
-    expect(unknownPerson.message).toBe("There is no person with dbid 99999999 in cfg.");
+    expect(unknownPerson.message).toBe("There is no person with dbid 99999999 in source main.");
     await expectError(await admin.patch("/api/v1/config/persons/99999999", { data: { firstName: "X" } }), 404, "NOT_FOUND");
     await expectError(await admin.delete("/api/v1/config/persons/99999999"), 404, "NOT_FOUND");
     await expectError(await admin.put(`/api/v1/config/persons/99999999/skills/${skillDbid}`, { data: { level: 1 } }), 404, "NOT_FOUND");
@@ -395,6 +395,11 @@ test("the cfg writer refuses: 401, 403 for a viewer, 400 with field details, 404
     expect(planets.message).toContain("planets");
     await expectError(await admin.post("/api/v1/config/planets", { data: { name: "Mars" } }), 404, "NOT_FOUND");
     await expectError(await admin.get("/api/v1/config/planets/1"), 404, "NOT_FOUND");
+    // ?source=: a name that cannot be a source is 400; a source that does not exist is 404 naming it.
+    await expectError(await admin.get("/api/v1/config/persons?source=EU!"), 400, "BAD_INPUT", ["source"]);
+    const nowhere = await expectError(await admin.post("/api/v1/config/tenants?source=nowhere", { data: { name: `E2E N ${stamp}` } }), 404, "NOT_FOUND");
+    expect(nowhere.message).toContain('"nowhere"');
+    await expectError(await admin.get(`/api/v1/config/persons/${holderBody.dbid}?source=nowhere`), 404, "NOT_FOUND");
 
     // 409: a name taken in the same tenant, a username taken, a login held by another person.
     const duplicateSkill = await expectError(

@@ -52,6 +52,18 @@ describe("the OpenAPI document", () => {
     expect(person).toMatchObject({ required: ["tenantDbid", "username"], additionalProperties: false });
     const levelBody = doc.paths["/config/persons/{dbid}/skills/{skillDbid}"]!.put!.requestBody!.content["application/json"].schema;
     expect(levelBody).toMatchObject({ properties: { level: { minimum: 0, maximum: 10 } } });
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Error", "Agent", "Run", "Event", "Site", "Server", "CfgPerson", "Validation"]));
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Error", "Agent", "Run", "Event", "Site", "Server", "CfgPerson", "Validation", "Source"]));
+  });
+
+  it("gives every config operation ?source= (default main) and names sources by their rule in paths", () => {
+    const doc = openApiDocument() as { paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: Record<string, unknown> }[] }>> };
+    for (const [path, methods] of Object.entries(doc.paths).filter(([p]) => p.startsWith("/config/"))) {
+      for (const [method, op] of Object.entries(methods)) {
+        const source = op.parameters?.find((p) => p.name === "source" && p.in === "query");
+        expect(source?.schema, `${method} ${path}`).toMatchObject({ type: "string", default: "main" });
+      }
+    }
+    const name = doc.paths["/sources/{name}"]!.delete!.parameters!.find((p) => p.name === "name")!;
+    expect(name.schema).toEqual({ type: "string", pattern: "^[a-z][a-z0-9_]{0,30}$" });
   });
 });

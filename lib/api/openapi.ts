@@ -9,7 +9,9 @@ import { SESSION_COOKIE } from "../auth/cookie";
 import { can, type Permission } from "../auth/roles";
 import { credentialsSchema } from "../auth/sessions";
 import { personInput, personPatch, skillLevelInput } from "../config/persons";
-import { configPage, referenceKindNames, referenceKinds } from "../config/reference";
+import { configListQuery, referenceKindNames, referenceKinds, sourceQuery } from "../config/reference";
+import { SOURCE_NAME_PATTERN } from "../config/source-names";
+import { newSourceInput } from "../config/sources";
 import { agentPatch, agentSearch } from "../console/agents";
 import { auditFilter } from "../console/audit";
 import { eventQuery, runFilter } from "../console/runs";
@@ -19,6 +21,7 @@ import { siteInput, sitePatch } from "../console/sites";
 import { importUsersInput } from "../console/users";
 import { listPage } from "./paging";
 import * as shape from "./shapes";
+import { sourceShape } from "./source-shapes";
 import { BIGINT_ID_MAX, INT_ID_MAX } from "../input";
 
 type Access = "public" | "signed-in" | Permission;
@@ -80,24 +83,29 @@ const operations: Operation[] = [
   { method: "get", path: "/sync/runs/{id}", summary: "One run with its counts and progress", tag: "sync log", access: "signed-in", answers: ok(shape.runShape) },
   { method: "get", path: "/sync/runs/{id}/events", summary: "A run's log, filtered by action, object type, text and time; format=csv answers the whole matching log as a file", tag: "sync log", access: "signed-in", query: eventQuery, answers: ok(shape.page(shape.eventShape)), csv: true },
 
+  { method: "get", path: "/sources", summary: "The configuration sources: each one's kind, schema, change-feed position, counts and servers", tag: "sources", access: "signed-in", query: listPage, answers: ok(shape.page(sourceShape)) },
+  { method: "post", path: "/sources", summary: "Add a local source: its schema with cfg's tables and a change feed of its own", tag: "sources", access: "sources.write", body: newSourceInput, answers: created(sourceShape) },
+  { method: "get", path: "/sources/{name}", summary: "One configuration source", tag: "sources", access: "signed-in", answers: ok(sourceShape) },
+  { method: "delete", path: "/sources/{name}", summary: "Delete a source and its schema; refused for main, and while a server belongs to it or WFM holds objects from it", tag: "sources", access: "sources.write", answers: noContent },
+
   ...referenceKindNames.flatMap((name): Operation[] => {
     const kind = referenceKinds[name];
     const one = shape.cfgShapes[name];
     return [
-      { method: "get", path: `/config/${kind.path}`, summary: `cfg ${kind.noun} objects, by dbid`, tag: "configuration database", access: "config.read", query: configPage, answers: ok(shape.page(one)) },
-      { method: "post", path: `/config/${kind.path}`, summary: `Create a ${kind.noun} in cfg`, tag: "configuration database", access: "config.write", body: kind.create, answers: created(one) },
-      { method: "get", path: `/config/${kind.path}/{dbid}`, summary: `One cfg ${kind.noun}`, tag: "configuration database", access: "config.read", answers: ok(one) },
-      { method: "patch", path: `/config/${kind.path}/{dbid}`, summary: `Change a cfg ${kind.noun}`, tag: "configuration database", access: "config.write", body: kind.patch, answers: ok(one) },
-      { method: "delete", path: `/config/${kind.path}/{dbid}`, summary: `Delete a cfg ${kind.noun} and what cfg's keys take with it`, tag: "configuration database", access: "config.write", answers: noContent },
+      { method: "get", path: `/config/${kind.path}`, summary: `cfg ${kind.noun} objects, by dbid`, tag: "configuration database", access: "config.read", query: configListQuery, answers: ok(shape.page(one)) },
+      { method: "post", path: `/config/${kind.path}`, summary: `Create a ${kind.noun} in the source's cfg`, tag: "configuration database", access: "config.write", query: sourceQuery, body: kind.create, answers: created(one) },
+      { method: "get", path: `/config/${kind.path}/{dbid}`, summary: `One cfg ${kind.noun}`, tag: "configuration database", access: "config.read", query: sourceQuery, answers: ok(one) },
+      { method: "patch", path: `/config/${kind.path}/{dbid}`, summary: `Change a cfg ${kind.noun}`, tag: "configuration database", access: "config.write", query: sourceQuery, body: kind.patch, answers: ok(one) },
+      { method: "delete", path: `/config/${kind.path}/{dbid}`, summary: `Delete a cfg ${kind.noun} and what cfg's keys take with it`, tag: "configuration database", access: "config.write", query: sourceQuery, answers: noContent },
     ];
   }),
-  { method: "get", path: "/config/persons", summary: "cfg persons with their logins and skill levels", tag: "configuration database", access: "config.read", query: configPage, answers: ok(shape.page(shape.cfgPersonShape)) },
-  { method: "post", path: "/config/persons", summary: "Create a person with logins and skill levels, in one cfg transaction", tag: "configuration database", access: "config.write", body: personInput, answers: created(shape.cfgPersonShape) },
-  { method: "get", path: "/config/persons/{dbid}", summary: "One cfg person", tag: "configuration database", access: "config.read", answers: ok(shape.cfgPersonShape) },
-  { method: "patch", path: "/config/persons/{dbid}", summary: "Change any field; a given logins or skills list replaces the old one", tag: "configuration database", access: "config.write", body: personPatch, answers: ok(shape.cfgPersonShape) },
-  { method: "delete", path: "/config/persons/{dbid}", summary: "Delete a person; its logins are freed and sync terminates its agent", tag: "configuration database", access: "config.write", answers: noContent },
-  { method: "put", path: "/config/persons/{dbid}/skills/{skillDbid}", summary: "Set one skill level", tag: "configuration database", access: "config.write", body: skillLevelInput, answers: ok(shape.cfgPersonShape) },
-  { method: "delete", path: "/config/persons/{dbid}/skills/{skillDbid}", summary: "Remove one skill level", tag: "configuration database", access: "config.write", answers: noContent },
+  { method: "get", path: "/config/persons", summary: "cfg persons with their logins and skill levels", tag: "configuration database", access: "config.read", query: configListQuery, answers: ok(shape.page(shape.cfgPersonShape)) },
+  { method: "post", path: "/config/persons", summary: "Create a person with logins and skill levels, in one cfg transaction", tag: "configuration database", access: "config.write", query: sourceQuery, body: personInput, answers: created(shape.cfgPersonShape) },
+  { method: "get", path: "/config/persons/{dbid}", summary: "One cfg person", tag: "configuration database", access: "config.read", query: sourceQuery, answers: ok(shape.cfgPersonShape) },
+  { method: "patch", path: "/config/persons/{dbid}", summary: "Change any field; a given logins or skills list replaces the old one", tag: "configuration database", access: "config.write", query: sourceQuery, body: personPatch, answers: ok(shape.cfgPersonShape) },
+  { method: "delete", path: "/config/persons/{dbid}", summary: "Delete a person; its logins are freed and sync terminates its agent", tag: "configuration database", access: "config.write", query: sourceQuery, answers: noContent },
+  { method: "put", path: "/config/persons/{dbid}/skills/{skillDbid}", summary: "Set one skill level", tag: "configuration database", access: "config.write", query: sourceQuery, body: skillLevelInput, answers: ok(shape.cfgPersonShape) },
+  { method: "delete", path: "/config/persons/{dbid}/skills/{skillDbid}", summary: "Remove one skill level", tag: "configuration database", access: "config.write", query: sourceQuery, answers: noContent },
 ];
 
 /** The operations the document lists, as "METHOD /path" (for the test that every route file is described). */
@@ -120,17 +128,20 @@ const roleText = (access: Access) =>
       ? "Any signed-in user (viewer, supervisor, admin)."
       : `Roles: ${(["admin", "supervisor", "viewer"] as const).filter((role) => can({ role }, access)).join(", ")}.`;
 
-/** Path parameters: a server's name, or an id no larger than its column holds (lib/input). */
-const pathParameter = (name: string, path: string) => ({
-  name,
-  in: "path",
-  required: true,
-  schema:
-    name === "name"
-      ? { type: "string" }
-      : { type: "integer", minimum: 1, maximum: name === "id" && !path.startsWith("/sync/") ? INT_ID_MAX : BIGINT_ID_MAX },
-  description: name === "name" ? "the WFM Server's name" : `the ${name}, a positive whole number`,
-});
+/** Path parameters: a server's or source's name, or an id no larger than its column holds (lib/input). */
+const pathParameter = (name: string, path: string) => {
+  const source = name === "name" && path.startsWith("/sources/");
+  return {
+    name,
+    in: "path",
+    required: true,
+    schema:
+      name === "name"
+        ? source ? { type: "string", pattern: SOURCE_NAME_PATTERN.source } : { type: "string" }
+        : { type: "integer", minimum: 1, maximum: name === "id" && !path.startsWith("/sync/") ? INT_ID_MAX : BIGINT_ID_MAX },
+    description: source ? "the configuration source's name" : name === "name" ? "the WFM Server's name" : `the ${name}, a positive whole number`,
+  };
+};
 
 export function openApiDocument(): Json {
   const components: Record<string, unknown> = {};
@@ -181,7 +192,7 @@ export function openApiDocument(): Json {
       title: "wfm-sync REST API",
       version: "1",
       description:
-        "Workforce-management data synchronization: WFM Servers, sites, agents, the sync log, users, and the Configuration Database. " +
+        "Workforce-management data synchronization: WFM Servers, sites, agents, the sync log, users, and the Configuration Databases (sources). " +
         'Errors are {"error": {"code", "message", "details"}}. Lists answer {"items", "next"}; pass `next` back as `cursor`.',
     },
     servers: [{ url: "/api/v1" }],

@@ -15,6 +15,7 @@ const ALLOWED = {
   "users.write": ["admin"],
   "config.read": ["admin"],
   "config.write": ["admin"],
+  "sources.write": ["admin"],
   "agents.move": ["admin"],
   "self.preferences": ["admin", "supervisor", "viewer"],
 } as const satisfies Record<string, readonly Role[]>;
@@ -30,6 +31,7 @@ const WHAT: Record<Permission, string> = {
   "users.write": "change users",
   "config.read": "read the Configuration Database",
   "config.write": "write the Configuration Database",
+  "sources.write": "add or delete configuration sources",
   "agents.move": "move agents between sites",
   "self.preferences": "change their own preferences",
 };

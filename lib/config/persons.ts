@@ -6,13 +6,17 @@
  * Logins outlive persons: a login dropped from a person's list is freed (its person cleared), not deleted, and
  * a free login given to a person is taken up again. A login held by another person is refused rather than
  * silently moved — take it from that person first.
+ *
+ * Every call names its configuration source (SPEC §2.9) and touches that source's schema only: a person with
+ * dbid 7 in `main` (schema cfg) and one with dbid 7 in `eu` (cfg_eu) are two persons.
  */
 import { z } from "zod";
 import { cfgPersonShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber, nameText } from "../input";
-import { cfgTransaction, fromDatabaseError, type ConfigPage } from "./reference";
+import { cfgTable, cfgTransaction, fromDatabaseError, inSource, readableSource, writableSource, type ConfigPage } from "./reference";
+import type { SourceRow } from "./source-names";
 
 const bounded = (what: string, max: number) => nameText(what).trim().max(max, `${what} has at most ${max} characters`);
 const positive = (what: string) => idNumber(what, BIGINT_ID_MAX);
@@ -70,23 +74,30 @@ export const skillLevelInput = z.strictObject({ level: skillLevel.shape.level })
 /** SPEC §6.1 "cfg person". */
 export type PersonView = z.infer<typeof cfgPersonShape>;
 
-const personColumns = (sql: Sql) => sql`
+const personColumns = (sql: Sql, src: SourceRow) => sql`
   p.dbid, p.tenant_dbid as "tenantDbid", p.username, p.first_name as "firstName", p.last_name as "lastName", p.email,
   p.employee_id as "employeeId", p.is_agent as "isAgent",
   coalesce((select json_agg(json_build_object('switchDbid', l.switch_dbid, 'code', l.code) order by l.switch_dbid, l.code)
-              from cfg.agent_logins l where l.person_dbid = p.dbid), '[]') as logins,
+              from ${cfgTable(sql, src, "agent_logins")} l where l.person_dbid = p.dbid), '[]') as logins,
   coalesce((select json_agg(json_build_object('skillDbid', s.skill_dbid, 'level', s.level) order by s.skill_dbid)
-              from cfg.skill_levels s where s.person_dbid = p.dbid), '[]') as skills`;
+              from ${cfgTable(sql, src, "skill_levels")} s where s.person_dbid = p.dbid), '[]') as skills`;
 
-export async function getPerson(sql: Sql, dbid: number): Promise<PersonView> {
-  const [person] = await sql<PersonView[]>`select ${personColumns(sql)} from cfg.persons p where p.dbid = ${dbid}`;
-  if (!person) throw new DomainError("NOT_FOUND", `There is no person with dbid ${dbid} in cfg.`);
+const noPerson = (src: SourceRow, dbid: number) => new DomainError("NOT_FOUND", `There is no person with dbid ${dbid} ${inSource(src)}.`);
+
+async function readPerson(sql: Sql, src: SourceRow, dbid: number): Promise<PersonView> {
+  const [person] = await sql<PersonView[]>`select ${personColumns(sql, src)} from ${cfgTable(sql, src, "persons")} p where p.dbid = ${dbid}`;
+  if (!person) throw noPerson(src, dbid);
   return person;
 }
 
-export async function listPersons(sql: Sql, page: ConfigPage): Promise<{ items: PersonView[]; next: string | null }> {
+export async function getPerson(sql: Sql, source: string, dbid: number): Promise<PersonView> {
+  return readPerson(sql, await readableSource(sql, source), dbid);
+}
+
+export async function listPersons(sql: Sql, source: string, page: ConfigPage): Promise<{ items: PersonView[]; next: string | null }> {
+  const src = await readableSource(sql, source);
   const rows = await sql<PersonView[]>`
-    select ${personColumns(sql)} from cfg.persons p
+    select ${personColumns(sql, src)} from ${cfgTable(sql, src, "persons")} p
      where p.dbid > ${page.cursor ? Number(page.cursor) : 0} ${page.tenant !== undefined ? sql`and p.tenant_dbid = ${page.tenant}` : sql``}
      order by p.dbid limit ${page.limit + 1}`;
   const items = rows.slice(0, page.limit);
@@ -96,31 +107,37 @@ export async function listPersons(sql: Sql, page: ConfigPage): Promise<{ items: 
 /** The tenant exists, the username is free in it, and every switch and skill named is the tenant's own. */
 async function checkReferences(
   tx: Sql,
+  src: SourceRow,
   dbid: number | null,
   person: { tenantDbid: number; username: string },
   lists: { logins?: z.output<typeof logins>; skills?: z.output<typeof skills> },
 ) {
-  const [tenant] = await tx`select 1 from cfg.tenants where dbid = ${person.tenantDbid}`;
-  if (!tenant) throw fieldError("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${person.tenantDbid} in cfg.`);
-  const [taken] = await tx`select dbid from cfg.persons where tenant_dbid = ${person.tenantDbid} and username = ${person.username} and dbid is distinct from ${dbid}`;
-  if (taken) throw fieldError("CONFLICT", "username", `The username ${person.username} belongs to person ${taken.dbid} in tenant ${person.tenantDbid} already.`);
+  const where = inSource(src);
+  const [tenant] = await tx`select 1 from ${cfgTable(tx, src, "tenants")} where dbid = ${person.tenantDbid}`;
+  if (!tenant) throw fieldError("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${person.tenantDbid} ${where}.`);
+  const [taken] = await tx`
+    select dbid from ${cfgTable(tx, src, "persons")}
+     where tenant_dbid = ${person.tenantDbid} and username = ${person.username} and dbid is distinct from ${dbid}`;
+  if (taken) throw fieldError("CONFLICT", "username", `The username ${person.username} belongs to person ${taken.dbid} in tenant ${person.tenantDbid} of source ${src.name} already.`);
 
   const switchDbids = [...new Set((lists.logins ?? []).map((l) => l.switchDbid))];
   if (switchDbids.length) {
-    const found = await tx<{ dbid: number; tenantDbid: number }[]>`select dbid, tenant_dbid as "tenantDbid" from cfg.switches where dbid = any(${switchDbids}::bigint[])`;
+    const found = await tx<{ dbid: number; tenantDbid: number }[]>`
+      select dbid, tenant_dbid as "tenantDbid" from ${cfgTable(tx, src, "switches")} where dbid = any(${switchDbids}::bigint[])`;
     for (const [i, l] of (lists.logins ?? []).entries()) {
       const sw = found.find((s) => s.dbid === l.switchDbid);
-      if (!sw) throw fieldError("NOT_FOUND", `logins.${i}.switchDbid`, `There is no switch with dbid ${l.switchDbid} in cfg.`);
+      if (!sw) throw fieldError("NOT_FOUND", `logins.${i}.switchDbid`, `There is no switch with dbid ${l.switchDbid} ${where}.`);
       if (sw.tenantDbid !== person.tenantDbid)
         throw fieldError("CONFLICT", `logins.${i}.switchDbid`, `Switch ${l.switchDbid} belongs to tenant ${sw.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
     }
   }
   const skillDbids = (lists.skills ?? []).map((s) => s.skillDbid);
   if (skillDbids.length) {
-    const found = await tx<{ dbid: number; tenantDbid: number }[]>`select dbid, tenant_dbid as "tenantDbid" from cfg.skills where dbid = any(${skillDbids}::bigint[])`;
+    const found = await tx<{ dbid: number; tenantDbid: number }[]>`
+      select dbid, tenant_dbid as "tenantDbid" from ${cfgTable(tx, src, "skills")} where dbid = any(${skillDbids}::bigint[])`;
     for (const [i, s] of (lists.skills ?? []).entries()) {
       const skill = found.find((k) => k.dbid === s.skillDbid);
-      if (!skill) throw fieldError("NOT_FOUND", `skills.${i}.skillDbid`, `There is no skill with dbid ${s.skillDbid} in cfg.`);
+      if (!skill) throw fieldError("NOT_FOUND", `skills.${i}.skillDbid`, `There is no skill with dbid ${s.skillDbid} ${where}.`);
       if (skill.tenantDbid !== person.tenantDbid)
         throw fieldError("CONFLICT", `skills.${i}.skillDbid`, `Skill ${s.skillDbid} belongs to tenant ${skill.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
     }
@@ -128,54 +145,58 @@ async function checkReferences(
 }
 
 /** Makes the person's logins exactly `wanted`: frees the others, takes up free ones, creates new ones. */
-async function replaceLogins(tx: Sql, dbid: number, wanted: z.output<typeof logins>) {
+async function replaceLogins(tx: Sql, src: SourceRow, dbid: number, wanted: z.output<typeof logins>) {
+  const loginTable = cfgTable(tx, src, "agent_logins");
   const held = await tx<{ dbid: number; switchDbid: number; code: string }[]>`
-    select dbid, switch_dbid as "switchDbid", code from cfg.agent_logins where person_dbid = ${dbid} for update`;
+    select dbid, switch_dbid as "switchDbid", code from ${loginTable} where person_dbid = ${dbid} for update`;
   const key = (l: { switchDbid: number; code: string }) => `${l.switchDbid}/${l.code}`;
   const wantedKeys = new Set(wanted.map(key));
   const dropped = held.filter((l) => !wantedKeys.has(key(l))).map((l) => l.dbid);
-  if (dropped.length) await tx`update cfg.agent_logins set person_dbid = null where dbid = any(${dropped}::bigint[])`;
+  if (dropped.length) await tx`update ${loginTable} set person_dbid = null where dbid = any(${dropped}::bigint[])`;
   const heldKeys = new Set(held.map(key));
   for (const [i, l] of wanted.entries()) {
     if (heldKeys.has(key(l))) continue;
     const [existing] = await tx<{ dbid: number; personDbid: number | null; username: string | null }[]>`
       select l.dbid, l.person_dbid as "personDbid", p.username
-        from cfg.agent_logins l left join cfg.persons p on p.dbid = l.person_dbid
+        from ${loginTable} l left join ${cfgTable(tx, src, "persons")} p on p.dbid = l.person_dbid
        where l.switch_dbid = ${l.switchDbid} and l.code = ${l.code} for update of l`;
     if (existing?.personDbid != null)
       throw fieldError("CONFLICT", `logins.${i}`, `Login ${l.code} on switch ${l.switchDbid} belongs to ${existing.username} (person ${existing.personDbid}); take it from that person first.`);
-    if (existing) await tx`update cfg.agent_logins set person_dbid = ${dbid} where dbid = ${existing.dbid}`;
-    else await tx`insert into cfg.agent_logins (switch_dbid, code, person_dbid) values (${l.switchDbid}, ${l.code}, ${dbid})`;
+    if (existing) await tx`update ${loginTable} set person_dbid = ${dbid} where dbid = ${existing.dbid}`;
+    else await tx`insert into ${loginTable} (switch_dbid, code, person_dbid) values (${l.switchDbid}, ${l.code}, ${dbid})`;
   }
 }
 
-/** Makes the person's levels exactly `wanted`, writing only real differences (each is a change in the feed). */
-async function replaceSkills(tx: Sql, dbid: number, wanted: z.output<typeof skills>) {
+/** One level, added or changed; a level already at that value writes nothing (each write is a change in the feed). */
+const upsertLevel = (tx: Sql, src: SourceRow, dbid: number, skillDbid: number, level: number) => tx`
+  insert into ${cfgTable(tx, src, "skill_levels")} as s (person_dbid, skill_dbid, level) values (${dbid}, ${skillDbid}, ${level})
+  on conflict (person_dbid, skill_dbid) do update set level = excluded.level where s.level <> excluded.level`;
+
+/** Makes the person's levels exactly `wanted`, writing only real differences. */
+async function replaceSkills(tx: Sql, src: SourceRow, dbid: number, wanted: z.output<typeof skills>) {
   const keep = wanted.map((s) => s.skillDbid);
-  await tx`delete from cfg.skill_levels where person_dbid = ${dbid} and not (skill_dbid = any(${keep}::bigint[]))`;
-  for (const s of wanted) {
-    await tx`insert into cfg.skill_levels (person_dbid, skill_dbid, level) values (${dbid}, ${s.skillDbid}, ${s.level})
-             on conflict (person_dbid, skill_dbid) do update set level = excluded.level where cfg.skill_levels.level <> excluded.level`;
-  }
+  await tx`delete from ${cfgTable(tx, src, "skill_levels")} where person_dbid = ${dbid} and not (skill_dbid = any(${keep}::bigint[]))`;
+  for (const s of wanted) await upsertLevel(tx, src, dbid, s.skillDbid, s.level);
 }
 
-export async function createPerson(sql: Sql, body: unknown): Promise<PersonView> {
+export async function createPerson(sql: Sql, source: string, body: unknown): Promise<PersonView> {
   const input = personInput.parse(body);
+  const src = await writableSource(sql, source);
   try {
-    const dbid = await cfgTransaction(sql, async (tx) => {
-      await checkReferences(tx, null, input, input);
+    const dbid = await cfgTransaction(sql, src, async (tx) => {
+      await checkReferences(tx, src, null, input, input);
       const [row] = await tx`
-        insert into cfg.persons (tenant_dbid, username, first_name, last_name, email, employee_id, is_agent)
+        insert into ${cfgTable(tx, src, "persons")} (tenant_dbid, username, first_name, last_name, email, employee_id, is_agent)
         values (${input.tenantDbid}, ${input.username}, ${input.firstName}, ${input.lastName}, ${input.email}, ${input.employeeId}, ${input.isAgent})
         returning dbid`;
       const dbid = row!.dbid as number;
-      await replaceLogins(tx, dbid, input.logins);
-      await replaceSkills(tx, dbid, input.skills);
+      await replaceLogins(tx, src, dbid, input.logins);
+      await replaceSkills(tx, src, dbid, input.skills);
       return dbid;
     });
-    return getPerson(sql, dbid);
+    return readPerson(sql, src, dbid);
   } catch (error) {
-    return fromDatabaseError(error, "person");
+    return fromDatabaseError(error, "person", src);
   }
 }
 
@@ -189,15 +210,17 @@ const personFieldColumns = {
   isAgent: "is_agent",
 } as const;
 
-export async function updatePerson(sql: Sql, dbid: number, body: unknown): Promise<PersonView> {
+export async function updatePerson(sql: Sql, source: string, dbid: number, body: unknown): Promise<PersonView> {
   const input = personPatch.parse(body);
+  const src = await writableSource(sql, source);
   try {
-    await cfgTransaction(sql, async (tx) => {
-      const [current] = await tx<PersonView[]>`select ${personColumns(tx)} from cfg.persons p where p.dbid = ${dbid} for update of p`;
-      if (!current) throw new DomainError("NOT_FOUND", `There is no person with dbid ${dbid} in cfg.`);
+    await cfgTransaction(sql, src, async (tx) => {
+      const [current] = await tx<PersonView[]>`
+        select ${personColumns(tx, src)} from ${cfgTable(tx, src, "persons")} p where p.dbid = ${dbid} for update of p`;
+      if (!current) throw noPerson(src, dbid);
       const merged = { tenantDbid: input.tenantDbid ?? current.tenantDbid, username: input.username ?? current.username };
       // A tenant change is checked against the lists the person will have, given or kept.
-      await checkReferences(tx, dbid, merged, {
+      await checkReferences(tx, src, dbid, merged, {
         logins: input.logins ?? (input.tenantDbid !== undefined ? current.logins : undefined),
         skills: input.skills ?? (input.tenantDbid !== undefined ? current.skills : undefined),
       });
@@ -206,45 +229,48 @@ export async function updatePerson(sql: Sql, dbid: number, body: unknown): Promi
       );
       if (changed.length) {
         const row = Object.fromEntries(changed.map(([field, column]) => [column, input[field as keyof typeof input]]));
-        await tx`update cfg.persons set ${tx(row)} where dbid = ${dbid}`;
+        await tx`update ${cfgTable(tx, src, "persons")} set ${tx(row)} where dbid = ${dbid}`;
       }
-      if (input.logins) await replaceLogins(tx, dbid, input.logins);
-      if (input.skills) await replaceSkills(tx, dbid, input.skills);
+      if (input.logins) await replaceLogins(tx, src, dbid, input.logins);
+      if (input.skills) await replaceSkills(tx, src, dbid, input.skills);
     });
-    return getPerson(sql, dbid);
+    return readPerson(sql, src, dbid);
   } catch (error) {
-    return fromDatabaseError(error, "person");
+    return fromDatabaseError(error, "person", src);
   }
 }
 
 /** Deletes the person: its levels go with it and its logins are freed. Sync terminates the agent (source config). */
-export async function deletePerson(sql: Sql, dbid: number): Promise<void> {
-  const rows = await sql`delete from cfg.persons where dbid = ${dbid} returning dbid`;
-  if (rows.length === 0) throw new DomainError("NOT_FOUND", `There is no person with dbid ${dbid} in cfg.`);
+export async function deletePerson(sql: Sql, source: string, dbid: number): Promise<void> {
+  const src = await writableSource(sql, source);
+  const rows = await sql`delete from ${cfgTable(sql, src, "persons")} where dbid = ${dbid} returning dbid`;
+  if (rows.length === 0) throw noPerson(src, dbid);
 }
 
 /** PUT /api/v1/config/persons/{dbid}/skills/{skillDbid} {"level"}: sets one level, adding it if the person lacks it. */
-export async function setSkillLevel(sql: Sql, dbid: number, skillDbid: number, body: unknown): Promise<PersonView> {
+export async function setSkillLevel(sql: Sql, source: string, dbid: number, skillDbid: number, body: unknown): Promise<PersonView> {
   const { level } = skillLevelInput.parse(body);
+  const src = await writableSource(sql, source);
   try {
-    await cfgTransaction(sql, async (tx) => {
+    await cfgTransaction(sql, src, async (tx) => {
       const [person] = await tx<{ tenantDbid: number; username: string }[]>`
-        select tenant_dbid as "tenantDbid", username from cfg.persons where dbid = ${dbid} for update`;
-      if (!person) throw new DomainError("NOT_FOUND", `There is no person with dbid ${dbid} in cfg.`);
-      const [skill] = await tx<{ tenantDbid: number }[]>`select tenant_dbid as "tenantDbid" from cfg.skills where dbid = ${skillDbid}`;
-      if (!skill) throw new DomainError("NOT_FOUND", `There is no skill with dbid ${skillDbid} in cfg.`);
+        select tenant_dbid as "tenantDbid", username from ${cfgTable(tx, src, "persons")} where dbid = ${dbid} for update`;
+      if (!person) throw noPerson(src, dbid);
+      const [skill] = await tx<{ tenantDbid: number }[]>`
+        select tenant_dbid as "tenantDbid" from ${cfgTable(tx, src, "skills")} where dbid = ${skillDbid}`;
+      if (!skill) throw new DomainError("NOT_FOUND", `There is no skill with dbid ${skillDbid} ${inSource(src)}.`);
       if (skill.tenantDbid !== person.tenantDbid)
         throw fieldError("CONFLICT", "skillDbid", `Skill ${skillDbid} belongs to tenant ${skill.tenantDbid}, not to the person's tenant ${person.tenantDbid}.`);
-      await tx`insert into cfg.skill_levels (person_dbid, skill_dbid, level) values (${dbid}, ${skillDbid}, ${level})
-               on conflict (person_dbid, skill_dbid) do update set level = excluded.level where cfg.skill_levels.level <> excluded.level`;
+      await upsertLevel(tx, src, dbid, skillDbid, level);
     });
-    return getPerson(sql, dbid);
+    return readPerson(sql, src, dbid);
   } catch (error) {
-    return fromDatabaseError(error, "skill level");
+    return fromDatabaseError(error, "skill level", src);
   }
 }
 
-export async function removeSkillLevel(sql: Sql, dbid: number, skillDbid: number): Promise<void> {
-  const rows = await sql`delete from cfg.skill_levels where person_dbid = ${dbid} and skill_dbid = ${skillDbid} returning 1`;
-  if (rows.length === 0) throw new DomainError("NOT_FOUND", `Person ${dbid} has no level on skill ${skillDbid} in cfg.`);
+export async function removeSkillLevel(sql: Sql, source: string, dbid: number, skillDbid: number): Promise<void> {
+  const src = await writableSource(sql, source);
+  const rows = await sql`delete from ${cfgTable(sql, src, "skill_levels")} where person_dbid = ${dbid} and skill_dbid = ${skillDbid} returning 1`;
+  if (rows.length === 0) throw new DomainError("NOT_FOUND", `Person ${dbid} has no level on skill ${skillDbid} ${inSource(src)}.`);
 }

@@ -5,11 +5,15 @@
  *
  * Names are unique within a tenant (the schema's rule); the same name under two tenants is accepted, as the
  * real system accepts it, and is what sync's duplicate-name check (SPEC §2.4) exists to catch.
+ *
+ * Every call names its configuration source (SPEC §2.9): `main` writes the `cfg` schema, `eu` writes `cfg_eu`.
+ * The schema comes from wfm.config_sources, never from the caller's text, and reaches SQL only as an identifier.
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, cursorText, idNumber, idText, nameText } from "../input";
+import { findSource, MAIN_SOURCE, sourceName, type SourceRow } from "./source-names";
 
 const dbid = (what: string) => idNumber(what, BIGINT_ID_MAX);
 const name = (what: string) =>
@@ -49,6 +53,7 @@ const timeZoneInput = z.strictObject({
 interface Kind<S extends z.ZodObject> {
   /** The path segment under /api/v1/config. */
   path: string;
+  /** The table in a source's schema. */
   table: string;
   /** What one is called in messages. */
   noun: string;
@@ -73,16 +78,16 @@ function kind<S extends z.ZodObject>(k: Omit<Kind<S>, "patch">): Kind<S> {
 
 /** The four reference kinds, by the path segment the API names them with. */
 export const referenceKinds = {
-  tenants: kind({ path: "tenants", table: "cfg.tenants", noun: "tenant", create: tenantInput, columns: { name: "name" } }),
-  switches: kind({ path: "switches", table: "cfg.switches", noun: "switch", create: switchInput, columns: { tenantDbid: "tenant_dbid", name: "name" } }),
+  tenants: kind({ path: "tenants", table: "tenants", noun: "tenant", create: tenantInput, columns: { name: "name" } }),
+  switches: kind({ path: "switches", table: "switches", noun: "switch", create: switchInput, columns: { tenantDbid: "tenant_dbid", name: "name" } }),
   "time-zones": kind({
     path: "time-zones",
-    table: "cfg.time_zones",
+    table: "time_zones",
     noun: "time zone",
     create: timeZoneInput,
     columns: { tenantDbid: "tenant_dbid", name: "name", ianaName: "iana_name" },
   }),
-  skills: kind({ path: "skills", table: "cfg.skills", noun: "skill", create: skillInput, columns: { tenantDbid: "tenant_dbid", name: "name" } }),
+  skills: kind({ path: "skills", table: "skills", noun: "skill", create: skillInput, columns: { tenantDbid: "tenant_dbid", name: "name" } }),
 } as const;
 
 export type ReferenceKindName = keyof typeof referenceKinds;
@@ -97,6 +102,30 @@ export function referenceKind(path: string): (typeof referenceKinds)[ReferenceKi
 type AnyKind = (typeof referenceKinds)[ReferenceKindName];
 export type ReferenceObject = { dbid: number } & Record<string, string | number>;
 
+/** `?source=` on every /api/v1/config route: the source's name, `main` when not given (SPEC §6). */
+export const sourceQuery = z.object({ source: sourceName("source").default(MAIN_SOURCE) });
+
+/** The source a read names, or NOT_FOUND naming it. */
+export const readableSource = (sql: Sql, name: string): Promise<SourceRow> => findSource(sql, name);
+
+/**
+ * The source a write names: it exists, and it is written here. A replicated source's rows arrive from its own
+ * Configuration Database; a write here would be overwritten or break its replication, so it is refused.
+ */
+export async function writableSource(sql: Sql, name: string): Promise<SourceRow> {
+  const source = await findSource(sql, name);
+  if (source.kind === "replicated") {
+    throw new DomainError("CONFLICT", `Source ${source.name} is replicated from its own Configuration Database: write there, and replication brings the change here.`);
+  }
+  return source;
+}
+
+/** A table of the source's schema as an SQL identifier: "cfg_eu"."persons". */
+export const cfgTable = (sql: Sql, source: SourceRow, table: string) => sql(`${source.schema}.${table}`);
+
+/** How messages say where: "in source eu". */
+export const inSource = (source: SourceRow) => `in source ${source.name}`;
+
 function selectList(sql: Sql, k: AnyKind) {
   return sql.unsafe(
     ["dbid", ...Object.entries(k.columns).map(([field, column]) => (field === column ? column : `${column} as "${field}"`))].join(", "),
@@ -110,93 +139,104 @@ export const configPage = z.object({
 });
 export type ConfigPage = z.output<typeof configPage>;
 
-/** One page of a kind, by dbid; `tenant` narrows it to one tenant (tenants themselves ignore it). */
-export async function listReference(sql: Sql, k: AnyKind, page: ConfigPage): Promise<{ items: ReferenceObject[]; next: string | null }> {
+/** The query string of a config list: a page of one source. */
+export const configListQuery = configPage.extend(sourceQuery.shape);
+
+/** One page of a kind in a source, by dbid; `tenant` narrows it to one tenant (tenants themselves ignore it). */
+export async function listReference(sql: Sql, source: string, k: AnyKind, page: ConfigPage): Promise<{ items: ReferenceObject[]; next: string | null }> {
+  const src = await readableSource(sql, source);
   const byTenant = k.path !== "tenants" && page.tenant !== undefined;
   const rows = await sql<ReferenceObject[]>`
-    select ${selectList(sql, k)} from ${sql(k.table)}
+    select ${selectList(sql, k)} from ${cfgTable(sql, src, k.table)}
      where dbid > ${page.cursor ? Number(page.cursor) : 0} ${byTenant ? sql`and tenant_dbid = ${page.tenant!}` : sql``}
      order by dbid limit ${page.limit + 1}`;
   const items = rows.slice(0, page.limit);
   return { items, next: rows.length > page.limit ? String(items.at(-1)!.dbid) : null };
 }
 
-export async function getReference(sql: Sql, k: AnyKind, id: number): Promise<ReferenceObject> {
-  const [row] = await sql<ReferenceObject[]>`select ${selectList(sql, k)} from ${sql(k.table)} where dbid = ${id}`;
-  if (!row) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} in cfg.`);
+async function readReference(sql: Sql, source: SourceRow, k: AnyKind, id: number): Promise<ReferenceObject> {
+  const [row] = await sql<ReferenceObject[]>`select ${selectList(sql, k)} from ${cfgTable(sql, source, k.table)} where dbid = ${id}`;
+  if (!row) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} ${inSource(source)}.`);
   return row;
 }
 
-async function checkTenant(tx: Sql, tenantDbid: number | undefined) {
-  if (tenantDbid === undefined) return;
-  const [tenant] = await tx`select 1 from cfg.tenants where dbid = ${tenantDbid}`;
-  if (!tenant) throw fieldError("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${tenantDbid} in cfg.`);
+export async function getReference(sql: Sql, source: string, k: AnyKind, id: number): Promise<ReferenceObject> {
+  return readReference(sql, await readableSource(sql, source), k, id);
 }
 
-async function checkNameFree(tx: Sql, k: AnyKind, tenantDbid: number | null, name: string, except: number | null) {
+async function checkTenant(tx: Sql, source: SourceRow, tenantDbid: number | undefined) {
+  if (tenantDbid === undefined) return;
+  const [tenant] = await tx`select 1 from ${cfgTable(tx, source, "tenants")} where dbid = ${tenantDbid}`;
+  if (!tenant) throw fieldError("NOT_FOUND", "tenantDbid", `There is no tenant with dbid ${tenantDbid} ${inSource(source)}.`);
+}
+
+async function checkNameFree(tx: Sql, source: SourceRow, k: AnyKind, tenantDbid: number | null, name: string, except: number | null) {
   const [taken] = k.path === "tenants"
-    ? await tx`select dbid from cfg.tenants where name = ${name} and dbid is distinct from ${except}`
-    : await tx`select dbid from ${tx(k.table)} where tenant_dbid = ${tenantDbid} and name = ${name} and dbid is distinct from ${except}`;
+    ? await tx`select dbid from ${cfgTable(tx, source, "tenants")} where name = ${name} and dbid is distinct from ${except}`
+    : await tx`select dbid from ${cfgTable(tx, source, k.table)} where tenant_dbid = ${tenantDbid} and name = ${name} and dbid is distinct from ${except}`;
   if (taken) {
-    const where = k.path === "tenants" ? "" : ` in tenant ${tenantDbid}`;
-    throw fieldError("CONFLICT", "name", `A ${k.noun} named ${name} exists already${where} (dbid ${taken.dbid}).`);
+    const where = k.path === "tenants" ? inSource(source) : `in tenant ${tenantDbid} of source ${source.name}`;
+    throw fieldError("CONFLICT", "name", `A ${k.noun} named ${name} exists already ${where} (dbid ${taken.dbid}).`);
   }
 }
 
 /**
- * A cfg write's transaction. Its first statement takes the change counter, as every cfg writer's first
- * write does through the feed's statement trigger (db/migrations/0002): locking a row first and the counter
- * second would deadlock against a DELETE, which takes them the other way round. Holding the counter also
- * makes this writer's checks (a name free, a login unheld) true until it commits.
+ * A cfg write's transaction in one source. Its first statement takes that source's change counter, as every
+ * cfg writer's first write does through the feed's statement trigger (db/migrations/0002): locking a row first
+ * and the counter second would deadlock against a DELETE, which takes them the other way round. Holding the
+ * counter also makes this writer's checks (a name free, a login unheld) true until it commits. Each source has
+ * a counter of its own, so writers of two sources never wait for each other.
  */
-export function cfgTransaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
+export function cfgTransaction<T>(sql: Sql, source: SourceRow, work: (tx: Sql) => Promise<T>): Promise<T> {
   return sql.begin(async (t) => {
     const tx = t as unknown as Sql;
-    await tx`select 1 from cfg.change_counter where one for update`;
+    await tx`select 1 from ${cfgTable(tx, source, "change_counter")} where one for update`;
     return work(tx);
   }) as Promise<T>;
 }
 
 /** The database's own refusals (a write racing ours), in the API's words. */
-export function fromDatabaseError(error: unknown, noun: string): never {
+export function fromDatabaseError(error: unknown, noun: string, source: SourceRow): never {
   const code = (error as { code?: string }).code;
-  if (code === "23505") throw new DomainError("CONFLICT", `That ${noun} collides with one that exists already.`);
-  if (code === "23503") throw new DomainError("NOT_FOUND", `The ${noun} names an object that no longer exists in cfg.`);
+  if (code === "23505") throw new DomainError("CONFLICT", `That ${noun} collides with one that exists already ${inSource(source)}.`);
+  if (code === "23503") throw new DomainError("NOT_FOUND", `The ${noun} names an object that no longer exists ${inSource(source)}.`);
   throw error;
 }
 
-export async function createReference(sql: Sql, k: AnyKind, body: unknown): Promise<ReferenceObject> {
+export async function createReference(sql: Sql, source: string, k: AnyKind, body: unknown): Promise<ReferenceObject> {
   const input = k.create.parse(body) as Record<string, string | number>;
+  const src = await writableSource(sql, source);
   try {
-    const dbid = await cfgTransaction(sql, async (tx) => {
-      await checkTenant(tx, input.tenantDbid as number | undefined);
-      await checkNameFree(tx, k, (input.tenantDbid as number | undefined) ?? null, input.name as string, null);
+    const dbid = await cfgTransaction(sql, src, async (tx) => {
+      await checkTenant(tx, src, input.tenantDbid as number | undefined);
+      await checkNameFree(tx, src, k, (input.tenantDbid as number | undefined) ?? null, input.name as string, null);
       const row = Object.fromEntries(Object.entries(k.columns).map(([field, column]) => [column, input[field]]));
-      const [created] = await tx`insert into ${tx(k.table)} ${tx(row)} returning dbid`;
+      const [created] = await tx`insert into ${cfgTable(tx, src, k.table)} ${tx(row)} returning dbid`;
       return created!.dbid as number;
     });
-    return getReference(sql, k, dbid);
+    return readReference(sql, src, k, dbid);
   } catch (error) {
-    return fromDatabaseError(error, k.noun);
+    return fromDatabaseError(error, k.noun, src);
   }
 }
 
 /** Changes the given fields; a field given with the value it has writes nothing, so the feed stays quiet. */
-export async function updateReference(sql: Sql, k: AnyKind, id: number, body: unknown): Promise<ReferenceObject> {
+export async function updateReference(sql: Sql, source: string, k: AnyKind, id: number, body: unknown): Promise<ReferenceObject> {
   const input = k.patch.parse(body) as Record<string, string | number>;
+  const src = await writableSource(sql, source);
   try {
-    await cfgTransaction(sql, async (tx) => {
-      const [current] = await tx<ReferenceObject[]>`select ${selectList(tx, k)} from ${tx(k.table)} where dbid = ${id} for update`;
-      if (!current) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} in cfg.`);
+    await cfgTransaction(sql, src, async (tx) => {
+      const [current] = await tx<ReferenceObject[]>`select ${selectList(tx, k)} from ${cfgTable(tx, src, k.table)} where dbid = ${id} for update`;
+      if (!current) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} ${inSource(src)}.`);
       const changed = Object.entries(input).filter(([field, value]) => current[field] !== value);
       if (changed.length === 0) return;
-      await checkNameFree(tx, k, (current.tenantDbid as number | undefined) ?? null, (input.name ?? current.name) as string, id);
+      await checkNameFree(tx, src, k, (current.tenantDbid as number | undefined) ?? null, (input.name ?? current.name) as string, id);
       const row = Object.fromEntries(changed.map(([field, value]) => [(k.columns as Record<string, string>)[field]!, value]));
-      await tx`update ${tx(k.table)} set ${tx(row)} where dbid = ${id}`;
+      await tx`update ${cfgTable(tx, src, k.table)} set ${tx(row)} where dbid = ${id}`;
     });
-    return getReference(sql, k, id);
+    return readReference(sql, src, k, id);
   } catch (error) {
-    return fromDatabaseError(error, k.noun);
+    return fromDatabaseError(error, k.noun, src);
   }
 }
 
@@ -205,7 +245,8 @@ export async function updateReference(sql: Sql, k: AnyKind, id: number, body: un
  * zones, skills and persons; a switch its logins; a skill its levels. Sync then terminates the agents whose
  * persons went and removes the levels.
  */
-export async function deleteReference(sql: Sql, k: AnyKind, id: number): Promise<void> {
-  const rows = await sql`delete from ${sql(k.table)} where dbid = ${id} returning dbid`;
-  if (rows.length === 0) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} in cfg.`);
+export async function deleteReference(sql: Sql, source: string, k: AnyKind, id: number): Promise<void> {
+  const src = await writableSource(sql, source);
+  const rows = await sql`delete from ${cfgTable(sql, src, k.table)} where dbid = ${id} returning dbid`;
+  if (rows.length === 0) throw new DomainError("NOT_FOUND", `There is no ${k.noun} with dbid ${id} ${inSource(src)}.`);
 }

@@ -1,0 +1,38 @@
+/**
+ * What the REST API answers about configuration sources (SPEC §6.1 "source", §2.9), as zod schemas beside
+ * `./shapes`: the OpenAPI document is generated from them and the end-to-end tests parse real answers with them.
+ */
+import { z } from "zod";
+import type { SourceSummary } from "../config/sources";
+
+export const sourceShape = z
+  .object({
+    name: z.string().describe("the source's name: a lower-case letter, then up to 30 lower-case letters, digits or underscores"),
+    kind: z.enum(["local", "replicated"]).describe("local: written in the WFM database (config API, SQL); replicated: copied from its own PostgreSQL"),
+    schema: z.string().describe("the schema that holds its cfg tables in the WFM database: cfg for main, cfg_<name> for the others"),
+    createdAt: z.string().describe("an ISO 8601 date and time"),
+    feedSeq: z.number().int().describe("the position of its change feed: the seq of its latest change"),
+    counts: z.object({
+      tenants: z.number().int(),
+      persons: z.number().int().describe("persons in its Configuration Database"),
+      agents: z.number().int().describe("agents in WFM imported from it"),
+    }),
+    servers: z.array(z.string()).describe("the WFM Servers that belong to it"),
+    replication: z
+      .object({
+        state: z.enum(["streaming", "catching up", "down"]),
+        lagBytes: z.number().int().nullable(),
+        lagSeconds: z.number().nullable(),
+        lastMessageAt: z.string().nullable(),
+      })
+      .nullable()
+      .describe("null for a local source"),
+  })
+  .meta({ id: "Source" });
+
+export type SourceView = z.output<typeof sourceShape>;
+
+/** A source as the API answers it (dates as ISO 8601 text). */
+export function sourceView(source: SourceSummary): SourceView {
+  return { ...source, createdAt: source.createdAt.toISOString(), counts: { ...source.counts }, servers: [...source.servers] };
+}
