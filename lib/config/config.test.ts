@@ -1,29 +1,39 @@
 /**
  * The cfg writer behind /api/v1/config (SPEC §6): what it writes, what it refuses, and that it feeds the
  * change feed exactly as a configuration tool would — one person with its logins and levels in one commit,
- * and nothing in the feed for a write that changes nothing.
+ * and nothing in the feed for a write that changes nothing. Every call names its source (SPEC §2.9); a write
+ * to one source never touches another's schema.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 import type { Database, Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { freshDatabase } from "../testing/database";
+import { holdTransaction } from "../testing/locks";
 import { createPerson, deletePerson, getPerson, listPersons, removeSkillLevel, setSkillLevel, updatePerson } from "./persons";
-import { createReference, deleteReference, listReference, referenceKind, updateReference } from "./reference";
+import { createReference, deleteReference, getReference, listReference, referenceKind, sourceQuery, updateReference } from "./reference";
 import { MAIN_SOURCE } from "./source-names";
+import { sourceSchemaDdl } from "./source-schema";
 
 let database: Database;
 let sql: Sql;
 
+const EU = "eu";
+
 beforeAll(async () => {
   database = await freshDatabase();
   sql = database.sql;
+  // A second local source, made as registering one makes it: its schema from the one definition, then its row.
+  await sql.begin(async (tx) => {
+    await tx.unsafe(sourceSchemaDdl("cfg_eu"));
+    await tx`insert into wfm.config_sources (name, kind, schema) values (${EU}, 'local', 'cfg_eu')`;
+  });
 });
 
-const feedHead = async () => Number((await sql`select seq from cfg.change_counter`)[0]!.seq);
-const changesSince = (seq: number) =>
+const feedHead = async (schema = "cfg") => Number((await sql`select seq from ${sql(`${schema}.change_counter`)}`)[0]!.seq);
+const changesSince = (seq: number, schema = "cfg") =>
   sql<{ objectType: string; op: string; tx: string }[]>`
-    select object_type as "objectType", op, xmin::text as tx from cfg.changes where seq > ${seq} order by seq`;
+    select object_type as "objectType", op, xmin::text as tx from ${sql(`${schema}.changes`)} where seq > ${seq} order by seq`;
 
 async function refusal(work: Promise<unknown>): Promise<DomainError> {
   const error = await work.then(() => null, (e: unknown) => e);
@@ -31,10 +41,10 @@ async function refusal(work: Promise<unknown>): Promise<DomainError> {
   return error as DomainError;
 }
 
-async function world() {
-  const tenant = await createReference(sql, MAIN_SOURCE, referenceKind("tenants"), { name: `Tenant ${Math.random()}` });
-  const sw = await createReference(sql, MAIN_SOURCE, referenceKind("switches"), { tenantDbid: tenant.dbid, name: `SW ${tenant.dbid}` });
-  const skill = await createReference(sql, MAIN_SOURCE, referenceKind("skills"), { tenantDbid: tenant.dbid, name: `Billing ${tenant.dbid}` });
+async function world(source = MAIN_SOURCE) {
+  const tenant = await createReference(sql, source, referenceKind("tenants"), { name: `Tenant ${Math.random()}` });
+  const sw = await createReference(sql, source, referenceKind("switches"), { tenantDbid: tenant.dbid, name: `SW ${tenant.dbid}` });
+  const skill = await createReference(sql, source, referenceKind("skills"), { tenantDbid: tenant.dbid, name: `Billing ${tenant.dbid}` });
   return { tenant: tenant.dbid, sw: sw.dbid, skill: skill.dbid };
 }
 
@@ -218,5 +228,95 @@ describe("persons", () => {
     expect(await sql`select person_dbid from cfg.agent_logins where code = '3001'`).toEqual([{ person_dbid: null }]);
     const page = await listPersons(sql, MAIN_SOURCE, { tenant, limit: 10 });
     expect(page.items.map((p) => p.username)).not.toContain("linus");
+  });
+});
+
+describe("sources", () => {
+  it("keeps the same dbid in main and eu as two persons, and a write in eu never touches cfg", async () => {
+    const main = await world();
+    const eu = await world(EU);
+    const ada = await createPerson(sql, MAIN_SOURCE, { tenantDbid: main.tenant, username: "ada.main", logins: [{ switchDbid: main.sw, code: "7001" }] });
+    // eu's next person gets main's dbid: dbids are counted per source, so the two can meet.
+    await sql`select setval('cfg_eu.persons_dbid_seq', ${ada.dbid}, false)`;
+    const mainHead = await feedHead();
+    const euHead = await feedHead("cfg_eu");
+
+    const eve = await createPerson(sql, EU, { tenantDbid: eu.tenant, username: "eve.eu", logins: [{ switchDbid: eu.sw, code: "7001" }], skills: [{ skillDbid: eu.skill, level: 2 }] });
+    expect(eve.dbid).toBe(ada.dbid);
+    await updatePerson(sql, EU, eve.dbid, { lastName: "Europa", skills: [{ skillDbid: eu.skill, level: 5 }] });
+    await setSkillLevel(sql, EU, eve.dbid, eu.skill, { level: 6 });
+    await updateReference(sql, EU, referenceKind("skills"), eu.skill, { name: "Billing EU" });
+
+    expect(await getPerson(sql, MAIN_SOURCE, ada.dbid)).toEqual(ada);
+    expect(await getPerson(sql, EU, eve.dbid)).toMatchObject({ username: "eve.eu", lastName: "Europa", skills: [{ skillDbid: eu.skill, level: 6 }] });
+    expect(await changesSince(mainHead)).toEqual([]);
+    expect((await changesSince(euHead, "cfg_eu")).map((c) => `${c.objectType} ${c.op}`)).toEqual([
+      "person created", "agent_login created", "skill_level created", "person changed", "skill_level changed", "skill_level changed", "skill changed",
+    ]);
+
+    // Lists and deletes are per source too.
+    expect((await listPersons(sql, EU, { limit: 100 })).items.map((p) => p.username)).toEqual(["eve.eu"]);
+    expect((await listPersons(sql, MAIN_SOURCE, { limit: 1000 })).items.map((p) => p.username)).not.toContain("eve.eu");
+    await deletePerson(sql, EU, eve.dbid);
+    expect(await getPerson(sql, MAIN_SOURCE, ada.dbid)).toEqual(ada);
+    const gone = await refusal(getPerson(sql, EU, eve.dbid));
+    expect(gone).toMatchObject({ code: "NOT_FOUND", message: `There is no person with dbid ${eve.dbid} in source eu.` });
+  });
+
+  it("checks references within the source: main's switch and skill are not eu's", async () => {
+    const main = await world();
+    const eu = await world(EU);
+    await sql`select setval('cfg_eu.switches_dbid_seq', (select max(dbid) from cfg_eu.switches) + 1000)`;
+    const head = await feedHead("cfg_eu");
+    const foreignSwitch = await refusal(createPerson(sql, EU, { tenantDbid: eu.tenant, username: "x", logins: [{ switchDbid: main.sw, code: "1" }] }));
+    expect(foreignSwitch).toMatchObject({ code: "NOT_FOUND", message: `There is no switch with dbid ${main.sw} in source eu.` });
+    const foreignTenant = await refusal(createReference(sql, EU, referenceKind("skills"), { tenantDbid: main.tenant + 1000, name: "Nowhere" }));
+    expect(foreignTenant).toMatchObject({ code: "NOT_FOUND", details: [{ path: "tenantDbid", message: `There is no tenant with dbid ${main.tenant + 1000} in source eu.` }] });
+    expect(await changesSince(head, "cfg_eu")).toEqual([]);
+    // The same skill name in both sources is accepted here; sync's duplicate check is what catches it (SPEC §2.9).
+    await createReference(sql, MAIN_SOURCE, referenceKind("skills"), { tenantDbid: main.tenant, name: "Sales" });
+    await expect(createReference(sql, EU, referenceKind("skills"), { tenantDbid: eu.tenant, name: "Sales" })).resolves.toMatchObject({ name: "Sales" });
+  });
+
+  it("answers an unknown source with NOT_FOUND naming it, writing nothing; refuses what cannot be a source's name", async () => {
+    const head = await feedHead();
+    for (const work of [
+      () => getPerson(sql, "nowhere", 1),
+      () => listPersons(sql, "nowhere", { limit: 10 }),
+      () => createPerson(sql, "nowhere", { tenantDbid: 1, username: "x" }),
+      () => deletePerson(sql, "nowhere", 1),
+      () => getReference(sql, "nowhere", referenceKind("tenants"), 1),
+      () => createReference(sql, "nowhere", referenceKind("tenants"), { name: "Nowhere" }),
+      () => deleteReference(sql, "nowhere", referenceKind("tenants"), 1),
+    ]) {
+      expect(await refusal(work())).toMatchObject({ code: "NOT_FOUND", message: 'There is no configuration source named "nowhere".' });
+    }
+    expect(await changesSince(head)).toEqual([]);
+    expect(sourceQuery.parse({})).toEqual({ source: "main" });
+    expect(sourceQuery.parse({ source: "eu" })).toEqual({ source: "eu" });
+    for (const bad of ["EU", "1eu", "eu-west", "", "eu; drop schema cfg", "a".repeat(32)]) {
+      expect(() => sourceQuery.parse({ source: bad }), bad).toThrow(ZodError);
+    }
+  });
+
+  it("refuses writes to a replicated source, naming where to write", async () => {
+    await sql.begin(async (tx) => {
+      await tx.unsafe(sourceSchemaDdl("cfg_far"));
+      await tx`insert into wfm.config_sources (name, kind, schema) values ('far', 'replicated', 'cfg_far')`;
+    });
+    const refused = await refusal(createReference(sql, "far", referenceKind("tenants"), { name: "Far" }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(refused.message).toContain("Source far is replicated");
+    await expect(listReference(sql, "far", referenceKind("tenants"), { limit: 10 })).resolves.toEqual({ items: [], next: null });
+  });
+
+  it("locks only its own source's change counter: an eu write goes on while main's counter is held", async () => {
+    const { tenant } = await world(EU);
+    const held = await holdTransaction(database.url, (tx) => tx`select 1 from cfg.change_counter where one for update`);
+    try {
+      await expect(createPerson(sql, EU, { tenantDbid: tenant, username: "unblocked" })).resolves.toMatchObject({ username: "unblocked" });
+    } finally {
+      await held.rollback();
+    }
   });
 });
