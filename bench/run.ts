@@ -12,12 +12,13 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runCli } from "../lib/cli";
+import { MAIN_SOURCE } from "../lib/config/source-names";
 import { openDatabase, type Sql } from "../lib/db";
 import { describeTarget, validateDatabaseUrl } from "../lib/db/client";
 import { SYNC_SESSION_SETTINGS, syncConnection, type SyncSessionSetting } from "../lib/db/session-settings";
 import { env } from "../lib/env";
 import { copyInto, counted, loadWorkload } from "../lib/demo/load";
-import { generateWorkload, scaledWorkload, WORKLOAD_L } from "../lib/demo/workload";
+import { generateWorkload, scaledWorkload, WORKLOAD_L, type Row } from "../lib/demo/workload";
 import { runFullSync } from "../lib/sync/engine";
 import { agentSearch, searchAgents } from "../lib/console/agents";
 import { measureMesh } from "./mesh";
@@ -77,25 +78,28 @@ async function wfmWrites(sql: Sql): Promise<number> {
 }
 
 /**
- * The physical floor: a bare COPY of as many agent and skill-level rows as the cold sync writes, on a session
- * with the sync's settings, so the two differ only in what they do.
+ * The physical floor: a bare COPY of as many agent and skill-level rows as the cold sync writes, with the
+ * columns it writes (an agent's source beside its dbid, a level's WFM skill id), on a session with the sync's
+ * settings, so the two differ only in what they do.
  */
 async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: number }> {
   const size = scaledWorkload(agents);
-  const tables = generateWorkload(size);
+  const tables = generateWorkload(size, MAIN_SOURCE);
   await sql`drop schema if exists bench cascade`;
   await sql`create schema bench`;
-  await sql`create table bench.agents (cfg_dbid bigint, tenant_dbid bigint, username text, first_name text, last_name text,
-                                       email text, employee_id text, is_agent boolean)`;
-  await sql`create table bench.agent_skills (agent_id bigint, skill_dbid bigint, level smallint)`;
+  await sql`create table bench.agents (source text, cfg_dbid bigint, tenant_dbid bigint, username text, first_name text,
+                                       last_name text, email text, employee_id text, is_agent boolean)`;
+  await sql`create table bench.agent_skills (agent_id bigint, skill_id bigint, level smallint)`;
   let rows = 0;
   const session = syncConnection(sql, "wfm-bench floor");
   try {
     const { ms } = await timed(async () => {
       await session.begin(async (tx) => {
-        const agentColumns = ["cfg_dbid", "tenant_dbid", "username", "first_name", "last_name", "email", "employee_id", "is_agent"];
-        await copyInto(tx, "bench.agents", agentColumns, counted(tables.persons(), () => rows++));
-        await copyInto(tx, "bench.agent_skills", ["agent_id", "skill_dbid", "level"], counted(tables.skillLevels(), () => rows++));
+        const agentColumns = ["source", "cfg_dbid", "tenant_dbid", "username", "first_name", "last_name", "email", "employee_id", "is_agent"];
+        const agentRows = counted(tables.persons(), () => rows++);
+        await copyInto(tx, "bench.agents", agentColumns, mapRows(agentRows, (person) => [MAIN_SOURCE, ...person]));
+        // The levels' skill dbids stand in for the WFM skill ids the sync writes: the same type, the same cost.
+        await copyInto(tx, "bench.agent_skills", ["agent_id", "skill_id", "level"], counted(tables.skillLevels(), () => rows++));
       });
     });
     return { ms, rows };
@@ -103,6 +107,15 @@ async function copyFloor(sql: Sql, agents: number): Promise<{ ms: number; rows: 
     await session.end();
     await sql`drop schema bench cascade`;
   }
+}
+
+/** `rows` with each changed by `change` as it streams. */
+function mapRows(rows: Iterable<Row>, change: (row: Row) => Row): Iterable<Row> {
+  return {
+    *[Symbol.iterator]() {
+      for (const row of rows) yield change(row);
+    },
+  };
 }
 
 /** Settings as one session sees them, in the order asked. */

@@ -1,9 +1,12 @@
 /**
- * npm run demo -- --agents N [--reset] [--seed S] [--duplicate-skill]
- * Fills the Configuration Database (and WFM sites) with a deterministic contact center of N agents.
+ * npm run demo -- --agents N [--source NAME] [--reset] [--seed S] [--duplicate-skill]
+ * Fills a configuration source (default main; another is created if it does not exist yet) and WFM sites on its
+ * switches with a deterministic contact center of N agents.
  */
 import { parseArgs } from "node:util";
 import { runCli } from "../lib/cli";
+import { createSource } from "../lib/config/sources";
+import { MAIN_SOURCE, sourceName } from "../lib/config/source-names";
 import { openDatabase } from "../lib/db";
 import { loadWorkload } from "../lib/demo/load";
 import { scaledWorkload } from "../lib/demo/workload";
@@ -13,6 +16,7 @@ runCli(async () => {
   const { values } = parseArgs({
     options: {
       agents: { type: "string", default: "1000" },
+      source: { type: "string", default: MAIN_SOURCE },
       seed: { type: "string", default: "42" },
       reset: { type: "boolean", default: false },
       "duplicate-skill": { type: "boolean", default: false },
@@ -24,12 +28,22 @@ runCli(async () => {
     throw new StartupError(`--agents must be a whole number from 0 to 10,000,000, not '${values.agents}'.`);
   }
   if (!Number.isInteger(seed)) throw new StartupError(`--seed must be a whole number, not '${values.seed}'.`);
+  // Checked before the database starts: a bad name is the user's typo, said in one line.
+  const named = sourceName("--source").safeParse(values.source);
+  if (!named.success) throw new StartupError(`${named.error.issues[0]!.message}, not '${values.source}'.`);
+  const source = named.data;
   const database = await openDatabase();
   try {
+    const [known] = await database.sql`select exists (select 1 from wfm.config_sources where name = ${source}) as "is"`;
+    if (!known?.is) {
+      await createSource(database.sql, { name: source, kind: "local" });
+      console.log(`Created the local configuration source ${source}.`);
+    }
     const size = scaledWorkload(agents, { seed, duplicateSkill: values["duplicate-skill"] });
-    const result = await loadWorkload(database.sql, size, { reset: values.reset });
+    const result = await loadWorkload(database.sql, size, { reset: values.reset, source });
+    const into = source === MAIN_SOURCE ? "" : ` into source ${source}`;
     console.log(
-      `Loaded ${result.persons.toLocaleString("en")} persons, ${result.skillLevels.toLocaleString("en")} skill levels and ${result.sites} sites in ${(result.ms / 1000).toFixed(1)} s.`,
+      `Loaded ${result.persons.toLocaleString("en")} persons, ${result.skillLevels.toLocaleString("en")} skill levels and ${result.sites} sites${into} in ${(result.ms / 1000).toFixed(1)} s.`,
     );
   } finally {
     await database.shutdown();

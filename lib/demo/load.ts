@@ -1,10 +1,13 @@
 /**
  * Loads a generated workload with COPY, in one transaction: a load either lands whole or not at all.
- * The change-feed triggers fire once per COPY statement, so the load is recorded in cfg.changes too.
+ * The change-feed triggers fire once per COPY statement, so the load is recorded in the source's feed too.
+ * Every source loads the same way into its own schema (`cfg` for main, `cfg_eu` for eu), with WFM sites on
+ * its switches, so a level-2 server of that source has somewhere to put its agents.
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
+import { findSource, MAIN_SOURCE } from "../config/source-names";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { generateWorkload, type Row, type WorkloadSize } from "./workload";
@@ -30,9 +33,12 @@ function* tsv(rows: Iterable<Row>): Iterable<string> {
   if (chunk) yield chunk;
 }
 
-/** COPYs rows into a table inside the given transaction, streamed in chunks. */
+/**
+ * COPYs rows into a table (`schema.table`) inside the given transaction, streamed in chunks. Table and columns
+ * go in as quoted identifiers, never as pasted text.
+ */
 export async function copyInto(tx: Tx, table: string, columns: string[], rows: Iterable<Row>) {
-  const writable = await tx.unsafe(`copy ${table} (${columns.join(", ")}) from stdin`).writable();
+  const writable = await tx`copy ${tx(table)} (${tx(columns)}) from stdin`.writable();
   await pipeline(Readable.from(tsv(rows)), writable);
 }
 
@@ -47,58 +53,106 @@ export const counted = <T>(rows: Iterable<T>, onRow: () => void): Iterable<T> =>
 });
 
 export interface LoadResult {
+  source: string;
   persons: number;
   skillLevels: number;
   sites: number;
   ms: number;
 }
 
+export interface LoadOptions {
+  /** Replace what the source holds (see loadWorkload). */
+  reset?: boolean;
+  /** The configuration source to fill (default main); it must exist. */
+  source?: string;
+}
+
+/** The tables a source's feed records, children first: the order TRUNCATE and the dbid sequences go in. */
+const CFG_TABLES = ["skill_levels", "agent_logins", "persons", "skills", "time_zones", "switches", "tenants"] as const;
+
 /**
- * Fills cfg and wfm.sites with the workload. Refuses when cfg already holds data unless `reset` is given,
- * which empties cfg and the synchronized WFM data first (users, servers and sessions stay).
+ * Fills a source's cfg schema and wfm.sites with the workload, named for that source (workload.ts). Refuses
+ * when the source already holds data unless `reset` is given, which empties that source and what WFM imported
+ * from it first (users, servers and sessions stay; other sources and what came from them are not touched).
  */
-export async function loadWorkload(sql: Sql, size: WorkloadSize, options: { reset?: boolean } = {}): Promise<LoadResult> {
+export async function loadWorkload(sql: Sql, size: WorkloadSize, options: LoadOptions = {}): Promise<LoadResult> {
   const started = performance.now();
-  const tables = generateWorkload(size);
+  const found = await findSource(sql, options.source ?? MAIN_SOURCE);
+  if (found.kind === "replicated") {
+    throw new DomainError("CONFLICT", `The source ${found.name} is replicated: load its demo into its own Configuration Database, not into WFM's copy.`);
+  }
+  const source = found.name;
+  const schema = found.schema;
+  const table = (name: (typeof CFG_TABLES)[number] | "changes" | "change_counter") => `${schema}.${name}`;
+  const tables = generateWorkload(size, source);
   let persons = 0;
   let skillLevels = 0;
 
   await sql.begin(async (tx) => {
-    const [existing] = await tx`select exists (select 1 from cfg.tenants) as "has"`;
+    const [existing] = await tx`select exists (select 1 from ${tx(table("tenants"))}) as "has"`;
     if (existing?.has) {
       if (!options.reset) {
-        throw new DomainError("CONFLICT", "The Configuration Database already holds data; pass --reset to replace it.");
+        throw new DomainError(
+          "CONFLICT",
+          source === MAIN_SOURCE
+            ? "The Configuration Database already holds data; pass --reset to replace it."
+            : `The source ${source} already holds data; pass --reset to replace it.`,
+        );
       }
-      // TRUNCATE does not fire the row-change triggers: the feed restarts with the data, and so must every
-      // server's cursor.
-      await tx`truncate cfg.skill_levels, cfg.agent_logins, cfg.persons, cfg.skills, cfg.time_zones, cfg.switches,
-                        cfg.tenants, cfg.changes restart identity cascade`;
-      await tx`update cfg.change_counter set seq = 0`;
-      await tx`truncate wfm.agent_skills, wfm.agents, wfm.skills, wfm.time_zones, wfm.sites, wfm.sync_events,
-                        wfm.sync_runs, wfm.sync_cursors restart identity cascade`;
+      await emptySource(tx, source, schema, tables.sites);
     }
-    await copyInto(tx, "cfg.tenants", ["dbid", "name"], tables.tenants);
-    await copyInto(tx, "cfg.switches", ["dbid", "tenant_dbid", "name"], tables.switches);
-    await copyInto(tx, "cfg.time_zones", ["dbid", "tenant_dbid", "name", "iana_name"], tables.timeZones);
-    await copyInto(tx, "cfg.skills", ["dbid", "tenant_dbid", "name"], tables.skills);
+    await copyInto(tx, table("tenants"), ["dbid", "name"], tables.tenants);
+    await copyInto(tx, table("switches"), ["dbid", "tenant_dbid", "name"], tables.switches);
+    await copyInto(tx, table("time_zones"), ["dbid", "tenant_dbid", "name", "iana_name"], tables.timeZones);
+    await copyInto(tx, table("skills"), ["dbid", "tenant_dbid", "name"], tables.skills);
     await copyInto(
       tx,
-      "cfg.persons",
+      table("persons"),
       ["dbid", "tenant_dbid", "username", "first_name", "last_name", "email", "employee_id", "is_agent"],
       counted(tables.persons(), () => persons++),
     );
-    await copyInto(tx, "cfg.agent_logins", ["dbid", "switch_dbid", "code", "person_dbid"], tables.agentLogins());
-    await copyInto(tx, "cfg.skill_levels", ["person_dbid", "skill_dbid", "level"], counted(tables.skillLevels(), () => skillLevels++));
+    await copyInto(tx, table("agent_logins"), ["dbid", "switch_dbid", "code", "person_dbid"], tables.agentLogins());
+    await copyInto(tx, table("skill_levels"), ["person_dbid", "skill_dbid", "level"], counted(tables.skillLevels(), () => skillLevels++));
     // Rows were loaded with explicit dbids; later inserts must continue after them.
-    for (const table of ["tenants", "switches", "time_zones", "skills", "persons", "agent_logins"]) {
-      await tx.unsafe(
-        `select setval(pg_get_serial_sequence('cfg.${table}', 'dbid'), coalesce((select max(dbid) from cfg.${table}), 0) + 1, false)`,
-      );
+    for (const name of CFG_TABLES) {
+      if (name === "skill_levels") continue;
+      await tx`select setval(pg_get_serial_sequence(${`${quoted(schema)}.${quoted(name)}`}, 'dbid'),
+                             coalesce((select max(dbid) from ${tx(table(name))}), 0) + 1, false)`;
     }
-    await copyInto(tx, "wfm.sites", ["name", "time_zone", "switch_dbid"], tables.sites);
+    // A site's switch is a switch of this source.
+    const sites = tables.sites.map(([name, zone, switchDbid]) => [name ?? null, zone ?? null, switchDbid == null ? null : source, switchDbid ?? null]);
+    await copyInto(tx, "wfm.sites", ["name", "time_zone", "switch_source", "switch_dbid"], sites);
   });
-  await sql`analyze cfg.persons, cfg.agent_logins, cfg.skill_levels, cfg.changes`;
-  return { persons, skillLevels, sites: tables.sites.length, ms: Math.round(performance.now() - started) };
+  await sql`analyze ${sql(table("persons"))}, ${sql(table("agent_logins"))}, ${sql(table("skill_levels"))}, ${sql(table("changes"))}`;
+  return { source, persons, skillLevels, sites: tables.sites.length, ms: Math.round(performance.now() - started) };
+}
+
+/** A name as pg_get_serial_sequence reads it: a quoted identifier. */
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Empties a source before it is loaded again. TRUNCATE does not fire the row-change triggers: the feed restarts
+ * with the data, and so must every server's cursor on it. When main is the only source, everything WFM
+ * synchronized is main's, and TRUNCATE clears it at once (workload L: 900,000 rows); otherwise only that
+ * source's rows go, and the sites the new load is about to create.
+ */
+async function emptySource(tx: Tx, source: string, schema: string, sites: Row[]): Promise<void> {
+  await tx`truncate ${tx(CFG_TABLES.map((name) => `${schema}.${name}`))}, ${tx(`${schema}.changes`)} restart identity cascade`;
+  await tx`update ${tx(`${schema}.change_counter`)} set seq = 0`;
+  const [others] = await tx`select exists (select 1 from wfm.config_sources where name <> ${MAIN_SOURCE}) as "exist"`;
+  if (source === MAIN_SOURCE && !others?.exist) {
+    await tx`truncate wfm.agent_skills, wfm.agents, wfm.skills, wfm.time_zones, wfm.sites, wfm.sync_events,
+                      wfm.sync_runs, wfm.sync_cursors restart identity cascade`;
+    return;
+  }
+  // Deleting agents and skills takes their levels along (the statement triggers of migration 0003).
+  await tx`delete from wfm.agents where source = ${source}`;
+  await tx`delete from wfm.skills where source = ${source}`;
+  await tx`delete from wfm.time_zones where source = ${source}`;
+  const names = sites.map(([name]) => String(name).toLowerCase());
+  await tx`delete from wfm.sites where switch_source = ${source} or (switch_dbid is null and lower(name) = any (${names}::text[]))`;
+  await tx`delete from wfm.sync_cursors where source = ${source}`;
+  await tx`delete from wfm.sync_runs where source = ${source}`;
 }
 
 export async function configurationIsEmpty(sql: Sql): Promise<boolean> {

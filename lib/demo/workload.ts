@@ -2,7 +2,13 @@
  * A deterministic contact center of any size: cfg tenants, switches, time zones, skills, agents with logins
  * and skill levels, non-agent staff, and WFM sites on the switches. The same size and seed always give the
  * same rows, so benchmarks and tests compare like with like.
+ *
+ * One per configuration source (SPEC §2.9): another source's contact center has the same shape and dbids (dbids
+ * are unique within a source only, so overlapping ones are the realistic case) but names of its own, since
+ * switch, skill and time-zone names must be unique across sources and a collision would keep both out of WFM.
  */
+import { MAIN_SOURCE } from "../config/source-names";
+
 
 export const TIME_ZONES: ReadonlyArray<readonly [name: string, iana: string]> = [
   ["Eastern", "America/New_York"], ["Central", "America/Chicago"], ["Mountain", "America/Denver"],
@@ -127,19 +133,34 @@ export interface WorkloadTables {
 }
 
 /**
- * The rows of a workload, in the column order of the COPY statements in load.ts. Large tables are
- * generators so that workload L never sits in memory whole.
+ * How a source's names differ from main's: main's are as they always were; another source's switch, skill,
+ * time-zone, site and tenant names start with its name in capitals ("EU Billing", "EU Dublin"), its usernames
+ * with its name ("eu.ava.smith.1"), its employee ids with its capitals ("EU-E100000").
  */
-export function generateWorkload(size: WorkloadSize): WorkloadTables {
-  const tenants: Row[] = [[1, "Acme Support"], [2, "Acme Sales"]];
-  const switches: Row[] = Array.from({ length: size.switches }, (_, i) => [i + 1, (i % 2) + 1, `SW-${cityName(i)}`]);
+export function sourceNaming(source: string): { name: (base: string) => string; username: (base: string) => string; employeeId: (base: string) => string } {
+  if (source === MAIN_SOURCE) return { name: (base) => base, username: (base) => base, employeeId: (base) => base };
+  const label = source.toUpperCase();
+  return { name: (base) => `${label} ${base}`, username: (base) => `${source}.${base}`, employeeId: (base) => `${label}-${base}` };
+}
+
+/**
+ * The rows of a workload, in the column order of the COPY statements in load.ts, named for `source` (default
+ * main). Large tables are generators so that workload L never sits in memory whole.
+ */
+export function generateWorkload(size: WorkloadSize, source: string = MAIN_SOURCE): WorkloadTables {
+  const naming = sourceNaming(source);
+  const named = naming.name;
+  const tenants: Row[] = [[1, named("Acme Support")], [2, named("Acme Sales")]];
+  const switches: Row[] = Array.from({ length: size.switches }, (_, i) => [i + 1, (i % 2) + 1, named(`SW-${cityName(i)}`)]);
   const timeZones: Row[] = Array.from({ length: size.timeZones }, (_, i) => {
     const [name, iana] = TIME_ZONES[i % TIME_ZONES.length]!;
-    return [i + 1, 1, name, iana];
+    return [i + 1, 1, named(name), iana];
   });
-  const skills: Row[] = Array.from({ length: size.skills }, (_, i) => [i + 1, (i % 2) + 1, skillName(i)]);
+  const skills: Row[] = Array.from({ length: size.skills }, (_, i) => [i + 1, (i % 2) + 1, named(skillName(i))]);
   if (size.duplicateSkill) {
-    // Skill 1 ("Billing") lives in tenant 1; the same name again under tenant 2 is the classic mistake.
+    // In main, skill 1 ("Billing") lives in tenant 1 and the same name again under tenant 2 is the classic
+    // mistake. In another source the mistake is across Configuration Databases: a skill named exactly like
+    // main's "Billing", without the source's prefix.
     skills.push([size.skills + 1, 2, skillName(0)]);
   }
   const agentDbid = (i: number) => i + 1;
@@ -149,14 +170,14 @@ export function generateWorkload(size: WorkloadSize): WorkloadTables {
     for (let i = 0; i < size.agents; i++) {
       const first = FIRST_NAMES[i % FIRST_NAMES.length]!;
       const last = LAST_NAMES[(i * 7 + Math.floor(i / FIRST_NAMES.length)) % LAST_NAMES.length]!;
-      const username = `${first}.${last}.${i + 1}`.toLowerCase();
-      yield [agentDbid(i), (i % 2) + 1, username, first, last, `${username}@example.com`, `E${String(100000 + i)}`, true];
+      const username = naming.username(`${first}.${last}.${i + 1}`.toLowerCase());
+      yield [agentDbid(i), (i % 2) + 1, username, first, last, `${username}@example.com`, naming.employeeId(`E${String(100000 + i)}`), true];
     }
     for (let i = 0; i < size.nonAgents; i++) {
       const first = FIRST_NAMES[(i * 3) % FIRST_NAMES.length]!;
       const last = LAST_NAMES[(i * 5) % LAST_NAMES.length]!;
-      const username = `sup.${first}.${last}.${i + 1}`.toLowerCase();
-      yield [nonAgentDbid(i), (i % 2) + 1, username, first, last, `${username}@example.com`, `S${String(10000 + i)}`, false];
+      const username = naming.username(`sup.${first}.${last}.${i + 1}`.toLowerCase());
+      yield [nonAgentDbid(i), (i % 2) + 1, username, first, last, `${username}@example.com`, naming.employeeId(`S${String(10000 + i)}`), false];
     }
   }
 
@@ -185,12 +206,13 @@ export function generateWorkload(size: WorkloadSize): WorkloadTables {
     if (size.duplicateSkill && size.agents > 0) yield [agentDbid(1), size.skills + 1, 4];
   }
 
+  // A site names its time zone by the WFM name the source's time zone will be imported under.
   const sites: Row[] = [];
   for (let s = 0; s < size.switches; s++) {
-    sites.push([cityName(s), siteZone(s, size.timeZones), s + 1]);
+    sites.push([named(cityName(s)), named(siteZone(s, size.timeZones)), s + 1]);
   }
   for (let e = 0; e < size.extraSites; e++) {
-    sites.push([`${cityName(size.switches + e)} Remote`, siteZone(size.switches + e, size.timeZones), null]);
+    sites.push([named(`${cityName(size.switches + e)} Remote`), named(siteZone(size.switches + e, size.timeZones)), null]);
   }
 
   return { tenants, switches, timeZones, skills, persons, agentLogins, skillLevels, sites };
