@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { agentShape } from "../api/shapes";
+import { findSource, sourceName } from "../config/source-names";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { decodeSortCursor, encodeSortCursor, pageCursorText } from "../api/paging";
@@ -31,7 +32,9 @@ export const agentSearch = z.object({
     .describe("true: reinstated agents that real-time sync leaves alone until the next full sync re-reads them").optional(),
   terminationSource: z.enum(["manual", "config"], { message: "terminationSource is manual or config" })
     .describe("manual: terminated by hand; config: terminated because the person left cfg").optional(),
-  cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).optional(),
+  // SPEC §2.9: the agents of one configuration source; an unknown source is a 404 naming it.
+  source: sourceName("source").describe("the agents of this configuration source (GET /sources)").optional(),
+  cfgDbid: idText("cfgDbid", BIGINT_ID_MAX).describe("the person's dbid, in `source` when given, else in any source").optional(),
   sort: z.enum(AGENT_SORTS, { message: `sort is one of ${AGENT_SORTS.join(", ")}` }).default("id")
     .describe("id (the order agents arrived in), name (last name, first name) or username").optional(),
   dir: z.enum(["asc", "desc"], { message: "dir is asc or desc" }).default("asc").optional(),
@@ -44,13 +47,13 @@ export const agentSearch = z.object({
 export type AgentSearch = z.output<typeof agentSearch>;
 
 const agentColumns = (sql: Sql) => sql`
-  a.id, a.cfg_dbid as "cfgDbid", a.tenant_dbid as "tenantDbid", a.username, a.first_name as "firstName",
+  a.id, a.source, a.cfg_dbid as "cfgDbid", a.tenant_dbid as "tenantDbid", a.username, a.first_name as "firstName",
   a.last_name as "lastName", a.email, a.employee_id as "employeeId",
   case when s.id is null then null else json_build_object('id', s.id, 'name', s.name) end as site,
   a.termination_date::text as "terminationDate", a.termination_source as "terminationSource",
   a.awaiting_full_sync as "awaitingFullSync",
   coalesce((select json_agg(json_build_object('name', k.name, 'level', x.level) order by k.name)
-              from wfm.agent_skills x join wfm.skills k on k.cfg_dbid = x.skill_dbid where x.agent_id = a.id), '[]') as skills`;
+              from wfm.agent_skills x join wfm.skills k on k.id = x.skill_id where x.agent_id = a.id), '[]') as skills`;
 
 /** The filters of a search, as a WHERE clause (without paging). */
 function agentMatch(sql: Sql, f: AgentSearch) {
@@ -64,9 +67,15 @@ function agentMatch(sql: Sql, f: AgentSearch) {
        and (${siteId}::int is null or a.site_id = ${siteId})
        and (not ${f.site === "none"} or a.site_id is null)
        and (${f.terminated ?? null}::boolean is null or (a.termination_date is not null) = ${f.terminated ?? null})
+       and (${f.source ?? null}::text is null or a.source = ${f.source ?? null})
        and (${f.cfgDbid ?? null}::bigint is null or a.cfg_dbid = ${f.cfgDbid ?? null})
        ${f.awaitingFullSync === undefined ? sql`` : f.awaitingFullSync ? sql`and a.awaiting_full_sync` : sql`and not a.awaiting_full_sync`}
        ${f.terminationSource === undefined ? sql`` : sql`and a.termination_source = ${f.terminationSource}`}`;
+}
+
+/** A source filter names a source that exists, or the search is a NOT_FOUND naming it (not an empty page). */
+async function checkSourceFilter(sql: Sql, f: AgentSearch): Promise<void> {
+  if (f.source !== undefined) await findSource(sql, f.source);
 }
 
 /**
@@ -74,6 +83,7 @@ function agentMatch(sql: Sql, f: AgentSearch) {
  * above it — the Agents page says "about" then, and the API `totalIsEstimate: true`.
  */
 export async function countAgents(sql: Sql, f: AgentSearch): Promise<{ total: number; totalIsEstimate: boolean }> {
+  await checkSourceFilter(sql, f);
   const [{ n }] = (await sql`
     select count(*)::int as n from (select 1 from wfm.agents a ${agentMatch(sql, f)} limit ${EXACT_TOTAL_UP_TO + 1}) m`) as unknown as [{ n: number }];
   if (n <= EXACT_TOTAL_UP_TO) return { total: n, totalIsEstimate: false };
@@ -105,6 +115,7 @@ const sortKeys = (sql: Sql, sort: (typeof AGENT_SORTS)[number]) =>
  * (`next`, when more follow). Forward from `cursor`, or back from `before`.
  */
 export async function agentPage(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null; first: string | null }> {
+  await checkSourceFilter(sql, f);
   const sort = f.sort ?? "id";
   const { columns, kinds } = sortKeys(sql, sort);
   const backwards = f.before !== undefined;
@@ -238,14 +249,15 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
 }
 
 /**
- * The WFM Server whose scope holds the agent (SPEC §2.3): its site's assigned server, else the level-2
- * server; and when that server's next full sync is due (null: only at its next start or when asked).
+ * The WFM Server whose scope holds the agent (SPEC §2.3, within its source §2.9): its site's assigned server,
+ * else the level-2 server of the agent's source; and when that server's next full sync is due (null: only at
+ * its next start or when asked).
  */
 export async function agentServer(sql: Sql, agent: AgentView): Promise<{ server: string | null; running: boolean; nextFullSyncAt: Date | null }> {
   const [row] = await sql<{ server: string | null; running: boolean; nextFullSyncAt: Date | null }[]>`
     with owner as (
       select coalesce((select server from wfm.sites where id = ${agent.site?.id ?? null}),
-                      (select name from wfm.servers where sync_level = 2 order by name limit 1)) as name
+                      (select name from wfm.servers where sync_level = 2 and source = ${agent.source} order by name limit 1)) as name
     )
     select o.name as server,
            exists (select 1 from wfm.server_instances i where i.server = o.name and i.role = 'primary'

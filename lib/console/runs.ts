@@ -9,6 +9,8 @@ import { BIGINT_ID_MAX, INT_ID_MAX, checkTimeRange, containsPattern, cursorText,
 export interface RunView {
   id: number;
   server: string;
+  /** The configuration source its server synchronized when it began (SPEC §2.9): its log's dbids are that source's. */
+  source: string;
   kind: "full" | "realtime" | "targeted";
   trigger: string;
   level: number;
@@ -29,6 +31,7 @@ export type RunSort = (typeof RUN_SORTS)[number];
 
 export const runFilter = z.object({
   server: text("server").trim().min(1, "server is a WFM Server's name").optional(),
+  source: text("source").trim().min(1, "source is a configuration source's name").describe("runs of servers synchronizing this configuration source").optional(),
   kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
   status: z.enum(["running", "succeeded", "failed", "partial"], { message: "status is running, succeeded, failed or partial" }).optional(),
   from: instantText("from").describe("runs started at or after this instant").optional(),
@@ -68,18 +71,19 @@ export async function listRuns(sql: Sql, f: RunFilter): Promise<{ items: RunView
     after = asc ? sql`and (${sortKey} > ${key} or (${sortKey} = ${key} and id < ${id}))` : sql`and (${sortKey} < ${key} or (${sortKey} = ${key} and id < ${id}))`;
   }
   const rows = await sql<(RunView & { sortKey: number })[]>`
-    select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
+    select id, server, source, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
            out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error,
            requested_by as "requestedBy", ${sortKey}::float8 as "sortKey"
       from wfm.sync_runs
      where (${f.server ?? null}::text is null or server = ${f.server ?? null})
+       and (${f.source ?? null}::text is null or source = ${f.source ?? null})
        and (${f.kind ?? null}::text is null or kind = ${f.kind ?? null})
        and (${f.status ?? null}::text is null or status = ${f.status ?? null})
        and (${f.from ?? null}::timestamptz is null or started_at >= ${f.from ?? null})
        and (${f.to ?? null}::timestamptz is null or started_at < ${f.to ?? null})
-       and (${f.agentId ?? null}::int is null or id in (
-             select e.run_id from wfm.sync_events e join wfm.agents a on e.object_key = a.cfg_dbid::text
+       and (${f.agentId ?? null}::int is null or (id, source) in (
+             select e.run_id, a.source from wfm.sync_events e join wfm.agents a on e.object_key = a.cfg_dbid::text
               where a.id = ${f.agentId ?? null} and e.object_type in ('agent', 'skill_level')))
        ${after}
      order by ${sortKey} ${asc ? sql`asc` : sql`desc`}, id desc
@@ -97,7 +101,7 @@ function decodeIdCursor(text: string): string {
 
 export async function getRun(sql: Sql, id: number): Promise<RunView> {
   const [run] = await sql<RunView[]>`
-    select id, server, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
+    select id, server, source, kind, trigger, level, status, started_at as "startedAt", finished_at as "finishedAt",
            json_build_object('added', added, 'updated', updated, 'terminated', terminated, 'skipped', skipped, 'errors', errors) as counts,
            out_of_scope as "outOfScope", json_build_object('done', progress_done, 'total', progress_total) as progress, error,
            requested_by as "requestedBy"
@@ -144,6 +148,9 @@ export interface EventView {
   agentId: number | null;
 }
 
+/** The source a run's log lines name dbids of (its server's source when it began). */
+const runSource = (sql: Sql, runId: number) => sql`(select r.source from wfm.sync_runs r where r.id = ${runId})`;
+
 /** The filtered lines of a run's log (the WHERE of the page and of the CSV), `after` an event id. */
 function matchingEvents(sql: Sql, runId: number, f: Omit<EventFilter, "limit" | "cursor">, after: number) {
   const q = f.q ? containsPattern(f.q) : null;
@@ -159,16 +166,21 @@ function matchingEvents(sql: Sql, runId: number, f: Omit<EventFilter, "limit" | 
           or lower(e.message) like ${q}
           or (e.object_type in ('agent', 'skill_level') and e.object_key in (
                 select a.cfg_dbid::text from wfm.agents a
-                 where lower(a.first_name || ' ' || a.last_name || ' ' || a.username || ' ' || coalesce(a.employee_id, '')) like ${q})))
+                 where a.source = ${runSource(sql, runId)}
+                   and lower(a.first_name || ' ' || a.last_name || ' ' || a.username || ' ' || coalesce(a.employee_id, '')) like ${q})))
      and e.id > ${after}`;
 }
 
-/** The object a line names, as WFM has it now: only an id that is all digits can be a dbid. */
-const namedObject = (sql: Sql) => sql`
-  left join wfm.agents a on a.cfg_dbid = case when e.object_type in ('agent', 'skill_level') and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
-  left join wfm.skills k on k.cfg_dbid = case when e.object_type = 'skill' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
-  left join wfm.time_zones z on z.cfg_dbid = case when e.object_type = 'time_zone' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
-  left join wfm.users u on u.cfg_dbid = case when e.object_type = 'user' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end`;
+/**
+ * The object a line names, as WFM has it now: only an id that is all digits can be a dbid, and it is a dbid of
+ * the run's source (`src`, that source's name: dbids are unique within a source only).
+ */
+const namedObject = (sql: Sql, runId: number) => sql`
+  cross join ${runSource(sql, runId)} src(name)
+  left join wfm.agents a on a.source = src.name and a.cfg_dbid = case when e.object_type in ('agent', 'skill_level') and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
+  left join wfm.skills k on k.source = src.name and k.cfg_dbid = case when e.object_type = 'skill' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
+  left join wfm.time_zones z on z.source = src.name and z.cfg_dbid = case when e.object_type = 'time_zone' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end
+  left join wfm.users u on u.source = src.name and u.cfg_dbid = case when e.object_type = 'user' and e.object_key ~ '^[0-9]{1,18}$' then e.object_key::bigint end`;
 
 const eventColumns = (sql: Sql) => sql`
   e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.object_key as "objectKey", e.action, e.message,
@@ -180,7 +192,7 @@ export async function runEvents(sql: Sql, runId: number, f: EventFilter): Promis
   const rows = await sql<EventView[]>`
     select ${eventColumns(sql)}
       from (select e.* ${matchingEvents(sql, runId, f, f.cursor ? Number(f.cursor) : 0)} order by e.id limit ${f.limit + 1}) e
-      ${namedObject(sql)}
+      ${namedObject(sql, runId)}
      order by e.id`;
   const items = rows.slice(0, f.limit);
   return { items, next: rows.length > f.limit ? String(items.at(-1)!.id) : null };
@@ -208,7 +220,7 @@ export async function* runEventsCsv(sql: Sql, runId: number, f: Omit<EventFilter
   const cursor = sql<EventView[]>`
     select ${eventColumns(sql)}
       from (select e.* ${matchingEvents(sql, runId, f, 0)}) e
-      ${namedObject(sql)}
+      ${namedObject(sql, runId)}
      order by e.id`.cursor(2000);
   for await (const rows of cursor) {
     yield rows.map((row) => `${CSV_COLUMNS.map((column) => csvField(row[column])).join(",")}\r\n`).join("");
@@ -259,15 +271,17 @@ export interface AgentEventView {
 }
 
 /**
- * An agent's own lines in the sync log (its agent and skill-level lines, by cfg dbid), newest first, narrowed
- * by text in the message and by time. The index on (object_type, object_key, id) finds them in any log size.
+ * An agent's own lines in the sync log (its agent and skill-level lines, by cfg dbid, in runs of its source),
+ * newest first, narrowed by text in the message and by time. The index on (object_type, object_key, id) finds
+ * them in any log size.
  */
-export async function agentEvents(sql: Sql, cfgDbid: number, f: z.output<typeof agentEventFilter> = {}, limit = 50): Promise<AgentEventView[]> {
+export async function agentEvents(sql: Sql, agent: { source: string; cfgDbid: number }, f: z.output<typeof agentEventFilter> = {}, limit = 50): Promise<AgentEventView[]> {
+  const { source, cfgDbid } = agent;
   const q = f.q ? containsPattern(f.q) : null;
   return sql<AgentEventView[]>`
     select e.id, e.run_id as "runId", e.at, e.object_type as "objectType", e.action, e.message, r.server, r.kind
       from wfm.sync_events e join wfm.sync_runs r on r.id = e.run_id
-     where e.object_type in ('agent', 'skill_level') and e.object_key = ${String(cfgDbid)}
+     where e.object_type in ('agent', 'skill_level') and e.object_key = ${String(cfgDbid)} and r.source = ${source}
        and (${q}::text is null or lower(e.message) like ${q})
        and (${f.from ?? null}::timestamptz is null or e.at >= ${f.from ?? null})
        and (${f.to ?? null}::timestamptz is null or e.at < ${f.to ?? null})

@@ -5,7 +5,7 @@ import type { Sql } from "../db/client";
 
 export type SkillView = z.infer<typeof skillShape>;
 
-/** Every skill in WFM, by name. */
+/** Every skill in WFM, by name (unique across sources), with the source it came from. */
 export function listSkills(sql: Sql): Promise<SkillView[]> {
-  return sql<SkillView[]>`select cfg_dbid as "cfgDbid", tenant_dbid as "tenantDbid", name from wfm.skills order by name`;
+  return sql<SkillView[]>`select source, cfg_dbid as "cfgDbid", tenant_dbid as "tenantDbid", name from wfm.skills order by name`;
 }

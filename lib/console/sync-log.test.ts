@@ -14,7 +14,7 @@ let database: Database;
 let sql: Sql;
 let b: Builder;
 let runId: number;
-let ada: { cfgDbid: number; id: number };
+let ada: { source: string; cfgDbid: number; id: number };
 
 beforeAll(async () => {
   database = await freshDatabase();
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const run = await runFullSync(sql, { server: "Main", trigger: "manual" });
   runId = run.runId;
   const [agent] = await sql<{ id: number }[]>`select id from wfm.agents where cfg_dbid = ${adaDbid}`;
-  ada = { cfgDbid: adaDbid, id: agent!.id };
+  ada = { source: "main", cfgDbid: adaDbid, id: agent!.id };
 });
 
 const search = (query: Record<string, string>) => runEvents(sql, runId, eventFilter.parse(query));
@@ -147,10 +147,10 @@ describe("an agent's own events", () => {
   it("are its agent and level lines, narrowed by message text and time", async () => {
     await sql`update cfg.skill_levels set level = 5 where person_dbid = ${ada.cfgDbid}`;
     await runFullSync(sql, { server: "Main", trigger: "manual" });
-    const all = await agentEvents(sql, ada.cfgDbid);
+    const all = await agentEvents(sql, ada);
     expect(all.map((e) => [e.objectType, e.action])).toEqual([["skill_level", "updated"], ["agent", "added"]]);
-    expect((await agentEvents(sql, ada.cfgDbid, agentEventFilter.parse({ q: "ADDED: Ada" }))).map((e) => e.objectType)).toEqual(["agent"]);
-    expect(await agentEvents(sql, ada.cfgDbid, agentEventFilter.parse({ from: new Date(Date.now() + 60_000).toISOString() }))).toEqual([]);
-    expect(await agentEvents(sql, ada.cfgDbid, agentEventFilter.parse({ to: "2000-01-01" }))).toEqual([]);
+    expect((await agentEvents(sql, ada, agentEventFilter.parse({ q: "ADDED: Ada" }))).map((e) => e.objectType)).toEqual(["agent"]);
+    expect(await agentEvents(sql, ada, agentEventFilter.parse({ from: new Date(Date.now() + 60_000).toISOString() }))).toEqual([]);
+    expect(await agentEvents(sql, ada, agentEventFilter.parse({ to: "2000-01-01" }))).toEqual([]);
   });
 });

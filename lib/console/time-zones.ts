@@ -5,9 +5,9 @@ import type { Sql } from "../db/client";
 
 export type TimeZoneView = z.infer<typeof timeZoneShape>;
 
-/** Every time zone in WFM, by name. */
+/** Every time zone in WFM, by name (unique across sources), with the source it came from. */
 export function listTimeZones(sql: Sql): Promise<TimeZoneView[]> {
-  return sql<TimeZoneView[]>`select cfg_dbid as "cfgDbid", tenant_dbid as "tenantDbid", name, iana_name as "ianaName" from wfm.time_zones order by name`;
+  return sql<TimeZoneView[]>`select source, cfg_dbid as "cfgDbid", tenant_dbid as "tenantDbid", name, iana_name as "ianaName" from wfm.time_zones order by name`;
 }
 
 /** The names of WFM's time zones, by name: the choices of a site's time zone. */

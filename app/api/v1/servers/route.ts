@@ -12,7 +12,10 @@ export const dynamic = "force-dynamic";
 /** GET /api/v1/servers — SPEC §6.1 "server", plus the run in progress (the Servers page polls this). */
 export const GET = readRoute(async (sql, { request }) => pageOf(await listServerStatus(sql), listPage.strict().parse(queryOf(request))));
 
-/** POST /api/v1/servers {"name", "syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — registers a server. */
+/**
+ * POST /api/v1/servers {"name", "source"?, "syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} —
+ * registers a server of that configuration source (default main; unknown: 404 naming it).
+ */
 export const POST = writeRoute<Record<string, never>>("servers.write", async ({ request, user }) => {
   const input = newServerInput.strict().parse(await bodyOf(request));
   const { sql } = sharedDatabase();

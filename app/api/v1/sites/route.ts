@@ -13,13 +13,16 @@ export const dynamic = "force-dynamic";
 /** GET /api/v1/sites — every site with its time zone, switch, assigned server and agent count. */
 export const GET = readRoute(async (sql, { request }) => pageOf(await listSites(sql), listPage.strict().parse(queryOf(request))));
 
-/** POST /api/v1/sites {"name", "timeZone", "switchDbid"?, "server"?} — the twin of Sites > New site. */
+/**
+ * POST /api/v1/sites {"name", "timeZone", "switchDbid"?, "switchSource"?, "server"?} — the twin of Sites > New site.
+ * The switch is looked up in switchSource (default main); a server of another source than the switch's is a 409.
+ */
 export const POST = writeRoute<Record<string, never>>("sites.write", async ({ request, user }) => {
   const input = siteInput.partial({ switchDbid: true, server: true }).strict().parse(await bodyOf(request));
   const { sql } = sharedDatabase();
   const site = await createSite(
     sql,
-    { name: input.name, timeZone: input.timeZone, switchDbid: input.switchDbid ?? null, server: input.server ?? null },
+    { name: input.name, timeZone: input.timeZone, switchSource: input.switchSource ?? null, switchDbid: input.switchDbid ?? null, server: input.server ?? null },
     user.username,
     await consoleAnnounce(),
   );

@@ -26,8 +26,9 @@ export async function GET(_request: Request, context: { params: Promise<{ name: 
 }
 
 /**
- * PATCH /api/v1/servers/{name} {"syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?} — what is
- * left out keeps its value; web events take effect when the server next starts.
+ * PATCH /api/v1/servers/{name} {"syncLevel"?, "syncTimeoutMinutes"?, "cacheSlackSeconds"?, "webEvents"?, "source"?} —
+ * what is left out keeps its value; web events take effect when the server next starts. A source it does not
+ * know is a 404 naming it; leaving a source while sites of it are assigned to the server, a 409 naming them.
  */
 export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ request, params, user }) => {
   const name = pathServerName(params.name);
@@ -39,6 +40,7 @@ export const PATCH = writeRoute<{ name: string }>("servers.write", async ({ requ
     syncTimeoutMinutes: input.syncTimeoutMinutes ?? current.syncTimeoutMinutes,
     cacheSlackSeconds: input.cacheSlackSeconds === undefined ? current.cacheSlackSeconds : input.cacheSlackSeconds,
     webEvents: input.webEvents,
+    source: input.source,
   };
   await updateServerOptions(sharedDatabase().sql, name, merged, user.username, await consoleAnnounce());
   return NextResponse.json(await find(name));

@@ -16,7 +16,7 @@ type Params = { id: string };
 export const GET = readRoute<Params>((sql, { params }) => getSite(sql, pathId("id", params.id)));
 
 /**
- * PATCH /api/v1/sites/{id} — any of name, timeZone, switchDbid and server; {"server": "<name>" | null}
+ * PATCH /api/v1/sites/{id} — any of name, timeZone, switchDbid (with switchSource, default main) and server; {"server": "<name>" | null}
  * assigns or clears, as the Sites page's inline select does. Answers the site with what the change means for
  * its agents (`consequence`), as the page says it.
  */
