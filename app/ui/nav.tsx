@@ -9,6 +9,7 @@ const sections = [
     group: "Synchronization",
     links: [
       { href: "/servers", label: "Servers" },
+      { href: "/sources", label: "Sources" },
       { href: "/sync", label: "Sync history" },
       { href: "/audit", label: "Audit" },
       { href: "/validation", label: "Validation" },
