@@ -1,20 +1,22 @@
 /**
  * Configuration sources (SPEC §2.9, issue 13): listing, creating and deleting them. A local source is a schema
- * `cfg_<name>` in the WFM database with the same tables and change feed as `cfg` (built by `sourceSchemaDdl`).
- * Skeleton: the bodies follow in the next commit.
+ * `cfg_<name>` in the WFM database with the tables and change feed of `cfg`, built by `sourceSchemaDdl`, and a
+ * row of wfm.config_sources; both are made, and removed, in one transaction, so neither exists without the other.
  */
 import { z } from "zod";
 import type { Sql } from "../db/client";
-import { sourceName } from "./source-names";
+import { DomainError, fieldError, toDomainError } from "../errors";
+import { sourceSchemaDdl } from "./source-schema";
+import { MAIN_SOURCE, schemaOf, sourceName } from "./source-names";
 
 export interface SourceSummary {
   name: string;
   kind: "local" | "replicated";
   schema: string;
   createdAt: Date;
-  /** The source's change_counter.seq. */
+  /** The source's change_counter.seq: the position of its change feed. */
   feedSeq: number;
-  /** agents = wfm.agents with that source. */
+  /** agents = wfm.agents imported from that source. */
   counts: { tenants: number; persons: number; agents: number };
   /** Names of the wfm.servers belonging to it. */
   servers: string[];
@@ -22,32 +24,194 @@ export interface SourceSummary {
   replication: null;
 }
 
+const REPLICATED_NOT_YET =
+  'Replicated sources are not available yet: only a local source (kind "local") can be created for now.';
+
 export const newSourceInput: z.ZodType<{ name: string; kind: "local" }> = z.strictObject({
   name: sourceName("name"),
-  kind: z.literal("local").default("local"),
-}) as unknown as z.ZodType<{ name: string; kind: "local" }>;
+  kind: z
+    .literal("local", {
+      error: (issue) => (issue.input === "replicated" ? REPLICATED_NOT_YET : 'kind is "local" (the only kind that can be created for now)'),
+    })
+    .default("local"),
+});
+
+const noSuchSource = (name: string) => new DomainError("NOT_FOUND", `There is no configuration source named "${name}".`);
+
+interface SourceRecord {
+  name: string;
+  kind: "local" | "replicated";
+  schema: string;
+  createdAt: Date;
+  agents: number;
+  servers: string[];
+}
+
+/**
+ * The sources' rows with what WFM holds of them, each row locked FOR KEY SHARE: a source being deleted is
+ * waited for and then left out, so its schema cannot vanish between reading its row and counting its tables.
+ */
+async function summaries(tx: Sql, name: string | null): Promise<SourceSummary[]> {
+  const rows = await tx<SourceRecord[]>`
+    select s.name, s.kind, s.schema, s.created_at as "createdAt",
+           (select count(*) from wfm.agents a where a.source = s.name)::int as agents,
+           array(select v.name from wfm.servers v where v.source = s.name order by v.name) as servers
+      from wfm.config_sources s
+     where ${name}::text is null or s.name = ${name}
+     order by s.name <> ${MAIN_SOURCE}, s.name
+       for key share of s`;
+  const result: SourceSummary[] = [];
+  for (const row of rows) {
+    // The schema comes from the row (checked by its constraint), reaching SQL only as a quoted identifier.
+    const [feed] = await tx<{ feedSeq: number; tenants: number; persons: number }[]>`
+      select (select seq from ${tx(row.schema)}.change_counter) as "feedSeq",
+             (select count(*) from ${tx(row.schema)}.tenants)::int as tenants,
+             (select count(*) from ${tx(row.schema)}.persons)::int as persons`;
+    result.push({
+      name: row.name,
+      kind: row.kind,
+      schema: row.schema,
+      createdAt: row.createdAt,
+      feedSeq: feed!.feedSeq ?? 0,
+      counts: { tenants: feed!.tenants, persons: feed!.persons, agents: row.agents },
+      servers: row.servers,
+      replication: null,
+    });
+  }
+  return result;
+}
+
+const inTransaction = <T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> =>
+  sql.begin((tx) => work(tx as unknown as Sql)) as Promise<T>;
 
 /** Every source, main first, then by name. */
 export async function listSources(sql: Sql): Promise<SourceSummary[]> {
-  void sql;
-  throw new Error("not yet");
+  return inTransaction(sql, (tx) => summaries(tx, null));
 }
 
 /** One source, or NOT_FOUND naming it. */
 export async function getSource(sql: Sql, name: string): Promise<SourceSummary> {
-  void sql;
-  void name;
-  throw new Error("not yet");
+  const [source] = await inTransaction(sql, (tx) => summaries(tx, name));
+  if (!source) throw noSuchSource(name);
+  return source;
 }
 
+/** Whether the caller asked for a replicated source, whatever else the body holds (a connection string, say). */
+const asksForReplicated = (input: unknown) =>
+  typeof input === "object" && input !== null && (input as { kind?: unknown }).kind === "replicated";
+
+/**
+ * Creates a local source: its row, then its schema, in one transaction. The row goes first so that two
+ * concurrent creates of one name meet on its key before either builds anything: the second waits for the
+ * first and, once that committed, finds the name taken. A schema of that name left in the database (by hand,
+ * or by an older tool) is refused and never dropped: it may hold someone's data.
+ */
 export async function createSource(sql: Sql, input: unknown): Promise<SourceSummary> {
-  void sql;
-  void input;
-  throw new Error("not yet");
+  if (asksForReplicated(input)) throw fieldError("BAD_INPUT", "kind", REPLICATED_NOT_YET);
+  const parsed = newSourceInput.safeParse(input);
+  if (!parsed.success) throw toDomainError(parsed.error)!;
+  const { name } = parsed.data;
+  if (name === MAIN_SOURCE) {
+    throw fieldError("CONFLICT", "name", "The source main always exists: it is the cfg schema every WFM database has.");
+  }
+  const schema = schemaOf(name);
+  const taken = () => fieldError("CONFLICT", "name", `A configuration source named "${name}" exists already.`);
+  const leftover = () =>
+    fieldError(
+      "CONFLICT",
+      "name",
+      `The schema ${schema} exists already in the WFM database without a source of that name; it was left as it is. Drop or rename it yourself, or choose another name.`,
+    );
+  try {
+    await inTransaction(sql, async (tx) => {
+      const [inserted] = await tx`
+        insert into wfm.config_sources (name, kind, schema) values (${name}, 'local', ${schema})
+        on conflict do nothing returning name`;
+      if (!inserted) throw taken();
+      const [existing] = await tx`select 1 from pg_namespace where nspname = ${schema}`;
+      if (existing) throw leftover();
+      await tx.unsafe(sourceSchemaDdl(schema));
+    });
+  } catch (error) {
+    // A schema made by someone else between our look and our CREATE SCHEMA: duplicate_schema, or the catalog's
+    // unique index when both were in flight at once.
+    const code = (error as { code?: string }).code;
+    if (code === "42P06" || (code === "23505" && (error as { constraint_name?: string }).constraint_name === "pg_namespace_nspname_index")) {
+      throw leftover();
+    }
+    if (code === "23505") throw taken();
+    throw error;
+  }
+  return getSource(sql, name);
 }
 
+interface Imported {
+  agents: number;
+  skills: number;
+  timeZones: number;
+  users: number;
+  sites: number;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** "12 agents, 3 skills and 1 site's switch": what WFM holds from the source, the nonzero parts only. */
+function describeImported(i: Imported): string {
+  const parts = [
+    i.agents ? plural(i.agents, "agent", "agents") : null,
+    i.skills ? plural(i.skills, "skill", "skills") : null,
+    i.timeZones ? plural(i.timeZones, "time zone", "time zones") : null,
+    i.users ? plural(i.users, "user", "users") : null,
+    i.sites ? plural(i.sites, "site's switch", "sites' switches") : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : (parts[0] ?? "");
+}
+
+/**
+ * Deletes a source that nothing in WFM refers to: its schema and its row in one transaction, and the cursors
+ * servers kept of its feed (a source created later under the same name starts a new feed at seq 0, which an old
+ * cursor would skip). The row is locked FOR UPDATE first: a server being moved to this source checks the
+ * servers' foreign key with a KEY SHARE lock on the row, so it waits for this delete and then fails, and a move
+ * committed before the lock is seen by the check below. The schema is dropped before the row is deleted, so the
+ * row's delete trigger (config_sources_in_use, migration 0024) looks after every reader of the schema has ended
+ * and sees any agent a sync imported from it meanwhile.
+ */
 export async function deleteSource(sql: Sql, name: string): Promise<void> {
-  void sql;
-  void name;
-  throw new Error("not yet");
+  if (name === MAIN_SOURCE) throw new DomainError("BAD_INPUT", "The source main cannot be deleted: it is the cfg schema every WFM database has.");
+  try {
+    await inTransaction(sql, async (tx) => {
+      const [source] = await tx<{ schema: string }[]>`select schema from wfm.config_sources where name = ${name} for update`;
+      if (!source) throw noSuchSource(name);
+      const servers = (await tx<{ name: string }[]>`select name from wfm.servers where source = ${name} order by name`).map((s) => s.name);
+      if (servers.length > 0) {
+        throw new DomainError(
+          "CONFLICT",
+          `The source ${name} cannot be deleted: ${servers.length === 1 ? "the WFM Server" : "the WFM Servers"} ${servers.join(", ")} ${servers.length === 1 ? "belongs" : "belong"} to it. Move ${servers.length === 1 ? "it" : "them"} to another source first.`,
+          { servers },
+        );
+      }
+      const [imported] = await tx<Imported[]>`
+        select (select count(*) from wfm.agents where source = ${name})::int as agents,
+               (select count(*) from wfm.skills where source = ${name})::int as skills,
+               (select count(*) from wfm.time_zones where source = ${name})::int as "timeZones",
+               (select count(*) from wfm.users where source = ${name})::int as users,
+               (select count(*) from wfm.sites where switch_source = ${name})::int as sites`;
+      if (Object.values(imported!).some((n) => n > 0)) {
+        throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: WFM holds ${describeImported(imported!)} imported from it.`, imported);
+      }
+      await tx.unsafe(`drop schema if exists ${schemaOf(name)} cascade`);
+      await tx`delete from wfm.sync_cursors where source = ${name}`;
+      await tx`delete from wfm.config_sources where name = ${name}`;
+    });
+  } catch (error) {
+    const e = error as { code?: string; table_name?: string; constraint_name?: string };
+    // The database's own guards, for a write that raced the checks above.
+    if (e.code === "23503" && e.table_name === "config_sources") {
+      throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: WFM holds objects imported from it.`);
+    }
+    if (e.code === "23503" && e.constraint_name === "servers_source_config_sources_name_fk") {
+      throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: a WFM Server belongs to it.`);
+    }
+    throw error;
+  }
 }
