@@ -53,8 +53,10 @@ interface Loader {
 export class ServerCache {
   servers = new Map<string, CachedServer>();
   sites = new Map<number, CachedSite>();
+  /** Skills by their WFM id. */
   skills = new Map<number, string>();
-  timeZones = new Map<number, string>();
+  /** Time zones by `source/dbid`: dbids are unique within a source only. */
+  timeZones = new Map<string, string>();
   /** Timestamp checks made (the figure SPEC §3 wants on /metrics). */
   checks = 0;
   /** When each entity was last reloaded (ms since epoch). */
@@ -152,7 +154,9 @@ export class ServerCache {
           ? await tx`select ${serverRowColumns(tx as unknown as Sql)} from wfm.servers`
           : entity === "sites"
             ? await tx`select id, name, server, switch_dbid as "switchDbid", time_zone as "timeZone" from wfm.sites`
-            : await tx.unsafe(`select cfg_dbid as dbid, name from wfm.${entity}`);
+            : entity === "skills"
+              ? await tx`select id as key, name from wfm.skills`
+              : await tx`select source || '/' || cfg_dbid as key, name from wfm.time_zones`;
       return { version: Number(row?.version ?? 0), rows: [...data] as Record<string, unknown>[] };
     });
     // A slower load that started earlier must not replace what a later one brought.
@@ -160,11 +164,8 @@ export class ServerCache {
     const before = this.sites;
     if (entity === "servers") this.servers = new Map(rows.map((r) => [r.name as string, r as unknown as CachedServer]));
     else if (entity === "sites") this.sites = new Map(rows.map((r) => [r.id as number, r as unknown as CachedSite]));
-    else {
-      const map = new Map(rows.map((r) => [Number(r.dbid), r.name as string]));
-      if (entity === "skills") this.skills = map;
-      else this.timeZones = map;
-    }
+    else if (entity === "skills") this.skills = new Map(rows.map((r) => [Number(r.key), r.name as string]));
+    else this.timeZones = new Map(rows.map((r) => [r.key as string, r.name as string]));
     const first = this.versions[entity] === undefined;
     this.versions[entity] = version;
     this.reloadedAt[entity] = Date.now();

@@ -27,6 +27,9 @@ export function logEvents(events: ServerEvents, log: Logger, server: string): vo
   );
   events.on("realtime:stuck", ({ error }) => log.error({ event: "realtime:stuck", err: error }, `real-time sync cannot apply the next batch: ${error}`));
   events.on("realtime:resumed", () => log.info({ event: "realtime:resumed" }, "real-time sync moves again"));
+  events.on("scope:source:changed", ({ source, previous }) => {
+    log.info({ event: "scope:source:changed", source, previous }, `configuration source changed from ${previous} to ${source}: a full sync of ${source} follows`);
+  });
   events.on("scope:level:changed", ({ level, previous }) => {
     log.info({ event: "scope:level:changed", level, previous }, `SynchronizationLevel changed from ${previous} to ${level}`);
     if (previous === 0) log.info("sync was off: a full sync brings in what changed meanwhile");

@@ -28,6 +28,8 @@ export interface ServerEventMap {
   "realtime:stuck": { error: string };
   "realtime:resumed": Record<string, never>;
   "scope:level:changed": { level: number; previous: number };
+  /** The server was moved to another configuration source (SPEC §2.9); a full sync of the new one follows. */
+  "scope:source:changed": { source: string; previous: string };
   "scope:sites:gained": { sites: string[] };
   "cache:reloaded": { entities: CachedEntity[]; why: string };
   "instances:dead:removed": { server: string; id: string; runs: number[]; requests: number };

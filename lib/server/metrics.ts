@@ -3,6 +3,7 @@
  * test process. Cursor lag is read from the database when scraped, so it is true even while the server
  * is stuck or backing up.
  */
+import { schemaOf } from "../config/source-names";
 import client from "prom-client";
 import type { Sql } from "../db/client";
 import type { MeshNode } from "../mesh/node";
@@ -35,10 +36,16 @@ export function createMetrics(options: {
   let lagCache = { changes: 0, seconds: 0 };
   const readLag = async () => {
     try {
-      const [row] = await options.sql()<{ changes: number; seconds: number }[]>`
+      const sql = options.sql();
+      // The lag in the feed of the server's own source (SPEC §2.9), behind its cursor for that source.
+      const [server] = await sql<{ source: string }[]>`select source from wfm.servers where name = ${options.server}`;
+      if (!server) return lagCache;
+      const S = schemaOf(server.source);
+      const [row] = await sql<{ changes: number; seconds: number }[]>`
         select k.seq - coalesce(c.last_seq, 0) as changes,
-               coalesce(extract(epoch from clock_timestamp() - (select at from cfg.changes where seq = coalesce(c.last_seq, 0) + 1)), 0)::float8 as seconds
-          from cfg.change_counter k left join wfm.sync_cursors c on c.server = ${options.server}`;
+               coalesce(extract(epoch from clock_timestamp() - (select at from ${sql(`${S}.changes`)} where seq = coalesce(c.last_seq, 0) + 1)), 0)::float8 as seconds
+          from ${sql(`${S}.change_counter`)} k
+          left join wfm.sync_cursors c on c.server = ${options.server} and c.source = ${server.source}`;
       if (row) lagCache = { changes: Number(row.changes), seconds: Math.max(0, row.seconds) };
     } catch {
       // The database is away: report the last known lag; /healthz says the database is down.

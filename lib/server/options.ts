@@ -3,6 +3,7 @@
  * one line naming it, before anything touches the database.
  */
 import { parseArgs } from "node:util";
+import { sourceName } from "../config/source-names";
 import { z } from "zod";
 import { env } from "../env";
 import { StartupError } from "../errors";
@@ -27,6 +28,7 @@ const flags = z.object({
   host: z.string().min(1).default("127.0.0.1"),
   port: wholeNumber("--port", 0, 65535).default(0),
   level: wholeNumber("--level", 0, 2).optional(),
+  source: sourceName("--source").optional(),
   timeout: wholeNumber("--timeout (minutes)", 0, 525_600).optional(),
   "cache-slack": wholeNumber("--cache-slack (seconds)", 1, 86_400).optional(),
   "web-events": z.boolean().optional(),
@@ -39,6 +41,8 @@ export interface ServerFlags {
   port: number;
   /** Options for the first registration; afterwards the row in wfm.servers wins. */
   level?: number;
+  /** The configuration source it syncs (SPEC §2.9); main when not given. */
+  source?: string;
   timeoutMinutes?: number;
   cacheSlackSeconds?: number;
   webEvents?: boolean;
@@ -47,7 +51,7 @@ export interface ServerFlags {
 }
 
 export const USAGE =
-  "usage: npm run wfm-server -- --name <name> [--port P] [--host H] [--level 0|1|2] [--timeout MIN] [--cache-slack S] [--web-events] [--peer ws://…/mesh]…";
+  "usage: npm run wfm-server -- --name <name> [--port P] [--host H] [--level 0|1|2] [--source NAME] [--timeout MIN] [--cache-slack S] [--web-events] [--peer ws://…/mesh]…";
 
 export function parseServerFlags(argv: string[]): ServerFlags {
   let values: Record<string, unknown>;
@@ -61,6 +65,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
         host: { type: "string" },
         port: { type: "string" },
         level: { type: "string" },
+        source: { type: "string" },
         timeout: { type: "string" },
         "cache-slack": { type: "string" },
         "web-events": { type: "boolean" },
@@ -83,6 +88,7 @@ export function parseServerFlags(argv: string[]): ServerFlags {
     host: f.host,
     port: f.port,
     level: f.level,
+    source: f.source,
     timeoutMinutes: f.timeout,
     cacheSlackSeconds: f["cache-slack"],
     webEvents: f["web-events"],

@@ -4,10 +4,14 @@
  */
 import os from "node:os";
 import type { Sql } from "../db/client";
+import { MAIN_SOURCE } from "../config/source-names";
+import { StartupError } from "../errors";
 import type { ServerFlags } from "./options";
 
 export interface ServerRow {
   name: string;
+  /** The configuration source it syncs (SPEC §2.9). */
+  source: string;
   level: number;
   timeoutMinutes: number;
   webEvents: boolean;
@@ -17,7 +21,7 @@ export interface ServerRow {
 
 /** The columns of a `ServerRow`: registration reads one row, the cache all of them. */
 export const serverRowColumns = (sql: Sql) => sql`
-  name, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents", cache_slack_s as "cacheSlackSeconds", peers`;
+  name, source, sync_level as level, sync_timeout_min as "timeoutMinutes", web_events as "webEvents", cache_slack_s as "cacheSlackSeconds", peers`;
 
 async function readServer(sql: Sql, name: string): Promise<ServerRow | undefined> {
   const [row] = await sql<ServerRow[]>`select ${serverRowColumns(sql)} from wfm.servers where name = ${name}`;
@@ -30,9 +34,16 @@ async function readServer(sql: Sql, name: string): Promise<ServerRow | undefined
  * the row overrode, so the server can say so.
  */
 export async function registerServer(sql: Sql, flags: ServerFlags): Promise<{ row: ServerRow; created: boolean; ignored: string[] }> {
+  const source = flags.source ?? MAIN_SOURCE;
+  const [known] = await sql`select 1 from wfm.config_sources where name = ${source}`;
+  if (!known) {
+    throw new StartupError(
+      `--source ${source}: there is no configuration source named "${source}". Add it on the console's Sources page (or POST /api/v1/sources), then start the server again.`,
+    );
+  }
   const inserted = await sql`
-    insert into wfm.servers (name, sync_level, sync_timeout_min, web_events, cache_slack_s, peers)
-    values (${flags.name}, ${flags.level ?? 2}, ${flags.timeoutMinutes ?? 0}, ${flags.webEvents ?? false},
+    insert into wfm.servers (name, source, sync_level, sync_timeout_min, web_events, cache_slack_s, peers)
+    values (${flags.name}, ${source}, ${flags.level ?? 2}, ${flags.timeoutMinutes ?? 0}, ${flags.webEvents ?? false},
             ${flags.cacheSlackSeconds ?? null}, ${flags.peers ?? []})
     on conflict (name) do nothing returning name`;
   const created = inserted.length > 0;
@@ -44,6 +55,7 @@ export async function registerServer(sql: Sql, flags: ServerFlags): Promise<{ ro
   const ignored: string[] = [];
   if (!created) {
     if (flags.level !== undefined && flags.level !== row.level) ignored.push(`--level ${flags.level} (the server is at level ${row.level})`);
+    if (flags.source !== undefined && flags.source !== row.source) ignored.push(`--source ${flags.source} (the server syncs source ${row.source})`);
     if (flags.timeoutMinutes !== undefined && flags.timeoutMinutes !== row.timeoutMinutes)
       ignored.push(`--timeout ${flags.timeoutMinutes} (the server's SynchronizationTimeout is ${row.timeoutMinutes})`);
     if (flags.webEvents !== undefined && flags.webEvents !== row.webEvents) ignored.push(`--web-events (web events are ${row.webEvents ? "on" : "off"})`);

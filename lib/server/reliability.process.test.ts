@@ -104,7 +104,7 @@ describe("a killed server's work", () => {
     await sql`insert into wfm.server_instances (id, server, role, host, pid) values (gen_random_uuid(), 'Alive', 'primary', 'h', 1)`;
     const [{ id: instance }] = (await sql`select id from wfm.server_instances where server = 'Alive'`) as unknown as [{ id: string }];
     const [{ id: runId }] = (await sql`
-      insert into wfm.sync_runs (server, kind, trigger, level, instance) values ('Alive', 'full', 'manual', 2, ${instance}) returning id`) as unknown as [{ id: number }];
+      insert into wfm.sync_runs (server, source, kind, trigger, level, instance) values ('Alive', 'main', 'full', 'manual', 2, ${instance}) returning id`) as unknown as [{ id: number }];
     expect(await removeDeadInstances(sql)).toEqual([]);
     const [run] = await sql`select status from wfm.sync_runs where id = ${runId}`;
     expect(run).toMatchObject({ status: "running" });

@@ -12,6 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { connect, probeDatabase, type Database, type Sql } from "../db/client";
+import { feedChannel } from "../config/source-names";
 import { meshSecret } from "../mesh/token";
 import { CACHED } from "../mesh/message";
 import { CacheCoordination } from "./cache-coordination";
@@ -147,7 +148,9 @@ export class WfmServer {
     if (secret) await this.coordination.joinMesh(this.http.server, { secret, peers: registration.row.peers, host: flags.host, port: this.port });
     await addInstance(this.sql, this.instance, this.name, this.port);
 
-    await this.sql.listen("cfg_changes", () => this.wakeup.poke());
+    // The feed of the server's source wakes it; the channel follows the source when the server is moved.
+    await this.listenToSource(registration.row.source);
+    this.events.on("scope:source:changed", ({ source }) => void this.listenToSource(source).catch(() => {}));
     await this.sql.listen("wfm_requests", (server) => {
       if (server === this.name) this.work.requestsQueued();
     });
@@ -164,6 +167,16 @@ export class WfmServer {
     });
     this.heartbeat.start(this.options.heartbeatMs);
     this.log.info({ port: this.port, host: flags.host }, `WFM Server ${this.name} listening on http://${flags.host}:${this.port} (/healthz, /metrics)`);
+  }
+
+  private sourceListener?: { source: string; unlisten: () => Promise<void> };
+
+  private async listenToSource(source: string) {
+    if (this.sourceListener?.source === source) return;
+    const previous = this.sourceListener;
+    const { unlisten } = await this.sql.listen(feedChannel(source), () => this.wakeup.poke());
+    this.sourceListener = { source, unlisten };
+    await previous?.unlisten().catch(() => {});
   }
 
   private async serveTerm(term: Parameters<WorkLoop["serve"]>[0], switchover: boolean) {

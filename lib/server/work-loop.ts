@@ -11,6 +11,7 @@ import { runFullSync, runTargetedSync, type SyncResult } from "../sync/engine";
 import { applyFeedBatch, closeRealtimeRun, newFeedSession, type FeedBatch, type FeedSession } from "../sync/realtime";
 import { finishRequests, linkRequestsToRun, requeueOrphanedRequests, requeueRequests, takeRequests, type TakenRequests } from "../sync/requests";
 import type { RunTrigger } from "../sync/runs";
+import { syncSource } from "../sync/source";
 import type { CacheCoordination } from "./cache-coordination";
 import type { ServerEvents } from "./events";
 import type { Logger } from "./log";
@@ -59,6 +60,7 @@ export class WorkLoop {
   private transientFailures = 0;
   private lastFullSyncAt = 0;
   private lastLevel: number | undefined;
+  private lastSource: string | undefined;
   private realtimeRun: { id: number; openedAt: number; lastChangeAt: number } | undefined;
   private feed?: Sql;
   private feedLost = false;
@@ -132,6 +134,7 @@ export class WorkLoop {
           const row = coordination.cache.server(name);
           if (!row) throw new ServerRemoved(`WFM Server ${name} was removed from wfm.servers`);
           lastPoll = now;
+          this.noteSource(row.source);
           this.noteLevel(row.level);
           this.requestsDue = true;
           if (row.timeoutMinutes > 0 && this.lastFullSyncAt > 0 && now - this.lastFullSyncAt >= row.timeoutMinutes * timing.minuteMs) this.fullSyncDue("schedule");
@@ -257,6 +260,7 @@ export class WorkLoop {
       const row = coordination.cache.server(name);
       batch = await applyFeedBatch(this.feed!, this.feedSession, {
         server: name,
+        source: row ? syncSource(row.source) : undefined,
         instance,
         runId: this.realtimeRun?.id ?? null,
         limit: timing.feedLimit,
@@ -279,6 +283,8 @@ export class WorkLoop {
     if (this.stuck) events.emit("realtime:resumed", {});
     this.stuck = undefined;
     this.transientFailures = 0;
+    // The snapshot says the server syncs another source than the cache knew: follow it, without waiting for the cache.
+    this.noteSource(batch.source);
     if (batch.changes === 0) return batch;
 
     if (batch.runId !== null) {
@@ -289,6 +295,21 @@ export class WorkLoop {
     events.emit("realtime:batch:applied", { batch, seconds: (performance.now() - started) / 1000 });
     if (batch.touched.length) await coordination.announceOwnWrites(batch.touched);
     return batch;
+  }
+
+  /**
+   * A new source takes effect at once (SPEC §2.9): the real-time session and run of the old one end, and a full
+   * sync of the new one sets the cursor real-time continues from. The old source's cursor stays, so moving back
+   * later resumes it (after the full sync such a move also brings).
+   */
+  private noteSource(source: string) {
+    const previous = this.lastSource;
+    this.lastSource = source;
+    if (previous === undefined || previous === source) return;
+    this.feedSession = newFeedSession();
+    void this.closeRealtimeRun();
+    this.options.events.emit("scope:source:changed", { source, previous });
+    this.fullSyncDue("scope");
   }
 
   /** Levels take effect at once; one raised from 0 also brings in, by a full sync, what was skipped. */

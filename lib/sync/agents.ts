@@ -9,11 +9,14 @@
  */
 import type { Sql } from "../db/client";
 import { inScopeByAssignmentsSql, inScopeSql } from "./scope";
+import type { SyncSource } from "./source";
 import { analyzeIfGrown } from "./statistics";
 
 export interface BatchScope {
   level: 1 | 2;
   server: string;
+  /** The server's source: only its persons, and only WFM agents that came from it (SPEC §2.9). */
+  source: SyncSource;
   /** Which cfg person dbids: an inclusive range, or those listed in a temp table's `person_dbid` column. */
   persons: { from: number; to: number } | { table: string };
   /**
@@ -83,7 +86,8 @@ export async function createBatchTables(tx: Sql, lifetime: TempLifetime = "trans
 
 export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = RUN_MODE): Promise<number> {
   if (!mode.session) await tx`truncate sync_batch`;
-  const { persons } = scope;
+  const { persons, source } = scope;
+  const S = source.schema;
   const params: (string | number | number[])[] = [scope.level, scope.server];
   const param = (value: string | number | number[]) => `$${params.push(value)}`;
   const range = "table" in persons ? "" : `between ${param(persons.from)} and ${param(persons.to)}`;
@@ -98,14 +102,14 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
     insert into sync_batch
     with c as (
       select p.dbid, ${CFG_FIELDS.map((f) => `p.${f}`).join(", ")}
-        from cfg.persons p where p.is_agent and ${chosen("p.dbid")}
+        from ${S}.persons p where p.is_agent and ${chosen("p.dbid")}
     ), w as (
       select a.id, a.cfg_dbid, ${CFG_FIELDS.map((f) => `a.${f}`).join(", ")}, a.site_id,
              a.termination_date, a.termination_source, a.awaiting_full_sync
-        from wfm.agents a where ${chosen("a.cfg_dbid")}
+        from wfm.agents a where a.source = ${source.literal} and ${chosen("a.cfg_dbid")}
     ), l as (
       select person_dbid, min(switch_dbid) as switch_dbid, count(distinct switch_dbid) as switches
-        from cfg.agent_logins where ${chosen("person_dbid")} group by person_dbid
+        from ${S}.agent_logins where ${chosen("person_dbid")} group by person_dbid
     ), j as (
       select coalesce(c.dbid, w.cfg_dbid) as cfg_dbid, w.id as agent_id, c.dbid is not null as in_cfg,
              ${CFG_FIELDS.map((f) => `c.${f}, w.${f} as old_${f}`).join(", ")},
@@ -115,15 +119,15 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
              case when l.person_dbid is null then 'no login'
                   when l.switches > 1 then 'logins on ' || l.switches || ' switches'
                   when l.switch_dbid = any (array(select dbid from sync_colliding_switch))
-                    then 'the name of its switch ' || (select name from cfg.switches s where s.dbid = l.switch_dbid) || ' collides across tenants'
+                    then 'the name of its switch ' || (select name from ${S}.switches s where s.dbid = l.switch_dbid) || ' collides across tenants or sources'
                   when ls.id is null then 'no site is associated with its switch' end as login_issue,
              w.termination_date, w.termination_source, coalesce(w.awaiting_full_sync, false) as awaiting
         from c full join w on w.cfg_dbid = c.dbid
         left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)
-        left join wfm.sites ls on ls.switch_dbid = l.switch_dbid and l.switches = 1
+        left join wfm.sites ls on ls.switch_source = ${source.literal} and ls.switch_dbid = l.switch_dbid and l.switches = 1
     )
     select j.cfg_dbid, j.agent_id, j.agent_id is null, j.in_cfg,
-           j.in_cfg or exists (select 1 from cfg.persons p where p.dbid = j.cfg_dbid),
+           j.in_cfg or exists (select 1 from ${S}.persons p where p.dbid = j.cfg_dbid),
            ${CFG_FIELDS.map((f) => `j.${f}, j.old_${f}`).join(", ")},
            j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting
       from j left join wfm.sites ss on ss.id = coalesce(j.site_id, j.login_site_id)
@@ -153,21 +157,22 @@ const displayName = (alias: string) => `trim(${alias}.first_name || ' ' || ${ali
  * agent is excluded from real-time sync only (SPEC §2.7); a full sync re-reads it like any other, and its
  * termination, being WFM's, stays.
  */
-export async function applyAgents(tx: Sql, runId: number, mode: StepMode = RUN_MODE): Promise<void> {
+export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mode: StepMode = RUN_MODE): Promise<void> {
+  const mine = (alias: string) => `${alias}.source = ${source.literal}`;
   // New agents land in the site of their login switch, or in none.
   await tx.unsafe(
     `
     with added as (
-      insert into wfm.agents (cfg_dbid, ${CFG_FIELDS.join(", ")}, site_id)
-      select cfg_dbid, ${CFG_FIELDS.join(", ")}, login_site_id from sync_batch where in_cfg and agent_id is null
+      insert into wfm.agents (source, cfg_dbid, ${CFG_FIELDS.join(", ")}, site_id)
+      select ${source.literal}, cfg_dbid, ${CFG_FIELDS.join(", ")}, login_site_id from sync_batch where in_cfg and agent_id is null
       returning cfg_dbid
     )
     , levels as (
       -- The levels each new agent gets, counted in one pass (a subquery per agent cost ~8 µs each).
       select sl.person_dbid, count(*) as n
-        from sync_batch nb join cfg.skill_levels sl on sl.person_dbid = nb.cfg_dbid
+        from sync_batch nb join ${source.schema}.skill_levels sl on sl.person_dbid = nb.cfg_dbid
        where nb.in_cfg and nb.agent_id is null
-         and exists (select 1 from wfm.skills k where k.cfg_dbid = sl.skill_dbid)
+         and exists (select 1 from wfm.skills k where ${mine("k")} and k.cfg_dbid = sl.skill_dbid)
          and sl.skill_dbid <> all (array(select dbid from sync_colliding_skill))
        group by sl.person_dbid
     )
@@ -183,7 +188,11 @@ export async function applyAgents(tx: Sql, runId: number, mode: StepMode = RUN_M
   );
 
   // The skill-level step needs every agent's id, the new ones' included.
-  const placed = await tx`update sync_batch b set agent_id = a.id from wfm.agents a where b.agent_id is null and a.cfg_dbid = b.cfg_dbid`;
+  const placed = await tx.unsafe(
+    `update sync_batch b set agent_id = a.id from wfm.agents a where b.agent_id is null and ${mine("a")} and a.cfg_dbid = b.cfg_dbid`,
+    [],
+    { prepare: mode.session },
+  );
   if (placed.count > (mode.session ? 200 : 0)) {
     // Statistics of a table that grew inside this transaction still describe it as it was (empty, on a
     // cold start), and the planner then scans it inside nested loops: refresh them when a batch added rows.
@@ -246,7 +255,7 @@ export async function applyAgents(tx: Sql, runId: number, mode: StepMode = RUN_M
     `
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
     select $1::bigint, 'agent', b.cfg_dbid::text, 'warning', 'unassigned: ' || b.login_issue
-      from sync_batch b join wfm.agents a on a.cfg_dbid = b.cfg_dbid
+      from sync_batch b join wfm.agents a on ${mine("a")} and a.cfg_dbid = b.cfg_dbid
      where b.in_cfg and a.site_id is null and b.login_issue like 'the name of its switch%'
      order by b.cfg_dbid`,
     [runId],

@@ -11,12 +11,12 @@ import { inTransaction, isConnectionLoss, isTransientConflict, type Sql } from "
 import { LOCK_NAMESPACE, lockKeys } from "../db/locks";
 import { syncConnection } from "../db/session-settings";
 import { env } from "../env";
-import { DomainError } from "../errors";
 import { applyAgents, collectBatch, createBatchTables, RUN_MODE } from "./agents";
 import { describeCollision, findCollisions, markCollisions } from "./collisions";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { countEvents, finishRun, logEvent, noCounts, reportProgress, startRun, type RunCounts, type RunStatus, type RunTrigger } from "./runs";
 import { applySkillLevels, createLevelTables, createSkippedLevels, importSkillsOnDemand, logSkippedLevels } from "./skill-levels";
+import { serverSettings, type SyncSource } from "./source";
 import { analyzeIfFree, refreshStatistics } from "./statistics";
 import { syncUsers } from "./users";
 
@@ -58,9 +58,7 @@ const FULL_SYNC_STEPS = { ...RUN_MODE, deferWarnings: true };
 
 
 export async function serverLevel(sql: Sql, server: string): Promise<number> {
-  const [row] = await sql<{ level: number }[]>`select sync_level as level from wfm.servers where name = ${server}`;
-  if (!row) throw new DomainError("NOT_FOUND", `WFM Server '${server}' is not registered.`);
-  return row.level;
+  return (await serverSettings(sql, server)).level;
 }
 
 /**
@@ -68,9 +66,10 @@ export async function serverLevel(sql: Sql, server: string): Promise<number> {
  * covers everything but other servers' sites, so it excludes every other run but the disjoint ones of level
  * 0; level-1 runs only share skills imported on demand (which tolerate each other) and share the lock.
  */
-async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: string, level: number, signal?: AbortSignal) {
+async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: string, source: SyncSource, level: number, signal?: AbortSignal) {
+  const scopeKey = lockKeys.scope(source.name);
   const wanted: { key: string; shared: boolean }[] = [{ key: lockKeys.serverRuns(server), shared: false }];
-  if (level > 0) wanted.push({ key: lockKeys.scope, shared: level === 1 });
+  if (level > 0) wanted.push({ key: scopeKey, shared: level === 1 });
   for (const { key, shared } of wanted) {
     const fn = shared ? "pg_try_advisory_lock_shared" : "pg_try_advisory_lock";
     const [got] = await conn.unsafe(`select ${fn}($1, hashtext($2)) as ok`, [LOCK_NAMESPACE, key]);
@@ -78,7 +77,7 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
     const holders = await sql<{ id: number; server: string; kind: string; level: number }[]>`
       select id, server, kind, level from wfm.sync_runs
        where status = 'running' and id <> ${runId}
-         and (server = ${server} or ${key === lockKeys.scope} and (level = 2 or ${level} = 2))
+         and (server = ${server} or ${key === scopeKey} and source = ${source.name} and (level = 2 or ${level} = 2))
        order by id`;
     const who = holders.length
       ? holders.map((h) => `the ${h.kind} sync of ${h.server} (run ${h.id}, level ${h.level})`).join(", ")
@@ -87,7 +86,7 @@ async function acquireScopeLocks(conn: Sql, sql: Sql, runId: number, server: str
       objectType: "run",
       objectKey: String(runId),
       action: "warning",
-      message: `waiting for ${who} to finish: ${key === lockKeys.scope ? "their scopes overlap" : "a server runs one sync at a time"}`,
+      message: `waiting for ${who} to finish: ${key === scopeKey ? "their scopes overlap" : "a server runs one sync at a time"}`,
     });
     // Wait by polling, so that a stopping server is not held here until the other run ends.
     for (;;) {
@@ -107,16 +106,18 @@ async function insertEvent(tx: Sql, runId: number, objectType: string, objectKey
            values (${runId}, ${objectType}, ${objectKey}, ${action}, ${message})`;
 }
 
-async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, level: number) {
+async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, source: SyncSource, level: number) {
   for (const collision of await findCollisions(tx)) {
     // Level 1 never synchronizes time zones: their collisions are the Validation page's business, not its run's.
     if (level === 1 && collision.objectType === "timeZone") continue;
     await insertEvent(tx, runId, collision.objectType === "timeZone" ? "time_zone" : collision.objectType, collision.name, "error", describeCollision(collision));
   }
-  const levelTwo = await tx<{ name: string }[]>`select name from wfm.servers where sync_level = 2 order by name`;
+  // One level-2 server per source (SPEC §2.9): level-2 servers of different sources cover different agents.
+  const levelTwo = await tx<{ name: string }[]>`
+    select name from wfm.servers where sync_level = 2 and source = ${source.name} order by name`;
   if (levelTwo.length > 1) {
     await insertEvent(tx, runId, "server", levelTwo.map((s) => s.name).join(","), "warning",
-      `more than one WFM Server is at level 2 (${levelTwo.map((s) => s.name).join(", ")}): only one should be`);
+      `more than one WFM Server is at level 2 (${levelTwo.map((s) => s.name).join(", ")})${source.name === "main" ? "" : ` for source ${source.name}`}: only one should be`);
   }
 }
 
@@ -126,10 +127,10 @@ async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, level: n
  */
 async function inRun(
   sql: Sql,
-  run: { server: string; instance?: string; requestedBy?: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
+  run: { server: string; source: SyncSource; instance?: string; requestedBy?: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
   work: (tx: Sql, runId: number) => Promise<{ cursor?: number }>,
 ): Promise<SyncResult> {
-  const runId = await startRun(sql, run);
+  const runId = await startRun(sql, { ...run, source: run.source.name });
   await run.onStart?.(runId);
   // A connection of the run's own, not one from the pool: if it dies mid-run, nothing else inherits it, and the
   // settings the run needs (lib/db/session-settings.ts) stay on it.
@@ -139,7 +140,7 @@ async function inRun(
     // Diagnostics: WFM_EXPLAIN=<ms> logs the plan of every statement of the run slower than that (1 means 500).
     const explainMs = env().explainMs;
     if (explainMs > 0) await conn.unsafe(`load 'auto_explain'; set auto_explain.log_min_duration = ${Math.round(explainMs)}`);
-    await acquireScopeLocks(conn, sql, runId, run.server, run.level, run.signal);
+    await acquireScopeLocks(conn, sql, runId, run.server, run.source, run.level, run.signal);
     // Outside the run's transaction, so ANALYZE's lock is held for a moment, not for the whole run.
     if (run.level > 0) await refreshStatistics(conn);
     for (let attempt = 1; ; attempt++) {
@@ -185,18 +186,19 @@ async function inRun(
 
 /** Brings this server's scope of WFM to exactly what cfg holds (SPEC §2.5). */
 export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<SyncResult> {
-  const level = await serverLevel(sql, options.server);
+  const { level, source } = await serverSettings(sql, options.server);
+  const S = source.schema;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  return inRun(sql, { server: options.server, instance: options.instance, requestedBy: options.requestedBy, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, source, instance: options.instance, requestedBy: options.requestedBy, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
     // The first statement fixes the snapshot; the counter as it stands in it is the feed position.
-    const [{ seq: cursor }] = (await tx`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
+    const [{ seq: cursor }] = (await tx`select seq from ${tx(`${S}.change_counter`)}`) as unknown as [{ seq: number }];
 
     if (level > 0) {
-      await markCollisions(tx);
-      await logCollisionsAndMisconfiguration(tx, runId, level);
+      await markCollisions(tx, source);
+      await logCollisionsAndMisconfiguration(tx, runId, source, level);
       if (level === 2) {
-        await syncReferenceTable(tx, runId, TIME_ZONES);
-        await syncReferenceTable(tx, runId, SKILLS);
+        await syncReferenceTable(tx, runId, TIME_ZONES, source);
+        await syncReferenceTable(tx, runId, SKILLS, source);
         await analyzeIfFree(tx, "wfm.skills, wfm.time_zones");
       }
       await createBatchTables(tx);
@@ -205,24 +207,25 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
 
       // Every dbid that is an agent in cfg or in WFM, in order, cut into batches of equal size.
       const dbids = (await tx<{ dbid: number }[]>`
-        select dbid from cfg.persons where is_agent union select cfg_dbid from wfm.agents order by 1`).map((r) => r.dbid);
+        select dbid from ${tx(`${S}.persons`)} where is_agent
+        union select cfg_dbid from wfm.agents where source = ${source.name} order by 1`).map((r) => r.dbid);
       await reportProgress(sql, runId, 0, dbids.length);
       for (let start = 0; start < dbids.length; start += batchSize) {
         if (options.signal?.aborted) throw new RunStopped(String(options.signal.reason ?? "the run was stopped"));
         const slice = dbids.slice(start, start + batchSize);
-        await collectBatch(tx, { level: level as 1 | 2, server: options.server, persons: { from: slice[0]!, to: slice.at(-1)! } });
-        await applyAgents(tx, runId);
-        if (level === 1) await importSkillsOnDemand(tx, runId);
-        await applySkillLevels(tx, runId, FULL_SYNC_STEPS);
+        await collectBatch(tx, { level: level as 1 | 2, server: options.server, source, persons: { from: slice[0]!, to: slice.at(-1)! } });
+        await applyAgents(tx, runId, source);
+        if (level === 1) await importSkillsOnDemand(tx, runId, source);
+        await applySkillLevels(tx, runId, source, FULL_SYNC_STEPS);
         await reportProgress(sql, runId, start + slice.length, dbids.length);
       }
-      await logSkippedLevels(tx, runId);
-      if (level === 2) await syncUsers(tx, runId);
+      await logSkippedLevels(tx, runId, source);
+      if (level === 2) await syncUsers(tx, runId, source);
     }
 
     await tx`
-      insert into wfm.sync_cursors (server, last_seq) values (${options.server}, ${cursor})
-      on conflict (server) do update set last_seq = excluded.last_seq, updated_at = now()
+      insert into wfm.sync_cursors (server, source, last_seq) values (${options.server}, ${source.name}, ${cursor})
+      on conflict (server, source) do update set last_seq = excluded.last_seq, updated_at = now()
        where wfm.sync_cursors.last_seq is distinct from excluded.last_seq`;
     return { cursor };
   });
@@ -236,26 +239,26 @@ export async function runTargetedSync(
   sql: Sql,
   options: { server: string; instance?: string; requestedBy?: string; cfgDbid: number; trigger: RunTrigger; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
 ): Promise<SyncResult> {
-  const level = await serverLevel(sql, options.server);
-  return inRun(sql, { server: options.server, instance: options.instance, requestedBy: options.requestedBy, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
+  const { level, source } = await serverSettings(sql, options.server);
+  return inRun(sql, { server: options.server, source, instance: options.instance, requestedBy: options.requestedBy, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
     const key = String(options.cfgDbid);
     if (level === 0) {
       await insertEvent(tx, runId, "agent", key, "skipped", `skipped: synchronization is off on ${options.server} (level 0)`);
       return {};
     }
-    await markCollisions(tx);
+    await markCollisions(tx, source);
     await createBatchTables(tx);
     await createLevelTables(tx);
     await reportProgress(sql, runId, 0, 1);
-    const found = await collectBatch(tx, { level: level as 1 | 2, server: options.server, persons: { from: options.cfgDbid, to: options.cfgDbid } });
+    const found = await collectBatch(tx, { level: level as 1 | 2, server: options.server, source, persons: { from: options.cfgDbid, to: options.cfgDbid } });
     if (found === 0) {
       await insertEvent(tx, runId, "agent", key, "skipped",
         `skipped: agent ${key} is not in the scope of ${options.server} (level ${level}), or neither cfg nor WFM has it`);
       return {};
     }
-    await applyAgents(tx, runId);
-    await importSkillsOnDemand(tx, runId);
-    await applySkillLevels(tx, runId);
+    await applyAgents(tx, runId, source);
+    await importSkillsOnDemand(tx, runId, source);
+    await applySkillLevels(tx, runId, source);
     return {};
   });
 }

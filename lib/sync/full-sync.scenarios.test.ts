@@ -39,8 +39,8 @@ async function world(level: number): Promise<World> {
   const support = await b.skill(tenant, "Support");
   const agent = await b.person(tenant, { username: "ava", firstName: "Ava", lastName: "Smith", email: "ava@x", logins: [switchDbid], skills: { [sales]: 3 } });
   const supervisor = await b.person(tenant, { username: "sam", email: "sam@x", isAgent: false });
-  await database.sql`insert into wfm.users (cfg_dbid, username, first_name, last_name, email, role)
-                     values (${supervisor}, 'sam', 'Sam', 'Lead', 'sam@x', 'supervisor')`;
+  await database.sql`insert into wfm.users (source, cfg_dbid, username, first_name, last_name, email, role)
+                     values ('main', ${supervisor}, 'sam', 'Sam', 'Lead', 'sam@x', 'supervisor')`;
   const first = await runFullSync(database.sql, { server: "A", trigger: "startup" });
   expect(first.status).toBe("succeeded");
   return { tenant, switchDbid, siteId, tz, sales, support, agent, supervisor };

@@ -36,7 +36,7 @@ describe("scope by level", () => {
     const inFree = await b.person(t, { logins: [free] });
     const unassigned = await b.person(t, { logins: [] });
     const lead = await b.person(t, { isAgent: false, email: "old@x" });
-    await database.sql`insert into wfm.users (cfg_dbid, username, email, role) values (${lead}, 'lead', 'stale@x', 'viewer')`;
+    await database.sql`insert into wfm.users (source, cfg_dbid, username, email, role) values ('main', ${lead}, 'lead', 'stale@x', 'viewer')`;
 
     const result = await sync();
     expect(result.status).toBe("succeeded");
@@ -150,7 +150,7 @@ describe("users", () => {
     const t = await b.tenant();
     await b.server("A", 2);
     const person = await b.person(t, { username: "jsmith", email: "new@x", isAgent: false });
-    await database.sql`insert into wfm.users (cfg_dbid, username, email, role) values (${person}, 'jdoe', 'old@x', 'viewer'), (null, 'JSmith', null, 'admin')`;
+    await database.sql`insert into wfm.users (source, cfg_dbid, username, email, role) values ('main', ${person}, 'jdoe', 'old@x', 'viewer'), (null, null, 'JSmith', null, 'admin')`;
     const result = await sync();
     expect(await log(result.runId)).toEqual([
       "updated: email: old@x → new@x",
@@ -188,8 +188,8 @@ describe("duplicate names", () => {
     ]);
     expect(events.filter((e) => e.action === "warning").map((e) => e.message)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^unassigned: the name of its switch SW-1 collides across tenants$/),
-        expect.stringMatching(/^1 skill level on skill Billing .* skipped: its name collides across tenants$/),
+        expect.stringMatching(/^unassigned: the name of its switch SW-1 collides across tenants or sources$/),
+        expect.stringMatching(/^1 skill level on skill Billing .* skipped: its name collides across tenants or sources$/),
       ]),
     );
     expect(await b.names("wfm.skills")).toEqual(["Sales"]);
@@ -217,7 +217,7 @@ describe("levels on a colliding skill", () => {
     for (let i = 0; i < 7; i++) await b.person(t1, { skills: { [shared]: i } });
     const result = await runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 2 });
     const warnings = (await b.events(result.runId)).filter((e) => e.action === "warning" && e.message.includes("Shared Skill"));
-    expect(warnings.map((e) => e.message)).toEqual([expect.stringMatching(/^7 skill levels on skill Shared Skill .* skipped: its name collides across tenants$/)]);
+    expect(warnings.map((e) => e.message)).toEqual([expect.stringMatching(/^7 skill levels on skill Shared Skill .* skipped: its name collides across tenants or sources$/)]);
   });
 });
 
@@ -231,11 +231,11 @@ describe("idempotence", () => {
     await b.timeZone(t);
     for (let i = 0; i < 20; i++) await b.person(t, { logins: i % 3 ? [sw] : [], skills: { [skill]: i % 11 } });
     const lead = await b.person(t, { isAgent: false });
-    await database.sql`insert into wfm.users (cfg_dbid, username, email, role) values (${lead}, 'x', 'y', 'viewer')`;
+    await database.sql`insert into wfm.users (source, cfg_dbid, username, email, role) values ('main', ${lead}, 'x', 'y', 'viewer')`;
     await sync();
     const versions = async () =>
       database.sql`select (select array_agg(xmin::text order by id) from wfm.agents) as agents,
-                          (select array_agg(xmin::text order by agent_id, skill_dbid) from wfm.agent_skills) as levels,
+                          (select array_agg(xmin::text order by agent_id, skill_id) from wfm.agent_skills) as levels,
                           (select array_agg(xmin::text order by cfg_dbid) from wfm.skills) as skills,
                           (select array_agg(xmin::text order by cfg_dbid) from wfm.time_zones) as tzs,
                           (select array_agg(xmin::text order by id) from wfm.users) as users,
@@ -272,7 +272,7 @@ describe("progress, failure and rerun", () => {
     // provably between batches, whatever the machine's speed, when its connection is killed.
     persons.sort((x, y) => x - y);
     const holder = await holdTransaction(database.url, (tx) =>
-      tx`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${persons[10]!}, ${t}, 'held', 'Held', 'Back')`,
+      tx`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name) values ('main', ${persons[10]!}, ${t}, 'held', 'Held', 'Back')`,
     );
     const running = runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 10 });
     const blocked = await waitUntilBlocked(database.sql, { applicationName: "wfm-sync full A" }, { by: holder.pid, settled: running });
@@ -306,7 +306,7 @@ describe("progress, failure and rerun", () => {
     // A is held mid-run (its second batch waits on an agent another transaction is adding), so it surely
     // holds the scope lock when B starts, whatever the machine's speed.
     const holder = await holdTransaction(database.url, (tx) =>
-      tx`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${persons[10]!}, ${t}, 'held', 'Held', 'Back')`,
+      tx`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name) values ('main', ${persons[10]!}, ${t}, 'held', 'Held', 'Back')`,
     );
     const firstRun = runFullSync(database.sql, { server: "A", trigger: "manual", batchSize: 10 });
     await waitUntilBlocked(database.sql, { applicationName: "wfm-sync full A" }, { by: holder.pid, settled: firstRun });
@@ -392,7 +392,7 @@ describe("the run log", () => {
     const old = await sync();
     const recent = await sync();
     await database.sql`update wfm.sync_runs set started_at = now() - interval '40 days', finished_at = now() - interval '40 days' where id = ${old.runId}`;
-    await database.sql`insert into wfm.sync_runs (server, kind, level, trigger, status, started_at) values ('A', 'full', 2, 'manual', 'running', now() - interval '90 days')`;
+    await database.sql`insert into wfm.sync_runs (server, source, kind, level, trigger, status, started_at) values ('A', 'main', 'full', 2, 'manual', 'running', now() - interval '90 days')`;
     expect(await pruneRuns(database.sql, 30)).toBe(1);
     const left = await database.sql`select id, status from wfm.sync_runs order by id`;
     expect(left.map((r) => r.status)).toEqual(["succeeded", "running"]);

@@ -16,6 +16,7 @@ import { markCollisions } from "./collisions";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { noCounts, type RunCounts } from "./runs";
 import { applySkillLevels, createLevelTables, importSkillsOnDemand } from "./skill-levels";
+import { serverSettings, type SyncSource } from "./source";
 import { syncUsers } from "./users";
 import type { CachedEntity } from "../mesh/message";
 
@@ -26,6 +27,8 @@ export interface FeedBatch {
   /** The newest seq in the feed when the batch read it: `head - to` is the backlog left. */
   head: number;
   level: number;
+  /** The server's source as the batch's snapshot saw it; when it is not the one asked for, nothing was applied. */
+  source: string;
   changes: number;
   /** Changes outside this server's scope, or all of them at level 0: counted, never logged. */
   outOfScope: number;
@@ -38,6 +41,8 @@ export interface FeedBatch {
 
 export interface FeedOptions {
   server: string;
+  /** The source whose feed to apply: the server's, as its cache knows it (read from wfm.servers when absent). */
+  source?: SyncSource;
   /** The server process applying it, recorded on the realtime run it opens. */
   instance?: string;
   /** The server's open realtime run, if any; a batch with something to log creates one otherwise. */
@@ -108,22 +113,27 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     session.batchesSinceVacuum = 0;
   }
   // inTransaction pins the session: a batch that ran partly on a reconnected session is never committed.
+  const source = options.source ?? (await serverSettings(conn, options.server)).source;
+  const S = source.schema;
   return inTransaction(conn, "isolation level repeatable read", async (conn) => {
     // Batches are idempotent and carry their cursor: if the database crashed before this commit reached
     // disk, the batch and its cursor are lost together and simply applied again. So the batch need not
     // wait for the WAL flush (a millisecond or more of every change's latency).
     await conn`set local synchronous_commit = off`;
     // The first statement fixes the snapshot: the counter, the cursor and the level all as of one moment.
-    const [state] = await conn<{ head: number; cursor: number | null; level: number | null }[]>`
-      select (select seq from cfg.change_counter) as head,
-             (select last_seq from wfm.sync_cursors where server = ${options.server}) as cursor,
-             (select sync_level from wfm.servers where name = ${options.server}) as level`;
-    if (state?.level == null) throw new Error(`WFM Server '${options.server}' is not registered`);
+    const [state] = await conn<{ head: number; cursor: number | null; level: number | null; source: string | null }[]>`
+      select (select seq from ${conn(`${S}.change_counter`)}) as head,
+             (select last_seq from wfm.sync_cursors where server = ${options.server} and source = ${source.name}) as cursor,
+             s.sync_level as level, s.source
+        from (select 1) one left join wfm.servers s on s.name = ${options.server}`;
+    if (state?.level == null || state.source == null) throw new Error(`WFM Server '${options.server}' is not registered`);
     const from = state.cursor ?? 0;
     const head = state.head;
     const level = options.scope?.level ?? state.level;
     const to = Math.min(head, from + limit);
-    const result: FeedBatch = { from, to, head, level, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId, touched: [] };
+    const result: FeedBatch = { from, to, head, level, source: state.source, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId, touched: [] };
+    // The server was moved to another source since its cache last looked: the caller starts over there.
+    if (state.source !== source.name) return { ...result, to: from, changes: 0 };
     if (to <= from) return result;
 
     if (level === 0) {
@@ -135,7 +145,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       // Event ids come from a sequence, so every event this transaction writes has an id above the mark.
       const read = await conn<{ type: string; n: number; mark: number }[]>`
         with batch as (
-          insert into feed_batch select seq, object_type, op, dbid, ref from cfg.changes where seq > ${from} and seq <= ${to}
+          insert into feed_batch select seq, object_type, op, dbid, ref from ${conn(`${S}.changes`)} where seq > ${from} and seq <= ${to}
           returning object_type
         )
         select object_type as type, count(*)::int as n,
@@ -145,17 +155,17 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       const mark = read[0]?.mark ?? 0;
       const touchesNames = kinds.has("switch") || kinds.has("skill") || kinds.has("time_zone");
       if (touchesNames || !session.collisionsKnown) {
-        await markCollisions(conn, "session");
+        await markCollisions(conn, source, "session");
         session.collisionsKnown = true;
       }
 
-      const runId = options.runId ?? (await openRealtimeRun(conn, options.server, level, options.instance ?? null));
+      const runId = options.runId ?? (await openRealtimeRun(conn, options.server, source, level, options.instance ?? null));
       result.runId = runId;
 
       let referenceChanges = 0;
       if (level === 2) {
-        if (kinds.has("time_zone")) await syncReferenceTable(conn, runId, TIME_ZONES);
-        if (kinds.has("skill")) await syncReferenceTable(conn, runId, SKILLS);
+        if (kinds.has("time_zone")) await syncReferenceTable(conn, runId, TIME_ZONES, source);
+        if (kinds.has("skill")) await syncReferenceTable(conn, runId, SKILLS, source);
         if (kinds.has("time_zone")) result.touched.push("time_zones", "sites"); // sites follow renamed time zones
         if (kinds.has("skill")) result.touched.push("skills");
         referenceChanges = (kinds.get("time_zone") ?? 0) + (kinds.get("skill") ?? 0) + (kinds.get("switch") ?? 0);
@@ -169,15 +179,15 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         select dbid from feed_batch where object_type in ('person', 'skill_level')
         union select (ref->>'person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'person_dbid' is not null
         union select (ref->>'old_person_dbid')::bigint from feed_batch where object_type = 'agent_login' and ref->>'old_person_dbid' is not null
-        union select l.person_dbid from cfg.agent_logins l
+        union select l.person_dbid from ${S}.agent_logins l
                where l.switch_dbid in (select dbid from feed_batch where object_type = 'switch') and l.person_dbid is not null
-        ${level === 2 ? "union select sl.person_dbid from cfg.skill_levels sl where sl.skill_dbid in (select dbid from feed_batch where object_type = 'skill')" : ""}`,
+        ${level === 2 ? `union select sl.person_dbid from ${S}.skill_levels sl where sl.skill_dbid in (select dbid from feed_batch where object_type = 'skill')` : ""}`,
         [],
         PREPARED,
       );
 
       const sites = options.scope && { mine: options.scope.mine, others: options.scope.others };
-      await collectBatch(conn, { level: level as 1 | 2, server: options.server, persons: { table: "feed_persons" }, sites }, SESSION);
+      await collectBatch(conn, { level: level as 1 | 2, server: options.server, source, persons: { table: "feed_persons" }, sites }, SESSION);
 
       const [scoped] = await conn.unsafe<{ n: number }[]>(
         `
@@ -204,16 +214,16 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
                  || ${describeChange}
           from excluded e
           join feed_batch f on ${changeOfPerson("f", "e.cfg_dbid")}
-          left join cfg.skills k on f.object_type = 'skill_level' and k.dbid = (f.ref->>'skill_dbid')::bigint
+          left join ${S}.skills k on f.object_type = 'skill_level' and k.dbid = (f.ref->>'skill_dbid')::bigint
          order by f.seq`,
         [runId],
         PREPARED,
       );
 
-      await applyAgents(conn, runId, SESSION);
-      if (level === 1 && (await importSkillsOnDemand(conn, runId)) > 0) result.touched.push("skills");
-      await applySkillLevels(conn, runId, SESSION);
-      if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, "feed_persons");
+      await applyAgents(conn, runId, source, SESSION);
+      if (level === 1 && (await importSkillsOnDemand(conn, runId, source)) > 0) result.touched.push("skills");
+      await applySkillLevels(conn, runId, source, SESSION);
+      if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, source, "feed_persons");
 
       // The run's counts grow by this batch's log lines, counted in the same statement that adds them.
       const [counts] = await conn<(RunCounts & { found: boolean })[]>`
@@ -239,8 +249,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     // The notification is delivered at commit: the console (and the bench) see the cursor move at once.
     await conn`
       with moved as (
-        insert into wfm.sync_cursors (server, last_seq, updated_at) values (${options.server}, ${to}, clock_timestamp())
-        on conflict (server) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at
+        insert into wfm.sync_cursors (server, source, last_seq, updated_at) values (${options.server}, ${source.name}, ${to}, clock_timestamp())
+        on conflict (server, source) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at
         returning last_seq
       )
       select pg_notify('wfm_cursor', ${options.server} || ':' || last_seq) from moved`;
@@ -249,10 +259,10 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
 }
 
 /** A realtime run is created by the first batch that has something to log, inside that batch's transaction. */
-async function openRealtimeRun(tx: Sql, server: string, level: number, instance: string | null): Promise<number> {
+async function openRealtimeRun(tx: Sql, server: string, source: SyncSource, level: number, instance: string | null): Promise<number> {
   const [row] = await tx<{ id: number }[]>`
-    insert into wfm.sync_runs (server, kind, trigger, level, instance, requested_by)
-    values (${server}, 'realtime', 'feed', ${level}, ${instance}, ${server}) returning id`;
+    insert into wfm.sync_runs (server, source, kind, trigger, level, instance, requested_by)
+    values (${server}, ${source.name}, 'realtime', 'feed', ${level}, ${instance}, ${server}) returning id`;
   return row!.id;
 }
 

@@ -8,10 +8,12 @@
  * warning instead of failing the whole run.
  */
 import type { Sql } from "../db/client";
+import type { SyncSource } from "./source";
 
 interface ReferenceTable {
   objectType: "skill" | "time_zone";
   label: string;
+  /** The table's name in a source's schema. */
   cfgTable: string;
   wfmTable: string;
   colliding: string;
@@ -22,7 +24,7 @@ interface ReferenceTable {
 export const SKILLS: ReferenceTable = {
   objectType: "skill",
   label: "skill",
-  cfgTable: "cfg.skills",
+  cfgTable: "skills",
   wfmTable: "wfm.skills",
   colliding: "sync_colliding_skill",
   extra: [],
@@ -31,14 +33,17 @@ export const SKILLS: ReferenceTable = {
 export const TIME_ZONES: ReferenceTable = {
   objectType: "time_zone",
   label: "time zone",
-  cfgTable: "cfg.time_zones",
+  cfgTable: "time_zones",
   wfmTable: "wfm.time_zones",
   colliding: "sync_colliding_timezone",
   extra: ["iana_name"],
 };
 
-export async function syncReferenceTable(tx: Sql, runId: number, table: ReferenceTable): Promise<void> {
-  const { cfgTable, wfmTable, colliding, extra, objectType, label } = table;
+/** The source's rows of the table become WFM's; other sources' rows are only in the way of a name. */
+export async function syncReferenceTable(tx: Sql, runId: number, table: ReferenceTable, source: SyncSource): Promise<void> {
+  const { wfmTable, colliding, extra, objectType, label } = table;
+  const cfgTable = `${source.schema}.${table.cfgTable}`;
+  const mine = (alias: string) => `${alias}.source = ${source.literal}`;
   const owned = ["tenant_dbid", "name", ...extra];
   const diff = `sync_diff_${objectType}`;
 
@@ -48,23 +53,25 @@ export async function syncReferenceTable(tx: Sql, runId: number, table: Referenc
            case when w.cfg_dbid is null then 'add' when c.dbid is null then 'remove' else 'change' end as op,
            ${owned.map((col) => `c.${col}, w.${col} as old_${col}`).join(", ")}
       from (select * from ${cfgTable} where dbid not in (select dbid from ${colliding})) c
-      full join ${wfmTable} w on w.cfg_dbid = c.dbid
+      full join (select * from ${wfmTable} where source = ${source.literal}) w on w.cfg_dbid = c.dbid
      where (w.cfg_dbid is null)
         or (c.dbid is null and not exists (select 1 from ${cfgTable} gone where gone.dbid = w.cfg_dbid))
         or (c.dbid is not null and (${owned.map((col) => `c.${col}`).join(", ")}) is distinct from (${owned.map((col) => `w.${col}`).join(", ")}))`);
 
   // A new name held by a WFM row that is neither removed nor renamed in this run cannot be applied. Not
   // applying one rename can block another (its old name then stays taken), so repeat until nothing moves.
-  const blocked: { dbid: number; name: string; holder: number }[] = [];
+  // The holder may belong to another source: names are unique across sources (SPEC §2.9).
+  const blocked: { dbid: number; name: string; holder: string }[] = [];
   for (;;) {
-    const round = await tx.unsafe<{ dbid: number; name: string; holder: number }[]>(`
+    const round = await tx.unsafe<{ dbid: number; name: string; holder: string }[]>(`
     delete from ${diff} d
      using ${wfmTable} w
      where d.op in ('add', 'change') and d.name is distinct from d.old_name
-       and w.name = d.name and w.cfg_dbid <> d.dbid
-       and not exists (select 1 from ${diff} m where m.dbid = w.cfg_dbid
-                          and (m.op = 'remove' or (m.op = 'change' and m.name is distinct from m.old_name)))
-    returning d.dbid, d.name, w.cfg_dbid as holder`);
+       and w.name = d.name and not (${mine("w")} and w.cfg_dbid = d.dbid)
+       and not (${mine("w")} and exists (select 1 from ${diff} m where m.dbid = w.cfg_dbid
+                          and (m.op = 'remove' or (m.op = 'change' and m.name is distinct from m.old_name))))
+    returning d.dbid, d.name,
+              case when ${mine("w")} then 'dbid ' || w.cfg_dbid else 'dbid ' || w.cfg_dbid || ' of source ' || w.source end as holder`);
     if (round.length === 0) break;
     blocked.push(...round);
   }
@@ -72,7 +79,7 @@ export async function syncReferenceTable(tx: Sql, runId: number, table: Referenc
     await tx`
       insert into wfm.sync_events (run_id, object_type, object_key, action, message)
       values (${runId}, ${objectType}, ${String(b.dbid)}, 'warning',
-              ${`${label} '${b.name}' (dbid ${b.dbid}) not synchronized: WFM ${label} dbid ${b.holder} already has that name`})`;
+              ${`${label} '${b.name}' (dbid ${b.dbid}) not synchronized: WFM ${label} ${b.holder} already has that name`})`;
   }
 
   if (objectType === "time_zone") {
@@ -89,16 +96,17 @@ export async function syncReferenceTable(tx: Sql, runId: number, table: Referenc
       [runId],
     );
   }
-  await tx.unsafe(`delete from ${wfmTable} w using ${diff} d where d.op = 'remove' and w.cfg_dbid = d.dbid`);
+  await tx.unsafe(`delete from ${wfmTable} w using ${diff} d where d.op = 'remove' and ${mine("w")} and w.cfg_dbid = d.dbid`);
+  // The placeholder names the source too: two sources' runs may rename the same dbid at once.
   await tx.unsafe(`
-    update ${wfmTable} w set name = E'\\x01' || w.cfg_dbid
-      from ${diff} d where d.op = 'change' and d.name is distinct from d.old_name and w.cfg_dbid = d.dbid`);
+    update ${wfmTable} w set name = E'\\x01' || w.source || '/' || w.cfg_dbid
+      from ${diff} d where d.op = 'change' and d.name is distinct from d.old_name and ${mine("w")} and w.cfg_dbid = d.dbid`);
   await tx.unsafe(`
     update ${wfmTable} w set ${owned.map((col) => `${col} = d.${col}`).join(", ")}
-      from ${diff} d where d.op = 'change' and w.cfg_dbid = d.dbid`);
+      from ${diff} d where d.op = 'change' and ${mine("w")} and w.cfg_dbid = d.dbid`);
   await tx.unsafe(`
-    insert into ${wfmTable} (cfg_dbid, ${owned.join(", ")})
-    select dbid, ${owned.join(", ")} from ${diff} where op = 'add'`);
+    insert into ${wfmTable} (source, cfg_dbid, ${owned.join(", ")})
+    select ${source.literal}, dbid, ${owned.join(", ")} from ${diff} where op = 'add'`);
   if (objectType === "time_zone") {
     // Sites name their time zone; a renamed time zone takes its sites along.
     await tx.unsafe(`

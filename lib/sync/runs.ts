@@ -23,12 +23,12 @@ export const noCounts = (): RunCounts => ({ added: 0, updated: 0, terminated: 0,
 
 export async function startRun(
   sql: Sql,
-  run: { server: string; kind: RunKind; trigger: RunTrigger; level: number; instance?: string; requestedBy?: string },
+  run: { server: string; source: string; kind: RunKind; trigger: RunTrigger; level: number; instance?: string; requestedBy?: string },
 ): Promise<number> {
   // Nobody named: the server started it itself (start-up, schedule, failover, scope).
   const [row] = await sql<{ id: number }[]>`
-    insert into wfm.sync_runs (server, kind, trigger, level, instance, requested_by)
-    values (${run.server}, ${run.kind}, ${run.trigger}, ${run.level}, ${run.instance ?? null}, ${run.requestedBy ?? run.server}) returning id`;
+    insert into wfm.sync_runs (server, source, kind, trigger, level, instance, requested_by)
+    values (${run.server}, ${run.source}, ${run.kind}, ${run.trigger}, ${run.level}, ${run.instance ?? null}, ${run.requestedBy ?? run.server}) returning id`;
   return row!.id;
 }
 

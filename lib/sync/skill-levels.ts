@@ -9,6 +9,7 @@
  */
 import type { Sql } from "../db/client";
 import { RUN_MODE, type StepMode, type TempLifetime } from "./agents";
+import type { SyncSource } from "./source";
 import { analyzeIfGrown } from "./statistics";
 
 /**
@@ -20,53 +21,56 @@ export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "trans
     ${lifetime === "transaction" ? "create temp table" : "create temp table if not exists"} sync_level_diff (
       agent_id integer not null,
       cfg_dbid bigint not null,
-      skill_dbid bigint not null,
+      skill_id bigint not null,
       level smallint,
       old_level smallint,
       is_new boolean not null,
-      primary key (agent_id, skill_dbid)
+      primary key (agent_id, skill_id)
     ) ${lifetime === "transaction" ? "on commit drop" : "on commit preserve rows"}`);
 }
 
 /** Returns how many skills it imported or could not import (each is a log line). */
-export async function importSkillsOnDemand(tx: Sql, runId: number): Promise<number> {
-  const result = await tx`
+export async function importSkillsOnDemand(tx: Sql, runId: number, source: SyncSource): Promise<number> {
+  const S = source.schema;
+  const result = await tx.unsafe(`
     with needed as (
       select distinct sl.skill_dbid
-        from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+        from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid
        where b.in_cfg
-         and not exists (select 1 from wfm.skills w where w.cfg_dbid = sl.skill_dbid)
+         and not exists (select 1 from wfm.skills w where w.source = ${source.literal} and w.cfg_dbid = sl.skill_dbid)
          and sl.skill_dbid <> all (array(select dbid from sync_colliding_skill))
     ), imported as (
-      insert into wfm.skills (cfg_dbid, tenant_dbid, name)
-      select s.dbid, s.tenant_dbid, s.name from cfg.skills s join needed n on n.skill_dbid = s.dbid
+      insert into wfm.skills (source, cfg_dbid, tenant_dbid, name)
+      select ${source.literal}, s.dbid, s.tenant_dbid, s.name from ${S}.skills s join needed n on n.skill_dbid = s.dbid
       on conflict do nothing
       returning cfg_dbid, name
     ), blocked as (
-      select n.skill_dbid, s.name from needed n join cfg.skills s on s.dbid = n.skill_dbid
+      select n.skill_dbid, s.name from needed n join ${S}.skills s on s.dbid = n.skill_dbid
        where not exists (select 1 from imported i where i.cfg_dbid = n.skill_dbid)
     )
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
-    select ${runId}::bigint, 'skill', cfg_dbid::text, 'added', 'added: skill ' || name || ' (imported on demand)' from imported
+    select $1::bigint, 'skill', cfg_dbid::text, 'added', 'added: skill ' || name || ' (imported on demand)' from imported
     union all
-    select ${runId}::bigint, 'skill', skill_dbid::text, 'warning',
+    select $1::bigint, 'skill', skill_dbid::text, 'warning',
            'skill ' || name || ' (dbid ' || skill_dbid || ') could not be imported: WFM already has a skill of that name'
-      from blocked`;
+      from blocked`, [runId]);
   return result.count;
 }
 
-export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = RUN_MODE): Promise<void> {
+export async function applySkillLevels(tx: Sql, runId: number, source: SyncSource, mode: StepMode = RUN_MODE): Promise<void> {
+  const S = source.schema;
+  // A cfg level names its skill by the source's dbid; WFM's by the skill's WFM id. The join between them is a
+  // hash of the few hundred skills of the source.
+  const skillOf = (alias: string) => `join wfm.skills w on w.source = ${source.literal} and w.cfg_dbid = ${alias}.skill_dbid`;
   // Colliding skills are few (usually none): a per-row look into their array beats the anti-join the
   // planner picks for an empty temp table, a scan per level (~0.4 µs each, 800,000 levels a full sync).
-  const syncable = (alias: string) => `
-    exists (select 1 from wfm.skills w where w.cfg_dbid = ${alias}.skill_dbid)
-    and ${alias}.skill_dbid <> all (array(select dbid from sync_colliding_skill))`;
+  const syncable = (alias: string) => `${alias}.skill_dbid <> all (array(select dbid from sync_colliding_skill))`;
 
   // New agents have no levels yet: insert theirs straight away, no diff needed (the whole of a cold sync).
   const inserted = await tx.unsafe(`
-    insert into wfm.agent_skills (agent_id, skill_dbid, level)
-    select b.agent_id, sl.skill_dbid, sl.level
-      from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+    insert into wfm.agent_skills (agent_id, skill_id, level)
+    select b.agent_id, w.id, sl.level
+      from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
      where b.is_new and b.in_cfg and ${syncable("sl")}`, [], { prepare: mode.session });
   await analyzeIfGrown(tx, "wfm.agent_skills", inserted.count); // see applyAgents: stale statistics
 
@@ -83,28 +87,29 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
   const bulk = !mode.session && (await existingAgents(tx)) > BULK_AGENTS;
   const nestloop = bulk ? await planWithoutNestedLoops(tx) : undefined;
   const diffed = await tx.unsafe(`
-    insert into sync_level_diff (agent_id, cfg_dbid, skill_dbid, level, old_level, is_new)
+    insert into sync_level_diff (agent_id, cfg_dbid, skill_id, level, old_level, is_new)
     with wanted as (
-      select b.agent_id, b.cfg_dbid, sl.skill_dbid, sl.level
-        from sync_batch b join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+      select b.agent_id, b.cfg_dbid, w.id as skill_id, sl.level
+        from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
        where not b.is_new and b.in_cfg and ${syncable("sl")}
     ), present as (
-      select b.agent_id, b.cfg_dbid, s.skill_dbid, s.level
+      select b.agent_id, b.cfg_dbid, s.skill_id, s.level
         from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
        where not b.is_new and b.in_cfg
-         and s.skill_dbid <> all (array(select dbid from sync_colliding_skill))
+         and s.skill_id <> all (array(select k.id from wfm.skills k join sync_colliding_skill x
+                                        on k.source = ${source.literal} and k.cfg_dbid = x.dbid))
     )
-    select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_dbid, p.skill_dbid),
+    select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_id, p.skill_id),
            w.level, p.level, false
-      from wanted w full join present p on p.agent_id = w.agent_id and p.skill_dbid = w.skill_dbid
+      from wanted w full join present p on p.agent_id = w.agent_id and p.skill_id = w.skill_id
      where w.level is distinct from p.level`, [], { prepare: mode.session });
   if (nestloop !== undefined) await restoreNestedLoops(tx, nestloop);
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
   if (!mode.session || diffed.count > 200) await tx`analyze sync_level_diff`;
 
   const added = await tx`
-    insert into wfm.agent_skills (agent_id, skill_dbid, level)
-    select agent_id, skill_dbid, level from sync_level_diff where old_level is null`;
+    insert into wfm.agent_skills (agent_id, skill_id, level)
+    select agent_id, skill_id, level from sync_level_diff where old_level is null`;
   // Levels re-added to existing agents (their rows deleted by hand, say) grow the table as much as a cold
   // sync does: re-analyse it when its lock is free. When it is not (a VACUUM of the table under way), the
   // update and delete below may be planned as if agent_skills were empty and loop over it; the diff's
@@ -113,10 +118,10 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
   await tx`
     update wfm.agent_skills s set level = d.level
       from sync_level_diff d
-     where d.level is not null and d.old_level is not null and s.agent_id = d.agent_id and s.skill_dbid = d.skill_dbid`;
+     where d.level is not null and d.old_level is not null and s.agent_id = d.agent_id and s.skill_id = d.skill_id`;
   await tx`
     delete from wfm.agent_skills s using sync_level_diff d
-     where d.level is null and s.agent_id = d.agent_id and s.skill_dbid = d.skill_dbid`;
+     where d.level is null and s.agent_id = d.agent_id and s.skill_id = d.skill_id`;
 
   // A new agent's skills are part of its 'added' line; only changes to existing agents are logged one by one.
   await tx`
@@ -125,7 +130,7 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
            case when d.old_level is null then 'skill ' || k.name || ' added at level ' || d.level
                 when d.level is null then 'skill ' || k.name || ' removed (was level ' || d.old_level || ')'
                 else 'skill ' || k.name || ': ' || d.old_level || ' → ' || d.level end
-      from sync_level_diff d join wfm.skills k on k.cfg_dbid = d.skill_dbid
+      from sync_level_diff d join wfm.skills k on k.id = d.skill_id
      where not d.is_new
      order by d.cfg_dbid, k.name`;
 
@@ -135,7 +140,7 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
   const skipped = `
       select sl.skill_dbid, count(*) as n
         from sync_batch b
-        join cfg.skill_levels sl on sl.person_dbid = b.cfg_dbid
+        join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid
         join sync_colliding_skill x on x.dbid = sl.skill_dbid
        where b.in_cfg
        group by sl.skill_dbid`;
@@ -144,7 +149,7 @@ export async function applySkillLevels(tx: Sql, runId: number, mode: StepMode = 
       insert into sync_skipped_levels (skill_dbid, n) ${skipped}
       on conflict (skill_dbid) do update set n = sync_skipped_levels.n + excluded.n`);
   } else {
-    await tx.unsafe(`${skippedWarnings(`(${skipped})`)}`, [runId], { prepare: mode.session });
+    await tx.unsafe(`${skippedWarnings(`(${skipped})`, source)}`, [runId], { prepare: mode.session });
   }
 }
 
@@ -167,13 +172,13 @@ async function restoreNestedLoops(tx: Sql, was: string): Promise<void> {
   await tx`select set_config('enable_nestloop', ${was}, true)`;
 }
 
-/** The warnings for levels skipped on colliding skills, from `source` (skill_dbid, n); $1 is the run. */
-const skippedWarnings = (source: string) => `
+/** The warnings for levels skipped on colliding skills, from `counts` (skill_dbid, n); $1 is the run. */
+const skippedWarnings = (counts: string, source: SyncSource) => `
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
     select $1::bigint, 'skill', k.dbid::text, 'warning',
            s.n || ' skill level' || case when s.n = 1 then '' else 's' end || ' on skill ' || k.name
-             || ' (dbid ' || k.dbid || ', tenant ' || k.tenant_dbid || ') skipped: its name collides across tenants'
-      from ${source} s join cfg.skills k on k.dbid = s.skill_dbid
+             || ' (dbid ' || k.dbid || ', tenant ' || k.tenant_dbid || ') skipped: its name collides across tenants or sources'
+      from ${counts} s join ${source.schema}.skills k on k.dbid = s.skill_dbid
      order by k.dbid`;
 
 /** A full sync's tally of levels skipped on colliding skills, kept over its batches. */
@@ -182,6 +187,6 @@ export async function createSkippedLevels(tx: Sql): Promise<void> {
 }
 
 /** Says, once per colliding skill, how many levels the whole run skipped on it. */
-export async function logSkippedLevels(tx: Sql, runId: number): Promise<void> {
-  await tx.unsafe(skippedWarnings("sync_skipped_levels"), [runId]);
+export async function logSkippedLevels(tx: Sql, runId: number, source: SyncSource): Promise<void> {
+  await tx.unsafe(skippedWarnings("sync_skipped_levels", source), [runId]);
 }

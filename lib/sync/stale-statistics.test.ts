@@ -99,9 +99,10 @@ async function boundedFullSync(sql: Sql, batchSize?: number) {
 async function expectLevelsAsInCfg(sql: Sql) {
   const [{ differ }] = (await sql`
     select count(*)::int as differ from (
-      select a.id, sl.skill_dbid, sl.level from cfg.skill_levels sl join wfm.agents a on a.cfg_dbid = sl.person_dbid
+      select a.id, k.id, sl.level from cfg.skill_levels sl join wfm.agents a on a.cfg_dbid = sl.person_dbid
+        join wfm.skills k on k.source = 'main' and k.cfg_dbid = sl.skill_dbid
       except
-      select agent_id, skill_dbid, level from wfm.agent_skills) d`) as unknown as [{ differ: number }];
+      select agent_id, skill_id, level from wfm.agent_skills) d`) as unknown as [{ differ: number }];
   expect(differ).toBe(0);
   expect(await count(sql, "wfm.agent_skills")).toBe(levels);
 }
@@ -136,8 +137,9 @@ describe("stale statistics", () => {
     // by hand, which is quicker), so the table's pages hold the dead rows of that round as well.
     await deleteLevelsAndAnalyse(sql);
     await byHand(sql, `
-      insert into wfm.agent_skills (agent_id, skill_dbid, level)
-      select a.id, sl.skill_dbid, sl.level from cfg.skill_levels sl join wfm.agents a on a.cfg_dbid = sl.person_dbid`);
+      insert into wfm.agent_skills (agent_id, skill_id, level)
+      select a.id, k.id, sl.level from cfg.skill_levels sl join wfm.agents a on a.cfg_dbid = sl.person_dbid
+        join wfm.skills k on k.source = 'main' and k.cfg_dbid = sl.skill_dbid`);
     await deleteLevelsAndAnalyse(sql);
     // Batches of 2,000 agents: after the first few, agent_skills holds tens of thousands of rows that the
     // statistics still call none, over twice the pages, and the planner loops over them once per agent of

@@ -3,18 +3,19 @@
  * Sync never creates a user (they are imported by hand, with a role) and never touches names or roles.
  */
 import type { Sql } from "../db/client";
+import type { SyncSource } from "./source";
 
 /**
  * `personsTable` limits the writes to the persons listed there (real-time sync: the persons a batch
  * changed). Whether a username is free is still judged against every user, so that the outcome does not
  * depend on how changes were cut into batches.
  */
-export async function syncUsers(tx: Sql, runId: number, personsTable?: string): Promise<void> {
+export async function syncUsers(tx: Sql, runId: number, source: SyncSource, personsTable?: string): Promise<void> {
   await tx`
     with diff as (
       select u.id, u.cfg_dbid, u.username as old_username, u.email as old_email, p.username, p.email
-        from wfm.users u join cfg.persons p on p.dbid = u.cfg_dbid
-       where (u.username, u.email) is distinct from (p.username, p.email)
+        from wfm.users u join ${tx(`${source.schema}.persons`)} p on p.dbid = u.cfg_dbid
+       where u.source = ${source.name} and (u.username, u.email) is distinct from (p.username, p.email)
     ), blocked as (
       select d.* from diff d
        where d.username <> d.old_username

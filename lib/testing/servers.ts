@@ -2,6 +2,7 @@
  * Real WFM Server processes for tests: started on 127.0.0.1 on a free port against the test's database,
  * stopped (killed, if the test did not stop them) after the test that started them.
  */
+import { schemaOf } from "../config/source-names";
 import { afterEach, inject } from "vitest";
 import type { Database, Sql } from "../db/client";
 import type { Role, ServerEvent } from "../server/events";
@@ -41,10 +42,12 @@ export const isRole = (role: Role) => onEvent("role:changed", { role });
 
 /** Polls until the server's cursor has reached the end of the change feed (as it stands when called). */
 export async function caughtUp(sql: Sql, server: string, ms = 30_000): Promise<number> {
-  const [{ head }] = (await sql`select seq as head from cfg.change_counter`) as unknown as [{ head: number }];
+  // The feed of the server's own source (SPEC §2.9).
+  const [{ source }] = (await sql`select source from wfm.servers where name = ${server}`) as unknown as [{ source: string }];
+  const [{ head }] = (await sql`select seq as head from ${sql(`${schemaOf(source)}.change_counter`)}`) as unknown as [{ head: number }];
   const until = Date.now() + ms;
   for (;;) {
-    const [row] = await sql`select last_seq from wfm.sync_cursors where server = ${server}`;
+    const [row] = await sql`select last_seq from wfm.sync_cursors where server = ${server} and source = ${source}`;
     if (row && Number(row.last_seq) >= head) return head;
     if (Date.now() > until) throw new Error(`${server} did not catch up with the change feed (head ${head}, cursor ${row?.last_seq ?? "none"}) within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 25));

@@ -63,10 +63,12 @@ export async function writeWfmSetup(sql: Sql, wfm: WfmState): Promise<void> {
     await sql`insert into wfm.servers (name, sync_level) values (${name}, ${level})`;
   }
   for (const s of wfm.sites) {
-    await sql`insert into wfm.sites (id, name, time_zone, switch_dbid, server) values (${s.id}, ${s.name}, ${s.timeZone}, ${s.switch}, ${s.server})`;
+    await sql`insert into wfm.sites (id, name, time_zone, switch_source, switch_dbid, server)
+              values (${s.id}, ${s.name}, ${s.timeZone}, ${s.switch === null ? null : "main"}, ${s.switch}, ${s.server})`;
   }
   for (const u of wfm.users) {
-    await sql`insert into wfm.users (id, cfg_dbid, username, email, role) values (${u.id}, ${u.cfgDbid}, ${u.username}, ${u.email}, 'viewer')`;
+    await sql`insert into wfm.users (id, source, cfg_dbid, username, email, role)
+              values (${u.id}, ${u.cfgDbid === null ? null : "main"}, ${u.cfgDbid}, ${u.username}, ${u.email}, 'viewer')`;
   }
 }
 
@@ -88,7 +90,8 @@ export async function readWfm(sql: Sql, servers: Record<string, number>): Promis
     delete (agents[r.cfgDbid] as { cfgDbid?: number }).cfgDbid;
   }
   for (const s of await sql<{ cfgDbid: number; skill: number; level: number }[]>`
-      select a.cfg_dbid as "cfgDbid", s.skill_dbid as skill, s.level from wfm.agent_skills s join wfm.agents a on a.id = s.agent_id`) {
+      select a.cfg_dbid as "cfgDbid", k.cfg_dbid as skill, s.level
+        from wfm.agent_skills s join wfm.agents a on a.id = s.agent_id join wfm.skills k on k.id = s.skill_id`) {
     agents[s.cfgDbid]!.skills[s.skill] = s.level;
   }
   const skills = Object.fromEntries(
