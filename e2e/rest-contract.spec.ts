@@ -6,6 +6,7 @@
 import { expect, test, type APIResponse } from "@playwright/test";
 import { z } from "zod";
 import * as shape from "../lib/api/shapes";
+import { sourceShape } from "../lib/api/source-shapes";
 import { adminPassword, expectShape } from "./helpers";
 
 /** Strict at the top level: an extra or missing field in an answer fails here before a user's tool notices. */
@@ -55,6 +56,8 @@ test("answers match the documented shapes, and /openapi.json is served", async (
   }
   const [person] = await list("/config/persons?limit=3", shape.cfgPersonShape);
   parse(shape.cfgPersonShape, await get(`/config/persons/${person.dbid}`), "/config/persons/{dbid}");
+  const [source] = await list("/sources", sourceShape);
+  parse(sourceShape, await get(`/sources/${source.name}`), "/sources/{name}");
   parse(z.object({ user: shape.sessionUserShape }), await get("/session"), "/session");
 });
 
