@@ -1,0 +1,208 @@
+/**
+ * Several configuration sources feeding one WFM database (SPEC §2.9): each server syncs its own source only,
+ * the same dbid in two sources is two agents, names collide across sources, and real-time follows each
+ * source's own feed. Both sources are filled with the same shapes, so that their dbids coincide: a statement
+ * that forgot the source would take the other source's rows and be seen here.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../db/client";
+import { dedicatedClient } from "../db/client";
+import { createSource } from "../config/sources";
+import { Builder } from "../testing/builder";
+import { freshDatabase } from "../testing/database";
+import { resetWorld } from "../testing/world";
+import { findCollisions } from "./collisions";
+import { runFullSync, runTargetedSync } from "./engine";
+import { applyFeedBatch, newFeedSession } from "./realtime";
+
+let database: Database;
+let main: Builder;
+let eu: Builder;
+beforeAll(async () => {
+  database = await freshDatabase({ max: 6 });
+  main = new Builder(database.sql);
+  eu = new Builder(database.sql, "eu");
+});
+beforeEach(async () => {
+  await resetWorld(database.sql);
+  await database.sql`drop schema if exists cfg_eu cascade`;
+  await database.sql`delete from wfm.config_sources where name <> 'main'`;
+  await createSource(database.sql, { name: "eu", kind: "local" });
+});
+
+const sync = (server: string) => runFullSync(database.sql, { server, trigger: "manual" });
+
+interface Shape {
+  tenant: number;
+  switchDbid: number;
+  skill: number;
+  person: number;
+  supervisor: number;
+}
+
+/** One tenant, switch, skill and two persons (an agent at level 3, a supervisor), made alike in a source. */
+async function fill(b: Builder, names: { switch: string; skill: string; tz: string; agent: string }): Promise<Shape> {
+  const tenant = await b.tenant(`${b.source} tenant`);
+  const switchDbid = await b.switch(tenant, names.switch);
+  await b.timeZone(tenant, names.tz);
+  const skill = await b.skill(tenant, names.skill);
+  const person = await b.person(tenant, { username: names.agent, logins: [switchDbid], skills: { [skill]: 3 } });
+  const supervisor = await b.person(tenant, { username: `${names.agent}-lead`, isAgent: false });
+  return { tenant, switchDbid, skill, person, supervisor };
+}
+
+async function agentsOf(source: string) {
+  return database.sql<{ cfgDbid: number; username: string; site: string | null; skills: string | null }[]>`
+    select a.cfg_dbid as "cfgDbid", a.username, s.name as site,
+           (select string_agg(k.name || '=' || x.level, ',' order by k.name)
+              from wfm.agent_skills x join wfm.skills k on k.id = x.skill_id where x.agent_id = a.id) as skills
+      from wfm.agents a left join wfm.sites s on s.id = a.site_id
+     where a.source = ${source} order by a.cfg_dbid`;
+}
+
+describe("servers of two sources", () => {
+  it("each import only their own source's agents, skills and time zones, though the dbids coincide", async () => {
+    const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    expect(e.person).toBe(m.person); // the point: the same dbid in two sources
+    await main.server("MAIN-1", 2);
+    await eu.server("EU-1", 2);
+    await main.site({ switchDbid: m.switchDbid, name: "Paris" });
+    await eu.site({ switchDbid: e.switchDbid, name: "Dublin" });
+
+    const first = await sync("MAIN-1");
+    expect(first.status).toBe("succeeded");
+    expect(await agentsOf("main")).toEqual([{ cfgDbid: m.person, username: "ana", site: "Paris", skills: "Sales=3" }]);
+    expect(await agentsOf("eu")).toEqual([]);
+    expect(await main.names("wfm.skills")).toEqual(["Sales"]);
+
+    const second = await sync("EU-1");
+    expect(second.status).toBe("succeeded");
+    expect(await agentsOf("eu")).toEqual([{ cfgDbid: e.person, username: "eoin", site: "Dublin", skills: "EU Sales=3" }]);
+    // The main server's work is untouched by the eu server's, and the other way round.
+    expect(await agentsOf("main")).toEqual([{ cfgDbid: m.person, username: "ana", site: "Paris", skills: "Sales=3" }]);
+    expect(await main.names("wfm.skills")).toEqual(["EU Sales", "Sales"]);
+    expect(await main.names("wfm.time_zones")).toEqual(["CET", "GMT"]);
+    const runs = await database.sql`select server, source from wfm.sync_runs order by id`;
+    expect(runs.map((r) => `${r.server}:${r.source}`)).toEqual(["MAIN-1:main", "EU-1:eu"]);
+
+    // A person deleted in eu terminates eu's agent only; a full sync of main afterwards changes nothing.
+    await database.sql`delete from cfg_eu.persons where dbid = ${e.person}`;
+    await sync("EU-1");
+    const terminated = await database.sql`select source, termination_source from wfm.agents order by source`;
+    expect(terminated.map((r) => `${r.source}:${r.termination_source}`)).toEqual(["eu:config", "main:null"]);
+    const again = await sync("MAIN-1");
+    expect(again.counts).toEqual({ added: 0, updated: 0, terminated: 0, skipped: 0, errors: 0 });
+  });
+
+  it("sync users of their own source only", async () => {
+    const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    await main.server("MAIN-1", 2);
+    await eu.server("EU-1", 2);
+    await database.sql`
+      insert into wfm.users (source, cfg_dbid, username, email, role)
+      values ('main', ${m.supervisor}, 'old-main', 'old@main', 'viewer'), ('eu', ${e.supervisor}, 'old-eu', 'old@eu', 'viewer')`;
+    await database.sql`update cfg_eu.persons set email = 'new@eu' where dbid = ${e.supervisor}`;
+    await sync("EU-1");
+    const users = await database.sql`select source, username, email from wfm.users order by source`;
+    expect(users.map((u) => `${u.source}:${u.username}:${u.email}`)).toEqual(["eu:eoin-lead:new@eu", "main:old-main:old@main"]);
+  });
+
+  it("a name used in two sources collides: neither is synchronized, each run says so naming both sources", async () => {
+    const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "Sales", tz: "GMT", agent: "eoin" });
+    await main.server("MAIN-1", 2);
+    await eu.server("EU-1", 2);
+    await main.site({ switchDbid: m.switchDbid, name: "Paris" });
+    await eu.site({ switchDbid: e.switchDbid, name: "Dublin" });
+
+    const collisions = await findCollisions(database.sql);
+    expect(collisions).toEqual([
+      {
+        objectType: "skill",
+        name: "Sales",
+        members: [
+          { source: "main", tenantDbid: m.tenant, tenantName: "main tenant", dbid: m.skill },
+          { source: "eu", tenantDbid: e.tenant, tenantName: "eu tenant", dbid: e.skill },
+        ],
+      },
+    ]);
+    // The main server syncs only main, yet sees the collision with eu.
+    for (const server of ["MAIN-1", "EU-1"]) {
+      const run = await sync(server);
+      expect(run.status).toBe("partial");
+      const errors = await database.sql`select message from wfm.sync_events where run_id = ${run.runId} and action = 'error'`;
+      expect(errors.map((r) => r.message)).toEqual([
+        `Skill name 'Sales' is used more than once: source main tenant ${m.tenant} (main tenant) dbid ${m.skill}, source eu tenant ${e.tenant} (eu tenant) dbid ${e.skill}. None of them is synchronized until the names are made unique.`,
+      ]);
+    }
+    expect(await main.names("wfm.skills")).toEqual([]);
+    expect((await agentsOf("main"))[0]!.skills).toBeNull();
+    expect((await agentsOf("eu"))[0]!.skills).toBeNull();
+
+    // Renamed in eu: both become syncable, each in its own source.
+    await database.sql`update cfg_eu.skills set name = 'EU Sales' where dbid = ${e.skill}`;
+    await sync("EU-1");
+    await sync("MAIN-1");
+    expect((await agentsOf("main"))[0]!.skills).toBe("Sales=3");
+    expect((await agentsOf("eu"))[0]!.skills).toBe("EU Sales=3");
+  });
+
+  it("real-time applies each source's feed to its own server only", async () => {
+    const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    await main.server("MAIN-1", 2);
+    await eu.server("EU-1", 2);
+    await main.site({ switchDbid: m.switchDbid, name: "Paris" });
+    await eu.site({ switchDbid: e.switchDbid, name: "Dublin" });
+    await sync("MAIN-1");
+    await sync("EU-1");
+
+    // A change of person dbid N in eu; main's person N is untouched.
+    await database.sql`update cfg_eu.persons set last_name = 'Murphy' where dbid = ${e.person}`;
+    await database.sql`update cfg_eu.skill_levels set level = 7 where person_dbid = ${e.person}`;
+    const feed = dedicatedClient(database.sql, "sources test feed");
+    try {
+      const mainBatch = await applyFeedBatch(feed, newFeedSession(), { server: "MAIN-1", runId: null });
+      expect(mainBatch.changes).toBe(0);
+      const euBatch = await applyFeedBatch(feed, newFeedSession(), { server: "EU-1", runId: null });
+      expect(euBatch.source).toBe("eu");
+      expect(euBatch.changes).toBe(2);
+      expect(euBatch.counts.updated).toBe(2);
+    } finally {
+      await feed.end();
+    }
+    const names = await database.sql`select source, last_name from wfm.agents order by source`;
+    expect(names.map((r) => `${r.source}:${r.last_name}`)).toEqual(["eu:Murphy", "main:Agent"]);
+    expect((await agentsOf("eu"))[0]!.skills).toBe("EU Sales=7");
+    expect((await agentsOf("main"))[0]!.skills).toBe("Sales=3");
+    const cursors = await database.sql`select server, source, last_seq from wfm.sync_cursors order by server`;
+    expect(cursors.map((c) => `${c.server}:${c.source}`)).toEqual(["EU-1:eu", "MAIN-1:main"]);
+  });
+
+  it("a targeted sync reads the agent of the server's source", async () => {
+    const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    await eu.server("EU-1", 2);
+    await eu.site({ switchDbid: e.switchDbid, name: "Dublin" });
+    const run = await runTargetedSync(database.sql, { server: "EU-1", cfgDbid: e.person, trigger: "manual" });
+    expect(run.status).toBe("succeeded");
+    expect(await agentsOf("eu")).toEqual([{ cfgDbid: e.person, username: "eoin", site: "Dublin", skills: "EU Sales=3" }]);
+    expect(await agentsOf("main")).toEqual([]);
+    expect(m.person).toBe(e.person);
+  });
+
+  it("a server moved to another source syncs that source, and keeps a cursor per source", async () => {
+    await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    await main.server("ONE", 2);
+    await sync("ONE");
+    await database.sql`update wfm.servers set source = 'eu' where name = 'ONE'`;
+    await sync("ONE");
+    expect((await agentsOf("main")).map((a) => a.username)).toEqual(["ana"]);
+    expect((await agentsOf("eu")).map((a) => a.username)).toEqual(["eoin"]);
+    const cursors = await database.sql`select source from wfm.sync_cursors where server = 'ONE' order by source`;
+    expect(cursors.map((c) => c.source)).toEqual(["eu", "main"]);
+  });
+});
