@@ -142,7 +142,10 @@ export async function failAbandonedRuns(sql: Sql, server: string): Promise<numbe
   return rows.map((r) => r.id);
 }
 
-export async function levelTwoServers(sql: Sql): Promise<string[]> {
-  const rows = await sql<{ name: string }[]>`select name from wfm.servers where sync_level = 2 order by name`;
+/** The level-2 servers of the server's source: more than one is a misconfiguration (SPEC §2.3, §2.9). */
+export async function levelTwoServers(sql: Sql, server: string): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`
+    select name from wfm.servers
+     where sync_level = 2 and source = (select source from wfm.servers where name = ${server}) order by name`;
   return rows.map((r) => r.name);
 }

@@ -108,7 +108,7 @@ export class WorkLoop {
     // fresh, as after a kill -9 and a restart within seconds. Back to the queue, to be served here.
     const requeued = await requeueOrphanedRequests(sql, name);
     if (requeued) log.info(`${requeued} request(s) taken by a previous process go back to the queue`);
-    const levelTwo = await levelTwoServers(sql);
+    const levelTwo = await levelTwoServers(sql, name);
     if (levelTwo.length > 1 && levelTwo.includes(name)) {
       log.warn({ servers: levelTwo }, `more than one WFM Server is at level 2 (${levelTwo.join(", ")}): only one should be`);
     }
