@@ -40,8 +40,11 @@ export async function findSource(sql: Sql, name: string): Promise<SourceRow> {
   return row;
 }
 
-/** Every source, `main` first: what the duplicate-name check spans. */
+/**
+ * Every source, `main` first: what the duplicate-name check spans. Inside a transaction (a sync run or batch)
+ * the rows stay locked against deletion until it ends, so no source's schema is dropped under its reads.
+ */
 export async function allSources(sql: Sql): Promise<SourceRow[]> {
   return sql<SourceRow[]>`
-    select name, kind, schema from wfm.config_sources order by name <> ${MAIN_SOURCE}, name`;
+    select name, kind, schema from wfm.config_sources order by name <> ${MAIN_SOURCE}, name for key share`;
 }
