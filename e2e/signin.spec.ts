@@ -48,7 +48,7 @@ test("the admin signs in, sees the shell with the demo sites, and signs out", as
   await expect(page.locator(".stat").filter({ hasText: "Agents in WFM" })).toContainText("1,000");
   await nav.getByRole("link", { name: "Validation" }).click();
   const duplicates = page.getByRole("table", { name: "Duplicate names" });
-  await expect(duplicates.getByRole("row", { name: /Skill Billing tenant Acme Support \(dbid 1\), tenant Acme Sales/ })).toBeVisible();
+  await expect(duplicates.getByRole("row", { name: /Skill Billing source main, tenant Acme Support \(dbid 1\); source main, tenant Acme Sales/ })).toBeVisible();
 
   await nav.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("table", { name: "WFM users" }).getByRole("row", { name: /^admin WFM Administrator/ })).toBeVisible();

@@ -77,3 +77,13 @@ export function assignmentConsequence(site: { name: string; agentCount: number }
 export function siteConsequence(site: { name: string; agentCount: number; synchronizedBy: { server: string | null; by: EffectiveServer["by"]; warning: string | null } }): string | null {
   return assignmentConsequence(site, { ...site.synchronizedBy, label: "" });
 }
+
+/**
+ * The sources with more than one server at level 2 (SPEC §2.3, within a source §2.9), each with those servers'
+ * names: what the Servers and Sites pages warn about. Level-2 servers of different sources do not overlap.
+ */
+export function overlappingLevelTwo(servers: Pick<ServerState, "name" | "level" | "source">[]): { source: string; servers: string[] }[] {
+  const bySource = new Map<string, string[]>();
+  for (const s of servers) if (s.level === 2) bySource.set(s.source, [...(bySource.get(s.source) ?? []), s.name]);
+  return [...bySource].filter(([, names]) => names.length > 1).map(([source, names]) => ({ source, servers: names }));
+}

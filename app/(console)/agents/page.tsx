@@ -8,6 +8,7 @@ import { TableScroll } from "@/app/ui/table-scroll";
 import { agentPage, agentSearch, countAgents } from "@/lib/console/agents";
 import { DomainError } from "@/lib/errors";
 import { listSites, totals } from "@/lib/console/overview";
+import { sourceNames } from "@/lib/console/source-tables";
 import { sharedDatabase } from "@/lib/db/shared";
 
 export const metadata: Metadata = { title: "Agents" };
@@ -25,20 +26,26 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
     terminated: firstValue(params.terminated),
     terminationSource: firstValue(params.terminationSource),
     awaitingFullSync: firstValue(params.awaitingFullSync),
+    source: firstValue(params.source),
     sort: firstValue(params.sort),
     dir: firstValue(params.dir),
   };
   const parsed = agentSearch.safeParse({ ...filters, cursor: firstValue(params.cursor), before: firstValue(params.before), limit: 50 });
   const sort = parsed.success ? (parsed.data.sort ?? "id") : "id";
   const dir: SortDirection = parsed.success && parsed.data.dir === "desc" ? "desc" : "asc";
-  // A cursor the domain refuses (one edited by hand, from an older version) is said like a bad filter.
+  // A cursor the domain refuses (one edited by hand, from an older version) is said like a bad filter, and so
+  // is a source that does not exist (typed into the address bar, or removed since).
+  let refusal: string | null = null;
   const listed = parsed.success
     ? await Promise.all([agentPage(sql, parsed.data), countAgents(sql, parsed.data)]).catch((error: unknown) => {
-        if (error instanceof DomainError && error.code === "BAD_INPUT") return null;
-        throw error;
+        if (error instanceof DomainError && error.code === "NOT_FOUND") refusal = error.message;
+        else if (!(error instanceof DomainError && error.code === "BAD_INPUT")) throw error;
+        return null;
       })
     : null;
-  const [t, sites] = await Promise.all([totals(sql), listSites(sql)]);
+  const [t, sites, sources] = await Promise.all([totals(sql), listSites(sql), sourceNames(sql)]);
+  // With one source (as before sources) there is nothing to tell apart: no filter, no column.
+  const manySources = sources.length > 1;
   const page = listed ? { ...listed[0], ...listed[1] } : null;
   // Whether agents come before this page (keyset paging does not know without asking: one indexed probe).
   const hasPrevious =
@@ -81,6 +88,19 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                 ))}
               </select>
             </label>
+            {manySources && (
+              <label>
+                Source
+                <select name="source" defaultValue={filters.source ?? ""}>
+                  <option value="">All sources</option>
+                  {sources.map((name) => (
+                    <option key={name} value={name}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <label>
               Status
               <select name="terminated" defaultValue={firstValue(params.terminated) ?? ""}>
@@ -117,7 +137,9 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
           )}
           {!parsed.success || !page ? (
             <p className="alert error" role="alert">
-              {!parsed.success && !parsed.error.issues.some((i) => i.path[0] === "cursor" || i.path[0] === "before") ? (
+              {refusal ? (
+                refusal
+              ) : !parsed.success && !parsed.error.issues.some((i) => i.path[0] === "cursor" || i.path[0] === "before") ? (
                 parsed.error.issues[0]!.message
               ) : (
                 <>
@@ -139,6 +161,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                     {header("Username", "username")}
                     <th scope="col">Employee id</th>
                     <th scope="col">Site</th>
+                    {manySources && <th scope="col">Source</th>}
                     <th scope="col">Status</th>
                   </tr>
                 </thead>
@@ -151,6 +174,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                       <td>{a.username}</td>
                       <td>{a.employeeId ?? "—"}</td>
                       <td>{a.site?.name ?? <span className="badge">no site</span>}</td>
+                      {manySources && <td>{a.source}</td>}
                       <td>
                         {a.terminationDate ? (
                           <span className="badge err">

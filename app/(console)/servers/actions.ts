@@ -30,6 +30,8 @@ const optionsOf = (data: FormData) => {
     syncTimeoutMinutes: numberOrNaN(data.get("syncTimeoutMinutes")),
     cacheSlackSeconds: slack === "" ? null : Number(slack),
     webEvents: data.get("webEvents") === "on",
+    // Left out (a form without the field): the source stays as it is.
+    source: String(data.get("source") ?? "").trim() || undefined,
   };
 };
 
@@ -42,7 +44,7 @@ export const createServerAction = formAction({
     const name = await createServer(sql, input, user.username, await consoleAnnounce());
     return {
       message: `${name} registered. It synchronizes nothing until its process runs.`,
-      command: `npm run wfm-server -- --name ${name}`,
+      command: `npm run wfm-server -- --name ${name}${input.source && input.source !== "main" ? ` --source ${input.source}` : ""}`,
       revalidate: ["/servers", "/organization/sites"],
     };
   },

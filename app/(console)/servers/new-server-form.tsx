@@ -11,7 +11,7 @@ import { ServerOptionFields } from "./server-option-fields";
  * Registers a WFM Server before its first start, and says how to start it: a server is a process the
  * console cannot start on another host, so the command line is the next step an administrator needs.
  */
-export function NewServerForm() {
+export function NewServerForm({ sources }: { sources: string[] }) {
   const [state, action, pending] = useFormAction(createServerAction);
   const typed = state.values;
   return (
@@ -19,7 +19,7 @@ export function NewServerForm() {
       <Field id="new-server-name" label="Name" error={fieldError(state, "name")}>
         {(props) => <input {...props} name="name" autoComplete="off" defaultValue={typed?.name ?? ""} />}
       </Field>
-      <ServerOptionFields idPrefix="new-server" values={{ level: 1, timeout: 0, cacheSlack: null, webEvents: false }} state={state} />
+      <ServerOptionFields idPrefix="new-server" values={{ source: "main", level: 1, timeout: 0, cacheSlack: null, webEvents: false }} state={state} sources={sources} />
       <FormActions label="Create server" pending={pending} state={state} />
       {state.ok && state.command && (
         <div className="field" role="region" aria-label="Start it">

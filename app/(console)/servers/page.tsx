@@ -4,6 +4,8 @@ import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { can } from "@/lib/auth/roles";
 import { assignedSiteCounts, listServerStatus } from "@/lib/console/servers";
 import { sharedDatabase } from "@/lib/db/shared";
+import { sourceNames } from "@/lib/console/source-tables";
+import { overlappingLevelTwo } from "@/lib/console/effective-server";
 import { DeleteServerForm } from "./delete-server-form";
 import { NewServerForm } from "./new-server-form";
 import { OptionsForm } from "./options-form";
@@ -16,9 +18,10 @@ export const dynamic = "force-dynamic";
 export default async function ServersPage({ searchParams }: { searchParams: Promise<{ deleted?: string | string[] }> }) {
   const user = await verifySession();
   const { sql } = sharedDatabase();
-  const [servers, siteCounts] = await Promise.all([listServerStatus(sql), assignedSiteCounts(sql)]);
+  const [servers, siteCounts, sources] = await Promise.all([listServerStatus(sql), assignedSiteCounts(sql), sourceNames(sql)]);
   const { deleted } = await searchParams;
-  const levelTwo = servers.filter((s) => s.syncLevel === 2).map((s) => s.name);
+  // A level-2 server takes its own source's sites (SPEC §2.9): two at level 2 overlap only within one source.
+  const overlapping = overlappingLevelTwo(servers.map((s) => ({ name: s.name, level: s.syncLevel, source: s.source })));
   return (
     <>
       <PageHead title="Servers" description="WFM Servers, their synchronization options, their running instances and how far each has applied the change feed." />
@@ -27,12 +30,13 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
           {deleted} deleted. Its sync history stays in Sync history.
         </p>
       )}
-      {levelTwo.length > 1 && (
-        <p className="alert warning" role="status">
-          More than one WFM Server is at level 2 ({levelTwo.join(", ")}). Only one should be: each syncs every site not
-          assigned to another server, so their work overlaps. Set the others to level 1 and assign them their sites.
+      {overlapping.map(({ source, servers: same }) => (
+        <p key={source} className="alert warning" role="status">
+          More than one WFM Server is at level 2 ({same.join(", ")}){sources.length > 1 ? ` in source ${source}` : ""}. Only
+          one should be: each syncs every site of its source not assigned to another server, so their work overlaps. Set the others to level
+          1 and assign them their sites.
         </p>
-      )}
+      ))}
       {servers.length === 0 ? (
         <EmptyState title="No WFM Server has registered yet">
           <p>A server registers itself the first time it starts. Start one with <code>npm run wfm-server -- --name WFMServer</code>.</p>
@@ -46,7 +50,8 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
                 <h2>{server.name}: options</h2>
                 <OptionsForm
                   server={server.name}
-                  values={{ level: server.syncLevel, timeout: server.syncTimeoutMinutes, cacheSlack: server.cacheSlackSeconds, webEvents: server.webEvents }}
+                  sources={sources}
+                  values={{ source: server.source, level: server.syncLevel, timeout: server.syncTimeoutMinutes, cacheSlack: server.cacheSlackSeconds, webEvents: server.webEvents }}
                 />
                 <DeleteServerForm server={server.name} sites={siteCounts.get(server.name) ?? 0} running={server.instances.some((i) => !i.stale)} />
               </section>
@@ -61,7 +66,7 @@ export default async function ServersPage({ searchParams }: { searchParams: Prom
             Registers a WFM Server with its options before its first start; the server&apos;s process then takes them from here. A
             server that starts without being registered registers itself with the options on its command line.
           </p>
-          <NewServerForm />
+          <NewServerForm sources={sources} />
         </section>
       )}
     </>

@@ -11,6 +11,8 @@ export const LEVELS = [
 ] as const;
 
 export interface OptionValues {
+  /** The configuration source it synchronizes (SPEC §2.9). */
+  source: string;
   level: number;
   timeout: number;
   cacheSlack: number | null;
@@ -20,8 +22,9 @@ export interface OptionValues {
 /**
  * A server's options as form fields, the same for a new server and an existing one. After a refusal they show
  * what was typed (React resets fields to their defaults after every submission), beside each field's message.
+ * `sources`: the configuration sources it may synchronize.
  */
-export function ServerOptionFields({ idPrefix, values, state }: { idPrefix: string; values: OptionValues; state: FormState }) {
+export function ServerOptionFields({ idPrefix, values, state, sources }: { idPrefix: string; values: OptionValues; state: FormState; sources: string[] }) {
   const id = (f: string) => `${idPrefix}-${f}`;
   const typed = state.values;
   const level = typed?.syncLevel !== undefined ? Number(typed.syncLevel) : values.level;
@@ -42,6 +45,17 @@ export function ServerOptionFields({ idPrefix, values, state }: { idPrefix: stri
           {levelError}
         </span>
       </fieldset>
+      <Field id={id("source")} label="Configuration source (its scope is taken within it)" error={fieldError(state, "source")}>
+        {(props) => (
+          <select {...props} name="source" defaultValue={typed?.source ?? values.source}>
+            {sources.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <Field id={id("timeout")} label="SynchronizationTimeout (minutes, 0 = start-up only)" error={fieldError(state, "syncTimeoutMinutes")}>
         {(props) => <input {...props} name="syncTimeoutMinutes" type="number" min={0} defaultValue={typed ? typed.syncTimeoutMinutes : values.timeout} />}
       </Field>

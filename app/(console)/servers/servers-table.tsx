@@ -98,6 +98,7 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
         <thead>
           <tr>
             <th scope="col">Server</th>
+            <th scope="col">Source</th>
             <th scope="col" className="num">Sync level</th>
             <th scope="col" className="num">Full sync every</th>
             <th scope="col">Web events</th>
@@ -111,6 +112,7 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
           {servers.map((server) => (
             <tr key={server.name}>
               <td>{server.name}</td>
+              <td>{server.source}</td>
               <td className="num">{server.syncLevel}</td>
               <td className="num">{server.syncTimeoutMinutes === 0 ? "start-up only" : `${server.syncTimeoutMinutes} min`}</td>
               <td>{server.webEvents ? "on" : "off"}</td>

@@ -11,6 +11,7 @@ import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
 import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import { findAgentForFilter, listRuns, runFilter, type RunFilter } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
+import { sourceNames } from "@/lib/console/source-tables";
 import { RunsChart } from "./runs-chart";
 import { sharedDatabase } from "@/lib/db/shared";
 import { text } from "@/lib/input";
@@ -28,7 +29,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   const { sql } = sharedDatabase();
   const params = await searchParams;
   // A filter value that is not valid (typed into the address bar) is left out rather than failing the page.
-  const valid = <K extends "server" | "kind" | "status" | "cursor" | "from" | "to" | "agentId" | "sort" | "dir">(key: K) => {
+  const valid = <K extends "server" | "source" | "kind" | "status" | "cursor" | "from" | "to" | "agentId" | "sort" | "dir">(key: K) => {
     const checked = runFilter.shape[key].safeParse(firstValue(params[key]) || undefined);
     return checked.success ? (checked.data as RunFilter[K]) : undefined;
   };
@@ -40,14 +41,15 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   const agentName = agent?.name ?? (agentId && agentId > 0 ? (await findAgentForFilter(sql, String(agentId), true))?.name : undefined);
   const from = valid("from");
   const to = valid("to");
-  const filter = { server: valid("server"), kind: valid("kind"), status: valid("status"), from: from?.toISOString(), to: to && (!from || to > from) ? to.toISOString() : undefined, agentId: agentId ? String(agentId) : undefined };
+  const filter = { server: valid("server"), source: valid("source"), kind: valid("kind"), status: valid("status"), from: from?.toISOString(), to: to && (!from || to > from) ? to.toISOString() : undefined, agentId: agentId ? String(agentId) : undefined };
   const cursor = valid("cursor");
   const sort = valid("sort") ?? "id";
   const dir = valid("dir") ?? "desc";
   const filtered = Object.values(filter).some(Boolean);
-  const [{ items: runs, next }, servers] = await Promise.all([
+  const [{ items: runs, next }, servers, sources] = await Promise.all([
     agentId === -1 ? { items: [], next: null } : listRuns(sql, { ...runFilter.parse({ ...filter, sort, dir }), cursor, limit: 200 }),
     listServerStatus(sql),
+    sourceNames(sql),
   ]);
   const present = (values: Record<string, string | undefined>) => Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
   const sorted = sort === "id" && dir === "desc" ? {} : { sort, dir };
@@ -79,6 +81,19 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
+        {sources.length > 1 && (
+          <label>
+            Source
+            <select name="source" defaultValue={filter.source ?? ""}>
+              <option value="">All sources</option>
+              {sources.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Kind
           <select name="kind" defaultValue={filter.kind ?? ""}>
@@ -140,6 +155,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
                 <th scope="col" className="num">Level</th>
                 <th scope="col">By</th>
                 <th scope="col">Status</th>
+                <th scope="col">Source</th>
                 <th scope="col">Started</th>
                 {header("Duration", "duration", "num")}
                 {header("Added", "added", "num")}
@@ -163,6 +179,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
                   <td>
                     <RunStatusBadge run={run} />
                   </td>
+                  <td>{run.source}</td>
                   <td className="nowrap">
                     <LocalTime at={run.startedAt} compact />
                   </td>

@@ -4,10 +4,11 @@ import { formAction } from "@/app/lib/form-action";
 import { importUsers, importUsersInput, passwordInput, roleInput, setPassword, setRole } from "@/lib/console/users";
 import { createToken, newTokenInput, revokeToken } from "@/lib/auth/tokens";
 
-/** Users > Import: persons from cfg, with a role (admin only). */
+/** Users > Import: persons of one configuration source, with a role (admin only). */
 export const importUsersAction = formAction({
   permission: "users.write",
-  parse: (data) => importUsersInput.parse({ cfgDbids: data.getAll("cfgDbid").map(Number), role: String(data.get("role") ?? "") }),
+  parse: (data) =>
+    importUsersInput.parse({ source: String(data.get("source") ?? "") || undefined, cfgDbids: data.getAll("cfgDbid").map(Number), role: String(data.get("role") ?? "") }),
   run: async ({ input, sql }) => {
     const result = await importUsers(sql, input);
     return {

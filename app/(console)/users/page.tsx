@@ -7,6 +7,7 @@ import { can } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/console/overview";
 import { importCandidates } from "@/lib/console/users";
 import { sharedDatabase } from "@/lib/db/shared";
+import { sourceNames } from "@/lib/console/source-tables";
 import { LocalTime } from "@/app/ui/local-time";
 import { listTokens } from "@/lib/auth/tokens";
 import { ImportForm, NewTokenForm, PasswordForm, RevokeTokenForm, RoleForm } from "./user-forms";
@@ -18,10 +19,13 @@ const USER_SORTS = ["username", "name", "email", "role", "source"] as const;
 
 type UserRow = Awaited<ReturnType<typeof listUsers>>[number];
 
+/** Where a user came from, as the Source column says it: the configuration source it was imported from, or WFM itself. */
+const origin = (u: UserRow) => (u.fromCfg ? `Configuration Database (${u.source ?? "main"})` : "local account");
+
 /** The users in the order the header asks (a few hundred at most: sorted here); ties by username, empty values last. */
 function sortUsers(users: UserRow[], sort: (typeof USER_SORTS)[number], dir: SortDirection): UserRow[] {
   const key = (u: UserRow) =>
-    sort === "name" ? `${u.firstName} ${u.lastName}`.trim() : sort === "email" ? (u.email ?? "") : sort === "role" ? u.role : sort === "source" ? (u.fromCfg ? "Configuration Database" : "local account") : u.username;
+    sort === "name" ? `${u.firstName} ${u.lastName}`.trim() : sort === "email" ? (u.email ?? "") : sort === "role" ? u.role : sort === "source" ? origin(u) : u.username;
   const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
   const sign = dir === "asc" ? 1 : -1;
   // An empty value (no email, no name) sorts last either way, as on Sites.
@@ -41,9 +45,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const sort = USER_SORTS.find((column) => column === first(params.sort)) ?? "username";
   const dir: SortDirection = first(params.dir) === "desc" ? "desc" : "asc";
   const admin = can(me, "users.write");
+  const sources = await sourceNames(sql);
+  // The source whose persons are offered for import (SPEC §2.9); one that does not exist (typed, or removed) is said and main offered.
+  const asked = first(params.source) || "main";
+  const source = sources.includes(asked) ? asked : "main";
   const [users, candidates, tokens] = await Promise.all([
     listUsers(sql).then((list) => sortUsers(list, sort, dir)),
-    admin ? importCandidates(sql, search) : Promise.resolve([]),
+    admin ? importCandidates(sql, source, search) : Promise.resolve([]),
     admin ? listTokens(sql) : Promise.resolve([]),
   ]);
   return (
@@ -75,7 +83,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <td>{`${user.firstName} ${user.lastName}`.trim()}</td>
                 <td>{user.email ?? "—"}</td>
                 <td>{admin ? <RoleForm userId={user.id} username={user.username} role={user.role} /> : user.role}</td>
-                <td>{user.fromCfg ? "Configuration Database" : "local account"}</td>
+                <td>{origin(user)}</td>
                 {admin && (
                   <td>
                     <PasswordForm userId={user.id} username={user.username} />
@@ -90,13 +98,30 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <section className="panel" aria-labelledby="import-heading">
           <h2 id="import-heading">Import from the Configuration Database</h2>
           <form className="filters" role="search" action="/users">
+            {sources.length > 1 && (
+              <label>
+                Source
+                <select name="source" defaultValue={source}>
+                  {sources.map((name) => (
+                    <option key={name} value={name}>
+                      {name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <label>
               Find persons
               <input type="search" name="q" defaultValue={search ?? ""} placeholder="Name or username" />
             </label>
             <button type="submit" className="button small secondary">Find</button>
           </form>
-          <ImportForm candidates={candidates} />
+          {source !== asked && (
+            <p className="alert warning" role="status">
+              There is no configuration source named &quot;{asked}&quot;: showing the persons of main.
+            </p>
+          )}
+          <ImportForm candidates={candidates} source={source} />
         </section>
       )}
       {admin && (

@@ -14,10 +14,12 @@ const ROLES = ["viewer", "supervisor", "admin"] as const;
 const refusedField = (state: FormState, field: string, statusId: string) =>
   state.fieldErrors[field] ? { "aria-invalid": true as const, "aria-describedby": statusId } : {};
 
-export function ImportForm({ candidates }: { candidates: { dbid: number; username: string; firstName: string; lastName: string; isAgent: boolean }[] }) {
+/** Users > Import: the persons of one configuration source (`source`), imported by their dbid there. */
+export function ImportForm({ candidates, source }: { candidates: { dbid: number; username: string; firstName: string; lastName: string; isAgent: boolean }[]; source: string }) {
   const [state, action, pending] = useFormAction(importUsersAction);
   return (
     <form action={action} className="stack" aria-label="Import users">
+      <input type="hidden" name="source" value={source} />
       {candidates.length === 0 ? (
         <p className="muted">Nobody in the Configuration Database matches who is not a user already.</p>
       ) : (

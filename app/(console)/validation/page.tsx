@@ -18,19 +18,19 @@ export default async function ValidationPage() {
     <>
       <PageHead
         title="Validation"
-        description="Switch, time-zone and skill names must be unique across all tenants. Objects whose names collide are not synchronized until the names are fixed in the Configuration Database."
+        description="Switch, time-zone and skill names must be unique across all tenants and all configuration sources. Objects whose names collide are not synchronized until the names are fixed where they are defined."
       />
       <section className="stack" aria-labelledby="duplicates-heading">
         <h2 id="duplicates-heading">Duplicate names</h2>
         {collisions.length === 0 ? (
           <EmptyState title="No duplicate names">
-            <p>Every switch, time zone and skill name is unique across tenants.</p>
+            <p>Every switch, time zone and skill name is unique across tenants and sources.</p>
           </EmptyState>
         ) : (
           <>
             <p className="alert error" role="status">
-              {collisions.length} name{collisions.length === 1 ? " collides" : "s collide"} across tenants. Rename all but one of each in the
-              Configuration Database; the next full sync then synchronizes them.
+              {collisions.length} name{collisions.length === 1 ? " collides" : "s collide"} across tenants or sources. Rename all but one of each in
+              its Configuration Database; the next full sync then synchronizes them.
             </p>
             <TableScroll label="Duplicate names">
               <table className="data">
@@ -48,7 +48,7 @@ export default async function ValidationPage() {
                       <td>{typeNames[c.objectType]}</td>
                       <td>{c.name}</td>
                       <td>
-                        {c.members.map((m) => `tenant ${m.tenantName ?? m.tenantDbid} (dbid ${m.dbid})`).join(", ")}
+                        {c.members.map((m) => `source ${m.source}, tenant ${m.tenantName ?? m.tenantDbid} (dbid ${m.dbid})`).join("; ")}
                       </td>
                     </tr>
                   ))}
@@ -70,7 +70,7 @@ export default async function ValidationPage() {
         </p>
         <h2>Sites naming what no longer exists</h2>
         {brokenSites.length === 0 ? (
-          <p>Every site&apos;s switch is in the Configuration Database and its time zone in WFM.</p>
+          <p>Every site&apos;s switch is in its configuration source and its time zone in WFM.</p>
         ) : (
           <>
             <p className="alert warning" role="status">
@@ -82,7 +82,7 @@ export default async function ValidationPage() {
                 <li key={site.id}>
                   <Link href={`/organization/sites/${site.id}`}>{site.name}</Link>:{" "}
                   {[
-                    site.missingSwitchDbid !== null && `switch ${site.missingSwitchDbid} is not in cfg`,
+                    site.missingSwitchDbid !== null && `switch ${site.missingSwitchDbid} is not in source ${site.missingSwitchSource}`,
                     site.missingTimeZone !== null && `time zone ${site.missingTimeZone} is not in WFM`,
                   ]
                     .filter(Boolean)

@@ -38,7 +38,7 @@ export default async function AgentPropertiesPage({ params, searchParams }: { pa
   const refused = asked.success ? undefined : asked.error.issues[0]!.message;
   const [owner, events, today, sites, zone] = await Promise.all([
     agentServer(sql, agent),
-    agentEvents(sql, agent.cfgDbid, f),
+    agentEvents(sql, agent, f),
     getDatabaseToday(sql),
     mayMove ? listSiteNames(sql) : Promise.resolve([]),
     agent.site ? siteTimeZone(sql, agent.site.id) : Promise.resolve(null),
@@ -57,6 +57,8 @@ export default async function AgentPropertiesPage({ params, searchParams }: { pa
         <dd>{agent.employeeId ?? "—"}</dd>
         <dt>Email</dt>
         <dd>{agent.email ?? "—"}</dd>
+        <dt>Source</dt>
+        <dd>{agent.source}</dd>
         <dt>cfg dbid / tenant</dt>
         <dd>
           {agent.cfgDbid} / {agent.tenantDbid}

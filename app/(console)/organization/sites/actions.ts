@@ -39,15 +39,19 @@ const optional = (value: FormDataEntryValue | null) => (value === null || String
 export const saveSiteAction = formAction({
   permission: "sites.write",
   parse: (data) => {
+    // The switch picker posts `source:dbid` (site-form.tsx); a bare dbid is a switch of main.
     const switchText = optional(data.get("switchDbid"));
+    const [switchSource, switchDbid] = switchText === null ? [null, null] : switchText.includes(":") ? switchText.split(":", 2) : ["main", switchText];
     const fields = {
       name: String(data.get("name") ?? ""),
       timeZone: String(data.get("timeZone") ?? ""),
-      switchDbid: switchText === null ? null : Number(switchText),
+      switchSource,
+      switchDbid: switchDbid === null ? null : Number(switchDbid),
       server: optional(data.get("server")),
     };
-    // Edit site posts only the fields changed in the form.
-    return { siteId: optional(data.get("siteId")), fields, changed: Object.fromEntries(Object.entries(fields).filter(([field]) => data.has(field))) };
+    // Edit site posts only the fields changed in the form (the switch's source goes with its dbid).
+    const posted = (field: string) => data.has(field === "switchSource" ? "switchDbid" : field);
+    return { siteId: optional(data.get("siteId")), fields, changed: Object.fromEntries(Object.entries(fields).filter(([field]) => posted(field))) };
   },
   invalid: "The site was not saved: see the fields marked.",
   run: async ({ user, input: { siteId, fields, changed }, sql }) => {

@@ -5,6 +5,8 @@ import { can } from "@/lib/auth/roles";
 import { listSites } from "@/lib/console/overview";
 import { listServerStatus } from "@/lib/console/servers";
 import { listFreeSwitches } from "@/lib/console/switches";
+import { overlappingLevelTwo } from "@/lib/console/effective-server";
+import { sourceNames } from "@/lib/console/source-tables";
 import { listTimeZoneNames } from "@/lib/console/time-zones";
 import { sharedDatabase } from "@/lib/db/shared";
 import { SiteForm } from "./site-form";
@@ -23,24 +25,25 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
   const sort = SITE_SORTS.find((s) => s === firstValue(params.sort)) ?? "name";
   const dir = firstValue(params.dir) === "desc" ? "desc" : "asc";
   const { sql } = sharedDatabase();
-  const [sites, servers, zones, freeSwitches] = await Promise.all([
+  const [sites, servers, zones, freeSwitches, sources] = await Promise.all([
     listSites(sql),
     listServerStatus(sql),
     listTimeZoneNames(sql),
     listFreeSwitches(sql),
+    sourceNames(sql),
   ]);
-  const states = servers.map((s) => ({ name: s.name, level: s.syncLevel, running: s.instances.some((i) => i.role === "primary" && !i.stale) }));
-  const levelTwo = servers.filter((s) => s.syncLevel === 2).map((s) => s.name);
+  const states = servers.map((s) => ({ name: s.name, level: s.syncLevel, source: s.source, running: s.instances.some((i) => i.role === "primary" && !i.stale) }));
+  const overlapping = overlappingLevelTwo(states);
   const editable = can(user, "sites.write");
   return (
     <>
       <PageHead title="Sites" description="Each site's switch decides where new agents land; its WFM Server decides who synchronizes it." />
-      {levelTwo.length > 1 && (
-        <p className="alert warning" role="status">
-          More than one WFM Server is at level 2 ({levelTwo.join(", ")}): each synchronizes every site not assigned to another
-          server. Keep one at level 2 and assign the others their sites.
+      {overlapping.map(({ source, servers: same }) => (
+        <p key={source} className="alert warning" role="status">
+          More than one WFM Server is at level 2 ({same.join(", ")}){sources.length > 1 ? ` in source ${source}` : ""}: each synchronizes every
+          site of its source not assigned to another server. Keep one at level 2 and assign the others their sites.
         </p>
-      )}
+      ))}
       {sites.length === 0 ? (
         <EmptyState title="No sites yet">
           <p>
@@ -49,7 +52,7 @@ export default async function SitesPage({ searchParams }: { searchParams: Promis
           </p>
         </EmptyState>
       ) : (
-        <SitesTable sites={sites} servers={states} editable={editable} sort={sort} dir={dir} />
+        <SitesTable sites={sites} servers={states} editable={editable} sort={sort} dir={dir} manySources={sources.length > 1} />
       )}
       {editable && (
         <section className="panel" aria-labelledby="new-site-heading">

@@ -12,11 +12,29 @@ export interface SiteFormValues {
   id: number;
   name: string;
   timeZone: string;
+  switchSource: string | null;
   switchDbid: number | null;
   server: string | null;
 }
 
+/** A switch choice of the picker: its source, its dbid there, its name. */
+export interface SwitchOption {
+  source: string;
+  dbid: number;
+  name: string;
+}
+
 const emptyValues = { name: "", timeZone: "", switchDbid: "", server: "" };
+
+/** The picker's value for a switch: `source:dbid`, one value naming both (dbids repeat across sources). */
+const switchValue = (s: { source: string | null; dbid: number | null }) => (s.dbid === null ? "" : `${s.source ?? "main"}:${s.dbid}`);
+
+/** The switches grouped by source, in the order given (main first). */
+function bySource(switches: SwitchOption[]): [string, SwitchOption[]][] {
+  const groups = new Map<string, SwitchOption[]>();
+  for (const s of switches) groups.set(s.source, [...(groups.get(s.source) ?? []), s]);
+  return [...groups];
+}
 
 /**
  * New site, or Edit site when `site` is given: the same fields, checks and messages by each field. The fields
@@ -30,11 +48,11 @@ export function SiteForm({
 }: {
   site?: SiteFormValues;
   timeZones: string[];
-  switches: { dbid: number; name: string }[];
+  switches: SwitchOption[];
   servers: string[];
 }) {
   const [values, setValues] = useState(
-    site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : emptyValues,
+    site ? { name: site.name, timeZone: site.timeZone, switchDbid: switchValue({ source: site.switchSource, dbid: site.switchDbid }), server: site.server ?? "" } : emptyValues,
   );
   const [state, action, pending] = useFormAction(async (previous: FormState, data: FormData) => {
     const next = await saveSiteAction(previous, data);
@@ -43,7 +61,7 @@ export function SiteForm({
   });
   const set = (field: keyof typeof emptyValues) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [field]: event.target.value }));
   // Editing posts only the fields changed here, so a save never puts back what another admin changed meanwhile.
-  const initial = site ? { name: site.name, timeZone: site.timeZone, switchDbid: site.switchDbid === null ? "" : String(site.switchDbid), server: site.server ?? "" } : null;
+  const initial = site ? { name: site.name, timeZone: site.timeZone, switchDbid: switchValue({ source: site.switchSource, dbid: site.switchDbid }), server: site.server ?? "" } : null;
   const posted = (field: keyof typeof emptyValues) => (!initial || values[field] !== initial[field] ? field : undefined);
   const prefix = site ? `site-${site.id}` : "site";
   return (
@@ -64,14 +82,19 @@ export function SiteForm({
           </select>
         )}
       </Field>
-      <Field id={`${prefix}-switch`} label="Switch" error={fieldError(state, "switchDbid")}>
+      <Field id={`${prefix}-switch`} label="Switch" error={fieldError(state, "switchDbid") ?? fieldError(state, "switchSource")}>
         {(props) => (
           <select {...props} name={posted("switchDbid")} value={values.switchDbid} onChange={set("switchDbid")}>
             <option value="">— none —</option>
-            {switches.map((s) => (
-              <option key={s.dbid} value={s.dbid}>
-                {s.name}
-              </option>
+            {/* Grouped by source: the same name may be a switch of two sources, and a site's server must sync its switch's source. */}
+            {bySource(switches).map(([source, group]) => (
+              <optgroup key={source} label={source}>
+                {group.map((s) => (
+                  <option key={switchValue(s)} value={switchValue(s)}>
+                    {s.name}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         )}

@@ -17,7 +17,22 @@ import { TableScroll } from "@/app/ui/table-scroll";
  * The sites with their server. Administrators assign inline, or select several sites and assign them all at
  * once; the check boxes belong to the bulk form (form="bulk-assign"), so it works without JavaScript too.
  */
-export function SitesTable({ sites: unsorted, servers, editable, sort, dir }: { sites: SiteRow[]; servers: ServerState[]; editable: boolean; sort: string; dir: SortDirection }) {
+export function SitesTable({
+  sites: unsorted,
+  servers,
+  editable,
+  sort,
+  dir,
+  manySources = false,
+}: {
+  sites: SiteRow[];
+  servers: ServerState[];
+  editable: boolean;
+  sort: string;
+  dir: SortDirection;
+  /** More than one configuration source exists: each switch is said with its source. */
+  manySources?: boolean;
+}) {
   const sites = useMemo(() => sortSites(unsorted, servers, sort, dir), [unsorted, servers, sort, dir]);
   const sortUrl = (column: string, direction: SortDirection) =>
     column === "name" && direction === "asc" ? "/organization/sites" : `/organization/sites?${new URLSearchParams({ sort: column, dir: direction })}`;
@@ -113,7 +128,10 @@ export function SitesTable({ sites: unsorted, servers, editable, sort, dir }: { 
                 )}
                 <td>{editable ? <Link href={`/organization/sites/${site.id}`}>{site.name}</Link> : site.name}</td>
                 <td className="nowrap">{site.timeZone}</td>
-                <td className="nowrap">{site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in cfg)` : <span className="badge">none</span>)}</td>
+                <td className="nowrap">
+                  {site.switchName ?? (site.switchDbid ? `switch ${site.switchDbid} (not in source ${site.switchSource})` : <span className="badge">none</span>)}
+                  {manySources && site.switchSource && <span className="muted"> ({site.switchSource})</span>}
+                </td>
                 <td>
                   {editable ? (
                     <SiteServerForm siteId={site.id} siteName={site.name} server={site.server} servers={servers} />
@@ -121,7 +139,7 @@ export function SitesTable({ sites: unsorted, servers, editable, sort, dir }: { 
                     (site.server ?? <span className="badge">not assigned</span>)
                   )}
                 </td>
-                <EffectiveServerCell effective={effectiveServer(site.server, servers)} />
+                <EffectiveServerCell effective={effectiveServer(site.server, servers, site.switchSource)} />
                 <td className="num">{site.agentCount.toLocaleString("en")}</td>
               </tr>
             ))}
@@ -143,7 +161,7 @@ function sortSites(sites: SiteRow[], servers: ServerState[], sort: string, dir: 
       case "server":
         return site.server ?? null;
       case "effective":
-        return effectiveServer(site.server, servers).server ?? null;
+        return effectiveServer(site.server, servers, site.switchSource).server ?? null;
       case "agents":
         return site.agentCount;
       default:

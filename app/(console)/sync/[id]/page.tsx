@@ -42,7 +42,7 @@ export default async function RunPage({ params, searchParams }: { params: Promis
       <p>
         <Link href="/sync">← Sync history</Link>
       </p>
-      <PageHead title={`Run ${run.id}`} description={`${run.kind} sync of ${run.server} (trigger ${run.trigger}, level ${run.level}${run.requestedBy && run.requestedBy !== run.server ? `, requested by ${run.requestedBy}` : ""})`} />
+      <PageHead title={`Run ${run.id}`} description={`${run.kind} sync of ${run.server} (source ${run.source}, trigger ${run.trigger}, level ${run.level}${run.requestedBy && run.requestedBy !== run.server ? `, requested by ${run.requestedBy}` : ""})`} />
       <form className="filters" action={`/sync/${id}`} aria-label="Log filters">
         <label>
           Action

@@ -56,8 +56,8 @@ export default async function EditSitePage({ params }: { params: Promise<{ id: s
               timeZones={zones}
               switches={
                 // A switch deleted from cfg stays the site's until changed: offer it, so saving a rename keeps it.
-                site.switchDbid !== null && !switches.some((s) => s.dbid === site.switchDbid)
-                  ? [...switches, { dbid: site.switchDbid, name: `switch ${site.switchDbid} (not in cfg)` }]
+                site.switchDbid !== null && !switches.some((s) => s.source === site.switchSource && s.dbid === site.switchDbid)
+                  ? [...switches, { source: site.switchSource ?? "main", dbid: site.switchDbid, name: `switch ${site.switchDbid} (not in source ${site.switchSource})` }]
                   : [...switches]
               }
               servers={servers}
