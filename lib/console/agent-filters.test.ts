@@ -19,8 +19,8 @@ beforeAll(async () => {
   const agents: Record<string, number> = {};
   for (const username of ["active1", "manual1", "manual2", "left1", "back1", "back2", "active2"]) {
     const dbid = await b.person(tenant, { username });
-    const [row] = await sql<{ id: number }[]>`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name)
-                                             values (${dbid}, ${tenant}, ${username}, 'Filter', ${username}) returning id`;
+    const [row] = await sql<{ id: number }[]>`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name)
+                                             values ('main', ${dbid}, ${tenant}, ${username}, 'Filter', ${username}) returning id`;
     agents[username] = row!.id;
   }
   for (const username of ["manual1", "manual2", "back1", "back2"]) await updateAgent(sql, agents[username]!, { terminationDate: "2031-01-01" }, "admin");

@@ -24,7 +24,7 @@ beforeAll(async () => {
   sql = database.sql;
   let dbid = 1;
   for (const [username, first, last] of PEOPLE) {
-    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${dbid++}, 1, ${username}, ${first}, ${last})`;
+    await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name) values ('main', ${dbid++}, 1, ${username}, ${first}, ${last})`;
   }
 });
 
@@ -54,7 +54,7 @@ describe("the Agents list", () => {
     // An agent synchronized between two pages neither repeats nor hides a row of the next page.
     const firstPage = await search({ sort: "name", limit: "2" });
     expect(firstPage.items.map((a) => a.username)).toEqual(["Bob", "zoe"]);
-    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (90, 1, 'aaron', 'Aaron', 'Aardvark')`;
+    await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name) values ('main', 90, 1, 'aaron', 'Aaron', 'Aardvark')`;
     expect(await usernames({ sort: "name", limit: "2", cursor: firstPage.next! })).toEqual(["ann", "dave"]);
     await sql`delete from wfm.agents where cfg_dbid = 90`;
     // Back from a page: the page before it, in order.
@@ -75,8 +75,8 @@ describe("the Agents list", () => {
   });
 
   it("above 10,000 matches says the total is an estimate, near the real count", async () => {
-    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name)
-              select 100 + n, 1, 'bulk' || n, 'Bulk', 'Agent' || n from generate_series(1, ${EXACT_TOTAL_UP_TO + 500}) n`;
+    await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name)
+              select 'main', 100 + n, 1, 'bulk' || n, 'Bulk', 'Agent' || n from generate_series(1, ${EXACT_TOTAL_UP_TO + 500}) n`;
     await sql`analyze wfm.agents`;
     const all = await search({ limit: "1" });
     expect(all.totalIsEstimate).toBe(true);

@@ -22,7 +22,7 @@ beforeAll(async () => {
   sql = database.sql;
   b = new Builder(sql);
   tenant = await b.tenant();
-  await sql`insert into wfm.time_zones (cfg_dbid, tenant_dbid, name, iana_name) values (1, 1, 'Eastern', 'America/New_York')`;
+  await sql`insert into wfm.time_zones (source, cfg_dbid, tenant_dbid, name, iana_name) values ('main', 1, 1, 'Eastern', 'America/New_York')`;
 });
 
 const audit = (filter: Partial<Record<keyof AuditFilter, string>>) => listAudit(sql, auditFilter.parse(filter));
@@ -31,8 +31,8 @@ const history = async (objectType: string, objectKey: string | number) =>
 
 async function newAgent(username: string): Promise<number> {
   const dbid = await b.person(tenant, { username });
-  const [{ id }] = (await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name)
-                             values (${dbid}, ${tenant}, ${username}, 'Audit', 'Ed') returning id`) as unknown as [{ id: number }];
+  const [{ id }] = (await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name)
+                             values ('main', ${dbid}, ${tenant}, ${username}, 'Audit', 'Ed') returning id`) as unknown as [{ id: number }];
   return id;
 }
 
@@ -112,7 +112,7 @@ describe("recording", () => {
         action: "created",
         objectType: "site",
         objectKey: String(site),
-        detail: { name: { from: null, to: "Harbor" }, timeZone: { from: null, to: "Eastern" }, switchDbid: { from: null, to: null }, server: { from: null, to: null } },
+        detail: { name: { from: null, to: "Harbor" }, timeZone: { from: null, to: "Eastern" }, switchSource: { from: null, to: null }, switchDbid: { from: null, to: null }, server: { from: null, to: null } },
       },
     ]);
     // Its agents lost their site with it, and their own history says so.
@@ -134,14 +134,14 @@ describe("recording", () => {
     const site = await b.site({ name: "Served", server: "Audited" });
     await deleteServer(sql, "Audited", "root");
     expect(await history("server", "Audited")).toEqual([
-      { user: "root", action: "deleted", objectType: "server", objectKey: "Audited", detail: { syncLevel: { from: 1, to: null }, syncTimeoutMinutes: { from: 60, to: null }, webEvents: { from: false, to: null } } },
+      { user: "root", action: "deleted", objectType: "server", objectKey: "Audited", detail: { source: { from: "main", to: null }, syncLevel: { from: 1, to: null }, syncTimeoutMinutes: { from: 60, to: null }, webEvents: { from: false, to: null } } },
       { user: "admin", action: "updated", objectType: "server", objectKey: "Audited", detail: { syncTimeoutMinutes: { from: 0, to: 60 } } },
       {
         user: "admin",
         action: "created",
         objectType: "server",
         objectKey: "Audited",
-        detail: { syncLevel: { from: null, to: 1 }, syncTimeoutMinutes: { from: null, to: 0 }, cacheSlackSeconds: { from: null, to: null }, webEvents: { from: null, to: false } },
+        detail: { source: { from: null, to: "main" }, syncLevel: { from: null, to: 1 }, syncTimeoutMinutes: { from: null, to: 0 }, cacheSlackSeconds: { from: null, to: null }, webEvents: { from: null, to: false } },
       },
     ]);
     expect(await history("site", site)).toMatchObject([{ user: "root", action: "assigned", detail: { server: { from: "Audited", to: null } } }]);

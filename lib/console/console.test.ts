@@ -25,7 +25,7 @@ beforeAll(async () => {
   database = await freshDatabase();
   sql = database.sql;
   b = new Builder(sql);
-  await sql`insert into wfm.time_zones (cfg_dbid, tenant_dbid, name, iana_name) values (1, 1, 'Eastern', 'America/New_York')`;
+  await sql`insert into wfm.time_zones (source, cfg_dbid, tenant_dbid, name, iana_name) values ('main', 1, 1, 'Eastern', 'America/New_York')`;
 });
 
 describe("sites", () => {
@@ -70,8 +70,8 @@ describe("validation", () => {
     const { brokenSites } = await validationReport(sql);
     expect(brokenSites).toEqual(
       expect.arrayContaining([
-        { id: site, name: "Going", missingSwitchDbid: sw, missingTimeZone: null },
-        { id: zoneless, name: "Zoneless", missingSwitchDbid: null, missingTimeZone: "Nowhere" },
+        { id: site, name: "Going", missingSwitchSource: "main", missingSwitchDbid: sw, missingTimeZone: null },
+        { id: zoneless, name: "Zoneless", missingSwitchSource: null, missingSwitchDbid: null, missingTimeZone: "Nowhere" },
       ]),
     );
     expect(brokenSites.map((s) => s.name)).not.toContain("Depot");
@@ -116,7 +116,7 @@ describe("agents", () => {
   it("a move and a termination in one PATCH are written together or not at all", async () => {
     const t = await b.tenant();
     const dbid = await b.person(t);
-    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${dbid}, ${t}, 'mover', 'Mo', 'Ver')`;
+    await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name) values ('main', ${dbid}, ${t}, 'mover', 'Mo', 'Ver')`;
     const [{ id }] = (await sql`select id from wfm.agents where cfg_dbid = ${dbid}`) as unknown as [{ id: number }];
     const site = (await createSite(sql, { name: "Depot", timeZone: "Eastern", switchDbid: null, server: null }, "admin")).id;
 
@@ -134,7 +134,7 @@ describe("agents", () => {
   it("pages forward by `cursor` and back by `before`, with the same filters", async () => {
     const t = await b.tenant();
     for (let i = 0; i < 5; i++) {
-      await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name) values (${500_000 + i}, ${t}, ${`pager${i}`}, 'Page', 'Er')`;
+      await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name) values ('main', ${500_000 + i}, ${t}, ${`pager${i}`}, 'Page', 'Er')`;
     }
     const search = (extra: Record<string, string>) => searchAgents(sql, agentSearch.parse({ q: "pager", limit: 2, ...extra }));
     const first = await search({});
@@ -148,8 +148,8 @@ describe("agents", () => {
 
   it("an agent terminated because its person left cfg is not reinstated by hand", async () => {
     const t = await b.tenant();
-    await sql`insert into wfm.agents (cfg_dbid, tenant_dbid, username, first_name, last_name, termination_date, termination_source)
-              values (987654, ${t}, 'gone', 'Gone', 'Person', '2026-01-02', 'config')`;
+    await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name, termination_date, termination_source)
+              values ('main', 987654, ${t}, 'gone', 'Gone', 'Person', '2026-01-02', 'config')`;
     const [{ id }] = (await sql`select id from wfm.agents where cfg_dbid = 987654`) as unknown as [{ id: number }];
     const refused = await updateAgent(sql, id, { terminationDate: null }, "admin").then(() => null, (e: unknown) => e);
     expect(refused).toMatchObject({ code: "CONFLICT", details: [{ path: "terminationDate" }] });

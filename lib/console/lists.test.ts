@@ -22,20 +22,20 @@ beforeAll(async () => {
   database = await freshDatabase();
   sql = database.sql;
   b = new Builder(sql);
-  await sql`insert into wfm.time_zones (cfg_dbid, tenant_dbid, name, iana_name) values (2, 1, 'Pacific', 'America/Los_Angeles'), (1, 1, 'Eastern', 'America/New_York')`;
-  await sql`insert into wfm.skills (cfg_dbid, tenant_dbid, name) values (7, 1, 'Sales'), (8, 1, 'Billing')`;
+  await sql`insert into wfm.time_zones (source, cfg_dbid, tenant_dbid, name, iana_name) values ('main', 2, 1, 'Pacific', 'America/Los_Angeles'), ('main', 1, 1, 'Eastern', 'America/New_York')`;
+  await sql`insert into wfm.skills (source, cfg_dbid, tenant_dbid, name) values ('main', 7, 1, 'Sales'), ('main', 8, 1, 'Billing')`;
 });
 
 describe("lists", () => {
   it("time zones and skills by name, with the columns the API documents", async () => {
     expect(await listTimeZones(sql)).toEqual([
-      { cfgDbid: 1, tenantDbid: 1, name: "Eastern", ianaName: "America/New_York" },
-      { cfgDbid: 2, tenantDbid: 1, name: "Pacific", ianaName: "America/Los_Angeles" },
+      { source: "main", cfgDbid: 1, tenantDbid: 1, name: "Eastern", ianaName: "America/New_York" },
+      { source: "main", cfgDbid: 2, tenantDbid: 1, name: "Pacific", ianaName: "America/Los_Angeles" },
     ]);
     expect(await listTimeZoneNames(sql)).toEqual(["Eastern", "Pacific"]);
     expect(await listSkills(sql)).toEqual([
-      { cfgDbid: 8, tenantDbid: 1, name: "Billing" },
-      { cfgDbid: 7, tenantDbid: 1, name: "Sales" },
+      { source: "main", cfgDbid: 8, tenantDbid: 1, name: "Billing" },
+      { source: "main", cfgDbid: 7, tenantDbid: 1, name: "Sales" },
     ]);
   });
 
@@ -44,10 +44,10 @@ describe("lists", () => {
     const [taken, free, own] = [await b.switch(tenant, "SW-taken"), await b.switch(tenant, "SW-free"), await b.switch(tenant, "SW-own")];
     await b.site({ switchDbid: taken, name: "Other" });
     const site = await b.site({ switchDbid: own, name: "Mine" });
-    expect(await listFreeSwitches(sql)).toEqual([{ dbid: free, name: "SW-free" }]);
+    expect(await listFreeSwitches(sql)).toEqual([{ source: "main", dbid: free, name: "SW-free" }]);
     expect(await listFreeSwitches(sql, site)).toEqual([
-      { dbid: free, name: "SW-free" },
-      { dbid: own, name: "SW-own" },
+      { source: "main", dbid: free, name: "SW-free" },
+      { source: "main", dbid: own, name: "SW-own" },
     ]);
     expect((await listSiteNames(sql)).map((s) => s.name)).toEqual(["Mine", "Other"]);
     expect(await listSiteNames(sql)).toContainEqual({ id: site, name: "Mine" });
@@ -57,7 +57,7 @@ describe("lists", () => {
     await b.server("Zulu", 1);
     await b.server("Alpha", 2);
     expect(await listServerNames(sql)).toEqual(["Alpha", "Zulu"]);
-    const [run] = await sql<{ id: number }[]>`insert into wfm.sync_runs (server, kind, level, trigger) values ('Alpha', 'full', 2, 'manual') returning id`;
+    const [run] = await sql<{ id: number }[]>`insert into wfm.sync_runs (server, source, kind, level, trigger) values ('Alpha', 'main', 'full', 2, 'manual') returning id`;
     expect(await getRunStatus(sql, run!.id)).toBe("running");
     await sql`update wfm.sync_runs set status = 'succeeded', finished_at = now() where id = ${run!.id}`;
     expect(await getRunStatus(sql, run!.id)).toBe("succeeded");

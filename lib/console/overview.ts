@@ -25,7 +25,7 @@ export interface SiteRow {
 const byName = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
 export async function listSites(sql: Sql, only: { id?: number } = {}): Promise<SiteRow[]> {
-  const switches = await acrossSources(sql, "switches", sql`dbid, name`);
+  const { rows: switches } = await acrossSources(sql, "switches", sql`dbid, name`);
   const [rows, states] = await Promise.all([
     sql<Omit<SiteRow, "synchronizedBy">[]>`
       select s.id, s.name, s.time_zone as "timeZone", s.switch_source as "switchSource", s.switch_dbid as "switchDbid",
@@ -83,7 +83,7 @@ export interface Totals {
 
 /** `cfgPersons` counts the agents of every configuration source. */
 export async function totals(sql: Sql): Promise<Totals> {
-  const persons = await acrossSources(sql, "persons", sql`is_agent`);
+  const { rows: persons } = await acrossSources(sql, "persons", sql`is_agent`);
   const [row] = await sql<Totals[]>`
     select (select count(*) from wfm.agents)::int as agents,
            (select count(*) from wfm.agents where termination_date is not null)::int as terminated,

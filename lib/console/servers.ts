@@ -51,7 +51,7 @@ export interface ServerStatus {
 export async function listServerStatus(sql: Sql): Promise<ServerStatus[]> {
   // Each server's lag is read in its own source's feed; the union's constant source column lets PostgreSQL
   // skip the other sources' branches, so each lookup stays one index probe.
-  const [counters, changes] = await Promise.all([
+  const [{ rows: counters }, { rows: changes }] = await Promise.all([
     acrossSources(sql, "change_counter", sql`seq`),
     acrossSources(sql, "changes", sql`seq, at`),
   ]);

@@ -17,12 +17,14 @@ export const cfgTable = (sql: Sql, source: string, table: CfgTable) => sql(`${sc
 
 /**
  * `(select <source> as source, <columns> from cfg_x.<table> union all …)` over the given sources (every one
- * when not given), to use as a relation: `from ${rel} w`. `columns` names what each source's table gives.
+ * when not given), to use as a relation: `const { rows } = await acrossSources(…)`, then `from ${rows} w`.
+ * `columns` names what each source's table gives. The fragment comes in a holder: it is thenable, and an async
+ * function returning it bare would run it as a query of its own.
  */
-export async function acrossSources(sql: Sql, table: CfgTable, columns: Fragment, sources?: string[]): Promise<Fragment> {
+export async function acrossSources(sql: Sql, table: CfgTable, columns: Fragment, sources?: string[]): Promise<{ rows: Fragment }> {
   const names = sources ?? (await allSources(sql)).map((s) => s.name);
   const parts = names.map((name) => sql`select ${name}::text as source, ${columns} from ${cfgTable(sql, name, table)}`);
-  return sql`(${parts.reduce((all, part) => sql`${all} union all ${part}`)})`;
+  return { rows: sql`(${parts.reduce((all, part) => sql`${all} union all ${part}`)})` };
 }
 
 /** The names of every source, main first: whether the console shows a Source column at all (more than one). */

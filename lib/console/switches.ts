@@ -16,7 +16,7 @@ export interface SwitchChoice {
  * may keep it).
  */
 export async function listFreeSwitches(sql: Sql, siteId: number | null = null): Promise<SwitchChoice[]> {
-  const switches = await acrossSources(sql, "switches", sql`dbid, name`);
+  const { rows: switches } = await acrossSources(sql, "switches", sql`dbid, name`);
   return sql<SwitchChoice[]>`
     select s.source, s.dbid, s.name from ${switches} s
      where not exists (select 1 from wfm.sites w

@@ -22,7 +22,7 @@ export interface BrokenSite {
 
 export async function validationReport(sql: Sql) {
   // A site's switch is looked up in its own source's schema (a source removed since has none of them).
-  const switches = await acrossSources(sql, "switches", sql`dbid`);
+  const { rows: switches } = await acrossSources(sql, "switches", sql`dbid`);
   const [collisions, t, brokenSites] = await Promise.all([
     findCollisions(sql),
     totals(sql),
