@@ -1,0 +1,231 @@
+/**
+ * The console and the API with two configuration sources (SPEC §2.9, §6.1 "with sources"), against a real
+ * PostgreSQL: main (cfg) and eu (cfg_eu, made by createSource). Their dbids coincide on purpose, so a query that
+ * forgets the source answers the wrong object.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { createSource } from "../config/sources";
+import type { Database, Sql } from "../db/client";
+import { runFullSync } from "../sync/engine";
+import { Builder } from "../testing/builder";
+import { freshDatabase } from "../testing/database";
+import { agentSearch, agentServer, getAgent, searchAgents } from "./agents";
+import { FieldErrors } from "./form";
+import { getSite, listSites, listUsers } from "./overview";
+import { agentEvents, listRuns, runEvents, eventFilter, runFilter } from "./runs";
+import { createServer, listServerStatus, updateServerOptions } from "./servers";
+import { assignSites, createSite, updateSite } from "./sites";
+import { listFreeSwitches } from "./switches";
+import { importCandidates, importUsers } from "./users";
+import { validationReport } from "./validation";
+
+let database: Database;
+let sql: Sql;
+let main: Builder;
+let eu: Builder;
+/** A switch of each source with the same dbid, and each one's tenant. */
+let mainSwitch: number;
+let euSwitch: number;
+let euTenant: number;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  sql = database.sql;
+  await createSource(sql, { name: "eu", kind: "local" });
+  main = new Builder(sql);
+  eu = new Builder(sql, "eu");
+  const mainTenant = await main.tenant();
+  euTenant = await eu.tenant();
+  mainSwitch = await main.switch(mainTenant, "SW-Main");
+  euSwitch = await eu.switch(euTenant, "SW-Eu");
+  await sql`insert into wfm.time_zones (source, cfg_dbid, tenant_dbid, name, iana_name) values ('main', 1, 1, 'Eastern', 'America/New_York')`;
+  await main.server("MainServer", 2);
+  await eu.server("EuServer", 2);
+});
+
+/** An agent of a source, written as sync writes it, with one skill level (the skill by its WFM id). */
+async function agentOf(source: string, cfgDbid: number, username: string, skill?: { id: number; level: number }) {
+  const [{ id }] = (await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name)
+                              values (${source}, ${cfgDbid}, 1, ${username}, 'Src', ${source}) returning id`) as unknown as [{ id: number }];
+  if (skill) await sql`insert into wfm.agent_skills (agent_id, skill_id, level) values (${id}, ${skill.id}, ${skill.level})`;
+  return id;
+}
+
+const refusal = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as FieldErrors);
+
+describe("agents", () => {
+  it("are filtered by source, cfgDbid within it, and show their source and their skills by WFM id", async () => {
+    // Two skills with the same cfg dbid in two sources: the agent's level names the eu one by its WFM id.
+    const [{ id: mainSkill }] = (await sql`insert into wfm.skills (source, cfg_dbid, tenant_dbid, name) values ('main', 4242, 1, 'Main skill') returning id`) as unknown as [{ id: number }];
+    const [{ id: euSkill }] = (await sql`insert into wfm.skills (source, cfg_dbid, tenant_dbid, name) values ('eu', 4242, 1, 'Eu skill') returning id`) as unknown as [{ id: number }];
+    expect(euSkill).not.toBe(mainSkill);
+    const inMain = await agentOf("main", 77, "same.main", { id: mainSkill, level: 3 });
+    const inEu = await agentOf("eu", 77, "same.eu", { id: euSkill, level: 8 });
+
+    expect(await getAgent(sql, inEu)).toMatchObject({ source: "eu", cfgDbid: 77, skills: [{ name: "Eu skill", level: 8 }] });
+    expect(await getAgent(sql, inMain)).toMatchObject({ source: "main", cfgDbid: 77, skills: [{ name: "Main skill", level: 3 }] });
+    const ids = async (query: Record<string, string>) => (await searchAgents(sql, agentSearch.parse(query))).items.map((a) => a.id);
+    expect(await ids({ cfgDbid: "77" })).toEqual([inMain, inEu]);
+    expect(await ids({ cfgDbid: "77", source: "eu" })).toEqual([inEu]);
+    expect(await ids({ source: "main", q: "same." })).toEqual([inMain]);
+  });
+
+  it("refuses an unknown source as a 404 naming it, and a malformed one as bad input", async () => {
+    await expect(searchAgents(sql, agentSearch.parse({ source: "mars" }))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: 'There is no configuration source named "mars".',
+    });
+    expect(agentSearch.safeParse({ source: "Not A Name" }).success).toBe(false);
+  });
+
+  it("are synchronized by the level-2 server of their own source when their site is not assigned", async () => {
+    const agent = await getAgent(sql, await agentOf("eu", 78, "owner.eu"));
+    expect((await agentServer(sql, agent)).server).toBe("EuServer");
+  });
+});
+
+describe("servers", () => {
+  it("show their source and are registered in one (main by default); an unknown one is a 404 naming it", async () => {
+    await createServer(sql, { name: "NewEu", syncLevel: 1, source: "eu" }, "admin");
+    await createServer(sql, { name: "NewMain", syncLevel: 1 }, "admin");
+    const servers = await listServerStatus(sql);
+    expect(servers.find((s) => s.name === "NewEu")).toMatchObject({ source: "eu", cursorLag: expect.any(Number) });
+    expect(servers.find((s) => s.name === "NewMain")).toMatchObject({ source: "main" });
+    const unknown = await refusal(createServer(sql, { name: "Nowhere", source: "mars" }, "admin"));
+    expect(unknown).toMatchObject({ code: "NOT_FOUND", fields: { source: 'There is no configuration source named "mars".' } });
+    const moving = await refusal(updateServerOptions(sql, "NewMain", { syncLevel: 1, syncTimeoutMinutes: 0, cacheSlackSeconds: null, source: "mars" }, "admin"));
+    expect(moving).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("measure their cursor lag in their own source's change feed", async () => {
+    const before = (await listServerStatus(sql)).find((s) => s.name === "NewEu")!.cursorLag;
+    const mainBefore = (await listServerStatus(sql)).find((s) => s.name === "NewMain")!.cursorLag;
+    await eu.tenant();
+    const after = await listServerStatus(sql);
+    expect(after.find((s) => s.name === "NewEu")!.cursorLag).toBe(before + 1);
+    expect(after.find((s) => s.name === "NewMain")!.cursorLag).toBe(mainBefore);
+  });
+
+  it("cannot leave their source while sites of it are assigned to them (409 naming the sites), and can once they are unassigned", async () => {
+    await createServer(sql, { name: "Mover", syncLevel: 1, source: "eu" }, "admin");
+    const tenant = await eu.tenant();
+    const site = await eu.site({ switchDbid: await eu.switch(tenant, "SW-Mover"), name: "Mover Site", server: "Mover", timeZone: "Eastern" });
+    const options = { syncLevel: 1, syncTimeoutMinutes: 0, cacheSlackSeconds: null, source: "main" };
+    const refused = await refusal(updateServerOptions(sql, "Mover", options, "admin"));
+    expect(refused).toMatchObject({
+      code: "CONFLICT",
+      fields: { source: "Mover synchronizes the sites Mover Site, whose switches are in source eu: unassign them first." },
+    });
+    expect((await listServerStatus(sql)).find((s) => s.name === "Mover")!.source).toBe("eu");
+    await assignSites(sql, { siteIds: [site], server: null }, "admin");
+    await updateServerOptions(sql, "Mover", options, "admin");
+    expect((await listServerStatus(sql)).find((s) => s.name === "Mover")!.source).toBe("main");
+  });
+});
+
+describe("sites", () => {
+  it("take a switch of a source, show it with its source and name, and are synchronized by that source's level-2 server", async () => {
+    const { id } = await createSite(sql, { name: "Paris", timeZone: "Eastern", switchSource: "eu", switchDbid: euSwitch, server: null }, "admin");
+    expect(await getSite(sql, id)).toMatchObject({
+      switchSource: "eu",
+      switchDbid: euSwitch,
+      switchName: "SW-Eu",
+      synchronizedBy: { server: "EuServer", by: "default" },
+    });
+    // A switch dbid alone is a switch of main, even when eu has one of that dbid too.
+    const { id: plain } = await createSite(sql, { name: "Boston", timeZone: "Eastern", switchDbid: mainSwitch, server: null }, "admin");
+    expect(await getSite(sql, plain)).toMatchObject({ switchSource: "main", switchName: "SW-Main", synchronizedBy: { server: "MainServer" } });
+    expect((await listSites(sql)).filter((s) => s.switchSource !== null).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("refuse a switch their source does not have (400 naming source and dbid) and a source that does not exist (404)", async () => {
+    const missing = await refusal(createSite(sql, { name: "Nowhere", timeZone: "Eastern", switchSource: "eu", switchDbid: 999_999, server: null }, "admin"));
+    expect(missing).toMatchObject({ code: "BAD_INPUT", fields: { switchDbid: "Source eu has no switch with dbid 999999." } });
+    const unknown = await refusal(createSite(sql, { name: "Nowhere", timeZone: "Eastern", switchSource: "mars", switchDbid: 1, server: null }, "admin"));
+    expect(unknown).toMatchObject({ code: "NOT_FOUND", fields: { switchSource: 'There is no configuration source named "mars".' } });
+  });
+
+  it("refuse a server of another source than their switch's, on creation, edit and assignment (409 naming both)", async () => {
+    const tenant = await eu.tenant();
+    const sw = await eu.switch(tenant, "SW-Lyon");
+    const message = "Site Lyon's switch is in source eu; server MainServer syncs main.";
+    const created = await refusal(createSite(sql, { name: "Lyon", timeZone: "Eastern", switchSource: "eu", switchDbid: sw, server: "MainServer" }, "admin"));
+    expect(created).toMatchObject({ code: "CONFLICT", fields: { server: message } });
+    const { id } = await createSite(sql, { name: "Lyon", timeZone: "Eastern", switchSource: "eu", switchDbid: sw, server: "EuServer" }, "admin");
+    expect(await refusal(updateSite(sql, id, { server: "MainServer" }, "admin"))).toMatchObject({ code: "CONFLICT", fields: { server: message } });
+    await expect(assignSites(sql, { siteIds: [id], server: "MainServer" }, "admin")).rejects.toMatchObject({ code: "CONFLICT", message });
+    expect((await getSite(sql, id)).server).toBe("EuServer");
+    // Moving the site's switch to main while it is assigned to EuServer is the same mismatch, said the other way.
+    const mainTenant = await main.tenant();
+    const mainSw = await main.switch(mainTenant, "SW-Lyon-Main");
+    expect(await refusal(updateSite(sql, id, { switchSource: "main", switchDbid: mainSw }, "admin"))).toMatchObject({
+      code: "CONFLICT",
+      fields: { server: "Site Lyon's switch is in source main; server EuServer syncs eu." },
+    });
+  });
+
+  it("offer the free switches of every source, main first, each with its source", async () => {
+    const spare = await eu.switch(euTenant, "SW-Spare");
+    const free = await listFreeSwitches(sql);
+    expect(free).toContainEqual({ source: "eu", dbid: spare, name: "SW-Spare" });
+    const sources = free.map((s) => s.source);
+    expect(sources).toContain("eu");
+    expect(sources.indexOf("eu")).toBeGreaterThan(sources.lastIndexOf("main"));
+    expect(free.some((s) => s.source === "eu" && s.dbid === euSwitch)).toBe(false); // Paris has it
+  });
+});
+
+describe("validation", () => {
+  it("looks a site's switch up in the site's own source", async () => {
+    const tenant = await eu.tenant();
+    const sw = await eu.switch(tenant, "SW-Gone-Eu");
+    const site = await eu.site({ switchDbid: sw, name: "Gone Eu", timeZone: "Eastern" });
+    // main has a switch of that dbid or not: it does not matter, the site's switch was eu's.
+    await sql`delete from cfg_eu.switches where dbid = ${sw}`;
+    const { brokenSites } = await validationReport(sql);
+    expect(brokenSites).toContainEqual({ id: site, name: "Gone Eu", missingSwitchSource: "eu", missingSwitchDbid: sw, missingTimeZone: null });
+    expect(brokenSites.map((s) => s.name)).not.toContain("Paris");
+  });
+
+  it("lists a name used in two sources with each member's source", async () => {
+    const mainTenant = await main.tenant();
+    const [a, b] = [await main.skill(mainTenant, "Shared Skill"), await eu.skill(euTenant, "Shared Skill")];
+    const { collisions } = await validationReport(sql);
+    expect(collisions.find((c) => c.name === "Shared Skill")?.members).toEqual([
+      expect.objectContaining({ source: "main", tenantDbid: mainTenant, dbid: a }),
+      expect.objectContaining({ source: "eu", tenantDbid: euTenant, dbid: b }),
+    ]);
+  });
+});
+
+describe("users", () => {
+  it("are imported from a chosen source by (source, dbid), and say their source", async () => {
+    const person = await eu.person(euTenant, { username: "eu.supervisor", isAgent: false });
+    expect((await importCandidates(sql, "eu", "eu.super")).map((p) => p.dbid)).toEqual([person]);
+    expect(await importCandidates(sql, "main", "eu.super")).toEqual([]);
+    expect(await importUsers(sql, { source: "eu", cfgDbids: [person], role: "viewer" })).toEqual({ imported: ["eu.supervisor"], already: 0 });
+    expect((await listUsers(sql)).find((u) => u.username === "eu.supervisor")).toMatchObject({ fromCfg: true, source: "eu" });
+    // The same dbid again: already a user of eu. Unknown in main: refused, naming main.
+    expect(await importUsers(sql, { source: "eu", cfgDbids: [person], role: "viewer" })).toEqual({ imported: [], already: 1 });
+    await expect(importUsers(sql, { source: "mars", cfgDbids: [person], role: "viewer" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(importCandidates(sql, "mars", undefined)).rejects.toMatchObject({ code: "NOT_FOUND", message: 'There is no configuration source named "mars".' });
+  });
+});
+
+describe("runs", () => {
+  it("show their source, filter by it, and name their log's objects in it", async () => {
+    const tenant = await eu.tenant();
+    const dbid = await eu.person(tenant, { username: "eu.logged", firstName: "Eu", lastName: "Logged" });
+    const { runId } = await runFullSync(sql, { server: "EuServer", trigger: "manual" });
+    const run = (await listRuns(sql, runFilter.parse({ source: "eu" }))).items.find((r) => r.id === runId);
+    expect(run).toMatchObject({ server: "EuServer", source: "eu" });
+    expect((await listRuns(sql, runFilter.parse({ source: "main" }))).items.map((r) => r.id)).not.toContain(runId);
+    const lines = (await runEvents(sql, runId, eventFilter.parse({ q: String(dbid) }))).items.filter((e) => e.objectType === "agent");
+    expect(lines[0]).toMatchObject({ objectKey: String(dbid), objectName: "Eu Logged (eu.logged)" });
+    const [agent] = await sql<{ id: number }[]>`select id from wfm.agents where source = 'eu' and cfg_dbid = ${dbid}`;
+    expect((await agentEvents(sql, { source: "eu", cfgDbid: dbid })).map((e) => e.runId)).toContain(runId);
+    // A main agent of the same dbid has none of eu's lines.
+    expect((await agentEvents(sql, { source: "main", cfgDbid: dbid })).map((e) => e.runId)).not.toContain(runId);
+    expect((await listRuns(sql, runFilter.parse({ agentId: String(agent!.id) }))).items.map((r) => r.id)).toEqual([runId]);
+  });
+});
