@@ -9,8 +9,23 @@ import { effectiveServer, type ServerState } from "@/lib/console/effective-serve
 import { assignSiteAction } from "./actions";
 import { SubmitButton } from "@/app/ui/submit-button";
 
-/** The site's WFM Server, changeable inline: a select and a Save button (it works without JavaScript too). */
-export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: number; siteName: string; server: string | null; servers: ServerState[] }) {
+/**
+ * The site's WFM Server, changeable inline: a select and a Save button (it works without JavaScript too).
+ * `switchSource`: the source of the site's switch, so a server of another source is cautioned against before saving.
+ */
+export function SiteServerForm({
+  siteId,
+  siteName,
+  server,
+  servers,
+  switchSource = null,
+}: {
+  siteId: number;
+  siteName: string;
+  server: string | null;
+  servers: ServerState[];
+  switchSource?: string | null;
+}) {
   const [state, action, pending] = useFormAction(assignSiteAction);
   const [chosen, setChosen] = useState(server ?? "");
   // Assigned elsewhere (the bulk form, another admin): show the new server, keeping this form's own message.
@@ -31,7 +46,7 @@ export function SiteServerForm({ siteId, siteName, server, servers }: { siteId: 
     return () => clearTimeout(timer);
   }, [state]);
   const id = `site-${siteId}-server`;
-  const caution = chosen !== (server ?? "") ? effectiveServer(chosen === "" ? null : chosen, servers).warning : null;
+  const caution = chosen !== (server ?? "") ? effectiveServer(chosen === "" ? null : chosen, servers, switchSource).warning : null;
   return (
     <form
       action={action}

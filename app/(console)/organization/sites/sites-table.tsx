@@ -134,7 +134,7 @@ export function SitesTable({
                 </td>
                 <td>
                   {editable ? (
-                    <SiteServerForm siteId={site.id} siteName={site.name} server={site.server} servers={servers} />
+                    <SiteServerForm siteId={site.id} siteName={site.name} server={site.server} servers={servers} switchSource={site.switchSource} />
                   ) : (
                     (site.server ?? <span className="badge">not assigned</span>)
                   )}
