@@ -255,9 +255,15 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
  */
 export async function agentServer(sql: Sql, agent: AgentView): Promise<{ server: string | null; running: boolean; nextFullSyncAt: Date | null }> {
   const [row] = await sql<{ server: string | null; running: boolean; nextFullSyncAt: Date | null }[]>`
-    with owner as (
-      select coalesce((select server from wfm.sites where id = ${agent.site?.id ?? null}),
-                      (select name from wfm.servers where sync_level = 2 and source = ${agent.source} order by name limit 1)) as name
+    with assigned as (
+      select w.server, v.source from wfm.sites w left join wfm.servers v on v.name = w.server
+       where w.id = ${agent.site?.id ?? null} and w.server is not null
+    ), owner as (
+      -- A site assigned to a server of another source (the agent moved there by hand): that server syncs its own
+      -- source only, and the level-2 server leaves an assigned site alone, so nobody synchronizes the agent.
+      select case when exists (select 1 from assigned)
+                  then (select server from assigned where source = ${agent.source})
+                  else (select name from wfm.servers where sync_level = 2 and source = ${agent.source} order by name limit 1) end as name
     )
     select o.name as server,
            exists (select 1 from wfm.server_instances i where i.server = o.name and i.role = 'primary'

@@ -82,6 +82,16 @@ describe("agents", () => {
     const agent = await getAgent(sql, await agentOf("eu", 78, "owner.eu"));
     expect((await agentServer(sql, agent)).server).toBe("EuServer");
   });
+
+  it("in a site assigned to a server of another source are synchronized by no server (that server syncs its own source)", async () => {
+    const site = await eu.site({ switchDbid: await eu.switch(euTenant, "SW-Foreign"), name: "Foreign", server: "EuServer", timeZone: "Eastern" });
+    const id = await agentOf("main", 79, "moved.main");
+    await sql`update wfm.agents set site_id = ${site} where id = ${id}`;
+    expect((await agentServer(sql, await getAgent(sql, id))).server).toBeNull();
+    const own = await agentOf("eu", 80, "home.eu");
+    await sql`update wfm.agents set site_id = ${site} where id = ${own}`;
+    expect((await agentServer(sql, await getAgent(sql, own))).server).toBe("EuServer");
+  });
 });
 
 describe("servers", () => {
