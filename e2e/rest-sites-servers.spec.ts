@@ -136,3 +136,35 @@ test("servers and sites are created, changed and removed over REST", async ({ pl
   expect((await admin.delete(`/api/v1/sites/${id}`)).status()).toBe(204);
   expect((await admin.get(`/api/v1/sites/${id}`)).status()).toBe(404);
 });
+
+test("servers, agents and validation over REST name their configuration source; an unknown source is a 404 naming it", async ({ playwright, baseURL }) => {
+  const admin = await playwright.request.newContext({ baseURL });
+  await signIn(admin, "admin", adminPassword());
+  const stamp = Date.now();
+  const servers = (await (await admin.get("/api/v1/servers")).json()).items as { name: string; source: string }[];
+  expect(servers.find((s) => s.name === "WFMServer")).toMatchObject({ source: "main" });
+
+  const mars = 'There is no configuration source named "mars".';
+  const agents = await admin.get("/api/v1/agents?source=mars");
+  expect(agents.status()).toBe(404);
+  expect((await agents.json()).error.message).toBe(mars);
+  const mainAgents = (await (await admin.get("/api/v1/agents?source=main&limit=5")).json()).items as { source: string }[];
+  expect(mainAgents.length).toBeGreaterThan(0);
+  expect(new Set(mainAgents.map((a) => a.source))).toEqual(new Set(["main"]));
+
+  const name = `Src-${stamp}`;
+  const unknown = await admin.post("/api/v1/servers", { data: { name, source: "mars" } });
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error.message).toBe(mars);
+  const created = await admin.post("/api/v1/servers", { data: { name, syncLevel: 1 } });
+  expect(created.status()).toBe(201);
+  expect(await created.json()).toMatchObject({ name, source: "main" });
+  const moved = await admin.patch(`/api/v1/servers/${name}`, { data: { source: "mars" } });
+  expect(moved.status()).toBe(404);
+  expect((await moved.json()).error.message).toBe(mars);
+  expect((await admin.delete(`/api/v1/servers/${name}`)).status()).toBe(204);
+
+  const validation = await (await admin.get("/api/v1/validation")).json();
+  const billing = validation.duplicates.find((d: { name: string }) => d.name === "Billing");
+  expect(billing.members.every((m: { source: string }) => m.source === "main")).toBe(true);
+});
