@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSource } from "../config/sources";
+import { runFullSync } from "../sync/engine";
 import { freshDatabase } from "../testing/database";
 import { loadWorkload } from "./load";
 import { DEMO_WORKLOAD, generateWorkload, scaledWorkload } from "./workload";
@@ -96,6 +97,30 @@ describe("the demo workload", () => {
     // eu's own sequences continue after its loaded dbids, and main's are untouched.
     const [tenant] = await sql`insert into cfg_eu.tenants (name) values ('After') returning dbid`;
     expect(tenant!.dbid).toBe(3);
+  });
+
+  it("gives a level-2 server of each source a clean full sync that places that source's agents in its own sites", async () => {
+    const database = await freshDatabase();
+    const { sql } = database;
+    const small = scaledWorkload(100);
+    await loadWorkload(sql, small);
+    await createSource(sql, { name: "eu", kind: "local" });
+    await loadWorkload(sql, small, { source: "eu" });
+    await sql`insert into wfm.servers (name, sync_level, source) values ('Main', 2, 'main'), ('Dublin', 2, 'eu')`;
+    // No name is shared between the two demos, so neither run has a collision to report.
+    for (const server of ["Main", "Dublin"]) {
+      const result = await runFullSync(sql, { server, trigger: "manual" });
+      expect(result.status, `${server}: ${result.error ?? ""}`).toBe("succeeded");
+    }
+    const placed = await sql`
+      select a.source, count(*)::int as agents, count(s.id)::int as placed,
+             count(*) filter (where s.switch_source is distinct from a.source and s.id is not null)::int as "elsewhere"
+        from wfm.agents a left join wfm.sites s on s.id = a.site_id group by a.source order by a.source`;
+    // 2% have no login and 1% logins on two switches: those stay unassigned, as in main.
+    expect(placed).toEqual([
+      { source: "eu", agents: 100, placed: 97, elsewhere: 0 },
+      { source: "main", agents: 100, placed: 97, elsewhere: 0 },
+    ]);
   });
 
   it("resets one source and what WFM imported from it, keeping every other source's rows", async () => {
