@@ -100,6 +100,7 @@ export function modelFor(setup: { levels: number[]; siteServers: (string | null)
     id: i + 1,
     name: `site${i + 1}`,
     timeZone: "tz1",
+    switchSource: i < 3 && setup.siteSwitches[i] ? "main" : null,
     switch: i < 3 && setup.siteSwitches[i] ? i + 1 : null,
     server,
   }));

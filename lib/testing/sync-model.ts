@@ -38,7 +38,8 @@ export interface ModelAgent {
 
 export interface WfmState {
   servers: Record<string, number>;
-  sites: { id: number; name: string; timeZone: string; switch: number | null; server: string | null }[];
+  /** Sites are WFM's, shared by every source; a site's switch names its source (null without a switch). */
+  sites: { id: number; name: string; timeZone: string; switchSource: string | null; switch: number | null; server: string | null }[];
   agents: Record<number, ModelAgent>;
   skills: Record<number, { tenant: number; name: string }>;
   timeZones: Record<number, { tenant: number; name: string; iana: string }>;
@@ -47,10 +48,18 @@ export interface WfmState {
 
 export const TODAY = "TODAY";
 
-function colliding<T extends { dbid: number; name: string }>(rows: T[]): Set<number> {
+/** The dbids whose names are used twice in `rows`, or at all in another source (SPEC §2.4, §2.9). */
+function colliding<T extends { dbid: number; name: string }>(rows: T[], elsewhere: string[] = []): Set<number> {
   const byName = new Map<string, number[]>();
   for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r.dbid]);
-  return new Set([...byName.values()].filter((ids) => ids.length > 1).flat());
+  const taken = new Set(elsewhere);
+  return new Set([...byName.entries()].filter(([name, ids]) => ids.length > 1 || taken.has(name)).flatMap(([, ids]) => ids));
+}
+
+/** The other sources of a several-source world: their cfg (for collisions) and their WFM rows (names held). */
+export interface OtherSources {
+  cfg: CfgState[];
+  wfm: WfmState[];
 }
 
 /** Level-2 sync of skills or time zones: remove, rename, add — skipping a name held by a row that stays. */
@@ -60,6 +69,7 @@ function syncReference<C extends { dbid: number; name: string }, W extends { nam
   collide: Set<number>,
   toWfm: (c: C) => W,
   onRename?: (from: string, to: string) => void,
+  heldElsewhere: Set<string> = new Set(),
 ) {
   const cfgById = new Map(cfgRows.map((c) => [c.dbid, c]));
   const usable = cfgRows.filter((c) => !collide.has(c.dbid));
@@ -72,6 +82,7 @@ function syncReference<C extends { dbid: number; name: string }, W extends { nam
   for (;;) {
     const moving = new Set([...removed, ...applyChanged.filter((c) => c.name !== wfm[c.dbid]!.name).map((c) => c.dbid)]);
     const blocked = (c: C) =>
+      heldElsewhere.has(c.name) ||
       Object.entries(wfm).some(([id, w]) => w.name === c.name && Number(id) !== c.dbid && !moving.has(Number(id)));
     const nextChanged = applyChanged.filter((c) => c.name === wfm[c.dbid]!.name || !blocked(c));
     const nextAdded = applyAdded.filter((c) => !blocked(c));
@@ -93,21 +104,31 @@ function syncReference<C extends { dbid: number; name: string }, W extends { nam
  * as a full sync, except that manually terminated agents and reinstated agents awaiting a full sync are
  * left exactly as they are.
  */
-export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string, options: { realtime?: boolean } = {}): void {
+export function modelFullSync(
+  cfg: CfgState,
+  wfm: WfmState,
+  server: string,
+  options: { realtime?: boolean; source?: string; others?: OtherSources } = {},
+): void {
   const level = wfm.servers[server] ?? 0;
   if (level === 0) return;
-  const collideSwitch = colliding(cfg.switches);
-  const collideSkill = colliding(cfg.skills);
-  const collideTz = colliding(cfg.timeZones);
+  const source = options.source ?? "main";
+  const others = options.others ?? { cfg: [], wfm: [] };
+  const namesElsewhere = (pick: (c: CfgState) => { name: string }[]) => others.cfg.flatMap((c) => pick(c).map((r) => r.name));
+  const collideSwitch = colliding(cfg.switches, namesElsewhere((c) => c.switches));
+  const collideSkill = colliding(cfg.skills, namesElsewhere((c) => c.skills));
+  const collideTz = colliding(cfg.timeZones, namesElsewhere((c) => c.timeZones));
+  const skillsHeldElsewhere = new Set(others.wfm.flatMap((w) => Object.values(w.skills).map((k) => k.name)));
+  const timeZonesHeldElsewhere = new Set(others.wfm.flatMap((w) => Object.values(w.timeZones).map((z) => z.name)));
 
   if (level === 2) {
     // A site follows the time zone it named, all renames at once (a chain a→b, b→c moves each site once).
     const renames = new Map<string, string>();
     syncReference(cfg.timeZones, wfm.timeZones, collideTz, (c) => ({ tenant: c.tenant, name: c.name, iana: c.iana }), (from, to) =>
       renames.set(from, to),
-    );
+    timeZonesHeldElsewhere);
     for (const site of wfm.sites) site.timeZone = renames.get(site.timeZone) ?? site.timeZone;
-    syncReference(cfg.skills, wfm.skills, collideSkill, (c) => ({ tenant: c.tenant, name: c.name }));
+    syncReference(cfg.skills, wfm.skills, collideSkill, (c) => ({ tenant: c.tenant, name: c.name }), undefined, skillsHeldElsewhere);
     // A removed skill takes its agents' levels with it.
     for (const agent of Object.values(wfm.agents)) {
       for (const skill of Object.keys(agent.skills)) if (!wfm.skills[Number(skill)]) delete agent.skills[Number(skill)];
@@ -118,7 +139,7 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string, opti
   const loginSite = (person: number): number | null => {
     const switches = [...new Set(cfg.logins.filter((l) => l.person === person).map((l) => l.switch))];
     if (switches.length !== 1 || collideSwitch.has(switches[0]!)) return null;
-    return wfm.sites.find((s) => s.switch === switches[0])?.id ?? null;
+    return wfm.sites.find((s) => s.switchSource === source && s.switch === switches[0])?.id ?? null;
   };
   const inScope = (siteId: number | null) => {
     const site = wfm.sites.find((s) => s.id === siteId);
@@ -142,7 +163,9 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string, opti
     }
     for (const id of [...needed].sort((a, b) => a - b)) {
       const skill = cfg.skills.find((s) => s.dbid === id)!;
-      if (!Object.values(wfm.skills).some((w) => w.name === skill.name)) wfm.skills[id] = { tenant: skill.tenant, name: skill.name };
+      if (!Object.values(wfm.skills).some((w) => w.name === skill.name) && !skillsHeldElsewhere.has(skill.name)) {
+        wfm.skills[id] = { tenant: skill.tenant, name: skill.name };
+      }
     }
   }
 
@@ -186,7 +209,9 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string, opti
   }
 
   if (level === 2) {
+    // Usernames are unique across every source's users.
     const before = wfm.users.map((u) => ({ ...u }));
+    const elsewhere = others.wfm.flatMap((w) => w.users.map((u) => u.username.toLowerCase()));
     const personOf = (user: { cfgDbid: number | null }) => cfg.persons.find((p) => p.dbid === user.cfgDbid);
     // The usernames users would move to; a name two users would move to is given to neither.
     const moving = before.filter((u) => personOf(u) && personOf(u)!.username !== u.username);
@@ -195,6 +220,7 @@ export function modelFullSync(cfg: CfgState, wfm: WfmState, server: string, opti
       if (!person || (person.username === user.username && person.email === user.email)) continue;
       const wanted = person.username.toLowerCase();
       const taken =
+        elsewhere.includes(wanted) ||
         before.some((o) => o.id !== user.id && o.username.toLowerCase() === wanted) ||
         moving.some((o) => o.id !== user.id && personOf(o)!.username.toLowerCase() === wanted);
       if (!(person.username !== user.username && taken)) user.username = person.username;
