@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_JSON, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
+  DEFAULT_JSON, hasTwoSources, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
 } from "./results";
 
 export const DEFAULT_DOC = "BENCHMARKS.md";
@@ -124,6 +124,18 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
 
   fullsync(r) {
     const { fig, ratio, judged, m } = reader(r);
+    const split = r.workload.split;
+    // Files before format 3 predate the two-source measure: their text is as it was.
+    const twoSources = !hasTwoSources(r)
+      ? []
+      : [
+          "",
+          `Split in half over two sources (${split ? split.map((p) => `${p.source}, ${thousands(p.agents)} agents synced by ${p.server}`).join("; ") : `parts ${NOT_RECORDED}`}), ` +
+            `loaded in ${fig("twoSources.load.seconds")}: the cold full syncs of both, one after the other, took ${fig("twoSources.cold.seconds")} together, ` +
+            `${ratio("twoSources.cold.seconds")} the cold sync of one source (${judged(["twoSources.cold.seconds"])}); the full syncs of both with nothing changed ` +
+            `took ${fig("twoSources.idle.seconds")} together, ${ratio("twoSources.idle.seconds")} one source's, with ${fig("twoSources.idle.rowsWritten")} written ` +
+            `(${judged(["twoSources.idle.seconds"], ["twoSources.idle.rowsWritten"])}).`,
+        ];
     return [
       `In this run: cold ${ratio("cold.seconds")} the floor (${judged(["cold.seconds"])}), nothing changed ${ratio("idle.seconds")} the floor ` +
         `with ${fig("idle.rowsWritten")} written (${judged(["idle.seconds"], ["idle.rowsWritten"])}), 1% of agents changed ${ratio("changed.seconds")} the floor ` +
@@ -131,6 +143,7 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
         (m("schema.agentIndexes") ? `WFM's agents table has ${fig("schema.agentIndexes")} (counted in the run, from pg_indexes). ` : "The run did not record how many indexes WFM's agents table has. ") +
         `Loading the workload took ${fig("load.seconds")}${m("load.changes") ? ` and recorded ${fig("load.changes")} in the change feed` : ""}; ` +
         `the floor, a bare COPY of ${fig("floor.rows")}, took ${fig("floor.seconds")}.`,
+      ...twoSources,
     ].join("\n");
   },
 

@@ -5,16 +5,24 @@
  */
 
 // 2: machine.postgres.syncSession (the settings the sync's own sessions ran with) and more settings recorded.
-export const RESULTS_FORMAT = "wfm-sync-bench/2";
-/** Formats `npm run bench:report` still reads: what a format 1 file lacks is reported as not recorded. */
-export const READABLE_FORMATS = ["wfm-sync-bench/1", RESULTS_FORMAT] as const;
+// 3: the two-source measures (twoSources.*, workload.split) and a measure's `baseline`: a ratio to another
+//    measure of the same run rather than to the COPY floor.
+export const RESULTS_FORMAT = "wfm-sync-bench/3";
+/**
+ * Formats `npm run bench:report` still reads: what a format 1 file lacks is reported as not recorded; files
+ * before format 3 predate the two-source measure, and their table is shown without its rows.
+ */
+export const READABLE_FORMATS = ["wfm-sync-bench/1", "wfm-sync-bench/2", RESULTS_FORMAT] as const;
+
+/** Whether a file's format has the two-source measure (format 3 on): an older file's table goes without its rows. */
+export const hasTwoSources = (r: Pick<BenchResults, "format">) => READABLE_FORMATS.indexOf(r.format) >= READABLE_FORMATS.indexOf(RESULTS_FORMAT);
 
 /** Where `npm run bench` writes and `npm run bench:report` reads, unless told otherwise (--json FILE). */
 export const DEFAULT_JSON = "bench/results/latest.json";
 
 export type Verdict = "ok" | "missed";
 
-/** A SPEC §8 target: `of` (the value, or its ratio to the floor) `op` `limit`. */
+/** A SPEC §8 target: `of` (the value, or its ratio to the floor or baseline) `op` `limit`. */
 export interface Target {
   of: "value" | "ratio";
   op: "<=" | ">=" | "==";
@@ -32,13 +40,24 @@ export interface Measure {
   decimals: number;
   /** The physical floor in the same unit (a bare COPY of the same rows in the same run), where there is one. */
   floor?: number;
-  /** value / floor. */
+  /**
+   * Instead of a floor: the measure of the same run this one is compared with (`measure`, its id; `value`, its
+   * value, which `problems` checks; `name`, how the document calls it: "one source").
+   */
+  baseline?: Baseline;
+  /** value / floor, or value / baseline.value. */
   ratio?: number;
   target?: Target;
   /** judge(this): present exactly when there is a target. */
   verdict?: Verdict;
   /** "derived": follows from defaults, not measured. */
   kind?: "derived";
+}
+
+export interface Baseline {
+  measure: string;
+  value: number;
+  name: string;
 }
 
 export interface Provenance {
@@ -99,6 +118,24 @@ export interface Workload {
   meshMessages: number;
   searches: number;
   searchPageSize: number;
+  /**
+   * The two-source measure (format 3): the same workload split in half, a part per source, each with a level-2
+   * server of its own. Absent before format 3.
+   */
+  split?: WorkloadPart[];
+}
+
+export interface WorkloadPart {
+  source: string;
+  /** Its level-2 server. */
+  server: string;
+  agents: number;
+  persons: number;
+  skillLevels: number;
+  skills: number;
+  sites: number;
+  switches: number;
+  timeZones: number;
 }
 
 export interface LagSample {
@@ -138,7 +175,7 @@ export const MEASURE_IDS = [
   "changed.seconds", "changed.updated", "search.p50", "search.p95", "latency.n", "latency.p50", "latency.p99", "sustained.changes",
   "sustained.offered", "sustained.applied", "sustained.lagStart", "sustained.lagEnd", "sustained.lagTrend", "sustained.catchUp",
   "mesh.p50", "mesh.p99", "mesh.timestampQueries", "cacheSlack.webEvents", "cacheSlack.plain", "freshness.webEvents", "freshness.plain",
-  "schema.agentIndexes",
+  "schema.agentIndexes", "twoSources.load.seconds", "twoSources.cold.seconds", "twoSources.idle.seconds", "twoSources.idle.rowsWritten",
 ] as const;
 
 /** Measured by a bench run against an external PostgreSQL (--url, DATABASE_URL), whose settings it names. */
@@ -189,9 +226,14 @@ export function judge(m: Pick<Measure, "value" | "ratio" | "target">): Verdict |
   return pass ? "ok" : "missed";
 }
 
+/** What a measure's ratio is to: its floor, or its baseline's value. */
+const denominator = (m: Pick<Measure, "floor" | "baseline">) => m.floor ?? m.baseline?.value;
+
 /** A measure with its ratio and verdict filled in. */
 export function measure(m: Omit<Measure, "ratio" | "verdict">): Measure {
-  const ratio = m.floor !== undefined && m.floor > 0 ? m.value / m.floor : undefined;
+  if (m.floor !== undefined && m.baseline !== undefined) throw new Error(`${m.label}: a ratio is to a floor or to a baseline, not both`);
+  const d = denominator(m);
+  const ratio = d !== undefined && d > 0 ? m.value / d : undefined;
   const out: Measure = { ...m, ...(ratio !== undefined ? { ratio } : {}) };
   const verdict = judge(out);
   if (verdict) out.verdict = verdict;
@@ -200,7 +242,7 @@ export function measure(m: Omit<Measure, "ratio" | "verdict">): Measure {
 
 /**
  * What is wrong with a results file: an unknown format, a verdict that does not follow from its value and target,
- * or a ratio that does not follow from value and floor.
+ * a ratio that does not follow from value and floor (or baseline), or a baseline that is not its measure's value.
  * An empty list means the file can be reported.
  */
 export function problems(r: BenchResults): string[] {
@@ -209,9 +251,16 @@ export function problems(r: BenchResults): string[] {
   for (const [id, m] of Object.entries(r.measures ?? {})) {
     if (!(MEASURE_IDS as readonly string[]).includes(id)) out.push(`${id}: not a known measure`);
     if (typeof m.value !== "number" || !Number.isFinite(m.value)) out.push(`${id}: value is not a number`);
-    if (m.floor !== undefined) {
+    if (m.floor !== undefined && m.baseline !== undefined) out.push(`${id}: has both a floor and a baseline`);
+    const d = denominator(m);
+    if (d !== undefined) {
       // A transcribed ratio was printed with one decimal: allow its rounding.
-      if (m.ratio === undefined || Math.abs(m.ratio - m.value / m.floor) > 0.051 * Math.max(1, m.ratio)) out.push(`${id}: ratio ${m.ratio} does not follow from ${m.value} / ${m.floor}`);
+      if (m.ratio === undefined || Math.abs(m.ratio - m.value / d) > 0.051 * Math.max(1, m.ratio)) out.push(`${id}: ratio ${m.ratio} does not follow from ${m.value} / ${d}`);
+    }
+    if (m.baseline !== undefined) {
+      const of = r.measures[m.baseline.measure];
+      if (!of) out.push(`${id}: its baseline ${m.baseline.measure} is not in the file`);
+      else if (of.value !== m.baseline.value) out.push(`${id}: baseline ${m.baseline.value} is not ${m.baseline.measure}'s value ${of.value}`);
     }
     const expected = judge(m);
     if (expected !== m.verdict) out.push(`${id}: verdict ${m.verdict ?? "(none)"} but its value and target say ${expected ?? "(none)"}`);
@@ -237,12 +286,12 @@ export function showRatio(m: Measure): string {
   return `${one}×`;
 }
 
-/** "≤ 2× floor", "p99 ≤ 10 ms", "0 rows", "≥ 5,000 changes/s". */
+/** "≤ 2× floor", "≤ 1.1× one source", "p99 ≤ 10 ms", "0 rows", "≥ 5,000 changes/s". */
 export function showTarget(m: Measure, name?: string): string {
   const t = m.target;
   if (!t) return "";
   const op = t.op === "<=" ? "≤ " : t.op === ">=" ? "≥ " : "";
-  if (t.of === "ratio") return `${name ? `${name} ` : ""}${op}${number(t.limit, t.limit % 1 ? 1 : 0)}× floor`;
+  if (t.of === "ratio") return `${name ? `${name} ` : ""}${op}${number(t.limit, t.limit % 1 ? 1 : 0)}× ${m.baseline?.name ?? "floor"}`;
   return `${name ? `${name} ` : ""}${op}${show({ ...m, value: t.limit, decimals: t.limit % 1 ? 2 : 0 })}`;
 }
 
@@ -291,6 +340,20 @@ export function tableRows(r: BenchResults): TableRow[] {
   row("memory of the bench process running the cold sync (engine in-process)", ["memory.peakRss"], () => `${show(M["memory.peakRss"]!)} peak RSS`, [["memory.peakRss"]]);
   row("full sync, nothing changed", ["idle.seconds", "idle.rowsWritten"], () => `${withFloor("idle.seconds")}, ${show(M["idle.rowsWritten"]!)} written`, [["idle.seconds"], ["idle.rowsWritten"]]);
   row(`full sync, 1% of agents changed (${M["changed.updated"] ? thousands(M["changed.updated"].value) : "?"} updated)`, ["changed.seconds"], () => withFloor("changed.seconds"), [["changed.seconds"]]);
+  if (hasTwoSources(r)) {
+    // The same workload split in half over two sources, each synced by a level-2 server of its own, against the
+    // one-source figures of the same run (issue 13: no dearer than one source, within 10%).
+    const split = w.split?.map((p) => `${p.source} ${thousands(p.agents)}`).join(" + ");
+    const versus = (id: string) => {
+      const m = M[id]!;
+      return `${show(m)}, the sum${m.baseline ? ` (${showRatio(m)} the ${show({ ...m, value: m.baseline.value })} of ${m.baseline.name})` : ""}`;
+    };
+    row(`two sources: the same workload split in half (${split ? `${split} agents` : "parts not recorded"}), a level-2 server each; load`, ["twoSources.load.seconds"], () =>
+      show(M["twoSources.load.seconds"]!));
+    row("two sources: cold full sync of both, one after the other", ["twoSources.cold.seconds"], () => versus("twoSources.cold.seconds"), [["twoSources.cold.seconds"]]);
+    row("two sources: full sync of both, nothing changed", ["twoSources.idle.seconds", "twoSources.idle.rowsWritten"], () =>
+      `${versus("twoSources.idle.seconds")}, ${show(M["twoSources.idle.rowsWritten"]!)} written`, [["twoSources.idle.seconds"], ["twoSources.idle.rowsWritten"]]);
+  }
   row(`console: agents search by name (${thousands(w.searches)} searches, pages of ${thousands(w.searchPageSize)})`, ["search.p50", "search.p95"], () => `${show(M["search.p50"]!, "p50")}, ${show(M["search.p95"]!, "p95")}`, [["search.p95", "p95"]]);
   row(`real-time: cfg commit → WFM commit, one change at a time (${thousands(M["latency.n"]?.value ?? w.singleChanges)} changes)`, ["latency.p50", "latency.p99"], () => `${show(M["latency.p50"]!, "p50")}, ${show(M["latency.p99"]!, "p99")}`, [["latency.p50", "p50"], ["latency.p99", "p99"]]);
   row(`real-time: sustained (${M["sustained.changes"] ? thousands(M["sustained.changes"].value) : "?"} changes by ${w.writers} writers in ${thousands(w.writerSeconds)} s)`, ["sustained.applied", "sustained.offered"], () =>

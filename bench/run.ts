@@ -1,7 +1,8 @@
 /**
  * npm run bench: the SPEC §8 measures this codebase has so far, on workload L (or --agents N), against a
  * throw-away embedded PostgreSQL (or any PostgreSQL: --url, DATABASE_URL). Each time is beside the physical floor measured in the same
- * run (a bare COPY of the same rows). Writes the results as JSON (bench/results.ts has the shape; --json FILE,
+ * run (a bare COPY of the same rows); last, the same workload split over two sources, beside one source's times
+ * (bench/sources.ts). Writes the results as JSON (bench/results.ts has the shape; --json FILE,
  * default bench/results/latest.json) and prints them as a table; `npm run bench:report` puts them in
  * BENCHMARKS.md.
  */
@@ -23,6 +24,7 @@ import { runFullSync } from "../lib/sync/engine";
 import { agentSearch, searchAgents } from "../lib/console/agents";
 import { measureMesh } from "./mesh";
 import { AGENTS_PER_STATEMENT, measureRealtime, WRITERS } from "./realtime";
+import { dropSecondSource, measureTwoSources, SECOND_SOURCE } from "./sources";
 import {
   DEFAULT_JSON, lagLimit, lagTrend, LAG_RULE, markdownTable, measure, NOT_MEASURED, PG_SETTINGS, problems, RESULTS_FORMAT, showSettings, tableRows,
   UNTUNED_EXTERNAL, type BenchResults, type Machine, type Measure, type Workload,
@@ -42,7 +44,8 @@ const HELP = `usage: npm run bench -- [options]
   --mesh-messages N   mesh: invalidations sent (default 1000)
   --url URL           run against this PostgreSQL (postgres://user:password@host:port/db) instead of a throw-away
                       embedded one; DATABASE_URL does the same. Its wfm-sync schemas are migrated and its cfg and
-                      synchronized WFM data replaced by the workload (users and servers stay)
+                      synchronized WFM data replaced by the workload (users and servers stay); a source
+                      ${SECOND_SOURCE} is made for the two-source measure and dropped after it
   --json FILE         where to write the results (default ${DEFAULT_JSON})
   --help              this text
 
@@ -215,6 +218,8 @@ runCli(async () => {
     machine = await machineFacts(sql, source, loadStart);
     console.error(`bench: PostgreSQL ${machine.postgres.version} (${source}); server defaults: ${showSettings(machine.postgres.settings)}; the sync's own sessions set: ${showSettings(machine.postgres.syncSession!)}`);
     const size = agents === WORKLOAD_L.agents ? WORKLOAD_L : scaledWorkload(agents);
+    // An earlier bench on this database may have stopped during the two-source measure: one source from here.
+    await dropSecondSource(sql);
     console.error(`bench: loading ${agents.toLocaleString("en")} agents…`);
     const load = await loadWorkload(sql, size, { reset: true });
     const [feed] = await sql`select seq from cfg.change_counter`;
@@ -313,6 +318,25 @@ runCli(async () => {
     put("mesh.p50", { label: "invalidation reaches every server of the ring, median", value: mesh.p50, unit: "ms", decimals: 2 });
     put("mesh.p99", { label: "invalidation reaches every server of the ring, 99th percentile", value: mesh.p99, unit: "ms", decimals: 2, target: { of: "value", op: "<=", limit: 10 } });
     put("mesh.timestampQueries", { label: "timestamp (freshness-check) queries by the ring's servers meanwhile", value: mesh.checksDuring, unit: "timestamp queries", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
+
+    // Last, as it replaces main's data with half of it: issue 13 asks that two sources cost no more than one.
+    console.error(`bench: two sources, the workload split in half between ${MAIN_SOURCE} and ${SECOND_SOURCE}…`);
+    const two = await measureTwoSources(sql, { agents, mainServer: "Bench", writes: () => wfmWrites(sql) });
+    workload.split = two.parts;
+    const sum = (ms: number[]) => ms.reduce((a, b) => a + b, 0) / 1000;
+    const each = (ms: number[]) => two.parts.map((p, i) => `${p.source} ${(ms[i]! / 1000).toFixed(2)} s`).join(" + ");
+    console.error(`bench: two sources: cold ${each(two.coldMs)}; nothing changed ${each(two.idleMs)}`);
+    const oneSource = (id: "cold.seconds" | "idle.seconds") => ({ measure: id, value: M[id]!.value, name: "one source" });
+    put("twoSources.load.seconds", { label: `load the workload split in half into ${MAIN_SOURCE} and ${SECOND_SOURCE}, with their change feeds`, value: two.loadMs / 1000, unit: "s", decimals: 2 });
+    put("twoSources.cold.seconds", {
+      label: "cold full syncs of both sources, one after the other, empty WFM, level 2: the sum of the two runs", value: sum(two.coldMs), unit: "s", decimals: 2,
+      baseline: oneSource("cold.seconds"), target: { of: "ratio", op: "<=", limit: 1.1 },
+    });
+    put("twoSources.idle.seconds", {
+      label: "full syncs of both sources, nothing changed: the sum of the two runs", value: sum(two.idleMs), unit: "s", decimals: 2,
+      baseline: oneSource("idle.seconds"), target: { of: "ratio", op: "<=", limit: 1.1 },
+    });
+    put("twoSources.idle.rowsWritten", { label: "rows written in WFM's synchronized tables by those two syncs", value: Number(two.idleWritten), unit: "rows", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
   } finally {
     await database.shutdown();
     await fs.rm(base, { recursive: true, force: true });

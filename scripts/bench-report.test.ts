@@ -48,6 +48,10 @@ function fixture(): BenchResults {
   put("freshness.webEvents", { label: "per hour", value: 6, unit: "per hour", decimals: 0, kind: "derived" });
   put("freshness.plain", { label: "per hour", value: 120, unit: "per hour", decimals: 0, kind: "derived" });
   put("schema.agentIndexes", { label: "indexes", value: 7, unit: "indexes", decimals: 0 });
+  put("twoSources.load.seconds", { label: "load two", value: 14.113, unit: "s", decimals: 2 });
+  put("twoSources.cold.seconds", { label: "cold two", value: 4.0391, unit: "s", decimals: 2, baseline: { measure: "cold.seconds", value: 3.8127, name: "one source" }, target: { of: "ratio", op: "<=", limit: 1.1 } });
+  put("twoSources.idle.seconds", { label: "idle two", value: 0.8317, unit: "s", decimals: 2, baseline: { measure: "idle.seconds", value: 0.7447, name: "one source" }, target: { of: "ratio", op: "<=", limit: 1.1 } });
+  put("twoSources.idle.rowsWritten", { label: "written two", value: 0, unit: "rows", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
   return {
     format: RESULTS_FORMAT,
     provenance: { kind: "measured", command: "npm run bench -- --agents 97000", commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
@@ -60,6 +64,10 @@ function fixture(): BenchResults {
     workload: {
       name: null, agents: 97000, persons: 98941, nonAgents: 1941, skillLevels: 776000, skills: 487, sites: 193, switches: 49, timeZones: 39,
       singleChanges: 1997, writers: 4, agentsPerStatement: 5, writerSeconds: 11, meshServers: 8, meshMessages: 1003, searches: 199, searchPageSize: 50,
+      split: [
+        { source: "main", server: "Bench", agents: 48500, persons: 49471, skillLevels: 388000, skills: 243, sites: 97, switches: 24, timeZones: 19 },
+        { source: "bench2", server: "Bench2", agents: 48500, persons: 49471, skillLevels: 388000, skills: 243, sites: 97, switches: 24, timeZones: 19 },
+      ],
     },
     measures: M,
     notMeasured: NOT_MEASURED,
@@ -116,6 +124,10 @@ describe("bench:report", () => {
       const m = changed.measures[id]!;
       changed.measures[id] = measure({ ...m, value: m.value + 10 ** -m.decimals * 3 + 1 });
       if (id === "sustained.lagStart") changed.measures["sustained.lagEnd"] = measure({ ...base.measures["sustained.lagEnd"]!, target: { ...base.measures["sustained.lagEnd"]!.target!, limit: lagLimit(changed.measures[id]!.value) } });
+      // A measure compared with this one carries its value.
+      for (const [other, o] of Object.entries(base.measures)) {
+        if (o.baseline?.measure === id) changed.measures[other] = measure({ ...o, baseline: { ...o.baseline, value: changed.measures[id]!.value } });
+      }
       expect(render(skeleton(), changed), id).not.toBe(before);
     }
   });
@@ -154,6 +166,41 @@ describe("bench:report", () => {
     expect(wrong).toMatch(/latency\.p99: verdict ok but its value and target say missed/);
     expect(wrong).toMatch(/cold\.seconds: ratio 1\.5 does not follow/);
     expect(() => render(skeleton(), r)).toThrow(/latency\.p99: verdict ok/);
+  });
+
+  it("sets two sources beside one: the sum of both runs as a ratio to one source's figure of the same run, judged against 1.1×", () => {
+    const r = fixture();
+    expect(r.measures["twoSources.cold.seconds"]!.verdict).toBe("ok"); // 4.04 / 3.81 = 1.06
+    expect(r.measures["twoSources.idle.seconds"]!.verdict).toBe("missed"); // 0.83 / 0.74 = 1.12
+    const doc = render(skeleton(), r);
+    expect(doc).toContain("4.04 s, the sum (1.1× the 3.81 s of one source)");
+    expect(doc).toContain("0.83 s, the sum (1.12× the 0.74 s of one source), 0 rows written"); // "1.1×" would read as inside the limit
+    expect(doc).toContain("≤ 1.1× one source");
+    expect(doc).toContain("main 48,500 + bench2 48,500 agents");
+    expect(doc).toContain("main, 48,500 agents synced by Bench; bench2, 48,500 agents synced by Bench2");
+
+    // A baseline that is not its measure's value, or beside a floor, does not hold together.
+    const wrong = fixture();
+    wrong.measures["twoSources.cold.seconds"]!.baseline!.value = 3.5;
+    expect(problems(wrong).join("\n")).toMatch(/twoSources\.cold\.seconds: baseline 3\.5 is not cold\.seconds's value 3\.8127/);
+    wrong.measures["twoSources.idle.seconds"]!.floor = 0.7331;
+    expect(problems(wrong).join("\n")).toMatch(/twoSources\.idle\.seconds: has both a floor and a baseline/);
+    expect(() => measure({ label: "x", value: 1, unit: "s", decimals: 2, floor: 1, baseline: { measure: "cold.seconds", value: 1, name: "one source" } })).toThrow(/not both/);
+  });
+
+  it("reads a file from before the two-source measure (format 2) without its rows, as it was rendered then", () => {
+    const r = fixture();
+    r.format = "wfm-sync-bench/2";
+    delete r.workload.split;
+    for (const id of Object.keys(r.measures)) if (id.startsWith("twoSources.")) delete r.measures[id];
+    expect(problems(r)).toEqual([]);
+    const doc = render(skeleton(), r);
+    expect(doc).not.toMatch(/two sources/i);
+    // A format 3 file that lacks them says so.
+    const missing = fixture();
+    delete missing.measures["twoSources.cold.seconds"];
+    delete missing.workload.split;
+    expect(render(skeleton(), missing)).toMatch(/\| two sources: cold full sync of both, one after the other +\| not recorded/);
   });
 
   it("names the settings the sync's own sessions ran with beside the server's defaults", () => {
