@@ -103,17 +103,17 @@ test("cfg objects and a person are written over REST, and sync carries them into
     expect(tenants.map((t) => t.dbid)).toEqual([...tenants.map((t) => t.dbid)].sort((a, b) => a - b));
     expect(tenants.at(-1)).toEqual({ dbid: tenantDbid, name: `E2E Tenant ${stamp} renamed` });
 
-    // Level 2: the new skills and time zone reach WFM through the feed, with the changed names.
+    // Level 2: the new skills and time zone reach WFM through the feed, with the changed names, from source main.
     await expect
       .poll(async () => ((await (await admin.get("/api/v1/time-zones")).json()).items as { name: string }[]).find((z) => z.name === zoneName))
-      .toEqual({ cfgDbid: zoneDbid, tenantDbid, name: zoneName, ianaName: "Europe/Stockholm" });
+      .toEqual({ source: "main", cfgDbid: zoneDbid, tenantDbid, name: zoneName, ianaName: "Europe/Stockholm" });
     await expect
       .poll(async () =>
         ((await (await admin.get("/api/v1/skills")).json()).items as { cfgDbid: number }[]).filter((s) => s.cfgDbid === skillA || s.cfgDbid === skillB),
       )
       .toEqual([
-        { cfgDbid: skillA, tenantDbid, name: skillAName },
-        { cfgDbid: skillB, tenantDbid, name: skillBName },
+        { source: "main", cfgDbid: skillA, tenantDbid, name: skillAName },
+        { source: "main", cfgDbid: skillB, tenantDbid, name: skillBName },
       ]);
 
     // A WFM site on the new switch, in the new time zone, before the person exists.
@@ -241,7 +241,7 @@ test("cfg objects and a person are written over REST, and sync carries them into
         .poll(async () => ((await (await admin.get("/api/v1/time-zones")).json()).items as { tenantDbid: number }[]).filter((z) => z.tenantDbid === gone).length)
         .toBe(0);
     }
-    if (personDbid !== undefined) await sql`delete from wfm.agents where cfg_dbid = ${personDbid}`;
+    if (personDbid !== undefined) await sql`delete from wfm.agents where source = 'main' and cfg_dbid = ${personDbid}`;
     await sql.end();
   }
   // The tenant took its switch along.

@@ -28,11 +28,12 @@ test("an admin adds source eu, fills it through the config API, is refused delet
 
     // A name that cannot be a source's is refused beside the field, and what was typed stays.
     const form = page.getByRole("form", { name: "Add a local source" });
+    const sourcesBefore = await sql`select name from wfm.config_sources order by name`;
     await form.getByLabel("Name").fill("EU West");
     await form.getByRole("button", { name: "Add source" }).click();
     await expect(form.locator("#new-source-name-error")).toHaveText(/lower-case letter/);
     await expect(form.getByLabel("Name")).toHaveValue("EU West");
-    expect(await sql`select 1 from wfm.config_sources where name <> 'main'`).toHaveLength(0);
+    expect(await sql`select name from wfm.config_sources order by name`).toEqual(sourcesBefore);
 
     await form.getByLabel("Name").fill("eu");
     await form.getByRole("button", { name: "Add source" }).click();
