@@ -396,17 +396,17 @@ test("users, import, skills, time zones and validation over REST", async ({ play
   // Imported reference data.
   const skillsResponse = await viewer.get("/api/v1/skills");
   expect(skillsResponse.status()).toBe(200);
-  const skills = (await skillsResponse.json()) as Page<{ cfgDbid: number; tenantDbid: number; name: string }>;
+  const skills = (await skillsResponse.json()) as Page<{ source: string; cfgDbid: number; tenantDbid: number; name: string }>;
   expect(skills.items.length).toBeGreaterThan(0);
-  for (const skill of skills.items) expect(skill).toEqual({ cfgDbid: expect.any(Number), tenantDbid: expect.any(Number), name: expect.any(String) });
+  for (const skill of skills.items) expect(skill).toEqual({ source: expect.any(String), cfgDbid: expect.any(Number), tenantDbid: expect.any(Number), name: expect.any(String) });
   expect(new Set(skills.items.map((s) => s.name)).size).toBe(skills.items.length); // names are unique in WFM
   expect(skills.items.map((s) => s.name)).not.toContain("Billing");
   const zonesResponse = await viewer.get("/api/v1/time-zones");
   expect(zonesResponse.status()).toBe(200);
-  const zones = (await zonesResponse.json()) as Page<{ cfgDbid: number; tenantDbid: number; name: string; ianaName: string }>;
+  const zones = (await zonesResponse.json()) as Page<{ source: string; cfgDbid: number; tenantDbid: number; name: string; ianaName: string }>;
   expect(zones.items.length).toBeGreaterThan(0);
   for (const zone of zones.items) {
-    expect(zone).toEqual({ cfgDbid: expect.any(Number), tenantDbid: expect.any(Number), name: expect.any(String), ianaName: expect.any(String) });
+    expect(zone).toEqual({ source: expect.any(String), cfgDbid: expect.any(Number), tenantDbid: expect.any(Number), name: expect.any(String), ianaName: expect.any(String) });
   }
   expect(zones.items).toContainEqual(expect.objectContaining({ name: "Eastern", ianaName: "America/New_York" }));
 
@@ -423,7 +423,7 @@ test("users, import, skills, time zones and validation over REST", async ({ play
       members: expect.any(Array),
     });
     expect(duplicate.members.length).toBeGreaterThan(1);
-    for (const member of duplicate.members) expect(member).toEqual({ tenantDbid: expect.any(Number), dbid: expect.any(Number) });
+    for (const member of duplicate.members) expect(member).toEqual({ source: expect.any(String), tenantDbid: expect.any(Number), dbid: expect.any(Number) });
   }
   expect(validation.duplicates).toContainEqual(expect.objectContaining({ objectType: "skill", name: "Billing" }));
 });

@@ -73,7 +73,7 @@ test("reference data, validation and users over REST", async ({ playwright, base
   expect(skills.some((s) => s.name === "Billing")).toBe(false); // the colliding name is not synchronized
   expect((await (await admin.get("/api/v1/time-zones")).json()).items.length).toBeGreaterThan(0);
   const validation = await (await admin.get("/api/v1/validation")).json();
-  expect(validation.duplicates).toContainEqual({ objectType: "skill", name: "Billing", members: [{ tenantDbid: 1, dbid: 1 }, { tenantDbid: 2, dbid: 13 }] });
+  expect(validation.duplicates).toContainEqual({ objectType: "skill", name: "Billing", members: [{ source: "main", tenantDbid: 1, dbid: 1 }, { source: "main", tenantDbid: 2, dbid: 13 }] });
   expect(validation.unassignedAgents).toEqual(expect.any(Number));
 
   const bad = await admin.post("/api/v1/users/import", { data: { cfgDbids: [], role: "boss" } });

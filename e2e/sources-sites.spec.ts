@@ -18,13 +18,17 @@ test("the switch picker groups a second source's switches, and a server of main 
   expect(sw.status()).toBe(201);
   const switchDbid = (await sw.json()).dbid as number;
   const zones = (await (await page.request.get("/api/v1/time-zones")).json()).items as { name: string }[];
+  // A free switch of main too (the demo's are all taken by its sites), to see both groups.
+  const mainTenant = (await (await page.request.get("/api/v1/config/tenants")).json()).items[0].dbid as number;
+  const mainSwitch = await (await page.request.post("/api/v1/config/switches", { data: { tenantDbid: mainTenant, name: `SW-main-${stamp}` } })).json();
 
   await page.goto("/organization/sites");
   const form = page.getByRole("form", { name: "New site" });
   const picker = form.getByLabel("Switch");
   // Grouped: the new source's switch sits under its source's label, main's switches under main.
   await expect(picker.locator(`optgroup[label="${source}"] > option`)).toHaveText([switchName]);
-  await expect(picker.locator('optgroup[label="main"]')).toHaveCount(1);
+  await expect(picker.locator('optgroup[label="main"] > option', { hasText: `SW-main-${stamp}` })).toHaveCount(1);
+  await expect(picker.locator("optgroup").first()).toHaveAttribute("label", "main"); // main first, then the others
 
   const siteName = `Paris ${stamp}`;
   await form.getByLabel("Name").fill(siteName);
@@ -58,4 +62,5 @@ test("the switch picker groups a second source's switches, and a server of main 
   // Leave nothing behind that names the source, so it can go.
   expect((await page.request.delete(`/api/v1/sites/${site.id}`)).status()).toBe(204);
   expect((await page.request.delete(`/api/v1/sources/${source}`)).status()).toBe(204);
+  expect((await page.request.delete(`/api/v1/config/switches/${mainSwitch.dbid}`)).status()).toBe(204);
 });
