@@ -187,7 +187,6 @@ export async function deleteSource(sql: Sql, name: string): Promise<void> {
         throw new DomainError(
           "CONFLICT",
           `The source ${name} cannot be deleted: ${servers.length === 1 ? "the WFM Server" : "the WFM Servers"} ${servers.join(", ")} ${servers.length === 1 ? "belongs" : "belong"} to it. Move ${servers.length === 1 ? "it" : "them"} to another source first.`,
-          { servers },
         );
       }
       const [imported] = await tx<Imported[]>`
@@ -197,7 +196,7 @@ export async function deleteSource(sql: Sql, name: string): Promise<void> {
                (select count(*) from wfm.users where source = ${name})::int as users,
                (select count(*) from wfm.sites where switch_source = ${name})::int as sites`;
       if (Object.values(imported!).some((n) => n > 0)) {
-        throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: WFM holds ${describeImported(imported!)} imported from it.`, imported);
+        throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: WFM holds ${describeImported(imported!)} imported from it.`);
       }
       await tx.unsafe(`drop schema if exists ${schemaOf(name)} cascade`);
       await tx`delete from wfm.sync_cursors where source = ${name}`;
