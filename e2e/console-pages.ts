@@ -15,6 +15,7 @@ export async function consolePages(): Promise<{ name: string; path: string }[]> 
       { name: "sites", path: "/organization/sites" },
       { name: "site", path: `/organization/sites/${site!.id}` },
       { name: "servers", path: "/servers" },
+      { name: "sources", path: "/sources" },
       { name: "sync-history", path: "/sync" },
       { name: "sync-run", path: `/sync/${run!.id}` },
       { name: "validation", path: "/validation" },
