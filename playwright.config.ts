@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, chmodSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PRODUCT_COMMAND, productEnv } from "./e2e/product";
 
 // Playwright cannot download its own browser here: use the system Chromium.
 const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -46,23 +47,21 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
     },
   },
-  // The product as `npm start` runs it: embedded PostgreSQL, migrations, demo data, admin, production build.
+  // The product as `npm start` runs it (e2e/product.ts). `npm test` starts it beside the unit tests and says so
+  // with E2E_PRODUCT_STARTED; Playwright then uses that one instead of starting its own.
   webServer: {
-    command: "node node_modules/tsx/dist/cli.mjs scripts/start.ts",
+    command: ["node", ...PRODUCT_COMMAND].join(" "),
     url: `${baseURL}/api/v1/health`,
-    reuseExistingServer: false,
+    reuseExistingServer: process.env.E2E_PRODUCT_STARTED === "1",
     timeout: 300_000,
     stdout: "pipe",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
-    env: {
-      PORT: process.env.E2E_PORT,
-      HOST: "127.0.0.1",
-      WFM_DATA_DIR: process.env.E2E_DATA_DIR,
-      WFM_ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
-      // The bundled WFMServer runs with web events, and the console joins its mesh.
-      WFM_MESH_SECRET: process.env.E2E_MESH_SECRET,
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+    env: productEnv({
+      port: process.env.E2E_PORT!,
+      dataDir: process.env.E2E_DATA_DIR!,
+      adminPassword: process.env.E2E_ADMIN_PASSWORD!,
+      meshSecret: process.env.E2E_MESH_SECRET!,
+    }),
   },
 });

@@ -4,11 +4,13 @@
  * `npm start` starts it (Playwright). Prints each step's wall time, the slowest test files and the total, and
  * ends with one summary line, "N passed, N failed" (CI reads that last line).
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DEFAULT_PROPERTY_RUNS, propertyRuns } from "../lib/testing/property-runs";
+import { PRODUCT_COMMAND, productEnv, productUrl, type ProductSettings } from "../e2e/product";
 
 interface Tally {
   passed: number;
@@ -71,12 +73,62 @@ function playwrightTally(file: string): Tally {
   return { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
 }
 
+const freePort = () =>
+  new Promise<string>((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(String(port)));
+    });
+    server.on("error", reject);
+  });
+
+/**
+ * The e2e step's product, started as soon as the console is built, beside the unit tests: its start (a cluster
+ * initialised, migrations, the demo loaded, the console and a WFM Server up) took 40 s of the e2e step on the
+ * quiet machine. Resolves once it answers its health check, or with null (Playwright then starts its own).
+ */
+async function startProduct(settings: ProductSettings): Promise<{ child: ChildProcess; output: Buffer[] } | null> {
+  const child = spawn(process.execPath, PRODUCT_COMMAND, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...productEnv(settings) },
+  });
+  const output: Buffer[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+  const until = Date.now() + 300_000;
+  while (Date.now() < until && child.exitCode === null) {
+    try {
+      const answer = await fetch(`${productUrl(settings.port)}/api/v1/health`);
+      if (answer.ok) return { child, output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  process.stdout.write(Buffer.concat(output));
+  console.log("npm test: the e2e product did not start beside the unit tests; Playwright starts its own");
+  await stopProduct(child);
+  return null;
+}
+
+/** SIGTERM, as Playwright stops its webServer, then SIGKILL after 20 s. */
+async function stopProduct(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function main() {
   const started = performance.now();
   const work = mkdtempSync(path.join(os.tmpdir(), "wfm-npm-test-"));
   chmodSync(work, 0o755);
   const steps: Step[] = [];
   let slowest: string[] | undefined;
+  // Set beside the unit tests, read after them: a holder, so the type checker does not narrow it to null.
+  const e2eProduct: { running: Awaited<ReturnType<typeof startProduct>> } = { running: null };
   try {
     const runs = propertyRuns();
     console.log(`Property tests: ${runs} runs each${runs === DEFAULT_PROPERTY_RUNS ? " (the default; WFM_PROPERTY_RUNS=500 before a release)" : " (WFM_PROPERTY_RUNS)"}.`);
@@ -87,11 +139,19 @@ async function main() {
     // e2e step itself does not run beside the unit tests: Chromium, the console and a WFM Server beside the
     // unit tests' server processes made both slower (7 min 03 s in all, against about 6 min 30 s one after
     // the other, on the quiet 2-core machine).
+    const product: ProductSettings = {
+      port: await freePort(),
+      dataDir: path.join(work, "e2e-pg"),
+      adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password",
+      meshSecret: process.env.E2E_MESH_SECRET ?? "e2e-mesh-secret-0123456789",
+    };
     const besideUnitTests = (async () => {
       const done: Step[] = [];
       done.push(await run("typecheck", bin("tsc"), ["--noEmit"], { buffered: true }));
       done.push(await run("lint", bin("eslint"), [".", "--max-warnings", "0"], { buffered: true }));
-      done.push(await run("console build", process.execPath, ["--import", "tsx", path.join("scripts", "build-console.ts")], { buffered: true }));
+      const build = await run("console build", process.execPath, ["--import", "tsx", path.join("scripts", "build-console.ts")], { buffered: true });
+      done.push(build);
+      if (build.code === 0) e2eProduct.running = await startProduct(product);
       return done;
     })();
     const [vitest, beside] = await Promise.all([
@@ -102,11 +162,26 @@ async function main() {
     slowest = slowestFiles(vitestJson, 5);
 
     const playwrightJson = path.join(work, "playwright.json");
+    const { running } = e2eProduct;
     const e2e = await run("end-to-end", bin("playwright"), ["test"], {
-      env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, E2E_DATA_DIR: path.join(work, "e2e-pg") },
+      env: {
+        PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+        E2E_PORT: product.port,
+        E2E_DATA_DIR: product.dataDir,
+        E2E_ADMIN_PASSWORD: product.adminPassword,
+        E2E_MESH_SECRET: product.meshSecret,
+        ...(running ? { E2E_PRODUCT_STARTED: "1" } : {}),
+      },
     });
+    if (running) {
+      await stopProduct(running.child);
+      // What the product said, when a test failed: Playwright prints it only for a product it started itself.
+      if (e2e.code !== 0) process.stdout.write(Buffer.concat(running.output));
+    }
     steps.push({ ...e2e, tally: playwrightTally(playwrightJson) });
   } finally {
+    // Never left running, whatever happened before the e2e step.
+    if (e2eProduct.running) await stopProduct(e2eProduct.running.child);
     rmSync(work, { recursive: true, force: true });
   }
 
