@@ -142,8 +142,8 @@ async function main() {
     const product: ProductSettings = {
       port: await freePort(),
       dataDir: path.join(work, "e2e-pg"),
-      adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "e2e-admin-password",
-      meshSecret: process.env.E2E_MESH_SECRET ?? "e2e-mesh-secret-0123456789",
+      adminPassword: "e2e-admin-password",
+      meshSecret: "e2e-mesh-secret-0123456789",
     };
     const besideUnitTests = (async () => {
       const done: Step[] = [];
