@@ -96,3 +96,24 @@ export function expectShape(schema: z.ZodType, value: unknown, where = "answer")
   const result = strict.safeParse(value);
   expect(result.success ? [] : result.error.issues, where).toEqual([]);
 }
+
+/**
+ * Loads each path directly in one of `tabs` tabs of the page's context at once and runs `check` on it there. A
+ * direct load waits for the network to go quiet (half a second with nothing in flight) so that hydration has run;
+ * in several tabs those quiet waits overlap instead of adding up (a sweep of 13 pages took 18 s one at a time).
+ */
+export async function inTabs(page: Page, paths: string[], check: (tab: Page, path: string) => Promise<void>, tabs = 4): Promise<void> {
+  const queue = [...paths];
+  const worker = async (tab: Page) => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      await tab.goto(path, { waitUntil: "networkidle" });
+      await check(tab, path);
+    }
+  };
+  const extra = await Promise.all(Array.from({ length: Math.max(0, tabs - 1) }, () => page.context().newPage()));
+  try {
+    await Promise.all([page, ...extra].map(worker));
+  } finally {
+    await Promise.all(extra.map((tab) => tab.close()));
+  }
+}

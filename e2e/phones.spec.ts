@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { consolePages, signInThroughForm } from "./console-pages";
-import { productDatabase } from "./helpers";
+import { inTabs, productDatabase } from "./helpers";
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -36,11 +36,11 @@ test("no page scrolls sideways at 390 px", async ({ page }) => {
   await expectNoSidewaysScroll(page, "/signin");
 
   await signInThroughForm(page);
-  for (const path of ["/", ...(await consolePages()).map((p) => p.path)]) {
-    await page.goto(path, { waitUntil: "networkidle" });
-    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    await expectNoSidewaysScroll(page, path);
-  }
+  // Tabs opened now share the page's context: its viewport and its session.
+  await inTabs(page, ["/", ...(await consolePages()).map((p) => p.path)], async (tab, path) => {
+    await expect(tab.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectNoSidewaysScroll(tab, path);
+  });
 });
 
 test("a wide table scrolls inside its own named frame, by keyboard too", async ({ page }) => {
