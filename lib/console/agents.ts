@@ -13,6 +13,7 @@ import { BIGINT_ID_MAX, containsPattern, idNumber, idText, INT_ID_MAX, text } fr
 import { awaitRequestRun, requestSync } from "../sync/requests";
 import { recordAudit, type AuditLine } from "./audit";
 import type { StartedFullSync } from "./full-sync";
+import { agentSourceMismatch } from "./sites";
 
 /** SPEC §6.1 "agent": the shape the API documents is the type the domain returns. */
 export type AgentView = z.infer<typeof agentShape>;
@@ -206,12 +207,12 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
   // Each write touches the row only when it differs, so `changed` says whether the request changed anything.
   const changed = await sql.begin(async (t) => {
     const tx = t as unknown as Sql;
-    const [agent] = await tx<{ source: string | null; terminationDate: string | null; site: { id: number; name: string } | null }[]>`
-      select a.termination_source as source, a.termination_date::text as "terminationDate",
+    const [agent] = await tx<{ source: string; username: string; terminationSource: string | null; terminationDate: string | null; site: { id: number; name: string } | null }[]>`
+      select a.source, a.username, a.termination_source as "terminationSource", a.termination_date::text as "terminationDate",
              case when s.id is null then null else json_build_object('id', s.id, 'name', s.name) end as site
         from wfm.agents a left join wfm.sites s on s.id = a.site_id where a.id = ${id} for update of a`;
     if (!agent) throw new DomainError("NOT_FOUND", `There is no agent with id ${id}.`);
-    if (change.terminationDate !== undefined && agent.source === "config") {
+    if (change.terminationDate !== undefined && agent.terminationSource === "config") {
       // Not WFM's to undo: the agent returns when cfg has its person as an agent again (SPEC §2.5, §2.7).
       throw fieldError(
         "CONFLICT",
@@ -223,10 +224,19 @@ export async function updateAgent(sql: Sql, id: number, input: z.input<typeof ag
     if (change.siteId !== undefined) {
       let site: { id: number; name: string } | null = null;
       if (change.siteId !== null) {
-        // Held until commit, so the site cannot be deleted between this check and the move.
-        const [found] = await tx<{ id: number; name: string }[]>`select id, name from wfm.sites where id = ${change.siteId} for key share`;
+        // Held until commit, so the site can be neither deleted nor given another switch or server between this
+        // check and the move.
+        const [found] = await tx<{ id: number; name: string; switchSource: string | null; server: string | null }[]>`
+          select id, name, switch_source as "switchSource", server from wfm.sites where id = ${change.siteId} for key share`;
         if (!found) throw fieldError("NOT_FOUND", "siteId", `There is no site with id ${change.siteId}.`);
-        site = found;
+        // The server's row too: a move of that server to another source (which takes it for update) waits, and
+        // then sees this agent in its site.
+        const [server] = found.server === null ? [] : await tx<{ source: string }[]>`select source from wfm.servers where name = ${found.server} for key share`;
+        // Otherwise nobody would ever synchronize the agent there: its source's servers leave the site alone. (An
+        // agent already there is left as it is: that request moves nothing.)
+        const mismatch = agent.site?.id === found.id ? null : agentSourceMismatch(agent, found, server?.source ?? null);
+        if (mismatch) throw fieldError("CONFLICT", "siteId", mismatch);
+        site = { id: found.id, name: found.name };
       }
       const moved = await tx`update wfm.agents set site_id = ${change.siteId}, updated_at = now() where id = ${id} and site_id is distinct from ${change.siteId}`;
       if (moved.count) audit.push({ action: "moved", objectType: "agent", objectKey: id, detail: { site: { from: agent.site, to: site } } });
@@ -259,7 +269,7 @@ export async function agentServer(sql: Sql, agent: AgentView): Promise<{ server:
       select w.server, v.source from wfm.sites w left join wfm.servers v on v.name = w.server
        where w.id = ${agent.site?.id ?? null} and w.server is not null
     ), owner as (
-      -- A site assigned to a server of another source (the agent moved there by hand): that server syncs its own
+      -- A site assigned to a server of another source (after the agent came to it): that server syncs its own
       -- source only, and the level-2 server leaves an assigned site alone, so nobody synchronizes the agent.
       select case when exists (select 1 from assigned)
                   then (select server from assigned where source = ${agent.source})

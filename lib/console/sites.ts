@@ -35,6 +35,22 @@ const sourceMismatch = (site: string, switchSource: string, server: string, serv
   `Site ${site}'s switch is in source ${switchSource}; server ${server} syncs ${serverSource}.`;
 
 /**
+ * The same rule for an agent moved by hand (SPEC §2.9): a site whose switch is in another source, or whose server
+ * syncs another source, is one no server would ever synchronize the agent in. Said in the sites' words.
+ */
+export const agentSourceMismatch = (
+  agent: { username: string; source: string },
+  site: { name: string; switchSource: string | null; server: string | null },
+  serverSource: string | null,
+): string | null => {
+  const agentPart = `agent ${agent.username} is in source ${agent.source}.`;
+  if (site.switchSource !== null && site.switchSource !== agent.source) return `Site ${site.name}'s switch is in source ${site.switchSource}; ${agentPart}`;
+  if (site.server !== null && serverSource !== null && serverSource !== agent.source)
+    return `Site ${site.name} is assigned to server ${site.server}, which syncs ${serverSource}; ${agentPart}`;
+  return null;
+};
+
+/**
  * Assigns sites to a WFM Server, or clears their assignment (server null): one site inline, or many selected
  * at once — in one transaction and one announcement, so the servers see the new split whole. A site whose
  * switch is in another source than the server's is refused (409 naming both), and then none is assigned.

@@ -9,7 +9,7 @@ import type { Database, Sql } from "../db/client";
 import { runFullSync } from "../sync/engine";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { agentSearch, agentServer, getAgent, searchAgents } from "./agents";
+import { agentSearch, agentServer, getAgent, searchAgents, updateAgent } from "./agents";
 import { FieldErrors } from "./form";
 import { getSite, listSites, listUsers } from "./overview";
 import { agentEvents, listRuns, runEvents, eventFilter, runFilter } from "./runs";
@@ -91,6 +91,28 @@ describe("agents", () => {
     const own = await agentOf("eu", 80, "home.eu");
     await sql`update wfm.agents set site_id = ${site} where id = ${own}`;
     expect((await agentServer(sql, await getAgent(sql, own))).server).toBe("EuServer");
+  });
+
+  it("cannot be moved into a site whose switch or server is of another source (409 naming both), and can into one of their own", async () => {
+    const id = await agentOf("main", 81, "mover.main");
+    const euSwitchSite = await eu.site({ switchDbid: await eu.switch(euTenant, "SW-Eu-Move"), name: "Eu Move" });
+    const euServedSite = await eu.site({ name: "Eu Served", server: "EuServer" });
+    await expect(updateAgent(sql, id, { siteId: euSwitchSite }, "admin")).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "Site Eu Move's switch is in source eu; agent mover.main is in source main.",
+      details: [{ path: "siteId" }],
+    });
+    await expect(updateAgent(sql, id, { siteId: euServedSite }, "admin")).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "Site Eu Served is assigned to server EuServer, which syncs eu; agent mover.main is in source main.",
+    });
+    expect((await getAgent(sql, id)).site).toBeNull();
+    // A site without a switch or server takes anyone; a site of the agent's own source, its agents.
+    const free = await eu.site({ name: "Free For All" });
+    expect(await updateAgent(sql, id, { siteId: free }, "admin")).toMatchObject({ site: { id: free }, changed: true });
+    const own = await agentOf("eu", 81, "mover.eu");
+    expect(await updateAgent(sql, own, { siteId: euServedSite }, "admin")).toMatchObject({ site: { id: euServedSite }, changed: true });
+    expect(await updateAgent(sql, own, { siteId: euSwitchSite }, "admin")).toMatchObject({ site: { id: euSwitchSite }, changed: true });
   });
 });
 
