@@ -118,9 +118,9 @@ async function checkSource(tx: Sql, source: string): Promise<void> {
 
 /**
  * Edits a server's options (SPEC §4) and its source (SPEC §2.9); the server uses them as soon as its cache
- * learns of them. A server cannot leave its source while sites of that source are assigned to it: they would
- * name a server that no longer syncs their switch (409 naming them). The options that changed are recorded in
- * the audit trail as changed by `by`.
+ * learns of them. A server cannot leave its source while sites of that source are assigned to it — by their
+ * switch, or for a site without one, by the agents it holds: they would name a server that no longer syncs them
+ * (409 naming them). The options that changed are recorded in the audit trail as changed by `by`.
  */
 export async function updateServerOptions(sql: Sql, name: string, input: z.input<typeof serverOptionsInput>, by: string, announce: Announce = () => {}) {
   const parsed = serverOptionsInput.safeParse(input);
@@ -135,15 +135,21 @@ export async function updateServerOptions(sql: Sql, name: string, input: z.input
     const source = o.source ?? before.source;
     if (source !== before.source) {
       await checkSource(tx, source);
-      const held = await tx<{ name: string }[]>`
-        select name from wfm.sites where server = ${name} and switch_source = ${before.source} order by name`;
+      // Its sites of the old source: by their switch, or, without a switch, by the agents they hold (moved there
+      // by hand, which holds this row for key share: such a move waits for this one, or is seen here).
+      const held = await tx<{ name: string; bySwitch: boolean }[]>`
+        select w.name, w.switch_source is not null as "bySwitch" from wfm.sites w
+         where w.server = ${name}
+           and (w.switch_source = ${before.source}
+                or (w.switch_source is null and exists (select 1 from wfm.agents a where a.site_id = w.id and a.source = ${before.source})))
+         order by w.name`;
       if (held.length) {
-        const names = held.map((s) => s.name).join(", ");
-        throw new FieldErrors([{
-          path: "source",
-          message: `${name} synchronizes the sites ${names}, whose switches are in source ${before.source}: unassign them first.`,
-          kind: "conflict",
-        }]);
+        const names = (bySwitch: boolean) => held.filter((s) => s.bySwitch === bySwitch).map((s) => s.name).join(", ");
+        const reasons = [
+          ...(held.some((s) => s.bySwitch) ? [`the sites ${names(true)}, whose switches are in source ${before.source}`] : []),
+          ...(held.some((s) => !s.bySwitch) ? [`the sites ${names(false)}, which have no switch but hold agents of source ${before.source}`] : []),
+        ];
+        throw new FieldErrors([{ path: "source", message: `${name} synchronizes ${reasons.join(", and ")}: unassign them first.`, kind: "conflict" }]);
       }
     }
     await tx`update wfm.servers set source = ${source}, sync_level = ${o.syncLevel}, sync_timeout_min = ${o.syncTimeoutMinutes},

@@ -153,6 +153,23 @@ describe("servers", () => {
     await updateServerOptions(sql, "Mover", options, "admin");
     expect((await listServerStatus(sql)).find((s) => s.name === "Mover")!.source).toBe("main");
   });
+
+  it("cannot leave their source while a site of theirs without a switch holds agents of it (409 naming the site)", async () => {
+    await createServer(sql, { name: "Switchless", syncLevel: 1, source: "eu" }, "admin");
+    const site = await eu.site({ name: "No Switch Site", server: "Switchless" });
+    const options = { syncLevel: 1, syncTimeoutMinutes: 0, cacheSlackSeconds: null, source: "main" };
+    const agent = await agentOf("eu", 82, "switchless.eu");
+    await updateAgent(sql, agent, { siteId: site }, "admin");
+    const refused = await refusal(updateServerOptions(sql, "Switchless", options, "admin"));
+    expect(refused).toMatchObject({
+      code: "CONFLICT",
+      fields: { source: "Switchless synchronizes the sites No Switch Site, which have no switch but hold agents of source eu: unassign them first." },
+    });
+    expect((await listServerStatus(sql)).find((s) => s.name === "Switchless")!.source).toBe("eu");
+    await updateAgent(sql, agent, { siteId: null }, "admin");
+    await updateServerOptions(sql, "Switchless", options, "admin");
+    expect((await listServerStatus(sql)).find((s) => s.name === "Switchless")!.source).toBe("main");
+  });
 });
 
 describe("sites", () => {
