@@ -94,7 +94,7 @@ export async function assignSite(sql: Sql, input: { siteId: number; server: stri
 export const siteInput = z.object({
   name: nameText("The site's name").trim().min(1, "Enter the site's name.").max(100, "A site's name has at most 100 characters."),
   timeZone: text("The time zone").trim().min(1, "Choose the site's time zone."),
-  // The switch's source (SPEC §2.9); left out, `main` when a switch is given. Null or left out without a switch.
+  // The switch's source (SPEC §2.9); left out with a switch: main on create, the site's current one on edit. Null or left out without a switch.
   switchSource: sourceName("switchSource").nullable().optional(),
   switchDbid: idNumber("switchDbid", BIGINT_ID_MAX).nullable(),
   server: serverName.nullable(),
@@ -129,7 +129,8 @@ async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number
       const [sw] = await tx`
         select s.name, (select w.name from wfm.sites w where w.switch_source = ${source} and w.switch_dbid = s.dbid and w.id is distinct from ${exceptId}) as taken
           from ${cfgTable(tx, source, "switches")} s where s.dbid = ${site.switchDbid}`;
-      if (!sw) problems.push({ path: "switchDbid", message: `Source ${source} has no switch with dbid ${site.switchDbid}.`, kind: "bad" });
+      // Missing, as the config API says of an unknown dbid (404), and as sites said before there were sources.
+      if (!sw) problems.push({ path: "switchDbid", message: `There is no switch with dbid ${site.switchDbid} in source ${source}.`, kind: "missing" });
       else if (sw.taken) problems.push({ path: "switchDbid", message: `Switch ${sw.name} already belongs to site ${sw.taken}.`, kind: "taken" });
     }
   }
@@ -193,8 +194,8 @@ export const sitePatch = siteInput.partial().strict().refine((body) => Object.ke
 /**
  * Edits a site: any of its name, time zone, switch (with its source) and server. Changing the switch does not
  * move the site's agents (their site is WFM's after import); it decides where new agents on that switch land.
- * A switchDbid given without switchSource means a switch of main; switchSource alone moves the site to the switch
- * of that dbid in that source.
+ * A switchDbid given without switchSource means a switch of the source the site's switch is in (main when it has
+ * none); switchSource alone moves the site to the switch of that dbid in that source.
  */
 export async function updateSite(sql: Sql, id: number, input: unknown, by: string, announce: Announce = nobody) {
   const parsed = sitePatch.safeParse(input);
@@ -211,7 +212,8 @@ export async function updateSite(sql: Sql, id: number, input: unknown, by: strin
     // The switch is named by both fields: fill in the one left out, so the pair is always whole.
     const patch: Partial<SiteFields> = { ...given, switchSource: undefined };
     if (given.switchDbid !== undefined) {
-      patch.switchSource = given.switchDbid === null ? null : (given.switchSource ?? MAIN_SOURCE);
+      // A dbid alone is another switch of the source the site's switch is in already (main for a site without one).
+      patch.switchSource = given.switchDbid === null ? null : (given.switchSource ?? current.switchSource ?? MAIN_SOURCE);
     } else if (given.switchSource != null) {
       if (current.switchDbid === null)
         throw new FieldErrors([{ path: "switchSource", message: "switchSource names the source of the site's switch: give switchDbid with it.", kind: "bad" }]);

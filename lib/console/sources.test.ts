@@ -187,9 +187,9 @@ describe("sites", () => {
     expect((await listSites(sql)).filter((s) => s.switchSource !== null).length).toBeGreaterThanOrEqual(2);
   });
 
-  it("refuse a switch their source does not have (400 naming source and dbid) and a source that does not exist (404)", async () => {
+  it("refuse a switch their source does not have and a source that does not exist (404 naming them, as the config API does)", async () => {
     const missing = await refusal(createSite(sql, { name: "Nowhere", timeZone: "Eastern", switchSource: "eu", switchDbid: 999_999, server: null }, "admin"));
-    expect(missing).toMatchObject({ code: "BAD_INPUT", fields: { switchDbid: "Source eu has no switch with dbid 999999." } });
+    expect(missing).toMatchObject({ code: "NOT_FOUND", fields: { switchDbid: "There is no switch with dbid 999999 in source eu." } });
     const unknown = await refusal(createSite(sql, { name: "Nowhere", timeZone: "Eastern", switchSource: "mars", switchDbid: 1, server: null }, "admin"));
     expect(unknown).toMatchObject({ code: "NOT_FOUND", fields: { switchSource: 'There is no configuration source named "mars".' } });
   });
@@ -211,6 +211,20 @@ describe("sites", () => {
       code: "CONFLICT",
       fields: { server: "Site Lyon's switch is in source main; server EuServer syncs eu." },
     });
+  });
+
+  it("keep their switch's source when a PATCH gives a new switch dbid alone (main only for a site that had no switch)", async () => {
+    const tenant = await eu.tenant();
+    const first = await eu.switch(tenant, "SW-Keep-1");
+    const second = await eu.switch(tenant, "SW-Keep-2");
+    const { id } = await createSite(sql, { name: "Keeps Eu", timeZone: "Eastern", switchSource: "eu", switchDbid: first, server: null }, "admin");
+    await updateSite(sql, id, { switchDbid: second }, "admin");
+    expect(await getSite(sql, id)).toMatchObject({ switchSource: "eu", switchDbid: second, switchName: "SW-Keep-2" });
+    const mainTenant = await main.tenant();
+    const mainOne = await main.switch(mainTenant, "SW-Keep-Main");
+    const { id: bare } = await createSite(sql, { name: "Had None", timeZone: "Eastern", switchDbid: null, server: null }, "admin");
+    await updateSite(sql, bare, { switchDbid: mainOne }, "admin");
+    expect(await getSite(sql, bare)).toMatchObject({ switchSource: "main", switchDbid: mainOne });
   });
 
   it("offer the free switches of every source, main first, each with its source", async () => {
