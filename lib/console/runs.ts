@@ -1,6 +1,7 @@
 /** Sync runs and their log as the console and the API show them (SPEC §6.1 "run", "event"). */
 import { z } from "zod";
 import { eventActions } from "../../db/schema";
+import { findSource, sourceName } from "../config/source-names";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { decodeSortCursor, encodeSortCursor, pageCursorText } from "../api/paging";
@@ -31,7 +32,8 @@ export type RunSort = (typeof RUN_SORTS)[number];
 
 export const runFilter = z.object({
   server: text("server").trim().min(1, "server is a WFM Server's name").optional(),
-  source: text("source").trim().min(1, "source is a configuration source's name").describe("runs of servers synchronizing this configuration source").optional(),
+  // A live source, as on /agents: a deleted source's runs carry "<name> (deleted …)" and are found unfiltered.
+  source: sourceName("source").describe("runs of servers synchronizing this configuration source (GET /sources)").optional(),
   kind: z.enum(["full", "realtime", "targeted"], { message: "kind is full, realtime or targeted" }).optional(),
   status: z.enum(["running", "succeeded", "failed", "partial"], { message: "status is running, succeeded, failed or partial" }).optional(),
   from: instantText("from").describe("runs started at or after this instant").optional(),
@@ -51,6 +53,8 @@ export type RunFilter = z.output<typeof runFilter>;
  * runs are those whose log names it (its agent and skill-level lines, by cfg dbid).
  */
 export async function listRuns(sql: Sql, f: RunFilter): Promise<{ items: RunView[]; next: string | null }> {
+  // An unknown source is a NOT_FOUND naming it, not an empty page.
+  if (f.source !== undefined) await findSource(sql, f.source);
   const byId = f.sort === "id";
   const asc = f.dir === "asc";
   const sortKey = {

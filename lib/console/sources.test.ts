@@ -291,4 +291,12 @@ describe("runs", () => {
     expect((await agentEvents(sql, { source: "main", cfgDbid: dbid })).map((e) => e.runId)).not.toContain(runId);
     expect((await listRuns(sql, runFilter.parse({ agentId: String(agent!.id) }))).items.map((r) => r.id)).toEqual([runId]);
   });
+
+  it("refuse a source filter that is not a source's name (400) or names no source (404 naming it)", async () => {
+    expect(runFilter.safeParse({ source: "Not A Name" }).success).toBe(false);
+    await expect(listRuns(sql, runFilter.parse({ source: "mars" }))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: 'There is no configuration source named "mars".',
+    });
+  });
 });

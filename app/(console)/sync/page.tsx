@@ -41,15 +41,17 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
   const agentName = agent?.name ?? (agentId && agentId > 0 ? (await findAgentForFilter(sql, String(agentId), true))?.name : undefined);
   const from = valid("from");
   const to = valid("to");
-  const filter = { server: valid("server"), source: valid("source"), kind: valid("kind"), status: valid("status"), from: from?.toISOString(), to: to && (!from || to > from) ? to.toISOString() : undefined, agentId: agentId ? String(agentId) : undefined };
+  // A source no longer there (deleted since the link was made) is left out too, like a malformed one.
+  const sources = await sourceNames(sql);
+  const source = valid("source");
+  const filter = { server: valid("server"), source: source && sources.includes(source) ? source : undefined, kind: valid("kind"), status: valid("status"), from: from?.toISOString(), to: to && (!from || to > from) ? to.toISOString() : undefined, agentId: agentId ? String(agentId) : undefined };
   const cursor = valid("cursor");
   const sort = valid("sort") ?? "id";
   const dir = valid("dir") ?? "desc";
   const filtered = Object.values(filter).some(Boolean);
-  const [{ items: runs, next }, servers, sources] = await Promise.all([
+  const [{ items: runs, next }, servers] = await Promise.all([
     agentId === -1 ? { items: [], next: null } : listRuns(sql, { ...runFilter.parse({ ...filter, sort, dir }), cursor, limit: 200 }),
     listServerStatus(sql),
-    sourceNames(sql),
   ]);
   const present = (values: Record<string, string | undefined>) => Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
   const sorted = sort === "id" && dir === "desc" ? {} : { sort, dir };
