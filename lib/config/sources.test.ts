@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createClient, type Database, type Sql } from "../db/client";
 import { DomainError } from "../errors";
+import { agentEvents } from "../console/runs";
 import { freshDatabase } from "../testing/database";
 import { holdTransaction, waitUntilBlocked } from "../testing/locks";
 import { sourceSchemaDdl } from "./source-schema";
@@ -90,6 +91,22 @@ describe("creating, listing and deleting sources", () => {
     await deleteSource(sql, "again");
     expect(await sql`select 1 from wfm.sync_cursors where source = 'again'`).toHaveLength(0);
     expect(await createSource(sql, { name: "again" })).toMatchObject({ feedSeq: 0, counts: { tenants: 0, persons: 0, agents: 0 } });
+  });
+
+  it("renames a deleted source's runs, so a source made again under its name does not inherit their log", async () => {
+    await createSource(sql, { name: "reborn" });
+    const [old] = await sql<{ id: number }[]>`
+      insert into wfm.sync_runs (server, source, kind, level, trigger, status) values ('Reborn server', 'reborn', 'full', 2, 'manual', 'succeeded') returning id`;
+    await sql`insert into wfm.sync_events (run_id, object_type, object_key, action, message) values (${old!.id}, 'agent', '7', 'added', 'the old person 7')`;
+    await deleteSource(sql, "reborn");
+    const [renamed] = await sql<{ source: string }[]>`select source from wfm.sync_runs where id = ${old!.id}`;
+    // Still readable in Sync history, under a name no live source can have.
+    expect(renamed!.source).toMatch(/^reborn \(deleted \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\)$/);
+
+    await createSource(sql, { name: "reborn" });
+    await sql`insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name) values ('reborn', 7, 1, 'new-7', 'New', 'Seven')`;
+    expect(await agentEvents(sql, { source: "reborn", cfgDbid: 7 })).toEqual([]);
+    await sql`delete from wfm.agents where source = 'reborn'`;
   });
 });
 

@@ -170,7 +170,7 @@ function describeImported(i: Imported): string {
 /**
  * Deletes a source that nothing in WFM refers to: its schema and its row in one transaction, and the cursors
  * servers kept of its feed (a source created later under the same name starts a new feed at seq 0, which an old
- * cursor would skip). The row is locked FOR UPDATE first: a server being moved to this source checks the
+ * cursor would skip); its runs are renamed "<name> (deleted <UTC time>)". The row is locked FOR UPDATE first: a server being moved to this source checks the
  * servers' foreign key with a KEY SHARE lock on the row, so it waits for this delete and then fails, and a move
  * committed before the lock is seen by the check below. The schema is dropped before the row is deleted, so the
  * row's delete trigger (config_sources_in_use, migration 0024) looks after every reader of the schema has ended
@@ -200,6 +200,13 @@ export async function deleteSource(sql: Sql, name: string): Promise<void> {
       }
       await tx.unsafe(`drop schema if exists ${schemaOf(name)} cascade`);
       await tx`delete from wfm.sync_cursors where source = ${name}`;
+      // Its runs stay readable in Sync history, under a name that is not a source name (it has spaces), so a
+      // source made later under this name does not take them for its own: an agent's lines are matched by their
+      // run's source and dbid, and that source's person 7 is someone else.
+      await tx`
+        update wfm.sync_runs
+           set source = ${name} || ' (deleted ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC)'
+         where source = ${name}`;
       await tx`delete from wfm.config_sources where name = ${name}`;
     });
   } catch (error) {
