@@ -115,9 +115,12 @@ export class CacheCoordination {
    */
   private noteSitesGained(before: ServerCache["sites"]) {
     const { name } = this.options;
-    const level = this.cache.server(name)?.level ?? 0;
+    const server = this.cache.server(name);
+    const level = server?.level ?? 0;
+    // A site on another source's switch holds none of this server's agents (SPEC §2.9): it gains nothing.
+    const ours = (site: { switchSource: string | null }) => site.switchSource === null || site.switchSource === server?.source;
     const gained = [...this.cache.sites.values()].filter(
-      (site) => before.has(site.id) && inScope(level, name, site) && !inScope(level, name, before.get(site.id)!),
+      (site) => before.has(site.id) && ours(site) && inScope(level, name, site) && !inScope(level, name, before.get(site.id)!),
     );
     if (gained.length) this.options.events.emit("scope:sites:gained", { sites: gained.map((s) => s.name) });
   }

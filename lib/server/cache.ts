@@ -26,6 +26,8 @@ export interface CachedSite {
   id: number;
   name: string;
   server: string | null;
+  /** The source of the site's switch (null without a switch). */
+  switchSource: string | null;
   switchDbid: number | null;
   timeZone: string;
 }
@@ -153,7 +155,7 @@ export class ServerCache {
         entity === "servers"
           ? await tx`select ${serverRowColumns(tx as unknown as Sql)} from wfm.servers`
           : entity === "sites"
-            ? await tx`select id, name, server, switch_dbid as "switchDbid", time_zone as "timeZone" from wfm.sites`
+            ? await tx`select id, name, server, switch_source as "switchSource", switch_dbid as "switchDbid", time_zone as "timeZone" from wfm.sites`
             : entity === "skills"
               ? await tx`select id as key, name from wfm.skills`
               : await tx`select source || '/' || cfg_dbid as key, name from wfm.time_zones`;

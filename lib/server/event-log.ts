@@ -27,6 +27,9 @@ export function logEvents(events: ServerEvents, log: Logger, server: string): vo
   );
   events.on("realtime:stuck", ({ error }) => log.error({ event: "realtime:stuck", err: error }, `real-time sync cannot apply the next batch: ${error}`));
   events.on("realtime:resumed", () => log.info({ event: "realtime:resumed" }, "real-time sync moves again"));
+  events.on("scope:collisions:changed", () => {
+    log.info({ event: "scope:collisions:changed" }, "a name in another configuration source started or stopped colliding with one of ours: a full sync follows");
+  });
   events.on("scope:source:changed", ({ source, previous }) => {
     log.info({ event: "scope:source:changed", source, previous }, `configuration source changed from ${previous} to ${source}: a full sync of ${source} follows`);
   });

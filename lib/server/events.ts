@@ -30,6 +30,8 @@ export interface ServerEventMap {
   "scope:level:changed": { level: number; previous: number };
   /** The server was moved to another configuration source (SPEC §2.9); a full sync of the new one follows. */
   "scope:source:changed": { source: string; previous: string };
+  /** A name of another source started or stopped colliding with one of this server's source; a full sync follows. */
+  "scope:collisions:changed": Record<string, never>;
   "scope:sites:gained": { sites: string[] };
   "cache:reloaded": { entities: CachedEntity[]; why: string };
   "instances:dead:removed": { server: string; id: string; runs: number[]; requests: number };

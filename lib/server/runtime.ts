@@ -170,17 +170,26 @@ export class WfmServer {
   }
 
   private sourceListener?: { source: string; unlisten: () => Promise<void> };
+  private listening: Promise<void> = Promise.resolve();
 
-  private async listenToSource(source: string) {
-    if (this.sourceListener?.source === source) return;
-    const previous = this.sourceListener;
-    const { unlisten } = await this.sql.listen(feedChannel(source), () => this.wakeup.poke());
-    this.sourceListener = { source, unlisten };
-    await previous?.unlisten().catch(() => {});
+  /** LISTENs to the source's feed channel instead of the previous one; calls run one after another. */
+  private listenToSource(source: string): Promise<void> {
+    this.listening = this.listening.catch(() => {}).then(async () => {
+      if (this.sourceListener?.source === source) return;
+      const previous = this.sourceListener;
+      const { unlisten } = await this.sql.listen(feedChannel(source), () => this.wakeup.poke());
+      this.sourceListener = { source, unlisten };
+      await previous?.unlisten().catch(() => {});
+    });
+    return this.listening;
   }
 
   private async serveTerm(term: Parameters<WorkLoop["serve"]>[0], switchover: boolean) {
     try {
+      // A backup that becomes primary listens to the source its server has now, which may not be the one it
+      // started with (the server was moved while this process waited).
+      const row = this.coordination.cache.server(this.name);
+      if (row) await this.listenToSource(row.source).catch(() => {});
       await this.work.serve(term, switchover);
     } catch (error) {
       if (error instanceof ServerRemoved) return this.fatal(error.message);

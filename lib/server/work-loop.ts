@@ -61,6 +61,8 @@ export class WorkLoop {
   private lastFullSyncAt = 0;
   private lastLevel: number | undefined;
   private lastSource: string | undefined;
+  /** When a batch last read the server's source from the database: a cache loaded before that knows less. */
+  private sourceSeenAt = 0;
   private realtimeRun: { id: number; openedAt: number; lastChangeAt: number } | undefined;
   private feed?: Sql;
   private feedLost = false;
@@ -134,7 +136,8 @@ export class WorkLoop {
           const row = coordination.cache.server(name);
           if (!row) throw new ServerRemoved(`WFM Server ${name} was removed from wfm.servers`);
           lastPoll = now;
-          this.noteSource(row.source);
+          // A cache loaded before the last batch read the source may still hold the one the server left.
+          if ((coordination.cache.reloadedAt.servers ?? 0) > this.sourceSeenAt) this.noteSource(row.source);
           this.noteLevel(row.level);
           this.requestsDue = true;
           if (row.timeoutMinutes > 0 && this.lastFullSyncAt > 0 && now - this.lastFullSyncAt >= row.timeoutMinutes * timing.minuteMs) this.fullSyncDue("schedule");
@@ -260,7 +263,7 @@ export class WorkLoop {
       const row = coordination.cache.server(name);
       batch = await applyFeedBatch(this.feed!, this.feedSession, {
         server: name,
-        source: row ? syncSource(row.source) : undefined,
+        source: this.lastSource ? syncSource(this.lastSource) : row ? syncSource(row.source) : undefined,
         instance,
         runId: this.realtimeRun?.id ?? null,
         limit: timing.feedLimit,
@@ -284,7 +287,12 @@ export class WorkLoop {
     this.stuck = undefined;
     this.transientFailures = 0;
     // The snapshot says the server syncs another source than the cache knew: follow it, without waiting for the cache.
+    this.sourceSeenAt = Date.now();
     this.noteSource(batch.source);
+    if (batch.collisionsChanged) {
+      events.emit("scope:collisions:changed", {});
+      this.fullSyncDue("scope");
+    }
     if (batch.changes === 0) return batch;
 
     if (batch.runId !== null) {

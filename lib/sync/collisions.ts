@@ -6,7 +6,7 @@
 import type { Sql } from "../db/client";
 import { allSources, type SourceRow } from "../config/source-names";
 import type { TempLifetime } from "./agents";
-import type { SyncSource } from "./source";
+import { syncSource, type SyncSource } from "./source";
 
 export type CollidingType = "switch" | "timeZone" | "skill";
 
@@ -29,7 +29,8 @@ const tables: Record<CollidingType, string> = {
  */
 const everySource = (sources: SourceRow[], table: string) =>
   sources
-    .map((s) => `select '${s.name}'::text as source, o.dbid, o.tenant_dbid, t.name as tenant_name, o.name
+    .map((row) => syncSource(row.name)) // the name rule checked again before any name reaches the text
+    .map((s) => `select ${s.literal}::text as source, o.dbid, o.tenant_dbid, t.name as tenant_name, o.name
                     from ${s.schema}.${table} o left join ${s.schema}.tenants t on t.dbid = o.tenant_dbid`)
     .join(" union all ");
 
@@ -76,7 +77,7 @@ export async function markCollisions(tx: Sql, source: SyncSource, lifetime: Temp
     const select = sources.length === 1
       ? `select dbid from ${source.schema}.${table} where name in (select name from ${source.schema}.${table} group by name having count(*) > 1)`
       : `select dbid from ${source.schema}.${table}
-          where name in (select name from (${sources.map((s) => `select name from ${s.schema}.${table}`).join(" union all ")}) n
+          where name in (select name from (${sources.map((s) => `select name from ${syncSource(s.name).schema}.${table}`).join(" union all ")}) n
                           group by name having count(*) > 1)`;
     if (lifetime === "transaction") {
       await tx.unsafe(`create temp table ${name} on commit drop as ${select}`);

@@ -57,9 +57,6 @@ const FULL_SYNC_STEPS = { ...RUN_MODE, deferWarnings: true };
 // Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
 
 
-export async function serverLevel(sql: Sql, server: string): Promise<number> {
-  return (await serverSettings(sql, server)).level;
-}
 
 /**
  * Two runs whose scopes overlap never run at once. A server's own runs exclude each other; a level-2 run
@@ -108,6 +105,9 @@ async function insertEvent(tx: Sql, runId: number, objectType: string, objectKey
 
 async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, source: SyncSource, level: number) {
   for (const collision of await findCollisions(tx)) {
+    // Another source's own duplicates are its servers' business: only collisions this source takes part in
+    // keep anything of it from being synchronized.
+    if (!collision.members.some((m) => m.source === source.name)) continue;
     // Level 1 never synchronizes time zones: their collisions are the Validation page's business, not its run's.
     if (level === 1 && collision.objectType === "timeZone") continue;
     await insertEvent(tx, runId, collision.objectType === "timeZone" ? "time_zone" : collision.objectType, collision.name, "error", describeCollision(collision));

@@ -13,10 +13,11 @@
 import { inTransaction, type Sql } from "../db/client";
 import { applyAgents, collectBatch, createBatchTables, type StepMode } from "./agents";
 import { markCollisions } from "./collisions";
+import { allSources } from "../config/source-names";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { noCounts, type RunCounts } from "./runs";
 import { applySkillLevels, createLevelTables, importSkillsOnDemand } from "./skill-levels";
-import { serverSettings, type SyncSource } from "./source";
+import { serverSettings, syncSource, type SyncSource } from "./source";
 import { syncUsers } from "./users";
 import type { CachedEntity } from "../mesh/message";
 
@@ -37,6 +38,8 @@ export interface FeedBatch {
   runId: number | null;
   /** Cached content the batch may have written (skills, time zones, sites), for the mesh to announce. */
   touched: CachedEntity[];
+  /** Names of another source started or stopped colliding with this source's: a full sync should follow. */
+  collisionsChanged?: boolean;
 }
 
 export interface FeedOptions {
@@ -66,9 +69,44 @@ export interface FeedSession {
   collisionsKnown: boolean;
   /** Batches since its work tables were last vacuumed (they are emptied by DELETE, which leaves dead rows). */
   batchesSinceVacuum: number;
+  /** The names of the other sources' switches, skills and time zones as last seen (a digest), and when. */
+  namesElsewhere: { digest: string | null; at: number };
 }
 
-export const newFeedSession = (): FeedSession => ({ prepared: false, collisionsKnown: false, batchesSinceVacuum: 0 });
+export const newFeedSession = (): FeedSession => ({ prepared: false, collisionsKnown: false, batchesSinceVacuum: 0, namesElsewhere: { digest: null, at: 0 } });
+
+/** How often real-time looks at the other sources' names: a collision across sources is seen within this. */
+const NAMES_ELSEWHERE_EVERY_MS = 1000;
+
+/**
+ * Whether the other sources' switch, skill and time-zone names changed since the session last looked (SPEC §2.9):
+ * their changes are in their own feeds, which this server does not read, yet they make names of its own source
+ * start or stop colliding. A digest of a few hundred names, taken at most once a second, and never with one source.
+ */
+async function namesElsewhereChanged(conn: Sql, source: SyncSource, session: FeedSession): Promise<boolean> {
+  const now = Date.now();
+  if (now - session.namesElsewhere.at < NAMES_ELSEWHERE_EVERY_MS) return false;
+  session.namesElsewhere.at = now;
+  const others = (await allSources(conn)).filter((s) => s.name !== source.name).map((s) => syncSource(s.name));
+  const parts = others.flatMap((s) =>
+    (["switches", "skills", "time_zones"] as const).map((t) => `select '${s.name}/${t}/' || name as n from ${s.schema}.${t}`),
+  );
+  const digest = parts.length === 0
+    ? ""
+    : ((await conn.unsafe<{ d: string | null }[]>(`select md5(string_agg(n, ',' order by n)) as d from (${parts.join(" union all ")}) x`))[0]?.d ?? "");
+  const before = session.namesElsewhere.digest;
+  session.namesElsewhere.digest = digest;
+  return before !== null && before !== digest;
+}
+
+/** The dbids marked as colliding, as one text: to tell whether a new mark changed anything. */
+async function collidingDigest(conn: Sql): Promise<string> {
+  const [row] = await conn<{ d: string | null }[]>`
+    select concat_ws('|', (select string_agg(dbid::text, ',' order by dbid) from sync_colliding_switch),
+                          (select string_agg(dbid::text, ',' order by dbid) from sync_colliding_skill),
+                          (select string_agg(dbid::text, ',' order by dbid) from sync_colliding_timezone)) as d`;
+  return row?.d ?? "";
+}
 
 const WORK_TABLES = ["feed_batch", "feed_persons", "sync_batch", "sync_level_diff"];
 const VACUUM_EVERY = 1000;
@@ -134,6 +172,14 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     const result: FeedBatch = { from, to, head, level, source: state.source, changes: to - from, outOfScope: 0, counts: noCounts(), runId: options.runId, touched: [] };
     // The server was moved to another source since its cache last looked: the caller starts over there.
     if (state.source !== source.name) return { ...result, to: from, changes: 0 };
+    // A name of another source that starts or stops colliding with one of this source's changes what this server
+    // may sync, and its own feed says nothing of it: mark the collisions again, and if they moved, the caller
+    // brings WFM in line with a full sync (a collision that cleared lets skipped levels and names in).
+    if (level > 0 && session.collisionsKnown && (await namesElsewhereChanged(conn, source, session))) {
+      const before = await collidingDigest(conn);
+      await markCollisions(conn, source, "session");
+      result.collisionsChanged = (await collidingDigest(conn)) !== before;
+    }
     if (to <= from) return result;
 
     if (level === 0) {
@@ -156,6 +202,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       const touchesNames = kinds.has("switch") || kinds.has("skill") || kinds.has("time_zone");
       if (touchesNames || !session.collisionsKnown) {
         await markCollisions(conn, source, "session");
+        // The other sources' names as they stand now are what later batches compare with.
+        if (!session.collisionsKnown) await namesElsewhereChanged(conn, source, session);
         session.collisionsKnown = true;
       }
 

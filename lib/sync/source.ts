@@ -5,7 +5,7 @@
  */
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
-import { MAIN_SOURCE, schemaOf, SOURCE_NAME_PATTERN } from "../config/source-names";
+import { schemaOf, SOURCE_NAME_PATTERN } from "../config/source-names";
 
 export interface SyncSource {
   readonly name: string;
@@ -18,8 +18,6 @@ export function syncSource(name: string): SyncSource {
   if (!SOURCE_NAME_PATTERN.test(name)) throw new Error(`not a source name: ${JSON.stringify(name)}`);
   return { name, schema: schemaOf(name), literal: `'${name}'` };
 }
-
-export const MAIN: SyncSource = syncSource(MAIN_SOURCE);
 
 /** The server's level and source, as a run reads them when it starts. */
 export async function serverSettings(sql: Sql, server: string): Promise<{ level: number; source: SyncSource }> {

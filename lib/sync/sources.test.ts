@@ -181,6 +181,50 @@ describe("servers of two sources", () => {
     expect(cursors.map((c) => `${c.server}:${c.source}`)).toEqual(["EU-1:eu", "MAIN-1:main"]);
   });
 
+  it("a collision inside another source does not make this source's run partial", async () => {
+    await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    const second = await eu.tenant("eu second tenant");
+    await eu.skill(second, "EU Sales"); // eu's own duplicate
+    await main.server("MAIN-1", 2);
+    await eu.server("EU-1", 2);
+    const mainRun = await sync("MAIN-1");
+    expect(mainRun.status).toBe("succeeded");
+    const euRun = await sync("EU-1");
+    expect(euRun.status).toBe("partial");
+    expect(e.skill).toBeGreaterThan(0);
+  });
+
+  it("real-time sees a name of another source start colliding: it stops syncing it and asks for a full sync", async () => {
+    const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    await main.server("MAIN-1", 2);
+    await main.site({ switchDbid: m.switchDbid, name: "Paris" });
+    await sync("MAIN-1");
+    const feed = dedicatedClient(database.sql, "sources test feed");
+    const session = newFeedSession();
+    try {
+      // A first batch prepares the session and notes the other sources' names as they are.
+      await database.sql`update cfg.skill_levels set level = 4 where person_dbid = ${m.person}`;
+      const first = await applyFeedBatch(feed, session, { server: "MAIN-1", runId: null });
+      expect(first.collisionsChanged).toBeUndefined();
+      expect((await agentsOf("main"))[0]!.skills).toBe("Sales=4");
+
+      // eu gets a skill named like main's: main's server reads nothing of it in its own feed.
+      await eu.skill(e.tenant, "Sales");
+      await database.sql`update cfg.skill_levels set level = 6 where person_dbid = ${m.person}`;
+      session.namesElsewhere.at = 0; // it looks at most once a second; the test need not wait for that
+      const second = await applyFeedBatch(feed, session, { server: "MAIN-1", runId: null });
+      expect(second.collisionsChanged).toBe(true);
+      // The level on the now colliding skill is left alone, as a full sync would leave it.
+      expect((await agentsOf("main"))[0]!.skills).toBe("Sales=4");
+      const skipped = await database.sql`select message from wfm.sync_events where run_id = ${second.runId} and action = 'warning'`;
+      expect(skipped.map((r) => r.message)).toEqual([expect.stringMatching(/skill level on skill Sales .* skipped: its name collides/)]);
+    } finally {
+      await feed.end();
+    }
+  });
+
   it("a targeted sync reads the agent of the server's source", async () => {
     const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
     const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
