@@ -15,8 +15,8 @@ import { cfgPersonShape } from "../api/shapes";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber, nameText } from "../input";
-import { cfgTable, cfgTransaction, fromDatabaseError, inSource, readableSource, writableSource, type ConfigPage } from "./reference";
-import type { SourceRow } from "./source-names";
+import { cfgTable, cfgTransaction, fromDatabaseError, inSource, writableSource, type ConfigPage } from "./reference";
+import { findSource, type SourceRow } from "./source-names";
 
 const bounded = (what: string, max: number) => nameText(what).trim().max(max, `${what} has at most ${max} characters`);
 const positive = (what: string) => idNumber(what, BIGINT_ID_MAX);
@@ -91,11 +91,11 @@ async function readPerson(sql: Sql, src: SourceRow, dbid: number): Promise<Perso
 }
 
 export async function getPerson(sql: Sql, source: string, dbid: number): Promise<PersonView> {
-  return readPerson(sql, await readableSource(sql, source), dbid);
+  return readPerson(sql, await findSource(sql, source), dbid);
 }
 
 export async function listPersons(sql: Sql, source: string, page: ConfigPage): Promise<{ items: PersonView[]; next: string | null }> {
-  const src = await readableSource(sql, source);
+  const src = await findSource(sql, source);
   const rows = await sql<PersonView[]>`
     select ${personColumns(sql, src)} from ${cfgTable(sql, src, "persons")} p
      where p.dbid > ${page.cursor ? Number(page.cursor) : 0} ${page.tenant !== undefined ? sql`and p.tenant_dbid = ${page.tenant}` : sql``}

@@ -105,9 +105,6 @@ export type ReferenceObject = { dbid: number } & Record<string, string | number>
 /** `?source=` on every /api/v1/config route: the source's name, `main` when not given (SPEC §6). */
 export const sourceQuery = z.object({ source: sourceName("source").default(MAIN_SOURCE) });
 
-/** The source a read names, or NOT_FOUND naming it. */
-export const readableSource = (sql: Sql, name: string): Promise<SourceRow> => findSource(sql, name);
-
 /**
  * The source a write names: it exists, and it is written here. A replicated source's rows arrive from its own
  * Configuration Database; a write here would be overwritten or break its replication, so it is refused.
@@ -120,7 +117,11 @@ export async function writableSource(sql: Sql, name: string): Promise<SourceRow>
   return source;
 }
 
-/** A table of the source's schema as an SQL identifier: "cfg_eu"."persons". */
+/**
+ * A table of a source's schema as an SQL identifier: "cfg_eu"."persons". The source is a row read from
+ * wfm.config_sources (findSource, allSources), whose schema its constraint checked: the one way every module
+ * names a source's table.
+ */
 export const cfgTable = (sql: Sql, source: SourceRow, table: string) => sql(`${source.schema}.${table}`);
 
 /** How messages say where: "in source eu". */
@@ -144,7 +145,7 @@ export const configListQuery = configPage.extend(sourceQuery.shape);
 
 /** One page of a kind in a source, by dbid; `tenant` narrows it to one tenant (tenants themselves ignore it). */
 export async function listReference(sql: Sql, source: string, k: AnyKind, page: ConfigPage): Promise<{ items: ReferenceObject[]; next: string | null }> {
-  const src = await readableSource(sql, source);
+  const src = await findSource(sql, source);
   const byTenant = k.path !== "tenants" && page.tenant !== undefined;
   const rows = await sql<ReferenceObject[]>`
     select ${selectList(sql, k)} from ${cfgTable(sql, src, k.table)}
@@ -161,7 +162,7 @@ async function readReference(sql: Sql, source: SourceRow, k: AnyKind, id: number
 }
 
 export async function getReference(sql: Sql, source: string, k: AnyKind, id: number): Promise<ReferenceObject> {
-  return readReference(sql, await readableSource(sql, source), k, id);
+  return readReference(sql, await findSource(sql, source), k, id);
 }
 
 async function checkTenant(tx: Sql, source: SourceRow, tenantDbid: number | undefined) {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError, toDomainError } from "../errors";
 import { sourceSchemaDdl } from "./source-schema";
-import { MAIN_SOURCE, schemaOf, sourceName } from "./source-names";
+import { MAIN_SOURCE, schemaOf, sourceName, type SourceRow } from "./source-names";
 
 export interface SourceSummary {
   name: string;
@@ -38,14 +38,8 @@ export const newSourceInput: z.ZodType<{ name: string; kind: "local" }> = z.stri
 
 const noSuchSource = (name: string) => new DomainError("NOT_FOUND", `There is no configuration source named "${name}".`);
 
-interface SourceRecord {
-  name: string;
-  kind: "local" | "replicated";
-  schema: string;
-  createdAt: Date;
-  agents: number;
-  servers: string[];
-}
+/** A source's row, with when it was made and what WFM holds of it. */
+type SourceRecord = SourceRow & { createdAt: Date; agents: number; servers: string[] };
 
 /**
  * The sources' rows with what WFM holds of them, each row locked FOR KEY SHARE: a source being deleted is

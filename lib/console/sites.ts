@@ -4,14 +4,14 @@
  * Each is recorded in the audit trail as done by `by`, in its own transaction (./audit.ts).
  */
 import { z } from "zod";
-import { MAIN_SOURCE, sourceName } from "../config/source-names";
+import { cfgTable } from "../config/reference";
+import { MAIN_SOURCE, sourceName, type SourceRow } from "../config/source-names";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, nameText, serverName, text } from "../input";
 import { nobody, type Announce } from "./announce";
 import { changesBetween, recordAudit } from "./audit";
 import { FieldErrors, fieldErrorsOf, type FieldProblem } from "./form";
-import { cfgTable } from "./source-tables";
 
 export const assignSitesInput = z.object({
   siteIds: z
@@ -123,12 +123,12 @@ async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number
   if (site.switchDbid != null) {
     const source = site.switchSource ?? MAIN_SOURCE;
     // Held until commit, so the source cannot be removed between this check and the write.
-    const [known] = await tx`select 1 from wfm.config_sources where name = ${source} for key share`;
+    const [known] = await tx<SourceRow[]>`select name, kind, schema from wfm.config_sources where name = ${source} for key share`;
     if (!known) problems.push({ path: "switchSource", message: `There is no configuration source named "${source}".`, kind: "missing" });
     else {
       const [sw] = await tx`
         select s.name, (select w.name from wfm.sites w where w.switch_source = ${source} and w.switch_dbid = s.dbid and w.id is distinct from ${exceptId}) as taken
-          from ${cfgTable(tx, source, "switches")} s where s.dbid = ${site.switchDbid}`;
+          from ${cfgTable(tx, known, "switches")} s where s.dbid = ${site.switchDbid}`;
       // Missing, as the config API says of an unknown dbid (404), and as sites said before there were sources.
       if (!sw) problems.push({ path: "switchDbid", message: `There is no switch with dbid ${site.switchDbid} in source ${source}.`, kind: "missing" });
       else if (sw.taken) problems.push({ path: "switchDbid", message: `Switch ${sw.name} already belongs to site ${sw.taken}.`, kind: "taken" });

@@ -1,19 +1,17 @@
 /**
  * A cfg table of every configuration source as one relation (SPEC §2.9): each source keeps its tables in a
  * schema of its own, so the console reads "every switch" as a union with the source's name on each row. The
- * schema comes from `schemaOf` (a checked source name) and goes in as a postgres.js identifier, never as text.
+ * schema comes from the source's row (`cfgTable`) and goes in as a postgres.js identifier, never as text.
  */
 import type postgres from "postgres";
+import { cfgTable } from "../config/reference";
 import type { Sql } from "../db/client";
-import { allSources, schemaOf } from "../config/source-names";
+import { allSources, type SourceRow } from "../config/source-names";
 
 type Fragment = postgres.Fragment;
 
 /** The cfg tables the console reads across sources. */
 export type CfgTable = "switches" | "persons" | "tenants" | "changes" | "change_counter";
-
-/** `schema.table` of one source, as an identifier. */
-export const cfgTable = (sql: Sql, source: string, table: CfgTable) => sql(`${schemaOf(source)}.${table}`);
 
 /**
  * `(select <source> as source, <columns> from cfg_x.<table> union all …)` over the given sources (every one
@@ -21,9 +19,8 @@ export const cfgTable = (sql: Sql, source: string, table: CfgTable) => sql(`${sc
  * `columns` names what each source's table gives. The fragment comes in a holder: it is thenable, and an async
  * function returning it bare would run it as a query of its own.
  */
-export async function acrossSources(sql: Sql, table: CfgTable, columns: Fragment, sources?: string[]): Promise<{ rows: Fragment }> {
-  const names = sources ?? (await allSources(sql)).map((s) => s.name);
-  const parts = names.map((name) => sql`select ${name}::text as source, ${columns} from ${cfgTable(sql, name, table)}`);
+export async function acrossSources(sql: Sql, table: CfgTable, columns: Fragment, sources?: SourceRow[]): Promise<{ rows: Fragment }> {
+  const parts = (sources ?? (await allSources(sql))).map((source) => sql`select ${source.name}::text as source, ${columns} from ${cfgTable(sql, source, table)}`);
   return { rows: sql`(${parts.reduce((all, part) => sql`${all} union all ${part}`)})` };
 }
 

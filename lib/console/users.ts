@@ -6,11 +6,11 @@
 import { z } from "zod";
 import { roles } from "../../db/schema";
 import { hashPassword } from "../auth/password";
-import { MAIN_SOURCE, sourceName } from "../config/source-names";
+import { cfgTable } from "../config/reference";
+import { MAIN_SOURCE, sourceName, type SourceRow } from "../config/source-names";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, idNumber, INT_ID_MAX, text } from "../input";
-import { cfgTable } from "./source-tables";
 
 export const importUsersInput = z.object({
   source: sourceName("source").default(MAIN_SOURCE).describe("the configuration source the persons are in (default main)"),
@@ -24,9 +24,9 @@ export async function importUsers(sql: Sql, input: z.input<typeof importUsersInp
   return sql.begin(async (t) => {
     const tx = t as unknown as Sql;
     // Held until commit, so the source cannot be removed between this check and the import.
-    const [known] = await tx`select 1 from wfm.config_sources where name = ${source} for key share`;
+    const [known] = await tx<SourceRow[]>`select name, kind, schema from wfm.config_sources where name = ${source} for key share`;
     if (!known) throw fieldError("NOT_FOUND", "source", `There is no configuration source named "${source}".`);
-    const persons = cfgTable(tx, source, "persons");
+    const persons = cfgTable(tx, known, "persons");
     const missing = await tx<{ dbid: number }[]>`select unnest(${cfgDbids}::bigint[]) as dbid except select dbid from ${persons}`;
     if (missing.length) throw fieldError("NOT_FOUND", "cfgDbids", `No person in source ${source} has dbid ${missing.map((m) => m.dbid).join(", ")}.`);
     const taken = await tx<{ username: string }[]>`
@@ -85,12 +85,12 @@ export async function setRole(sql: Sql, input: z.input<typeof roleInput>): Promi
  * NOT_FOUND naming it.
  */
 export async function importCandidates(sql: Sql, source: string, q: string | undefined, limit = 20) {
-  const [known] = await sql`select 1 from wfm.config_sources where name = ${source}`;
+  const [known] = await sql<SourceRow[]>`select name, kind, schema from wfm.config_sources where name = ${source}`;
   if (!known) throw fieldError("NOT_FOUND", "source", `There is no configuration source named "${source}".`);
   const like = q ? `%${q.toLowerCase()}%` : null;
   return sql<{ dbid: number; username: string; firstName: string; lastName: string; isAgent: boolean }[]>`
     select p.dbid, p.username, p.first_name as "firstName", p.last_name as "lastName", p.is_agent as "isAgent"
-      from ${cfgTable(sql, source, "persons")} p
+      from ${cfgTable(sql, known, "persons")} p
      where not exists (select 1 from wfm.users u where u.source = ${source} and u.cfg_dbid = p.dbid)
        and (${like}::text is null or lower(p.first_name || ' ' || p.last_name || ' ' || p.username) like ${like})
      order by p.is_agent, p.last_name, p.first_name limit ${limit}`;

@@ -116,7 +116,8 @@ export async function loadWorkload(sql: Sql, size: WorkloadSize, options: LoadOp
     // Rows were loaded with explicit dbids; later inserts must continue after them.
     for (const name of CFG_TABLES) {
       if (name === "skill_levels") continue;
-      await tx`select setval(pg_get_serial_sequence(${`${quoted(schema)}.${quoted(name)}`}, 'dbid'),
+      // pg_get_serial_sequence reads its text as an identifier: format's %I quotes each part as needed.
+      await tx`select setval(pg_get_serial_sequence(format('%I.%I', ${schema}::text, ${name}::text), 'dbid'),
                              coalesce((select max(dbid) from ${tx(table(name))}), 0) + 1, false)`;
     }
     // A site's switch is a switch of this source.
@@ -126,9 +127,6 @@ export async function loadWorkload(sql: Sql, size: WorkloadSize, options: LoadOp
   await sql`analyze ${sql(table("persons"))}, ${sql(table("agent_logins"))}, ${sql(table("skill_levels"))}, ${sql(table("changes"))}`;
   return { source, persons, skillLevels, sites: tables.sites.length, ms: Math.round(performance.now() - started) };
 }
-
-/** A name as pg_get_serial_sequence reads it: a quoted identifier. */
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Empties a source before it is loaded again. TRUNCATE does not fire the row-change triggers: the feed restarts
