@@ -520,6 +520,8 @@ export const wfmSyncRequests = wfm.table(
     server: text("server").notNull().references(() => wfmServers.name, { onDelete: "cascade", onUpdate: "cascade" }),
     kind: text("kind").$type<(typeof requestKinds)[number]>().notNull(),
     cfgDbid: id("cfg_dbid"),
+    // The source the server synced when asked: an agent's dbid means something only within it (SPEC §2.9).
+    source: text("source"),
     trigger: text("trigger").$type<(typeof runTriggers)[number]>().notNull(),
     requestedBy: text("requested_by"),
     status: text("status").$type<(typeof requestStatuses)[number]>().notNull().default("queued"),

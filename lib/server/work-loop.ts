@@ -236,6 +236,7 @@ export class WorkLoop {
           instance,
           requestedBy: taken.requestedBy ?? undefined,
           cfgDbid: taken.cfgDbid!,
+          source: taken.source,
           trigger: taken.trigger,
           signal,
           onStart: (runId) => linkRequestsToRun(sql, taken.ids, runId),

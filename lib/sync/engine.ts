@@ -237,13 +237,29 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
  */
 export async function runTargetedSync(
   sql: Sql,
-  options: { server: string; instance?: string; requestedBy?: string; cfgDbid: number; trigger: RunTrigger; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
+  options: {
+    server: string;
+    instance?: string;
+    requestedBy?: string;
+    cfgDbid: number;
+    /** The source the agent's dbid belongs to, when the request said (the server's source when it was asked). */
+    source?: string | null;
+    trigger: RunTrigger;
+    onStart?: (runId: number) => Promise<void>;
+    signal?: AbortSignal;
+  },
 ): Promise<SyncResult> {
   const { level, source } = await serverSettings(sql, options.server);
   return inRun(sql, { server: options.server, source, instance: options.instance, requestedBy: options.requestedBy, kind: "targeted", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
     const key = String(options.cfgDbid);
     if (level === 0) {
       await insertEvent(tx, runId, "agent", key, "skipped", `skipped: synchronization is off on ${options.server} (level 0)`);
+      return {};
+    }
+    // Asked of the server while it synced another source: that dbid names another person here.
+    if (options.source && options.source !== source.name) {
+      await insertEvent(tx, runId, "agent", key, "skipped",
+        `skipped: the agent is of source ${options.source}, and ${options.server} now syncs source ${source.name}`);
       return {};
     }
     await markCollisions(tx, source);

@@ -53,11 +53,13 @@ export async function requestSync(
   const cfgDbid = parsed.kind === "agent" ? parsed.cfgDbid : null;
   const trigger = options.trigger ?? (parsed.kind === "agent" ? "reinstate" : "manual");
   const id = await sql.begin(async (tx) => {
-    const [server] = await tx`select name from wfm.servers where name = ${parsed.server}`;
+    // The server's row is locked until the request is queued: a move to another source waits, and the request
+    // records the source its dbid means something in.
+    const [server] = await tx<{ source: string }[]>`select source from wfm.servers where name = ${parsed.server} for share`;
     if (!server) throw new DomainError("NOT_FOUND", `There is no WFM Server named '${parsed.server}'.`);
     const [row] = await tx<{ id: number }[]>`
-      insert into wfm.sync_requests (server, kind, cfg_dbid, trigger, requested_by)
-      values (${parsed.server}, ${parsed.kind}, ${cfgDbid}, ${trigger}, ${options.requestedBy ?? null}) returning id`;
+      insert into wfm.sync_requests (server, kind, cfg_dbid, source, trigger, requested_by)
+      values (${parsed.server}, ${parsed.kind}, ${cfgDbid}, ${server.source}, ${trigger}, ${options.requestedBy ?? null}) returning id`;
     await tx`select pg_notify('wfm_requests', ${parsed.server})`;
     return row!.id;
   });
@@ -87,6 +89,8 @@ export interface TakenRequests {
   kind: "full" | "agent";
   ids: number[];
   cfgDbid: number | null;
+  /** The source the server synced when asked (null for requests queued before sources existed). */
+  source: string | null;
   trigger: RunTrigger;
   /** Who asked, every one of them ("ann, bob" when two asked for the same full sync), or null. */
   requestedBy: string | null;
@@ -99,19 +103,19 @@ export interface TakenRequests {
  */
 export async function takeRequests(sql: Sql, server: string, instance: string): Promise<TakenRequests | undefined> {
   return sql.begin(async (tx) => {
-    const [next] = await tx<{ id: number; kind: "full" | "agent"; cfgDbid: number | null; trigger: RunTrigger }[]>`
-      select id, kind, cfg_dbid as "cfgDbid", trigger from wfm.sync_requests
+    const [next] = await tx<{ id: number; kind: "full" | "agent"; cfgDbid: number | null; source: string | null; trigger: RunTrigger }[]>`
+      select id, kind, cfg_dbid as "cfgDbid", source, trigger from wfm.sync_requests
        where server = ${server} and status = 'queued' order by id limit 1 for update skip locked`;
     if (!next) return undefined;
     const taken = await tx<{ id: number; requestedBy: string | null }[]>`
       update wfm.sync_requests set status = 'running', started_at = now(), instance = ${instance}
        where id in (select id from wfm.sync_requests
                      where server = ${server} and status = 'queued' and kind = ${next.kind}
-                       and cfg_dbid is not distinct from ${next.cfgDbid}
+                       and cfg_dbid is not distinct from ${next.cfgDbid} and source is not distinct from ${next.source}
                      for update skip locked)
       returning id, requested_by as "requestedBy"`;
     const askers = [...new Set(taken.map((r) => r.requestedBy).filter((name): name is string => name !== null))].sort();
-    return { kind: next.kind, ids: taken.map((r) => r.id).sort((a, b) => a - b), cfgDbid: next.cfgDbid, trigger: next.trigger, requestedBy: askers.length ? askers.join(", ") : null };
+    return { kind: next.kind, ids: taken.map((r) => r.id).sort((a, b) => a - b), cfgDbid: next.cfgDbid, source: next.source, trigger: next.trigger, requestedBy: askers.length ? askers.join(", ") : null };
   });
 }
 

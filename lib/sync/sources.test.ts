@@ -14,6 +14,7 @@ import { resetWorld } from "../testing/world";
 import { findCollisions } from "./collisions";
 import { runFullSync, runTargetedSync } from "./engine";
 import { applyFeedBatch, newFeedSession } from "./realtime";
+import { requestSync } from "./requests";
 
 let database: Database;
 let main: Builder;
@@ -235,6 +236,21 @@ describe("servers of two sources", () => {
     expect(await agentsOf("eu")).toEqual([{ cfgDbid: e.person, username: "eoin", site: "Dublin", skills: "EU Sales=3" }]);
     expect(await agentsOf("main")).toEqual([]);
     expect(m.person).toBe(e.person);
+  });
+
+  it("an agent's Sync now asked of a server that has since moved to another source touches nobody", async () => {
+    const m = await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    await eu.server("EU-1", 2);
+    const request = await requestSync(database.sql, { kind: "agent", server: "EU-1", cfgDbid: m.person });
+    const [queued] = await database.sql`select source from wfm.sync_requests where id = ${request.id}`;
+    expect(queued!.source).toBe("eu");
+    await database.sql`update wfm.servers set source = 'main' where name = 'EU-1'`;
+    const run = await runTargetedSync(database.sql, { server: "EU-1", cfgDbid: m.person, source: "eu", trigger: "reinstate" });
+    expect(await eu.events(run.runId)).toEqual([
+      expect.objectContaining({ action: "skipped", message: "skipped: the agent is of source eu, and EU-1 now syncs source main" }),
+    ]);
+    expect(await agentsOf("main")).toEqual([]); // main's person with that dbid was not read instead
   });
 
   it("a server moved to another source syncs that source, and keeps a cursor per source", async () => {

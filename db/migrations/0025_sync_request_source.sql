@@ -1,0 +1,1 @@
+ALTER TABLE "wfm"."sync_requests" ADD COLUMN "source" text;
