@@ -35,6 +35,20 @@ const sourceMismatch = (site: string, switchSource: string, server: string, serv
   `Site ${site}'s switch is in source ${switchSource}; server ${server} syncs ${serverSource}.`;
 
 /**
+ * A site without a switch, assigned to a server, must not hold agents of another source than the server's: that
+ * server reads only its own source's agents, and no other server syncs a site assigned elsewhere. One sentence
+ * per site and source, or none.
+ */
+async function strandedAgents(tx: Sql, siteIds: number[], server: string, serverSource: string): Promise<string[]> {
+  if (siteIds.length === 0) return [];
+  const rows = await tx<{ name: string; source: string; n: number }[]>`
+    select s.name, a.source, count(*)::int as n from wfm.agents a join wfm.sites s on s.id = a.site_id
+     where a.site_id = any(${siteIds}::int[]) and a.source <> ${serverSource}
+     group by s.name, a.source order by s.name, a.source`;
+  return rows.map((r) => `Site ${r.name} holds ${r.n} agent${r.n === 1 ? "" : "s"} of source ${r.source}; server ${server} syncs ${serverSource}.`);
+}
+
+/**
  * The same rule for an agent moved by hand (SPEC §2.9): a site whose switch is in another source, or whose server
  * syncs another source, is one no server would ever synchronize the agent in. Said in the sites' words.
  */
@@ -74,6 +88,10 @@ export async function assignSites(sql: Sql, input: z.input<typeof assignSitesInp
     if (missing.length) throw fieldError("NOT_FOUND", "siteIds", `There is no site with id ${missing.join(", ")}.`);
     const elsewhere = rows.filter((r) => server !== null && r.switchSource !== null && r.switchSource !== serverSource);
     if (elsewhere.length) throw fieldError("CONFLICT", "server", elsewhere.map((r) => sourceMismatch(r.name, r.switchSource!, server!, serverSource!)).join(" "));
+    if (server !== null) {
+      const stranded = await strandedAgents(tx, rows.filter((r) => r.switchSource === null && r.server !== server).map((r) => r.id), server, serverSource!);
+      if (stranded.length) throw fieldError("CONFLICT", "server", stranded.join(" "));
+    }
     // Only sites whose server changes are written (and announced): the others were assigned so already.
     const changing = rows.filter((r) => r.server !== server);
     const changed = changing.map((r) => r.id);
@@ -145,10 +163,15 @@ async function siteProblems(tx: Sql, site: Partial<SiteFields>, exceptId: number
  * The site as it will be, refused when its server syncs another source than its switch's (SPEC §2.9). The
  * server's row is held for key share, so it cannot move to another source before this write commits.
  */
-async function sourceProblems(tx: Sql, site: Pick<SiteFields, "name" | "switchSource" | "server">): Promise<FieldProblem[]> {
-  if (site.server === null || site.switchSource === null) return [];
+async function sourceProblems(tx: Sql, site: Pick<SiteFields, "name" | "switchSource" | "server">, siteId: number | null = null): Promise<FieldProblem[]> {
+  if (site.server === null) return [];
   const [server] = await tx<{ source: string }[]>`select source from wfm.servers where name = ${site.server} for key share`;
-  if (!server || server.source === site.switchSource) return [];
+  if (!server) return [];
+  if (site.switchSource === null) {
+    const stranded = siteId === null ? [] : await strandedAgents(tx, [siteId], site.server, server.source);
+    return stranded.map((message) => ({ path: "server", message, kind: "conflict" as const }));
+  }
+  if (server.source === site.switchSource) return [];
   return [{ path: "server", message: sourceMismatch(site.name, site.switchSource, site.server, server.source), kind: "conflict" }];
 }
 
@@ -233,7 +256,7 @@ export async function updateSite(sql: Sql, id: number, input: unknown, by: strin
     const problems = await siteProblems(tx, changed, id);
     if (problems.length) throw new FieldErrors(problems);
     if (changed.switchSource !== undefined || changed.server !== undefined) {
-      const mismatch = await sourceProblems(tx, { ...current, ...changed });
+      const mismatch = await sourceProblems(tx, { ...current, ...changed }, id);
       if (mismatch.length) throw new FieldErrors(mismatch);
     }
     const columns = { name: "name", timeZone: "time_zone", switchSource: "switch_source", switchDbid: "switch_dbid", server: "server" } as const;

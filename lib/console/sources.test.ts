@@ -172,6 +172,20 @@ describe("servers", () => {
   });
 });
 
+describe("sites without a switch", () => {
+  it("cannot be assigned to a server of another source than the agents they hold (409 naming both), by assignment or edit", async () => {
+    const site = await main.site({ name: "Remote Desk" });
+    const agent = await agentOf("eu", 91, "remote.eu");
+    await updateAgent(sql, agent, { siteId: site }, "admin");
+    const message = "Site Remote Desk holds 1 agent of source eu; server MainServer syncs main.";
+    await expect(assignSites(sql, { siteIds: [site], server: "MainServer" }, "admin")).rejects.toMatchObject({ code: "CONFLICT", message });
+    expect(await refusal(updateSite(sql, site, { server: "MainServer" }, "admin"))).toMatchObject({ fields: { server: message } });
+    // The server of the agents' own source may have it.
+    await assignSites(sql, { siteIds: [site], server: "EuServer" }, "admin");
+    await updateAgent(sql, agent, { siteId: null }, "admin");
+  });
+});
+
 describe("sites", () => {
   it("take a switch of a source, show it with its source and name, and are synchronized by that source's level-2 server", async () => {
     const { id } = await createSite(sql, { name: "Paris", timeZone: "Eastern", switchSource: "eu", switchDbid: euSwitch, server: null }, "admin");
