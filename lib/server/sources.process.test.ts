@@ -4,11 +4,10 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
-import { createSource } from "../config/sources";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { caughtUp, eventually, onEvent, startServer } from "../testing/servers";
-import { resetWorld } from "../testing/world";
+import { resetTwoSources } from "../testing/sources";
 
 let database: Database;
 let main: Builder;
@@ -18,12 +17,7 @@ beforeAll(async () => {
   main = new Builder(database.sql);
   eu = new Builder(database.sql, "eu");
 });
-beforeEach(async () => {
-  await resetWorld(database.sql);
-  await database.sql`drop schema if exists cfg_eu cascade`;
-  await database.sql`delete from wfm.config_sources where name <> 'main'`;
-  await createSource(database.sql, { name: "eu", kind: "local" });
-});
+beforeEach(() => resetTwoSources(database.sql));
 
 describe("a WFM Server of source eu", () => {
   it("syncs eu's changes as they happen, and follows a move to main without a restart", async () => {

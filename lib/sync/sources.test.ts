@@ -7,10 +7,9 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { dedicatedClient } from "../db/client";
-import { createSource } from "../config/sources";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
-import { resetWorld } from "../testing/world";
+import { resetTwoSources } from "../testing/sources";
 import { findCollisions } from "./collisions";
 import { runFullSync, runTargetedSync } from "./engine";
 import { applyFeedBatch, newFeedSession } from "./realtime";
@@ -24,12 +23,7 @@ beforeAll(async () => {
   main = new Builder(database.sql);
   eu = new Builder(database.sql, "eu");
 });
-beforeEach(async () => {
-  await resetWorld(database.sql);
-  await database.sql`drop schema if exists cfg_eu cascade`;
-  await database.sql`delete from wfm.config_sources where name <> 'main'`;
-  await createSource(database.sql, { name: "eu", kind: "local" });
-});
+beforeEach(() => resetTwoSources(database.sql));
 
 const sync = (server: string) => runFullSync(database.sql, { server, trigger: "manual" });
 

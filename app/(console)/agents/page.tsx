@@ -5,6 +5,7 @@ import { verifySession } from "@/app/lib/session";
 import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import { TableScroll } from "@/app/ui/table-scroll";
+import { SourceFilter } from "@/app/ui/source-filter";
 import { agentPage, agentSearch, countAgents } from "@/lib/console/agents";
 import { DomainError } from "@/lib/errors";
 import { listSites, totals } from "@/lib/console/overview";
@@ -88,19 +89,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                 ))}
               </select>
             </label>
-            {manySources && (
-              <label>
-                Source
-                <select name="source" defaultValue={filters.source ?? ""}>
-                  <option value="">All sources</option>
-                  {sources.map((name) => (
-                    <option key={name} value={name}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+            <SourceFilter sources={sources} value={filters.source} />
             <label>
               Status
               <select name="terminated" defaultValue={firstValue(params.terminated) ?? ""}>

@@ -9,6 +9,7 @@ import { LocalTime } from "@/app/ui/local-time";
 import { TableScroll } from "@/app/ui/table-scroll";
 import { RunStatusBadge, runDuration } from "@/app/ui/run-status";
 import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
+import { SourceFilter } from "@/app/ui/source-filter";
 import { findAgentForFilter, listRuns, runFilter, type RunFilter } from "@/lib/console/runs";
 import { listServerStatus } from "@/lib/console/servers";
 import { sourceNames } from "@/lib/console/source-tables";
@@ -83,19 +84,7 @@ export default async function SyncHistoryPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
-        {sources.length > 1 && (
-          <label>
-            Source
-            <select name="source" defaultValue={filter.source ?? ""}>
-              <option value="">All sources</option>
-              {sources.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <SourceFilter sources={sources} value={filter.source} />
         <label>
           Kind
           <select name="kind" defaultValue={filter.kind ?? ""}>
