@@ -9,6 +9,7 @@ import { importCandidates } from "@/lib/console/users";
 import { sharedDatabase } from "@/lib/db/shared";
 import { sourceNames } from "@/lib/console/source-tables";
 import { LocalTime } from "@/app/ui/local-time";
+import { SourceFilter } from "@/app/ui/source-filter";
 import { listTokens } from "@/lib/auth/tokens";
 import { ImportForm, NewTokenForm, PasswordForm, RevokeTokenForm, RoleForm } from "./user-forms";
 
@@ -98,18 +99,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <section className="panel" aria-labelledby="import-heading">
           <h2 id="import-heading">Import from the Configuration Database</h2>
           <form className="filters" role="search" action="/users">
-            {sources.length > 1 && (
-              <label>
-                Source
-                <select name="source" defaultValue={source}>
-                  {sources.map((name) => (
-                    <option key={name} value={name}>
-                      {name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-            )}
+            <SourceFilter sources={sources} value={source} all={null} />
             <label>
               Find persons
               <input type="search" name="q" defaultValue={search ?? ""} placeholder="Name or username" />
