@@ -67,6 +67,38 @@ function slowestFiles(file: string, count: number): string[] {
     .map((r) => `${r.name} ${r.seconds.toFixed(0)} s`);
 }
 
+/** Each failed test with the first line of why, from vitest's JSON report: the summary is all a CI log may keep. */
+function vitestFailures(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, "utf8")) as {
+    testResults: { name: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+  };
+  return report.testResults.flatMap((file) => {
+    const name = path.relative(process.cwd(), file.name);
+    const failed = file.assertionResults.filter((a) => a.status === "failed");
+    // A file that failed before its tests ran (a hook, an import) has no failed assertion, only a message.
+    if (failed.length === 0 && file.message) return [`${name}: ${firstLine(file.message)}`];
+    return failed.map((a) => `${name} › ${a.fullName}: ${firstLine(a.failureMessages[0] ?? "")}`);
+  });
+}
+
+/** The same from Playwright's JSON report, walking its nested suites. */
+function playwrightFailures(file: string): string[] {
+  if (!existsSync(file)) return [];
+  type Suite = { suites?: Suite[]; specs?: { title: string; file: string; line: number; tests: { results: { status: string; error?: { message?: string } }[] }[] }[] };
+  const walk = (suite: Suite): string[] => [
+    ...(suite.specs ?? []).flatMap((spec) => {
+      const last = spec.tests.flatMap((t) => t.results).at(-1);
+      return last && last.status !== "passed" && last.status !== "skipped" ? [`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(last.error?.message ?? last.status)}`] : [];
+    }),
+    ...(suite.suites ?? []).flatMap(walk),
+  ];
+  return walk(JSON.parse(readFileSync(file, "utf8")) as Suite);
+}
+
+// eslint-disable-next-line no-control-regex -- the reports keep the terminal's colour codes
+const firstLine = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 300) ?? "";
+
 function playwrightTally(file: string): Tally {
   if (!existsSync(file)) return { passed: 0, failed: 1, skipped: 0 };
   const stats = JSON.parse(readFileSync(file, "utf8")).stats;
@@ -127,6 +159,7 @@ async function main() {
   chmodSync(work, 0o755);
   const steps: Step[] = [];
   let slowest: string[] | undefined;
+  const failures: string[] = [];
   // Set beside the unit tests, read after them: a holder, so the type checker does not narrow it to null.
   const e2eProduct: { running: Awaited<ReturnType<typeof startProduct>> } = { running: null };
   try {
@@ -160,6 +193,7 @@ async function main() {
     ]);
     steps.push(...beside, { ...vitest, tally: vitestTally(vitestJson) });
     slowest = slowestFiles(vitestJson, 5);
+    failures.push(...vitestFailures(vitestJson));
 
     const playwrightJson = path.join(work, "playwright.json");
     const { running } = e2eProduct;
@@ -179,6 +213,7 @@ async function main() {
       if (e2e.code !== 0) process.stdout.write(Buffer.concat(running.output));
     }
     steps.push({ ...e2e, tally: playwrightTally(playwrightJson) });
+    failures.push(...playwrightFailures(playwrightJson));
   } finally {
     // Never left running, whatever happened before the e2e step.
     if (e2eProduct.running) await stopProduct(e2eProduct.running.child);
@@ -195,6 +230,7 @@ async function main() {
     console.log(`${r.code === 0 ? "ok  " : "FAIL"} ${r.name.padEnd(20)} ${minutes(r.seconds).padStart(10)}${tally}`);
   }
   if (slowest?.length) console.log(`slowest test files: ${slowest.join(", ")}`);
+  for (const failure of failures) console.log(`failed: ${failure}`);
   console.log(`total ${minutes((performance.now() - started) / 1000)} (${os.availableParallelism()} CPUs, load ${os.loadavg()[0]!.toFixed(1)})`);
   const failedSteps = steps.filter((r) => r.code !== 0).length;
   // A failed step with no failed test (a type error, a crashed runner) still counts as a failure.
