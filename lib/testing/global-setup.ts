@@ -14,10 +14,13 @@ import { applyMigrations } from "../db/migrate";
 
 import { bundleServer, type ServerBundle } from "./server-bundle";
 import { TEMPLATE_DATABASE } from "./template";
+import { startPublisherCluster } from "./publisher-cluster";
 
 declare module "vitest" {
   export interface ProvidedContext {
     clusterUrl: string;
+    /** The `postgres` database of a second cluster with wal_level=logical: where replicated sources' tests publish. */
+    publisherUrl: string;
     /** The bundled scripts/wfm-server.ts, or "" to run it through tsx. */
     serverEntry: string;
   }
@@ -27,7 +30,10 @@ export default async function setup(project: TestProject) {
   const base = await fs.mkdtemp(path.join(os.tmpdir(), "wfm-test-"));
   // The cluster runs as the 'postgres' user when we are root; it must be able to reach its directory.
   await fs.chmod(base, 0o755);
-  const cluster = await startEmbeddedPostgres({ dataDir: path.join(base, "pg"), durable: false });
+  const [cluster, publisher] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: path.join(base, "pg"), durable: false }),
+    startPublisherCluster({ dataDir: path.join(base, "publisher") }),
+  ]);
   const adminUrl = cluster.url.replace(/\/wfm$/, "/postgres");
   const admin = createClient(adminUrl, { max: 1 });
   await admin.sql.unsafe(`drop database if exists ${TEMPLATE_DATABASE}`);
@@ -37,12 +43,13 @@ export default async function setup(project: TestProject) {
   await applyMigrations(template);
   await template.close();
   project.provide("clusterUrl", adminUrl);
+  project.provide("publisherUrl", publisher.adminUrl);
 
   let bundle: ServerBundle | undefined;
   try {
     bundle = process.env.WFM_TEST_SERVER_BUNDLE === "0" ? undefined : await bundleServer(process.cwd());
   } catch (error) {
-    await cluster.stop();
+    await Promise.all([cluster.stop(), publisher.stop()]);
     await fs.rm(base, { recursive: true, force: true });
     throw error;
   }
@@ -51,7 +58,7 @@ export default async function setup(project: TestProject) {
   if (bundle) project.vitest.onTestsRerun(() => bundle.rebuild());
   return async () => {
     await bundle?.remove();
-    await cluster.stop();
+    await Promise.all([cluster.stop(), publisher.stop()]);
     await fs.rm(base, { recursive: true, force: true });
   };
 }
