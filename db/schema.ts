@@ -165,8 +165,15 @@ export const wfmConfigSources = wfm.table(
     kind: text("kind").$type<(typeof sourceKinds)[number]>().notNull().default("local"),
     schema: text("schema").notNull().unique(),
     createdAt: at("created_at").notNull().defaultNow(),
+    /** A replicated source's connection string to its Configuration Database, password included: never shown back. */
+    connection: text("connection"),
+    /** The replication slot of its subscription on the publisher (unique per WFM database and source). */
+    slot: text("slot"),
+    /** When a WFM Server of the source last saw its subscription streaming: how long it has been down. */
+    streamingSeenAt: at("streaming_seen_at"),
   },
   (t) => [
+    check("config_sources_replicated_connected", sql`(${t.kind} = 'replicated') = (${t.connection} is not null and ${t.slot} is not null)`),
     check("config_sources_name_valid", sql`${t.name} ~ '^[a-z][a-z0-9_]{0,30}$'`),
     check("config_sources_kind_valid", sql`${t.kind} in ('local','replicated')`),
     check("config_sources_schema_named", sql`${t.schema} = case when ${t.name} = 'main' then 'cfg' else 'cfg_' || ${t.name} end`),

@@ -20,10 +20,17 @@ export const sourceShape = z
     servers: z.array(z.string()).describe("the WFM Servers that belong to it"),
     replication: z
       .object({
-        state: z.enum(["streaming", "catching up", "down"]),
-        lagBytes: z.number().int().nullable(),
+        state: z.enum(["copying", "streaming", "catching up", "down"]).describe("copying: the initial copy; catching up: more than 1 MB or 5 s behind"),
+        publisher: z.string().describe("host:port/database of its Configuration Database (never a user or password)"),
+        copy: z
+          .object({ tablesDone: z.number().int(), tables: z.number().int(), rowsCopied: z.number().int() })
+          .nullable()
+          .describe("the initial copy while it lasts: tables copied of those published, rows copied so far in the others"),
+        lagBytes: z.number().int().nullable().describe("WAL the publisher has that WFM has not confirmed; null when the publisher cannot be asked"),
         lagSeconds: z.number().nullable(),
-        lastMessageAt: z.string().nullable(),
+        lastMessageAt: z.string().nullable().describe("an ISO 8601 date and time: the last message from the publisher"),
+        downSince: z.string().nullable().describe("an ISO 8601 date and time, when down"),
+        problem: z.string().nullable().describe("why it is down, when known"),
       })
       .nullable()
       .describe("null for a local source"),
@@ -34,5 +41,12 @@ export type SourceView = z.output<typeof sourceShape>;
 
 /** A source as the API answers it (dates as ISO 8601 text). */
 export function sourceView(source: SourceSummary): SourceView {
-  return { ...source, createdAt: source.createdAt.toISOString(), counts: { ...source.counts }, servers: [...source.servers] };
+  const r = source.replication;
+  return {
+    ...source,
+    createdAt: source.createdAt.toISOString(),
+    counts: { ...source.counts },
+    servers: [...source.servers],
+    replication: r && { ...r, lastMessageAt: r.lastMessageAt?.toISOString() ?? null, downSince: r.downSince?.toISOString() ?? null },
+  };
 }

@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, cursorText, idNumber, idText, nameText } from "../input";
+import { publisherOf } from "./replication";
 import { findSource, MAIN_SOURCE, sourceName, type SourceRow } from "./source-names";
 
 const dbid = (what: string) => idNumber(what, BIGINT_ID_MAX);
@@ -112,7 +113,11 @@ export const sourceQuery = z.object({ source: sourceName("source").default(MAIN_
 export async function writableSource(sql: Sql, name: string): Promise<SourceRow> {
   const source = await findSource(sql, name);
   if (source.kind === "replicated") {
-    throw new DomainError("CONFLICT", `Source ${source.name} is replicated from its own Configuration Database: write there, and replication brings the change here.`);
+    const [row] = await sql<{ connection: string }[]>`select connection from wfm.config_sources where name = ${source.name}`;
+    throw new DomainError(
+      "CONFLICT",
+      `Source ${source.name} is replicated from its Configuration Database at ${publisherOf(row?.connection ?? "")}: write there (schema ${source.schema}), and replication brings the change here.`,
+    );
   }
   return source;
 }

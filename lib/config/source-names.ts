@@ -48,3 +48,13 @@ export async function allSources(sql: Sql): Promise<SourceRow[]> {
   return sql<SourceRow[]>`
     select name, kind, schema from wfm.config_sources order by name <> ${MAIN_SOURCE}, name for key share`;
 }
+
+/** The publication `npm run cfg-source -- init` makes of a replicated source's tables in its own database. */
+export function publicationOf(source: string): string {
+  return `wfm_${schemaOf(source).slice("cfg_".length)}`;
+}
+
+/** The subscription to that publication in the WFM database (subscription names are per database). */
+export function subscriptionOf(source: string): string {
+  return `wfm_source_${schemaOf(source).slice("cfg_".length)}`;
+}

@@ -265,3 +265,134 @@ CREATE TRIGGER ${table}_feed_delete AFTER DELETE ON ${s}.${table} REFERENCING OL
   FOR EACH STATEMENT EXECUTE FUNCTION ${s}.${fn};`,
   ).join("\n");
 }
+
+/**
+ * The change feed of a replicated source on the WFM side (SPEC §2.9, issue 14). PostgreSQL's apply worker (and
+ * the table sync workers of the initial copy) run as `session_replication_role = replica`: they fire no
+ * statement-level trigger — so not the feed above — and only row-level triggers enabled for replica. Each
+ * replicated row is staged by such a trigger; the first one of a transaction also queues a deferred constraint
+ * trigger, which runs once, at commit, and turns the transaction's staged rows into changes exactly as the local
+ * feed records them: the same objects, ops, tenants and refs, numbered under the counter's row lock so that seq
+ * order is commit order and the feed stays gap-free. A replicated transaction is one unit of the feed, never
+ * half a person. Numbering at commit rather than per row also keeps the counter row from being updated once per
+ * row of an initial copy (a hundred thousand versions of one row in one transaction).
+ *
+ * Local writes to the same schema (plain SQL) still go through the statement-level feed: its triggers are
+ * enabled for origin only, these for replica only, and both number under the same counter lock.
+ */
+export function replicatedFeedDdl(schema: string): string {
+  if (!isSourceSchema(schema) || schema === "cfg") {
+    throw new Error(`not a replicated source's schema name: ${JSON.stringify(schema)} (cfg_ and a source name)`);
+  }
+  const s = schema;
+  const pending = `wfm.${s}_feed_pending`;
+  return `CREATE UNLOGGED TABLE ${s}.changes_staged (
+  ord bigserial PRIMARY KEY,
+  object_type text NOT NULL,
+  op text NOT NULL,
+  old_row jsonb,
+  new_row jsonb
+);
+CREATE TABLE ${s}.changes_commit (txid bigint PRIMARY KEY);
+CREATE FUNCTION ${s}.feed_key(p_object_type text, r jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN p_object_type = 'skill_level' THEN (r->>'person_dbid') || ',' || (r->>'skill_dbid') ELSE r->>'dbid' END
+$$;
+CREATE FUNCTION ${s}.feed_replicated_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO ${s}.changes_staged (object_type, op, old_row, new_row)
+  VALUES (TG_ARGV[0], TG_OP,
+          CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
+          CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
+  IF current_setting('${pending}', true) IS DISTINCT FROM 'on' THEN
+    PERFORM set_config('${pending}', 'on', true);
+    INSERT INTO ${s}.changes_commit (txid) VALUES (txid_current());
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE FUNCTION ${s}.feed_replicated_commit() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  last_seq bigint;
+BEGIN
+  DELETE FROM ${s}.changes_commit WHERE txid = NEW.txid;
+  PERFORM set_config('${pending}', 'off', true);
+  WITH normalized AS (
+    SELECT ord, 0 AS part, object_type, 'created' AS op, NULL::jsonb AS o, new_row AS n
+      FROM ${s}.changes_staged WHERE op = 'INSERT'
+    UNION ALL
+    SELECT ord, 0, object_type, 'deleted', old_row, NULL FROM ${s}.changes_staged WHERE op = 'DELETE'
+    UNION ALL
+    SELECT ord, 0, object_type, 'changed', old_row, new_row FROM ${s}.changes_staged
+     WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) = ${s}.feed_key(object_type, new_row)
+       AND old_row IS DISTINCT FROM new_row
+    UNION ALL
+    SELECT ord, 0, object_type, 'deleted', old_row, NULL FROM ${s}.changes_staged
+     WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) <> ${s}.feed_key(object_type, new_row)
+    UNION ALL
+    SELECT ord, 1, object_type, 'created', NULL, new_row FROM ${s}.changes_staged
+     WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) <> ${s}.feed_key(object_type, new_row)
+  ), numbered AS (
+  SELECT row_number() OVER (ORDER BY c.ord, c.part) AS k, c.object_type, c.op,
+         CASE WHEN c.object_type = 'skill_level' THEN (r->>'person_dbid')::bigint ELSE (r->>'dbid')::bigint END AS dbid,
+         CASE c.object_type WHEN 'tenant' THEN (r->>'dbid')::bigint
+                            WHEN 'agent_login' THEN sw.tenant_dbid
+                            WHEN 'skill_level' THEN p.tenant_dbid
+                            ELSE (r->>'tenant_dbid')::bigint END AS tenant_dbid,
+         CASE c.object_type
+           WHEN 'agent_login' THEN
+             CASE WHEN c.op = 'changed'
+                  THEN jsonb_build_object('switch_dbid', coalesce(c.n->'switch_dbid', c.o->'switch_dbid'),
+                                          'person_dbid', c.n->'person_dbid',
+                                          'old_person_dbid', c.o->'person_dbid',
+                                          'old_switch_dbid', c.o->'switch_dbid')
+                  ELSE jsonb_build_object('switch_dbid', r->'switch_dbid', 'person_dbid', r->'person_dbid') END
+           WHEN 'skill_level' THEN
+             CASE WHEN c.op = 'changed'
+                  THEN jsonb_build_object('skill_dbid', r->'skill_dbid', 'level', c.n->'level', 'old_level', c.o->'level')
+                  ELSE jsonb_build_object('skill_dbid', r->'skill_dbid', 'level', r->'level') END
+         END AS ref
+    FROM normalized c
+    CROSS JOIN LATERAL (SELECT coalesce(c.n, c.o) AS r) x
+    LEFT JOIN ${s}.switches sw ON c.object_type = 'agent_login' AND sw.dbid = (x.r->>'switch_dbid')::bigint
+    LEFT JOIN ${s}.persons p ON c.object_type = 'skill_level' AND p.dbid = (x.r->>'person_dbid')::bigint
+  ), total AS (
+    SELECT count(*)::bigint AS n FROM numbered
+  ), counter AS (
+    -- Not even locked when every replicated update left its row as it was.
+    UPDATE ${s}.change_counter SET seq = seq + total.n FROM total WHERE one AND total.n > 0 RETURNING seq AS last_seq, total.n
+  ), inserted AS (
+    INSERT INTO ${s}.changes (seq, at, object_type, op, dbid, tenant_dbid, ref)
+    SELECT counter.last_seq - counter.n + numbered.k, clock_timestamp(), numbered.object_type, numbered.op,
+           numbered.dbid, numbered.tenant_dbid, numbered.ref
+      FROM numbered, counter
+    RETURNING seq
+  )
+  SELECT max(seq) INTO last_seq FROM inserted;
+  DELETE FROM ${s}.changes_staged;
+  IF last_seq IS NULL THEN
+    RETURN NULL;
+  END IF;
+  -- Delivered at commit only, and never for a rolled-back transaction.
+  PERFORM pg_notify('${s}_changes', last_seq::text);
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER changes_commit AFTER INSERT ON ${s}.changes_commit
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${s}.feed_replicated_commit();
+ALTER TABLE ${s}.changes_commit ENABLE ALWAYS TRIGGER changes_commit;
+${FEED_TABLES.map(
+  ([table, fn]) => `CREATE TRIGGER ${table}_feed_replicated AFTER INSERT OR UPDATE OR DELETE ON ${s}.${table}
+  FOR EACH ROW EXECUTE FUNCTION ${s}.feed_replicated_row('${objectTypeOf(fn)}');
+ALTER TABLE ${s}.${table} ENABLE REPLICA TRIGGER ${table}_feed_replicated;`,
+).join("\n")}`;
+}
+
+/** 'person' of "feed_simple('person')", 'agent_login' of "feed_agent_logins()": the feed's object type of a table. */
+function objectTypeOf(recorder: string): string {
+  const simple = /^feed_simple\('([a-z_]+)'\)$/.exec(recorder);
+  if (simple) return simple[1]!;
+  return recorder === "feed_agent_logins()" ? "agent_login" : "skill_level";
+}

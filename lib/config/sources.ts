@@ -6,7 +6,9 @@
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError, toDomainError } from "../errors";
-import { sourceSchemaDdl } from "./source-schema";
+import { probePublisher } from "./publisher";
+import { connectionString, replicationStatus, slotNameFor, subscribe, unsubscribe, type ReplicationStatus } from "./replication";
+import { replicatedFeedDdl, sourceSchemaDdl } from "./source-schema";
 import { MAIN_SOURCE, schemaOf, sourceName, type SourceRow } from "./source-names";
 
 export interface SourceSummary {
@@ -20,26 +22,23 @@ export interface SourceSummary {
   counts: { tenants: number; persons: number; agents: number };
   /** Names of the wfm.servers belonging to it. */
   servers: string[];
-  /** Replicated sources come with issue 14. */
-  replication: null;
+  /** A replicated source's subscription: its state, lag and publisher (host:port/database, never a password). */
+  replication: ReplicationStatus | null;
 }
 
-const REPLICATED_NOT_YET =
-  'Replicated sources are not available yet: only a local source (kind "local") can be created for now.';
+export type NewSource = { name: string; kind: "local" } | { name: string; kind: "replicated"; connection: string };
 
-export const newSourceInput: z.ZodType<{ name: string; kind: "local" }> = z.strictObject({
-  name: sourceName("name"),
-  kind: z
-    .literal("local", {
-      error: (issue) => (issue.input === "replicated" ? REPLICATED_NOT_YET : 'kind is "local" (the only kind that can be created for now)'),
-    })
-    .default("local"),
-});
+const kindMessage = 'kind is "local" (written in the WFM database) or "replicated" (from its own PostgreSQL, with a connection)';
+
+export const newSourceInput: z.ZodType<NewSource> = z.union([
+  z.strictObject({ name: sourceName("name"), kind: z.literal("local", { error: kindMessage }).default("local") }),
+  z.strictObject({ name: sourceName("name"), kind: z.literal("replicated", { error: kindMessage }), connection: connectionString }),
+]);
 
 const noSuchSource = (name: string) => new DomainError("NOT_FOUND", `There is no configuration source named "${name}".`);
 
 /** A source's row, with when it was made and what WFM holds of it. */
-type SourceRecord = SourceRow & { createdAt: Date; agents: number; servers: string[] };
+type SourceRecord = SourceRow & { createdAt: Date; agents: number; servers: string[]; connection: string | null; slot: string | null };
 
 /**
  * The sources' rows with what WFM holds of them, each row locked FOR KEY SHARE: a source being deleted is
@@ -47,7 +46,7 @@ type SourceRecord = SourceRow & { createdAt: Date; agents: number; servers: stri
  */
 async function summaries(tx: Sql, name: string | null): Promise<SourceSummary[]> {
   const rows = await tx<SourceRecord[]>`
-    select s.name, s.kind, s.schema, s.created_at as "createdAt",
+    select s.name, s.kind, s.schema, s.created_at as "createdAt", s.connection, s.slot,
            (select count(*) from wfm.agents a where a.source = s.name)::int as agents,
            array(select v.name from wfm.servers v where v.source = s.name order by v.name) as servers
       from wfm.config_sources s
@@ -69,7 +68,10 @@ async function summaries(tx: Sql, name: string | null): Promise<SourceSummary[]>
       feedSeq: feed!.feedSeq ?? 0,
       counts: { tenants: feed!.tenants, persons: feed!.persons, agents: row.agents },
       servers: row.servers,
-      replication: null,
+      replication:
+        row.kind === "replicated" && row.connection && row.slot
+          ? await replicationStatus(tx, { name: row.name, connection: row.connection, slot: row.slot })
+          : null,
     });
   }
   return result;
@@ -90,21 +92,21 @@ export async function getSource(sql: Sql, name: string): Promise<SourceSummary> 
   return source;
 }
 
-/** Whether the caller asked for a replicated source, whatever else the body holds (a connection string, say). */
-const asksForReplicated = (input: unknown) =>
-  typeof input === "object" && input !== null && (input as { kind?: unknown }).kind === "replicated";
-
 /**
- * Creates a local source: its row, then its schema, in one transaction. The row goes first so that two
+ * Creates a source. A local one: its row, then its schema, in one transaction. The row goes first so that two
  * concurrent creates of one name meet on its key before either builds anything: the second waits for the
  * first and, once that committed, finds the name taken. A schema of that name left in the database (by hand,
  * or by an older tool) is refused and never dropped: it may hold someone's data.
+ *
+ * A replicated one: its publisher is checked first (reachable, publishing, allowed to replicate), then the row
+ * and schema (with the replicated feed) are made as for a local source, then the subscription, which cannot be
+ * made in a transaction; when it fails, the row and schema are removed again and the error says why.
  */
 export async function createSource(sql: Sql, input: unknown): Promise<SourceSummary> {
-  if (asksForReplicated(input)) throw fieldError("BAD_INPUT", "kind", REPLICATED_NOT_YET);
   const parsed = newSourceInput.safeParse(input);
   if (!parsed.success) throw toDomainError(parsed.error)!;
-  const { name } = parsed.data;
+  const wanted = parsed.data;
+  const { name } = wanted;
   if (name === MAIN_SOURCE) {
     throw fieldError("CONFLICT", "name", "The source main always exists: it is the cfg schema every WFM database has.");
   }
@@ -116,15 +118,23 @@ export async function createSource(sql: Sql, input: unknown): Promise<SourceSumm
       "name",
       `The schema ${schema} exists already in the WFM database without a source of that name; it was left as it is. Drop or rename it yourself, or choose another name.`,
     );
+  const replicated = wanted.kind === "replicated" ? { connection: wanted.connection, slot: await slotNameFor(sql, name) } : null;
+  if (replicated) {
+    const [exists] = await sql`select 1 from wfm.config_sources where name = ${name}`;
+    if (exists) throw taken();
+    await probePublisher(replicated.connection, name);
+  }
   try {
     await inTransaction(sql, async (tx) => {
       const [inserted] = await tx`
-        insert into wfm.config_sources (name, kind, schema) values (${name}, 'local', ${schema})
+        insert into wfm.config_sources (name, kind, schema, connection, slot)
+        values (${name}, ${wanted.kind}, ${schema}, ${replicated?.connection ?? null}, ${replicated?.slot ?? null})
         on conflict do nothing returning name`;
       if (!inserted) throw taken();
       const [existing] = await tx`select 1 from pg_namespace where nspname = ${schema}`;
       if (existing) throw leftover();
       await tx.unsafe(sourceSchemaDdl(schema));
+      if (replicated) await tx.unsafe(replicatedFeedDdl(schema));
     });
   } catch (error) {
     // A schema made by someone else between our look and our CREATE SCHEMA: duplicate_schema, or the catalog's
@@ -136,7 +146,23 @@ export async function createSource(sql: Sql, input: unknown): Promise<SourceSumm
     if (code === "23505") throw taken();
     throw error;
   }
+  if (replicated) {
+    try {
+      await subscribe(sql, name, replicated.connection, replicated.slot);
+    } catch (error) {
+      await dropSchemaAndRow(sql, name);
+      throw error;
+    }
+  }
   return getSource(sql, name);
+}
+
+/** Undoes a registration whose subscription could not be made: nothing else can have used the source yet. */
+async function dropSchemaAndRow(sql: Sql, name: string) {
+  await inTransaction(sql, async (tx) => {
+    await tx.unsafe(`drop schema if exists ${schemaOf(name)} cascade`);
+    await tx`delete from wfm.config_sources where name = ${name}`;
+  });
 }
 
 interface Imported {
@@ -170,28 +196,23 @@ function describeImported(i: Imported): string {
  * row's delete trigger (config_sources_in_use, migration 0024) looks after every reader of the schema has ended
  * and sees any agent a sync imported from it meanwhile.
  */
-export async function deleteSource(sql: Sql, name: string): Promise<void> {
+export async function deleteSource(sql: Sql, name: string, options: { force?: boolean } = {}): Promise<{ slotLeft: string | null }> {
   if (name === MAIN_SOURCE) throw new DomainError("BAD_INPUT", "The source main cannot be deleted: it is the cfg schema every WFM database has.");
+  // A replicated source's subscription goes first, outside any transaction (it talks to the publisher), once
+  // the same checks as below pass; they are made again, under the row lock, when the schema is dropped.
+  const [replicated] = await sql<{ connection: string; slot: string }[]>`
+    select connection, slot from wfm.config_sources where name = ${name} and kind = 'replicated'`;
+  let slotLeft: string | null = null;
+  if (replicated) {
+    await inTransaction(sql, (tx) => refuseWhileInUse(tx, name));
+    const dropped = await unsubscribe(sql, name, replicated.connection, replicated.slot, options);
+    if (dropped.slotLeft) slotLeft = replicated.slot;
+  }
   try {
     await inTransaction(sql, async (tx) => {
       const [source] = await tx<{ schema: string }[]>`select schema from wfm.config_sources where name = ${name} for update`;
       if (!source) throw noSuchSource(name);
-      const servers = (await tx<{ name: string }[]>`select name from wfm.servers where source = ${name} order by name`).map((s) => s.name);
-      if (servers.length > 0) {
-        throw new DomainError(
-          "CONFLICT",
-          `The source ${name} cannot be deleted: ${servers.length === 1 ? "the WFM Server" : "the WFM Servers"} ${servers.join(", ")} ${servers.length === 1 ? "belongs" : "belong"} to it. Move ${servers.length === 1 ? "it" : "them"} to another source first.`,
-        );
-      }
-      const [imported] = await tx<Imported[]>`
-        select (select count(*) from wfm.agents where source = ${name})::int as agents,
-               (select count(*) from wfm.skills where source = ${name})::int as skills,
-               (select count(*) from wfm.time_zones where source = ${name})::int as "timeZones",
-               (select count(*) from wfm.users where source = ${name})::int as users,
-               (select count(*) from wfm.sites where switch_source = ${name})::int as sites`;
-      if (Object.values(imported!).some((n) => n > 0)) {
-        throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: WFM holds ${describeImported(imported!)} imported from it.`);
-      }
+      await refuseWhileInUse(tx, name);
       await tx.unsafe(`drop schema if exists ${schemaOf(name)} cascade`);
       await tx`delete from wfm.sync_cursors where source = ${name}`;
       // Its runs stay readable in Sync history, under a name that is not a source name (it has spaces), so a
@@ -213,5 +234,26 @@ export async function deleteSource(sql: Sql, name: string): Promise<void> {
       throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: a WFM Server belongs to it.`);
     }
     throw error;
+  }
+  return { slotLeft };
+}
+
+/** Refuses to delete a source a WFM Server belongs to, or that WFM holds anything imported from. */
+async function refuseWhileInUse(tx: Sql, name: string) {
+  const servers = (await tx<{ name: string }[]>`select name from wfm.servers where source = ${name} order by name`).map((s) => s.name);
+  if (servers.length > 0) {
+    throw new DomainError(
+      "CONFLICT",
+      `The source ${name} cannot be deleted: ${servers.length === 1 ? "the WFM Server" : "the WFM Servers"} ${servers.join(", ")} ${servers.length === 1 ? "belongs" : "belong"} to it. Move ${servers.length === 1 ? "it" : "them"} to another source first.`,
+    );
+  }
+  const [imported] = await tx<Imported[]>`
+    select (select count(*) from wfm.agents where source = ${name})::int as agents,
+           (select count(*) from wfm.skills where source = ${name})::int as skills,
+           (select count(*) from wfm.time_zones where source = ${name})::int as "timeZones",
+           (select count(*) from wfm.users where source = ${name})::int as users,
+           (select count(*) from wfm.sites where switch_source = ${name})::int as sites`;
+  if (Object.values(imported!).some((n) => n > 0)) {
+    throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: WFM holds ${describeImported(imported!)} imported from it.`);
   }
 }

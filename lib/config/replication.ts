@@ -1,0 +1,237 @@
+/**
+ * The WFM side of a replicated source (SPEC §2.9, issue 14): a PostgreSQL subscription in the WFM database to the
+ * publication `npm run cfg-source -- init` made in the source's own Configuration Database. PostgreSQL copies the
+ * tables once and then streams every committed change, in commit order, resuming from its replication slot after
+ * either side restarts; the replicated feed (source-schema.ts) turns what it applies into the source's change feed.
+ *
+ * CREATE and DROP SUBSCRIPTION talk to the publisher and cannot run inside a transaction, so registering and
+ * deleting a replicated source are steps around them (sources.ts), each undone when the next one fails.
+ */
+import postgres from "postgres";
+import { z } from "zod";
+import type { Sql } from "../db/client";
+import { DomainError, fieldError } from "../errors";
+import { PUBLISHED_TABLES } from "./publisher";
+import { publicationOf, subscriptionOf } from "./source-names";
+
+/** A connection string to a Configuration Database, as the console and the API take it: a postgres:// URL. */
+export const connectionString = z
+  .string({ message: "connection is a PostgreSQL connection URL: postgres://user:password@host:5432/configdb" })
+  .trim()
+  .max(2000, "connection is at most 2,000 characters")
+  .refine((value) => parsedConnection(value) !== null, {
+    message: "connection is a PostgreSQL connection URL: postgres://user:password@host:5432/configdb",
+  });
+
+function parsedConnection(connection: string): URL | null {
+  if (!/^postgres(ql)?:\/\//.test(connection)) return null;
+  try {
+    const url = new URL(connection);
+    return url.hostname ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** "host:5432/configdb": where a source's Configuration Database is, with no user or password, for messages. */
+export function publisherOf(connection: string): string {
+  const url = parsedConnection(connection);
+  if (!url) return "its Configuration Database";
+  return `${url.hostname}:${url.port || "5432"}${url.pathname.length > 1 ? url.pathname : "/postgres"}`;
+}
+
+/** A short-lived client of the publisher, for what only it knows (its slot); never more than one connection. */
+function publisherClient(connection: string) {
+  return postgres(connection, { max: 1, connect_timeout: 3, idle_timeout: 1, onnotice: () => {}, connection: { application_name: "wfm-sync status" } });
+}
+
+/** The slot name of a source's subscription: unique per WFM database, so two WFM databases may subscribe to one publication. */
+export async function slotNameFor(sql: Sql, source: string): Promise<string> {
+  const [row] = await sql<{ slot: string }[]>`
+    select ${`wfm_${source}_`} || left(md5(system_identifier::text || '/' || current_database()), 8) as slot from pg_control_system()`;
+  return row!.slot;
+}
+
+const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Creates the subscription of a registered source (its schema and row exist). Streaming of large transactions
+ * stays off: each replicated transaction is applied, and fed, whole at its commit.
+ */
+export async function subscribe(sql: Sql, source: string, connection: string, slot: string): Promise<void> {
+  try {
+    await sql.unsafe(
+      `create subscription ${subscriptionOf(source)} connection ${quoteLiteral(connection)} publication ${publicationOf(source)}
+       with (slot_name = ${quoteLiteral(slot)}, streaming = off)`,
+    );
+  } catch (error) {
+    throw subscribeError(error, source, connection, slot);
+  }
+}
+
+function subscribeError(error: unknown, source: string, connection: string, slot: string): Error {
+  const e = error as { code?: string; message?: string };
+  const where = publisherOf(connection);
+  if (e.code === "42710" && /slot/.test(e.message ?? "")) {
+    return fieldError(
+      "CONFLICT",
+      "connection",
+      `The Configuration Database at ${where} has a replication slot ${slot} already, left by an earlier registration of ${source}: drop it there (SELECT pg_drop_replication_slot('${slot}')) and register again.`,
+    );
+  }
+  if (e.code === "42501") {
+    return new DomainError(
+      "FORBIDDEN",
+      "The WFM database's user may not create subscriptions: grant it pg_create_subscription and CREATE on the database (PostgreSQL 16 and later), or make it a superuser (PostgreSQL 15).",
+    );
+  }
+  if (e.code === "08006" || e.code === "08001" || /could not connect/.test(e.message ?? "")) {
+    return fieldError("BAD_INPUT", "connection", `The WFM database cannot reach the Configuration Database at ${where}: ${firstLine(e.message)}`);
+  }
+  return error as Error;
+}
+
+const firstLine = (text: string | undefined) => (text ?? "").split("\n")[0]!.replace(/password=\S+/g, "password=…");
+
+/**
+ * Drops a source's subscription and, through it, its slot on the publisher. When the publisher cannot be
+ * reached the slot cannot be dropped: without `force` the subscription is left running and the caller is told
+ * what to do; with it the subscription is detached from its slot and dropped, and the slot stays on the
+ * publisher, named in the message, for its DBA to drop.
+ */
+export async function unsubscribe(sql: Sql, source: string, connection: string, slot: string, options: { force?: boolean } = {}): Promise<{ slotLeft: boolean }> {
+  const subscription = subscriptionOf(source);
+  const [exists] = await sql`select 1 from pg_subscription where subname = ${subscription} and subdbid = (select oid from pg_database where datname = current_database())`;
+  if (!exists) return { slotLeft: false };
+  await sql.unsafe(`alter subscription ${subscription} disable`);
+  try {
+    await sql.unsafe(`drop subscription ${subscription}`);
+    return { slotLeft: false };
+  } catch (error) {
+    const message = (error as { message?: string }).message ?? "";
+    if (!/could not connect|connection to server/.test(message)) {
+      await sql.unsafe(`alter subscription ${subscription} enable`);
+      throw error;
+    }
+    if (!options.force) {
+      await sql.unsafe(`alter subscription ${subscription} enable`);
+      throw new DomainError(
+        "UNAVAILABLE",
+        `The source ${source} was not deleted: its Configuration Database at ${publisherOf(connection)} cannot be reached to drop the replication slot ${slot}. Delete it again when that database is back, or delete it anyway (force) and then run SELECT pg_drop_replication_slot('${slot}') there: until then the slot keeps WAL on that server.`,
+      );
+    }
+    await sql.unsafe(`alter subscription ${subscription} set (slot_name = none)`);
+    await sql.unsafe(`drop subscription ${subscription}`);
+    return { slotLeft: true };
+  }
+}
+
+export type ReplicationState = "copying" | "streaming" | "catching up" | "down";
+
+export interface ReplicationStatus {
+  state: ReplicationState;
+  /** host:port/database of the Configuration Database: never its user or password. */
+  publisher: string;
+  /** The initial copy, while it lasts: tables copied of those published, and rows copied so far in the others. */
+  copy: { tablesDone: number; tables: number; rowsCopied: number } | null;
+  /** WAL the publisher has and WFM has not confirmed, from the publisher's slot; null when it cannot be asked. */
+  lagBytes: number | null;
+  /** How far behind WFM's apply is in time; 0 when caught up, null when unknown. */
+  lagSeconds: number | null;
+  /** The last message WFM's apply worker had from the publisher (data or keepalive). */
+  lastMessageAt: Date | null;
+  /** Set when down: since when, as well as WFM knows (the last time it saw the subscription receiving). */
+  downSince: Date | null;
+  /** Why it is down, when known. */
+  problem: string | null;
+}
+
+/** Lag up to this is streaming; beyond it, catching up. */
+const CAUGHT_UP_BYTES = 1024 * 1024;
+const CAUGHT_UP_SECONDS = 5;
+
+interface SubscriberView {
+  enabled: boolean | null;
+  pid: number | null;
+  lastMessageAt: Date | null;
+  latestEndAt: Date | null;
+  tables: number;
+  tablesDone: number;
+  rowsCopied: number;
+  streamingSeenAt: Date | null;
+  createdAt: Date;
+}
+
+/**
+ * The subscription's state, from the WFM side (pg_subscription, pg_stat_subscription, pg_subscription_rel,
+ * pg_stat_progress_copy) and, when `publisher` is not false, from the publisher's slot and walsender. A WFM
+ * Server polling its source's health every few seconds passes `publisher: false` and gets no byte lag.
+ */
+export async function replicationStatus(
+  sql: Sql,
+  source: { name: string; connection: string; slot: string },
+  options: { publisher?: boolean } = {},
+): Promise<ReplicationStatus> {
+  const subscription = subscriptionOf(source.name);
+  const [view] = await sql<SubscriberView[]>`
+    select s.subenabled as enabled,
+           w.pid, w.last_msg_receipt_time as "lastMessageAt", w.latest_end_time as "latestEndAt",
+           (select count(*) from pg_subscription_rel r where r.srsubid = s.oid)::int as tables,
+           (select count(*) from pg_subscription_rel r where r.srsubid = s.oid and r.srsubstate in ('r', 's'))::int as "tablesDone",
+           coalesce((select sum(p.tuples_processed) from pg_stat_progress_copy p
+                      join pg_subscription_rel r on r.srrelid = p.relid and r.srsubid = s.oid
+                     where p.datid = (select oid from pg_database where datname = current_database())), 0)::bigint as "rowsCopied",
+           c.streaming_seen_at as "streamingSeenAt", c.created_at as "createdAt"
+      from wfm.config_sources c
+      left join pg_subscription s on s.subname = ${subscription}
+                                 and s.subdbid = (select oid from pg_database where datname = current_database())
+      left join pg_stat_subscription w on w.subid = s.oid and w.relid is null
+     where c.name = ${source.name}`;
+  if (!view) throw new DomainError("NOT_FOUND", `There is no configuration source named "${source.name}".`);
+  const publisher = publisherOf(source.connection);
+  const base = {
+    publisher,
+    lastMessageAt: view.lastMessageAt,
+    copy: view.tables > 0 && view.tablesDone < PUBLISHED_TABLES.length ? { tablesDone: view.tablesDone, tables: PUBLISHED_TABLES.length, rowsCopied: Number(view.rowsCopied) } : null,
+  };
+  const downSince = view.lastMessageAt ?? view.streamingSeenAt ?? view.createdAt;
+  if (view.enabled === null) {
+    return { ...base, state: "down", lagBytes: null, lagSeconds: null, downSince, problem: `The subscription ${subscription} is missing from the WFM database: delete the source and register it again.` };
+  }
+  let lagBytes: number | null = null;
+  let replayLag: number | null = null;
+  let problem: string | null = null;
+  if (options.publisher !== false) {
+    const client = publisherClient(source.connection);
+    try {
+      const [slot] = await client<{ lagBytes: string | null; active: boolean; replayLag: number | null }[]>`
+        select (pg_current_wal_lsn() - s.confirmed_flush_lsn)::bigint::text as "lagBytes", s.active,
+               (select extract(epoch from r.replay_lag)::float8 from pg_stat_replication r where r.pid = s.active_pid) as "replayLag"
+          from pg_replication_slots s where s.slot_name = ${source.slot}`;
+      if (!slot) problem = `The Configuration Database at ${publisher} has no replication slot ${source.slot}: the subscription cannot resume; delete the source and register it again.`;
+      else {
+        lagBytes = slot.lagBytes === null ? null : Math.max(0, Number(slot.lagBytes));
+        replayLag = slot.replayLag;
+      }
+    } catch (error) {
+      problem = `The Configuration Database at ${publisher} cannot be reached: ${firstLine((error as Error).message)}`;
+    } finally {
+      await client.end({ timeout: 1 });
+    }
+  }
+  if (!view.enabled) return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem: problem ?? `The subscription ${subscription} is disabled.` };
+  if (view.pid === null || problem !== null) {
+    return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem: problem ?? `WFM's apply worker for ${source.name} is not running: the Configuration Database at ${publisher} is probably down or refusing its connection.` };
+  }
+  if (base.copy) return { ...base, state: "copying", lagBytes, lagSeconds: null, downSince: null, problem: null };
+  const lagSeconds = replayLag ?? (lagBytes === 0 || lagBytes === null ? 0 : view.latestEndAt ? Math.max(0, (Date.now() - view.latestEndAt.getTime()) / 1000) : null);
+  const behind = (lagBytes ?? 0) > CAUGHT_UP_BYTES || (lagSeconds ?? 0) > CAUGHT_UP_SECONDS;
+  return { ...base, state: behind ? "catching up" : "streaming", lagBytes, lagSeconds, downSince: null, problem: null };
+}
+
+/** Records that a server saw the source's subscription up, at most once a second: what "down for N s" counts from. */
+export async function noteStreaming(sql: Sql, source: string): Promise<void> {
+  await sql`
+    update wfm.config_sources set streaming_seen_at = now()
+     where name = ${source} and (streaming_seen_at is null or streaming_seen_at < now() - interval '1 second')`;
+}
