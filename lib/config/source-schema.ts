@@ -320,19 +320,21 @@ BEGIN
   DELETE FROM ${s}.changes_commit WHERE txid = NEW.txid;
   PERFORM set_config('${pending}', 'off', true);
   WITH normalized AS (
-    SELECT ord, 0 AS part, object_type, 'created' AS op, NULL::jsonb AS o, new_row AS n
+    -- u: from an UPDATE, whose refs the local feed writes in its "changed" shape even when a key change
+    -- makes it a delete and a create.
+    SELECT ord, 0 AS part, object_type, 'created' AS op, false AS u, NULL::jsonb AS o, new_row AS n
       FROM ${s}.changes_staged WHERE op = 'INSERT'
     UNION ALL
-    SELECT ord, 0, object_type, 'deleted', old_row, NULL FROM ${s}.changes_staged WHERE op = 'DELETE'
+    SELECT ord, 0, object_type, 'deleted', false, old_row, NULL FROM ${s}.changes_staged WHERE op = 'DELETE'
     UNION ALL
-    SELECT ord, 0, object_type, 'changed', old_row, new_row FROM ${s}.changes_staged
+    SELECT ord, 0, object_type, 'changed', true, old_row, new_row FROM ${s}.changes_staged
      WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) = ${s}.feed_key(object_type, new_row)
        AND old_row IS DISTINCT FROM new_row
     UNION ALL
-    SELECT ord, 0, object_type, 'deleted', old_row, NULL FROM ${s}.changes_staged
+    SELECT ord, 0, object_type, 'deleted', true, old_row, NULL FROM ${s}.changes_staged
      WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) <> ${s}.feed_key(object_type, new_row)
     UNION ALL
-    SELECT ord, 1, object_type, 'created', NULL, new_row FROM ${s}.changes_staged
+    SELECT ord, 1, object_type, 'created', true, NULL, new_row FROM ${s}.changes_staged
      WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) <> ${s}.feed_key(object_type, new_row)
   ), numbered AS (
   SELECT row_number() OVER (ORDER BY c.ord, c.part) AS k, c.object_type, c.op,
@@ -343,14 +345,14 @@ BEGIN
                             ELSE (r->>'tenant_dbid')::bigint END AS tenant_dbid,
          CASE c.object_type
            WHEN 'agent_login' THEN
-             CASE WHEN c.op = 'changed'
+             CASE WHEN c.u
                   THEN jsonb_build_object('switch_dbid', coalesce(c.n->'switch_dbid', c.o->'switch_dbid'),
                                           'person_dbid', c.n->'person_dbid',
                                           'old_person_dbid', c.o->'person_dbid',
                                           'old_switch_dbid', c.o->'switch_dbid')
                   ELSE jsonb_build_object('switch_dbid', r->'switch_dbid', 'person_dbid', r->'person_dbid') END
            WHEN 'skill_level' THEN
-             CASE WHEN c.op = 'changed'
+             CASE WHEN c.u
                   THEN jsonb_build_object('skill_dbid', r->'skill_dbid', 'level', c.n->'level', 'old_level', c.o->'level')
                   ELSE jsonb_build_object('skill_dbid', r->'skill_dbid', 'level', r->'level') END
          END AS ref
