@@ -7,7 +7,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type postgres from "postgres";
-import { findSource, MAIN_SOURCE } from "../config/source-names";
+import { findSource, MAIN_SOURCE, schemaOf } from "../config/source-names";
 import type { Sql } from "../db/client";
 import { DomainError } from "../errors";
 import { generateWorkload, type Row, type WorkloadSize } from "./workload";
@@ -65,6 +65,11 @@ export interface LoadOptions {
   reset?: boolean;
   /** The configuration source to fill (default main); it must exist. */
   source?: string;
+  /**
+   * `sql` is the source's own Configuration Database (a replicated source's, after `npm run cfg-source -- init`),
+   * not WFM's: the source's schema there is filled, and no WFM sites are made (that database has no wfm schema).
+   */
+  configurationDatabase?: boolean;
 }
 
 /** The tables a source's feed records, children first: the order TRUNCATE and the dbid sequences go in. */
@@ -77,12 +82,10 @@ const CFG_TABLES = ["skill_levels", "agent_logins", "persons", "skills", "time_z
  */
 export async function loadWorkload(sql: Sql, size: WorkloadSize, options: LoadOptions = {}): Promise<LoadResult> {
   const started = performance.now();
-  const found = await findSource(sql, options.source ?? MAIN_SOURCE);
-  if (found.kind === "replicated") {
-    throw new DomainError("CONFLICT", `The source ${found.name} is replicated: load its demo into its own Configuration Database, not into WFM's copy.`);
-  }
-  const source = found.name;
-  const schema = found.schema;
+  const { source, schema } = options.configurationDatabase
+    ? await installedSource(sql, options.source ?? MAIN_SOURCE)
+    : await localSource(sql, options.source ?? MAIN_SOURCE);
+  const external = Boolean(options.configurationDatabase);
   const table = (name: (typeof CFG_TABLES)[number] | "changes" | "change_counter") => `${schema}.${name}`;
   const tables = generateWorkload(size, source);
   let persons = 0;
@@ -99,7 +102,8 @@ export async function loadWorkload(sql: Sql, size: WorkloadSize, options: LoadOp
             : `The source ${source} already holds data; pass --reset to replace it.`,
         );
       }
-      await emptySource(tx, source, schema, tables.sites);
+      if (external) await deleteSourceRows(tx, schema);
+      else await emptySource(tx, source, schema, tables.sites);
     }
     await copyInto(tx, table("tenants"), ["dbid", "name"], tables.tenants);
     await copyInto(tx, table("switches"), ["dbid", "tenant_dbid", "name"], tables.switches);
@@ -120,12 +124,40 @@ export async function loadWorkload(sql: Sql, size: WorkloadSize, options: LoadOp
       await tx`select setval(pg_get_serial_sequence(format('%I.%I', ${schema}::text, ${name}::text), 'dbid'),
                              coalesce((select max(dbid) from ${tx(table(name))}), 0) + 1, false)`;
     }
+    if (external) return;
     // A site's switch is a switch of this source.
     const sites = tables.sites.map(([name, zone, switchDbid]) => [name ?? null, zone ?? null, switchDbid == null ? null : source, switchDbid ?? null]);
     await copyInto(tx, "wfm.sites", ["name", "time_zone", "switch_source", "switch_dbid"], sites);
   });
   await sql`analyze ${sql(table("persons"))}, ${sql(table("agent_logins"))}, ${sql(table("skill_levels"))}, ${sql(table("changes"))}`;
-  return { source, persons, skillLevels, sites: tables.sites.length, ms: Math.round(performance.now() - started) };
+  return { source, persons, skillLevels, sites: external ? 0 : tables.sites.length, ms: Math.round(performance.now() - started) };
+}
+
+/** A source of the WFM database that is written in place. */
+async function localSource(sql: Sql, name: string): Promise<{ source: string; schema: string }> {
+  const found = await findSource(sql, name);
+  if (found.kind === "replicated") {
+    throw new DomainError("CONFLICT", `The source ${found.name} is replicated: load its demo into its own Configuration Database, not into WFM's copy.`);
+  }
+  return { source: found.name, schema: found.schema };
+}
+
+/** A source's schema in its own Configuration Database, which `npm run cfg-source -- init` made. */
+async function installedSource(sql: Sql, name: string): Promise<{ source: string; schema: string }> {
+  const schema = schemaOf(name);
+  const [row] = await sql`select exists (select 1 from pg_namespace where nspname = ${schema}) as "is"`;
+  if (!row?.is) {
+    throw new DomainError("NOT_FOUND", `This Configuration Database has no schema ${schema}: run npm run cfg-source -- init --url … --name ${name} there first.`);
+  }
+  return { source: name, schema };
+}
+
+/**
+ * Empties a source in its own Configuration Database row by row, children first: the deletes are published and
+ * recorded by both feeds like any other write, so WFM's copy and its feed follow (a TRUNCATE would skip WFM's feed).
+ */
+async function deleteSourceRows(tx: Tx, schema: string): Promise<void> {
+  for (const name of CFG_TABLES) await tx`delete from ${tx(`${schema}.${name}`)}`;
 }
 
 /**
