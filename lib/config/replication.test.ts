@@ -10,7 +10,7 @@ import { createClient } from "../db/client";
 import { DomainError } from "../errors";
 import { runFullSync } from "../sync/engine";
 import { freshDatabase } from "../testing/database";
-import { freshPublisherDatabase, startPublisherCluster, databaseIn, type PublisherCluster } from "../testing/publisher";
+import { databaseIn, freshPublisherDatabase, replicated, startPublisherCluster, type PublisherCluster } from "../testing/publisher";
 import { eventually } from "../testing/servers";
 import { createPerson } from "./persons";
 import { installPublisher } from "./publisher";
@@ -23,21 +23,6 @@ let wfm: Database;
 beforeAll(async () => {
   wfm = await freshDatabase({ max: 6 });
 });
-
-/** Waits until WFM has applied everything the publisher has committed so far. */
-async function caughtUp(sql: Sql, publisher: Sql, source: string) {
-  const [{ lsn }] = (await publisher`select pg_current_wal_lsn()::text as lsn`) as unknown as [{ lsn: string }];
-  await eventually(async () => {
-    const [row] = await sql<{ done: boolean }[]>`
-      select w.latest_end_lsn >= ${lsn}::pg_lsn as done
-        from pg_stat_subscription w join pg_subscription s on s.oid = w.subid
-       where s.subname = ${subscriptionOf(source)} and w.relid is null`;
-    const [copying] = await sql<{ n: number }[]>`
-      select count(*)::int as n from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid
-       where s.subname = ${subscriptionOf(source)} and r.srsubstate not in ('r')`;
-    return row?.done && copying!.n === 0;
-  }, `${source} caught up with ${lsn}`);
-}
 
 type FeedRow = { seq: number; objectType: string; op: string; dbid: number; tenantDbid: number | null; ref: unknown };
 const feed = (sql: Sql, schema: string) =>
@@ -95,22 +80,22 @@ describe("a replicated source", () => {
     const created = await createSource(sql, { name: "eu", kind: "replicated", connection: publisher.url });
     expect(created.kind).toBe("replicated");
     expect(JSON.stringify(created)).not.toContain("postgres:postgres@");
-    await caughtUp(sql, publisher.sql, "eu");
+    await replicated(sql, publisher.sql, "eu");
     const early = await feed(sql, "cfg_eu");
     expect(early.map((r) => [r.objectType, r.op, r.dbid])).toEqual([["tenant", "created", 1]]);
     await publisher.sql`delete from cfg_eu.tenants`;
     await publisher.sql`alter sequence cfg_eu.tenants_dbid_seq restart`;
-    await caughtUp(sql, publisher.sql, "eu");
+    await replicated(sql, publisher.sql, "eu");
 
     await createSource(sql, { name: "loc" });
     await Promise.all([runScript(publisher.sql, "cfg_eu"), runScript(sql, "cfg_loc")]);
-    await caughtUp(sql, publisher.sql, "eu");
+    await replicated(sql, publisher.sql, "eu");
 
-    const replicated = (await feed(sql, "cfg_eu")).slice(2);
+    const euFeed = (await feed(sql, "cfg_eu")).slice(2);
     const local = await feed(sql, "cfg_loc");
-    expect(contents(replicated)).toEqual(contents(local));
+    expect(contents(euFeed)).toEqual(contents(local));
     // Gap-free: numbered 3.. after the early tenant's create and delete.
-    expect(replicated.map((r) => r.seq)).toEqual(replicated.map((_, i) => i + 3));
+    expect(euFeed.map((r) => r.seq)).toEqual(euFeed.map((_, i) => i + 3));
     // The subscriber's tables equal the publisher's, row for row.
     for (const table of ["tenants", "switches", "time_zones", "skills", "persons", "agent_logins", "skill_levels"]) {
       const mine = await sql.unsafe(`select * from cfg_eu.${table} order by 1, 2`);
@@ -253,7 +238,7 @@ describe("registering and deleting a replicated source", () => {
     await createSource(sql, { name: "apac", kind: "replicated", connection: url });
     const slot = (await slotOf(sql, "apac"))!;
     const config = createClient(url, { max: 1 });
-    await caughtUp(sql, config.sql, "apac");
+    await replicated(sql, config.sql, "apac");
     await config.close();
     await cluster.stop();
 

@@ -16,6 +16,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
 export const PUBLISHER_SETTINGS = ["wal_level=logical", "max_replication_slots=64", "max_wal_senders=64", "synchronous_commit=on"];
 
 export interface PublisherCluster extends EmbeddedDatabase {
+  dataDir: string;
   /** The cluster's `postgres` database, for creating and dropping databases. */
   adminUrl: string;
   /** Stops the cluster and removes its files. */
@@ -23,14 +24,15 @@ export interface PublisherCluster extends EmbeddedDatabase {
 }
 
 /** A throw-away publisher cluster in a directory of its own; `walLevel: "replica"` makes one that cannot publish. */
-export async function startPublisherCluster(options: { walLevel?: "logical" | "replica"; dataDir?: string } = {}): Promise<PublisherCluster> {
+export async function startPublisherCluster(options: { walLevel?: "logical" | "replica"; dataDir?: string; port?: number } = {}): Promise<PublisherCluster> {
   const base = options.dataDir ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), "wfm-publisher-"));
   if (base) await fs.chmod(base, 0o755);
   const dataDir = options.dataDir ?? path.join(base!, "pg");
   const settings = PUBLISHER_SETTINGS.map((s) => (s.startsWith("wal_level=") ? `wal_level=${options.walLevel ?? "logical"}` : s));
-  const cluster = await startEmbeddedPostgres({ dataDir, durable: false, settings });
+  const cluster = await startEmbeddedPostgres({ dataDir, durable: false, settings, ...(options.port ? { port: options.port } : {}) });
   return {
     ...cluster,
+    dataDir,
     adminUrl: cluster.url.replace(/\/wfm$/, "/postgres"),
     remove: async () => {
       await cluster.stop();

@@ -6,7 +6,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, inject } from "vitest";
-import { createClient, type Database } from "../db/client";
+import { createClient, type Database, type Sql } from "../db/client";
+import { subscriptionOf } from "../config/source-names";
+import { eventually } from "./servers";
 
 export { startPublisherCluster, type PublisherCluster } from "./publisher-cluster";
 
@@ -34,4 +36,21 @@ export async function freshPublisherDatabase(adminUrl: string = inject("publishe
     await cleanup.close();
   });
   return Object.assign(database, { url });
+}
+
+/**
+ * Waits until WFM has applied everything the publisher has committed so far: the initial copy done and the
+ * subscription's apply worker past the publisher's current WAL position.
+ */
+export async function replicated(sql: Sql, publisher: Sql, source: string): Promise<void> {
+  const [{ lsn }] = (await publisher`select pg_current_wal_lsn()::text as lsn`) as unknown as [{ lsn: string }];
+  await eventually(async () => {
+    const [row] = await sql<{ done: boolean | null; copying: number }[]>`
+      select (select w.latest_end_lsn >= ${lsn}::pg_lsn from pg_stat_subscription w
+               where w.subid = s.oid and w.relid is null) as done,
+             (select count(*) from pg_subscription_rel r where r.srsubid = s.oid and r.srsubstate <> 'r')::int as copying
+        from pg_subscription s
+       where s.subname = ${subscriptionOf(source)} and s.subdbid = (select oid from pg_database where datname = current_database())`;
+    return row?.done === true && row.copying === 0;
+  }, `WFM's copy of ${source} caught up with the publisher's ${lsn}`);
 }
