@@ -13,7 +13,7 @@ import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { BIGINT_ID_MAX, cursorText, idNumber, idText, nameText } from "../input";
-import { publisherOf } from "./replication";
+import { describeConnection } from "./publisher";
 import { findSource, MAIN_SOURCE, sourceName, type SourceRow } from "./source-names";
 
 const dbid = (what: string) => idNumber(what, BIGINT_ID_MAX);
@@ -116,7 +116,7 @@ export async function writableSource(sql: Sql, name: string): Promise<SourceRow>
     const [row] = await sql<{ connection: string }[]>`select connection from wfm.config_sources where name = ${source.name}`;
     throw new DomainError(
       "CONFLICT",
-      `Source ${source.name} is replicated from its Configuration Database at ${publisherOf(row?.connection ?? "")}: write there (schema ${source.schema}), and replication brings the change here.`,
+      `Source ${source.name} is replicated from its Configuration Database at ${describeConnection(row?.connection ?? "")}: write there (schema ${source.schema}), and replication brings the change here.`,
     );
   }
   return source;

@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
-import { PUBLISHED_TABLES } from "./publisher";
+import { describeConnection, PUBLISHED_TABLES } from "./publisher";
 import { publicationOf, subscriptionOf } from "./source-names";
 
 /** A connection string to a Configuration Database, as the console and the API take it: a postgres:// URL. */
@@ -31,13 +31,6 @@ function parsedConnection(connection: string): URL | null {
   } catch {
     return null;
   }
-}
-
-/** "host:5432/configdb": where a source's Configuration Database is, with no user or password, for messages. */
-export function publisherOf(connection: string): string {
-  const url = parsedConnection(connection);
-  if (!url) return "its Configuration Database";
-  return `${url.hostname}:${url.port || "5432"}${url.pathname.length > 1 ? url.pathname : "/postgres"}`;
 }
 
 /** A short-lived client of the publisher, for what only it knows (its slot); never more than one connection. */
@@ -71,7 +64,7 @@ export async function subscribe(sql: Sql, source: string, connection: string, sl
 
 function subscribeError(error: unknown, source: string, connection: string, slot: string): Error {
   const e = error as { code?: string; message?: string };
-  const where = publisherOf(connection);
+  const where = describeConnection(connection);
   if (e.code === "42710" && /slot/.test(e.message ?? "")) {
     return fieldError(
       "CONFLICT",
@@ -117,7 +110,7 @@ export async function unsubscribe(sql: Sql, source: string, connection: string, 
       await sql.unsafe(`alter subscription ${subscription} enable`);
       throw new DomainError(
         "UNAVAILABLE",
-        `The source ${source} was not deleted: its Configuration Database at ${publisherOf(connection)} cannot be reached to drop the replication slot ${slot}. Delete it again when that database is back, or delete it anyway (force) and then run SELECT pg_drop_replication_slot('${slot}') there: until then the slot keeps WAL on that server.`,
+        `The source ${source} was not deleted: its Configuration Database at ${describeConnection(connection)} cannot be reached to drop the replication slot ${slot}. Delete it again when that database is back, or delete it anyway (force) and then run SELECT pg_drop_replication_slot('${slot}') there: until then the slot keeps WAL on that server.`,
       );
     }
     await sql.unsafe(`alter subscription ${subscription} set (slot_name = none)`);
@@ -188,7 +181,7 @@ export async function replicationStatus(
       left join pg_stat_subscription w on w.subid = s.oid and w.relid is null
      where c.name = ${source.name}`;
   if (!view) throw new DomainError("NOT_FOUND", `There is no configuration source named "${source.name}".`);
-  const publisher = publisherOf(source.connection);
+  const publisher = describeConnection(source.connection);
   const base = {
     publisher,
     lastMessageAt: view.lastMessageAt,
