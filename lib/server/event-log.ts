@@ -40,6 +40,15 @@ export function logEvents(events: ServerEvents, log: Logger, server: string): vo
   events.on("scope:sites:gained", ({ sites }) =>
     log.info({ event: "scope:sites:gained", sites }, `sites newly in scope (${sites.join(", ")}): a full sync brings in what changed before this server knew`),
   );
+  events.on("source:replication:lost", ({ source, since, problem }) =>
+    log.warn(
+      { event: "source:replication:lost", source, since: since?.toISOString() ?? null, problem },
+      `configuration source ${source} is down${problem ? `: ${problem.replace(/\.$/, "")}` : ""}; real-time sync goes on applying what already arrived`,
+    ),
+  );
+  events.on("source:replication:regained", ({ source, state, downSeconds }) =>
+    log.info({ event: "source:replication:regained", source, state, downSeconds }, `configuration source ${source} is back (${state}) after ${downSeconds} s down`),
+  );
   events.on("cache:reloaded", ({ entities, why }) =>
     log.info({ event: "cache:reloaded", changed: entities, why }, `cache: reloaded ${entities.join(", ")} (timestamp check: ${why})`),
   );

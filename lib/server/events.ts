@@ -5,6 +5,7 @@
  * written for one carries `event` with the event's name.
  */
 import type { CachedEntity } from "../mesh/message";
+import type { ReplicationState } from "../config/replication";
 import type { SyncResult } from "../sync/engine";
 import type { FeedBatch } from "../sync/realtime";
 import type { RunTrigger } from "../sync/runs";
@@ -33,6 +34,13 @@ export interface ServerEventMap {
   /** A name of another source started or stopped colliding with one of this server's source; a full sync follows. */
   "scope:collisions:changed": Record<string, never>;
   "scope:sites:gained": { sites: string[] };
+  /**
+   * The server's replicated source went down (SPEC §2.9): its subscription is not receiving, since `since` as
+   * well as WFM knows; `problem` says why, when known. Real-time goes on applying what already arrived.
+   */
+  "source:replication:lost": { source: string; since: Date | null; problem: string | null };
+  /** The server's replicated source is receiving again, after `downSeconds` down. */
+  "source:replication:regained": { source: string; state: ReplicationState; downSeconds: number };
   "cache:reloaded": { entities: CachedEntity[]; why: string };
   "instances:dead:removed": { server: string; id: string; runs: number[]; requests: number };
   "server:stopping": { reason: string };

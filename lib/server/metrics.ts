@@ -9,6 +9,7 @@ import type { Sql } from "../db/client";
 import type { MeshNode } from "../mesh/node";
 import type { ServerCache } from "./cache";
 import type { ServerEvents } from "./events";
+import type { SourceHealth } from "./source-health";
 
 export type ServerMetrics = ReturnType<typeof createMetrics>;
 
@@ -18,6 +19,8 @@ export function createMetrics(options: {
   role: () => string;
   cache: () => ServerCache | undefined;
   mesh: () => MeshNode | undefined;
+  /** The watch of the server's source (source-health.ts): what its last check saw, never a new check. */
+  source?: () => SourceHealth | undefined;
 }) {
   const registry = new client.Registry();
   registry.setDefaultLabels({ server: options.server });
@@ -149,6 +152,49 @@ export function createMetrics(options: {
     registers: [registry],
     collect() {
       this.set(options.mesh()?.connected ?? 0);
+    },
+  });
+  // The replication of the server's source (SPEC §2.9), as its last check saw it: a scrape never opens a
+  // connection to the publisher. A local source, or one not checked yet, has no samples.
+  const replicated = () => options.source?.()?.current;
+  const sourceGauge = (name: string, help: string, value: (status: NonNullable<ReturnType<typeof replicated>>["status"]) => number | null) =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames: ["source"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        const current = replicated();
+        const figure = current ? value(current.status) : null;
+        if (current && figure !== null) this.set({ source: current.source }, figure);
+      },
+    });
+  sourceGauge("wfm_source_replication_up", "1 while the server's replicated source's subscription is receiving (copying, streaming or catching up), 0 while it is down", (s) =>
+    s.state === "down" ? 0 : 1,
+  );
+  sourceGauge("wfm_source_replication_lag_bytes", "WAL the source's publisher has and WFM has not confirmed, from its replication slot (absent when the publisher cannot be asked)", (s) => s.lagBytes);
+  sourceGauge("wfm_source_replication_lag_seconds", "How far behind WFM's apply of the replicated source is in time (0 when caught up; absent when unknown, as while down)", (s) => s.lagSeconds);
+  new client.Gauge({
+    name: "wfm_source_replication_state",
+    help: "1 for the replicated source's current state (copying, streaming, catching up, down)",
+    labelNames: ["source", "state"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const current = replicated();
+      if (current) this.set({ source: current.source, state: current.status.state }, 1);
+    },
+  });
+  new client.Gauge({
+    name: "wfm_source_replication_checks_total",
+    help: "Checks of replicated sources' subscriptions this instance has made (one every few seconds while its source is replicated)",
+    labelNames: ["source"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const health = options.source?.();
+      if (health?.current) this.set({ source: health.current.source }, health.checks);
     },
   });
   const invalidationDelay = new client.Histogram({

@@ -3,7 +3,8 @@
  * - primary.ts — primary election: the advisory lock, backups, switchover, reconnecting after a lost term;
  * - work-loop.ts — the primary's work: full syncs (due, retried, scheduled), requests, real-time batches;
  * - cache-coordination.ts — the cache, timestamp checks and the mesh (SPEC §3);
- * - heartbeat.ts — the instance row, its problem, dead instances, noticing the database come and go.
+ * - heartbeat.ts — the instance row, its problem, dead instances, noticing the database come and go;
+ * - source-health.ts — a replicated source's subscription, checked every few seconds (metrics, problem).
  * They report through typed events (events.ts), which the log and the metrics subscribe to.
  *
  * Faults. A lost connection anywhere ends the primary's term: everything is closed, and the process
@@ -25,6 +26,7 @@ import { createMetrics, observeEvents, type ServerMetrics } from "./metrics";
 import type { ServerFlags } from "./options";
 import { PrimaryElection } from "./primary";
 import { addInstance, registerServer, removeInstance } from "./registration";
+import { SourceHealth } from "./source-health";
 import { Wakeup } from "./wakeup";
 import { ServerRemoved, WorkLoop, type WorkLoopTiming } from "./work-loop";
 
@@ -34,6 +36,13 @@ export interface RuntimeOptions extends Partial<WorkLoopTiming> {
   flags: ServerFlags;
   databaseUrl: string;
   heartbeatMs?: number;
+  /**
+   * How often a replicated source's subscription is checked (source-health.ts). 5 s: PostgreSQL restarts a
+   * failed apply worker every wal_retrieve_retry_interval (5 s by default), so the state cannot usefully be
+   * sampled faster; it keeps "down for N s" and /metrics (scraped every 15 s or more) fresh, and costs the
+   * publisher one short connection and one query per 5 s per instance.
+   */
+  sourceCheckMs?: number;
 }
 
 export class WfmServer {
@@ -43,11 +52,12 @@ export class WfmServer {
   readonly events = new ServerEvents();
   port = 0;
 
-  private readonly options: RuntimeOptions & WorkLoopTiming & { heartbeatMs: number };
+  private readonly options: RuntimeOptions & WorkLoopTiming & { heartbeatMs: number; sourceCheckMs: number };
   private database!: Database;
   private coordination!: CacheCoordination;
   private metrics!: ServerMetrics;
   private heartbeat!: Heartbeat;
+  private sourceHealth?: SourceHealth;
   private http?: Awaited<ReturnType<typeof startHttp>>;
   private readonly wakeup = new Wakeup();
   private readonly stopController = new AbortController();
@@ -62,6 +72,7 @@ export class WfmServer {
     this.options = {
       pollMs: 2000,
       heartbeatMs: 2000,
+      sourceCheckMs: 5000,
       realtimeIdleMs: 2000,
       realtimeRunMaxMs: 60_000,
       feedLimit: 20_000,
@@ -117,7 +128,14 @@ export class WfmServer {
     // Web events need the auth provider and its secret: refuse to start without them (SPEC §3, §4).
     const secret = registration.row.webEvents ? meshSecret() : undefined;
 
-    this.metrics = createMetrics({ server: this.name, sql: () => this.sql, role: () => this.role, cache: () => this.coordination?.cache, mesh: () => this.coordination?.mesh });
+    this.metrics = createMetrics({
+      server: this.name,
+      sql: () => this.sql,
+      role: () => this.role,
+      cache: () => this.coordination?.cache,
+      mesh: () => this.coordination?.mesh,
+      source: () => this.sourceHealth,
+    });
     observeEvents(this.metrics, this.events);
     this.coordination = new CacheCoordination({
       name: this.name,
@@ -161,11 +179,15 @@ export class WfmServer {
       port: () => this.port,
       role: () => this.role,
       peers: () => this.coordination.mesh?.peerStates() ?? null,
-      problem: () => this.work.problem(),
+      problem: () => this.problem(),
       events: this.events,
       onServerRemoved: () => this.fatal(`WFM Server ${this.name} was removed from wfm.servers`),
     });
     this.heartbeat.start(this.options.heartbeatMs);
+    // Every instance watches its server's source, backups too: each shows its own problem and /metrics.
+    this.sourceHealth = new SourceHealth({ server: this.name, sql: () => this.sql, events: this.events, log: this.log, everyMs: this.options.sourceCheckMs });
+    this.events.on("scope:source:changed", () => this.sourceHealth?.recheck());
+    this.sourceHealth.start();
     this.log.info({ port: this.port, host: flags.host }, `WFM Server ${this.name} listening on http://${flags.host}:${this.port} (/healthz, /metrics)`);
   }
 
@@ -211,6 +233,7 @@ export class WfmServer {
     await this.election.releaseWaiting();
     await this.loop?.catch(() => {});
     await this.heartbeat?.stop();
+    await this.sourceHealth?.stop();
     await removeInstance(this.sql, this.instance).catch(() => {});
     await this.coordination?.close();
     await new Promise<void>((resolve) => (this.http ? this.http.server.close(() => resolve()) : resolve()));
@@ -239,10 +262,17 @@ export class WfmServer {
     while (!this.stopController.signal.aborted && Date.now() < until) await new Promise((r) => setTimeout(r, Math.max(1, Math.min(100, until - Date.now()))));
   }
 
+  /** What keeps this instance from working as it should, in words (Servers page, /healthz); null when nothing. */
+  private problem(): string | null {
+    const problems = [this.work.problem(), this.sourceHealth?.problem() ?? null].filter((p): p is string => p !== null);
+    return problems.length ? problems.join("; ") : null;
+  }
+
   private async health(): Promise<Health> {
     // Answers within a second even while the database is away (a query would wait for its connect timeout).
     const database = (await probeDatabase(this.sql)).reachable ? "up" : "down";
-    const problem = this.work.problem();
+    const problem = this.problem();
+    const replication = this.sourceHealth?.current;
     const ok = database === "up" && !problem && this.role !== "reconnecting";
     const { cache, mesh } = this.coordination;
     return {
@@ -253,6 +283,9 @@ export class WfmServer {
       port: this.port,
       database,
       ...(problem ? { problem } : {}),
+      ...(replication
+        ? { replication: { source: replication.source, state: replication.status.state, lagBytes: replication.status.lagBytes, lagSeconds: replication.status.lagSeconds, checkedAt: replication.checkedAt } }
+        : {}),
       cache: { versions: Object.fromEntries(CACHED.map((e) => [e, cache.version(e)])), checks: cache.checks },
       ...(mesh ? { mesh: { peers: mesh.peerStates(), counts: mesh.counts } } : {}),
     };
