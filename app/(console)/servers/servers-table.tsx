@@ -127,7 +127,10 @@ export function ServersTable({ initial, canRunFullSync }: { initial: ServerStatu
                         {i.host}:{i.port ?? "—"} (pid {i.pid}), heartbeat <SecondsAgo at={i.heartbeatAt} />
                         {i.problem && (
                           <p className="alert error instance-problem" role="alert">
-                            {i.problem}. Its cursor does not move until this is solved; a full sync (Run full sync) brings WFM to cfg meanwhile.
+                            {i.problem}.{" "}
+                            {/^source \S+ down/.test(i.problem)
+                              ? "WFM keeps what arrived; changes made there meanwhile arrive when its Configuration Database is reachable again (see Sources)."
+                              : "Its cursor does not move until this is solved; a full sync (Run full sync) brings WFM to cfg meanwhile."}
                           </p>
                         )}
                         {i.meshPeers && (
