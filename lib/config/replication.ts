@@ -7,6 +7,7 @@
  * CREATE and DROP SUBSCRIPTION talk to the publisher and cannot run inside a transaction, so registering and
  * deleting a replicated source are steps around them (sources.ts), each undone when the next one fails.
  */
+import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { z } from "zod";
 import type { Sql } from "../db/client";
@@ -38,11 +39,13 @@ function publisherClient(connection: string) {
   return postgres(connection, { max: 1, connect_timeout: 3, idle_timeout: 1, onnotice: () => {}, connection: { application_name: "wfm-sync status" } });
 }
 
-/** The slot name of a source's subscription: unique per WFM database, so two WFM databases may subscribe to one publication. */
-export async function slotNameFor(sql: Sql, source: string): Promise<string> {
-  const [row] = await sql<{ slot: string }[]>`
-    select ${`wfm_${source}_`} || left(md5(system_identifier::text || '/' || current_database()), 8) as slot from pg_control_system()`;
-  return row!.slot;
+/**
+ * A new slot name for a source's subscription: `wfm_<name>_<8 hex>`, random so that several WFM databases (or a
+ * source registered again after a forced delete left its old slot) may subscribe to one publication. It is kept
+ * in wfm.config_sources, so the delete and the status name the very slot.
+ */
+export function newSlotName(source: string): string {
+  return `wfm_${source}_${randomBytes(4).toString("hex")}`;
 }
 
 const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -69,7 +72,7 @@ function subscribeError(error: unknown, source: string, connection: string, slot
     return fieldError(
       "CONFLICT",
       "connection",
-      `The Configuration Database at ${where} has a replication slot ${slot} already, left by an earlier registration of ${source}: drop it there (SELECT pg_drop_replication_slot('${slot}')) and register again.`,
+      `The Configuration Database at ${where} has a replication slot ${slot} already, : drop it there (SELECT pg_drop_replication_slot('${slot}')) if nothing uses it, and register again.`,
     );
   }
   if (e.code === "42501") {

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError, toDomainError } from "../errors";
 import { probePublisher } from "./publisher";
-import { connectionString, replicationStatus, slotNameFor, subscribe, unsubscribe, type ReplicationStatus } from "./replication";
+import { connectionString, newSlotName, replicationStatus, subscribe, unsubscribe, type ReplicationStatus } from "./replication";
 import { replicatedFeedDdl, sourceSchemaDdl } from "./source-schema";
 import { MAIN_SOURCE, schemaOf, sourceName, type SourceRow } from "./source-names";
 
@@ -118,7 +118,7 @@ export async function createSource(sql: Sql, input: unknown): Promise<SourceSumm
       "name",
       `The schema ${schema} exists already in the WFM database without a source of that name; it was left as it is. Drop or rename it yourself, or choose another name.`,
     );
-  const replicated = wanted.kind === "replicated" ? { connection: wanted.connection, slot: await slotNameFor(sql, name) } : null;
+  const replicated = wanted.kind === "replicated" ? { connection: wanted.connection, slot: newSlotName(name) } : null;
   if (replicated) {
     const [exists] = await sql`select 1 from wfm.config_sources where name = ${name}`;
     if (exists) throw taken();
