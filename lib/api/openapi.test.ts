@@ -66,4 +66,25 @@ describe("the OpenAPI document", () => {
     const name = doc.paths["/sources/{name}"]!.delete!.parameters!.find((p) => p.name === "name")!;
     expect(name.schema).toEqual({ type: "string", pattern: "^[a-z][a-z0-9_]{0,30}$" });
   });
+
+  it("documents replicated sources: both kinds of POST body, DELETE's force query and what it answers, and the replication object", () => {
+    type Schema = Record<string, unknown> & { anyOf?: Schema[]; properties?: Record<string, Schema>; required?: string[] };
+    type Op = { parameters?: { name: string; in: string; required: boolean; schema: Schema }[]; requestBody?: { content: { "application/json": { schema: Schema } } }; responses: Record<string, { content?: { "application/json": { schema: Schema } } }> };
+    const doc = openApiDocument() as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Schema> } };
+    const body = doc.paths["/sources"]!.post!.requestBody!.content["application/json"].schema;
+    const replicated = body.anyOf!.find((option) => option.properties?.kind?.const === "replicated")!;
+    expect(replicated).toMatchObject({ required: expect.arrayContaining(["name", "kind", "connection"]), additionalProperties: false, properties: { connection: { type: "string", maxLength: 2000 } } });
+    expect(body.anyOf!.find((option) => option.properties?.kind?.const === "local")).toMatchObject({ additionalProperties: false });
+    expect(Object.keys(doc.paths["/sources"]!.post!.responses)).toEqual(expect.arrayContaining(["201", "503"]));
+
+    const remove = doc.paths["/sources/{name}"]!.delete!;
+    expect(remove.parameters!.find((p) => p.name === "force")).toMatchObject({ in: "query", required: false, schema: { type: "string", enum: ["true", "false"] } });
+    expect(Object.keys(remove.responses).sort()).toEqual(["200", "204", "400", "401", "403", "404", "409", "503"]);
+    expect(remove.responses["200"]!.content!["application/json"].schema).toEqual({ $ref: "#/components/schemas/SourceDeleted" });
+    expect(doc.components.schemas.SourceDeleted).toMatchObject({ required: ["name", "slotLeft"], properties: { slotLeft: { required: ["slot", "publisher", "drop"] } } });
+
+    const replication = doc.components.schemas.Source!.properties!.replication!.anyOf!.find((option) => option.type === "object")!;
+    expect(replication.properties!.state).toMatchObject({ enum: ["copying", "streaming", "catching up", "down"] });
+    expect(Object.keys(replication.properties!).sort()).toEqual(["copy", "downSince", "lagBytes", "lagSeconds", "lastMessageAt", "problem", "publisher", "state"]);
+  });
 });

@@ -21,7 +21,7 @@ import { siteInput, sitePatch } from "../console/sites";
 import { importUsersInput } from "../console/users";
 import { listPage } from "./paging";
 import * as shape from "./shapes";
-import { sourceShape } from "./source-shapes";
+import { deleteSourceQuery, sourceDeletedShape, sourceShape } from "./source-shapes";
 import { BIGINT_ID_MAX, INT_ID_MAX } from "../input";
 
 type Access = "public" | "signed-in" | Permission;
@@ -84,9 +84,21 @@ const operations: Operation[] = [
   { method: "get", path: "/sync/runs/{id}/events", summary: "A run's log, filtered by action, object type, text and time; format=csv answers the whole matching log as a file", tag: "sync log", access: "signed-in", query: eventQuery, answers: ok(shape.page(shape.eventShape)), csv: true },
 
   { method: "get", path: "/sources", summary: "The configuration sources: each one's kind, schema, change-feed position, counts and servers", tag: "sources", access: "signed-in", query: listPage, answers: ok(shape.page(sourceShape)) },
-  { method: "post", path: "/sources", summary: "Add a local source: its schema with cfg's tables and a change feed of its own", tag: "sources", access: "sources.write", body: newSourceInput, answers: created(sourceShape) },
-  { method: "get", path: "/sources/{name}", summary: "One configuration source", tag: "sources", access: "signed-in", answers: ok(sourceShape) },
-  { method: "delete", path: "/sources/{name}", summary: "Delete a source and its schema; refused for main, and while a server belongs to it or WFM holds objects from it", tag: "sources", access: "sources.write", answers: noContent },
+  { method: "post", path: "/sources", summary: 'Add a source. {"kind": "local"}: its schema with cfg\'s tables and a change feed of its own. {"kind": "replicated", "connection": "postgres://user:password@host:5432/configdb"}: its own PostgreSQL is checked (it must have run npm run cfg-source -- init), then its schema and a subscription to that publication are made; the connection\'s password is never answered', tag: "sources", access: "sources.write", body: newSourceInput, answers: { ...created(sourceShape), 503: { description: "The replicated source's Configuration Database cannot be reached; nothing was made", shape: shape.errorShape } } },
+  { method: "get", path: "/sources/{name}", summary: "One configuration source; a replicated one with its subscription's state (copying, streaming, catching up, down), copy progress, lag and last message", tag: "sources", access: "signed-in", answers: ok(sourceShape) },
+  {
+    method: "delete",
+    path: "/sources/{name}",
+    summary: "Delete a source and its schema, and a replicated source's subscription with its replication slot on the publisher; refused for main, and while a server belongs to it or WFM holds objects from it",
+    tag: "sources",
+    access: "sources.write",
+    query: deleteSourceQuery,
+    answers: {
+      204: { description: "Deleted; nothing is left, on the publisher either", shape: null },
+      200: { description: "Deleted in WFM with force=true while its Configuration Database could not be reached: the replication slot left there, and the SQL that drops it", shape: sourceDeletedShape },
+      503: { description: "A replicated source's Configuration Database cannot be reached to drop its replication slot: nothing was deleted; try again later, or delete with force=true", shape: shape.errorShape },
+    },
+  },
 
   ...referenceKindNames.flatMap((name): Operation[] => {
     const kind = referenceKinds[name];

@@ -27,7 +27,7 @@ export const sourceShape = z
           .nullable()
           .describe("the initial copy while it lasts: tables copied of those published, rows copied so far in the others"),
         lagBytes: z.number().int().nullable().describe("WAL the publisher has that WFM has not confirmed; null when the publisher cannot be asked"),
-        lagSeconds: z.number().nullable(),
+        lagSeconds: z.number().nullable().describe("how far behind WFM's apply is, in seconds; 0 when caught up, null while copying or when unknown"),
         lastMessageAt: z.string().nullable().describe("an ISO 8601 date and time: the last message from the publisher"),
         downSince: z.string().nullable().describe("an ISO 8601 date and time, when down"),
         problem: z.string().nullable().describe("why it is down, when known"),
@@ -38,6 +38,36 @@ export const sourceShape = z
   .meta({ id: "Source" });
 
 export type SourceView = z.output<typeof sourceShape>;
+
+/**
+ * DELETE /sources/{name}'s query string: `force=true` deletes a replicated source even when its Configuration
+ * Database cannot be reached to drop its replication slot (the slot is then left there, and named).
+ */
+export const deleteSourceQuery = z.strictObject({
+  force: z
+    .enum(["true", "false"], { error: "force is true or false" })
+    .optional()
+    .transform((value) => value === "true")
+    .describe(
+      "true: when a replicated source's Configuration Database cannot be reached, delete the source in WFM anyway and leave its replication slot there (answered with 200, naming it); default false: refuse (503)",
+    ),
+});
+
+/** What DELETE /sources/{name}?force=true answers when it left a replication slot on the publisher. */
+export const sourceDeletedShape = z
+  .object({
+    name: z.string().describe("the source deleted, with its schema and subscription"),
+    slotLeft: z
+      .object({
+        slot: z.string().describe("the replication slot left in the source's Configuration Database: it keeps WAL there until dropped"),
+        publisher: z.string().describe("host:port/database of that Configuration Database (never a user or password)"),
+        drop: z.string().describe("the SQL that drops the slot, to run in that database: SELECT pg_drop_replication_slot('…');"),
+      })
+      .describe("what is left to do by hand on the publisher"),
+  })
+  .meta({ id: "SourceDeleted" });
+
+export type SourceDeleted = z.output<typeof sourceDeletedShape>;
 
 /** A source as the API answers it (dates as ISO 8601 text). */
 export function sourceView(source: SourceSummary): SourceView {

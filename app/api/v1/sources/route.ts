@@ -15,7 +15,13 @@ export const GET = readRoute(async (sql, { request }) => {
   return pageOf((await listSources(sql)).map(sourceView), page);
 });
 
-/** POST /api/v1/sources {"name", "kind": "local"} — adds a local source: its schema, tables and change feed. */
+/**
+ * POST /api/v1/sources {"name", "kind": "local"} — adds a local source: its schema, tables and change feed.
+ * {"name", "kind": "replicated", "connection": "postgres://…"} — adds a replicated one: its publisher is checked,
+ * then its schema and a subscription to the publication `npm run cfg-source -- init` made there. The connection's
+ * password is never answered (the source shows its publisher as host:port/database); 503 when that database
+ * cannot be reached.
+ */
 export const POST = writeRoute("sources.write", async ({ request }) =>
   NextResponse.json(sourceView(await createSource(sharedDatabase().sql, await bodyOf(request))), { status: 201 }),
 );
