@@ -79,6 +79,8 @@ describe("a replicated source", () => {
     const { sql } = wfm;
     const created = await createSource(sql, { name: "eu", kind: "replicated", connection: publisher.url });
     expect(created.kind).toBe("replicated");
+    // Just registered, its workers not yet started: about to copy, not down.
+    expect(created.replication?.state).toMatch(/^(copying|streaming)$/);
     expect(JSON.stringify(created)).not.toContain("postgres:postgres@");
     await replicated(sql, publisher.sql, "eu");
     const early = await feed(sql, "cfg_eu");

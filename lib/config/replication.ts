@@ -22,7 +22,10 @@ export const connectionString = z
   .max(2000, "connection is at most 2,000 characters")
   .refine((value) => parsedConnection(value) !== null, {
     message: "connection is a PostgreSQL connection URL: postgres://user:password@host:5432/configdb",
-  });
+  })
+  .describe(
+    "the Configuration Database, postgres://user:password@host:5432/configdb, where `npm run cfg-source -- init` installed the source; its user needs REPLICATION and SELECT on the source's tables. Never shown back",
+  );
 
 function parsedConnection(connection: string): URL | null {
   if (!/^postgres(ql)?:\/\//.test(connection)) return null;
@@ -55,13 +58,26 @@ const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * stays off: each replicated transaction is applied, and fed, whole at its commit.
  */
 export async function subscribe(sql: Sql, source: string, connection: string, slot: string): Promise<void> {
+  // The statement holds the password: PostgreSQL must not write it to its log when it fails. Setting that is
+  // a superuser's right; a user who may not (pg_create_subscription, PostgreSQL 16) keeps the server's setting.
+  const session = await sql.reserve();
   try {
-    await sql.unsafe(
-      `create subscription ${subscriptionOf(source)} connection ${quoteLiteral(connection)} publication ${publicationOf(source)}
-       with (slot_name = ${quoteLiteral(slot)}, streaming = off)`,
+    const quiet = await session`set log_min_error_statement = panic`.then(
+      () => true,
+      () => false,
     );
+    try {
+      await session.unsafe(
+        `create subscription ${subscriptionOf(source)} connection ${quoteLiteral(connection)} publication ${publicationOf(source)}
+         with (slot_name = ${quoteLiteral(slot)}, streaming = off)`,
+      );
+    } finally {
+      if (quiet) await session`reset log_min_error_statement`;
+    }
   } catch (error) {
     throw subscribeError(error, source, connection, slot);
+  } finally {
+    session.release();
   }
 }
 
@@ -187,10 +203,13 @@ export async function replicationStatus(
   const publisher = describeConnection(source.connection);
   const base = {
     publisher,
-    lastMessageAt: view.lastMessageAt,
+    // Once the apply worker has gone (the publisher down), its statistics go with it: the last time WFM saw
+    // the subscription up is the best "last message" there is.
+    lastMessageAt: view.lastMessageAt ?? view.streamingSeenAt,
     copy: view.tables > 0 && view.tablesDone < PUBLISHED_TABLES.length ? { tablesDone: view.tablesDone, tables: PUBLISHED_TABLES.length, rowsCopied: Number(view.rowsCopied) } : null,
   };
-  const downSince = view.lastMessageAt ?? view.streamingSeenAt ?? view.createdAt;
+  const seen = [view.streamingSeenAt, view.lastMessageAt].filter((d): d is Date => d !== null);
+  const downSince = seen.length > 0 ? new Date(Math.max(...seen.map((d) => d.getTime()))) : view.createdAt;
   if (view.enabled === null) {
     return { ...base, state: "down", lagBytes: null, lagSeconds: null, downSince, problem: `The subscription ${subscription} is missing from the WFM database: delete the source and register it again.` };
   }
@@ -216,16 +235,23 @@ export async function replicationStatus(
     }
   }
   if (!view.enabled) return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem: problem ?? `The subscription ${subscription} is disabled.` };
-  if (view.pid === null || problem !== null) {
-    return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem: problem ?? `WFM's apply worker for ${source.name} is not running: the Configuration Database at ${publisher} is probably down or refusing its connection.` };
+  if (problem !== null) return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem };
+  // Just registered, the workers not started yet: the copy is about to begin, not down.
+  const starting = view.tablesDone === 0 && (view.tables === 0 || Date.now() - view.createdAt.getTime() < 30_000);
+  if (base.copy || (starting && view.pid === null)) {
+    await noteStreaming(sql, source.name);
+    return { ...base, state: "copying", copy: base.copy ?? { tablesDone: 0, tables: PUBLISHED_TABLES.length, rowsCopied: 0 }, lagBytes, lagSeconds: null, downSince: null, problem: null };
   }
-  if (base.copy) return { ...base, state: "copying", lagBytes, lagSeconds: null, downSince: null, problem: null };
+  if (view.pid === null) {
+    return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem: `WFM's apply worker for ${source.name} is not running: the Configuration Database at ${publisher} is probably down or refusing its connection.` };
+  }
+  await noteStreaming(sql, source.name);
   const lagSeconds = replayLag ?? (lagBytes === 0 || lagBytes === null ? 0 : view.latestEndAt ? Math.max(0, (Date.now() - view.latestEndAt.getTime()) / 1000) : null);
   const behind = (lagBytes ?? 0) > CAUGHT_UP_BYTES || (lagSeconds ?? 0) > CAUGHT_UP_SECONDS;
   return { ...base, state: behind ? "catching up" : "streaming", lagBytes, lagSeconds, downSince: null, problem: null };
 }
 
-/** Records that a server saw the source's subscription up, at most once a second: what "down for N s" counts from. */
+/** Records that the source's subscription was seen up, at most once a second: what "down for N s" counts from. */
 export async function noteStreaming(sql: Sql, source: string): Promise<void> {
   await sql`
     update wfm.config_sources set streaming_seen_at = now()

@@ -140,15 +140,21 @@ describe("what createSource refuses, with nothing written", () => {
     expect((await createSource(sql, { name: "a".repeat(31) })).schema).toBe(`cfg_${"a".repeat(31)}`);
   });
 
-  it("refuses a replicated source with BAD_INPUT saying they are not available yet", async () => {
-    for (const input of [{ name: "far", kind: "replicated" }, { name: "far", kind: "replicated", connection: "postgres://x@far/cfg" }]) {
+  it("refuses a replicated source without a connection URL, or of an unknown kind, naming the field", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ name: "far", kind: "replicated" }, /^connection: connection is a PostgreSQL connection URL/],
+      [{ name: "far", kind: "replicated", connection: "host=far dbname=cfg" }, /^connection: connection is a PostgreSQL connection URL/],
+      [{ name: "far", kind: "mirrored" }, /^kind: kind is "local" .* or "replicated"/],
+      [{ name: "far", kind: "local", connection: "postgres://x@far/cfg" }, /"connection"/],
+    ];
+    for (const [input, message] of cases) {
       const error = await refusal(createSource(sql, input));
       expect(error.code).toBe("BAD_INPUT");
-      expect(error.message).toMatch(/^Replicated sources are not available yet/);
+      expect(error.message).toMatch(message);
     }
     // The form schema says the same, for the console's server action.
     const parsed = newSourceInput.safeParse({ name: "far", kind: "replicated" });
-    expect(parsed.success ? null : parsed.error.issues[0]!.message).toMatch(/^Replicated sources are not available yet/);
+    expect(parsed.success ? null : parsed.error.issues[0]!.path).toEqual(["connection"]);
     expect(await schemaExists("cfg_far")).toBe(false);
   });
 

@@ -30,10 +30,18 @@ export type NewSource = { name: string; kind: "local" } | { name: string; kind: 
 
 const kindMessage = 'kind is "local" (written in the WFM database) or "replicated" (from its own PostgreSQL, with a connection)';
 
-export const newSourceInput: z.ZodType<NewSource> = z.union([
-  z.strictObject({ name: sourceName("name"), kind: z.literal("local", { error: kindMessage }).default("local") }),
-  z.strictObject({ name: sourceName("name"), kind: z.literal("replicated", { error: kindMessage }), connection: connectionString }),
-]);
+export const newSourceInput: z.ZodType<NewSource> = z.preprocess(
+  // A body without a kind is a local source, as before replicated ones existed.
+  (input) => (typeof input === "object" && input !== null && !("kind" in input) ? { ...input, kind: "local" } : input),
+  z.discriminatedUnion(
+    "kind",
+    [
+      z.strictObject({ name: sourceName("name"), kind: z.literal("local") }),
+      z.strictObject({ name: sourceName("name"), kind: z.literal("replicated"), connection: connectionString }),
+    ],
+    { error: (issue) => (issue.code === "invalid_union" ? { message: kindMessage, path: ["kind"] } : undefined) },
+  ),
+);
 
 const noSuchSource = (name: string) => new DomainError("NOT_FOUND", `There is no configuration source named "${name}".`);
 
@@ -44,7 +52,7 @@ type SourceRecord = SourceRow & { createdAt: Date; agents: number; servers: stri
  * The sources' rows with what WFM holds of them, each row locked FOR KEY SHARE: a source being deleted is
  * waited for and then left out, so its schema cannot vanish between reading its row and counting its tables.
  */
-async function summaries(tx: Sql, name: string | null): Promise<SourceSummary[]> {
+async function summaries(tx: Sql, name: string | null): Promise<(SourceSummary & { subscription?: Subscription })[]> {
   const rows = await tx<SourceRecord[]>`
     select s.name, s.kind, s.schema, s.created_at as "createdAt", s.connection, s.slot,
            (select count(*) from wfm.agents a where a.source = s.name)::int as agents,
@@ -53,7 +61,7 @@ async function summaries(tx: Sql, name: string | null): Promise<SourceSummary[]>
      where ${name}::text is null or s.name = ${name}
      order by s.name <> ${MAIN_SOURCE}, s.name
        for key share of s`;
-  const result: SourceSummary[] = [];
+  const result: (SourceSummary & { subscription?: Subscription })[] = [];
   for (const row of rows) {
     // The schema comes from the row (checked by its constraint), reaching SQL only as a quoted identifier.
     const [feed] = await tx<{ feedSeq: number; tenants: number; persons: number }[]>`
@@ -68,13 +76,32 @@ async function summaries(tx: Sql, name: string | null): Promise<SourceSummary[]>
       feedSeq: feed!.feedSeq ?? 0,
       counts: { tenants: feed!.tenants, persons: feed!.persons, agents: row.agents },
       servers: row.servers,
-      replication:
-        row.kind === "replicated" && row.connection && row.slot
-          ? await replicationStatus(tx, { name: row.name, connection: row.connection, slot: row.slot })
-          : null,
+      replication: null,
+      ...(row.kind === "replicated" && row.connection && row.slot ? { subscription: { name: row.name, connection: row.connection, slot: row.slot } } : {}),
     });
   }
   return result;
+}
+
+type Subscription = { name: string; connection: string; slot: string };
+
+/**
+ * The sources' summaries, then each replicated one's subscription status — asked of its publisher after the
+ * transaction ended, so a publisher slow to answer holds no lock on the sources and delays no delete.
+ */
+async function withReplication(sql: Sql, name: string | null): Promise<SourceSummary[]> {
+  const rows = await inTransaction(sql, (tx) => summaries(tx, name));
+  return Promise.all(
+    rows.map(async ({ subscription, ...summary }) =>
+      subscription ? { ...summary, replication: await replicationStatus(sql, subscription).catch(deletedMeanwhile) } : summary,
+    ),
+  );
+}
+
+/** A source deleted between its summary and its status has none. */
+function deletedMeanwhile(error: unknown): null {
+  if (error instanceof DomainError && error.code === "NOT_FOUND") return null;
+  throw error;
 }
 
 const inTransaction = <T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> =>
@@ -82,12 +109,12 @@ const inTransaction = <T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> =
 
 /** Every source, main first, then by name. */
 export async function listSources(sql: Sql): Promise<SourceSummary[]> {
-  return inTransaction(sql, (tx) => summaries(tx, null));
+  return withReplication(sql, null);
 }
 
 /** One source, or NOT_FOUND naming it. */
 export async function getSource(sql: Sql, name: string): Promise<SourceSummary> {
-  const [source] = await inTransaction(sql, (tx) => summaries(tx, name));
+  const [source] = await withReplication(sql, name);
   if (!source) throw noSuchSource(name);
   return source;
 }

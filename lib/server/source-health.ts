@@ -14,7 +14,7 @@
  * scope:source:changed); a local source is not watched, and nothing of it is shown.
  */
 import type { Sql } from "../db/client";
-import { noteStreaming, replicationStatus, type ReplicationStatus } from "../config/replication";
+import { replicationStatus, type ReplicationStatus } from "../config/replication";
 import type { ServerEvents } from "./events";
 import type { Logger } from "./log";
 import { Wakeup } from "./wakeup";
@@ -102,7 +102,6 @@ export class SourceHealth {
     if (this.stopped) return;
     this.settle({ source: source.name, status, checkedAt: new Date() });
     // What "down for N s" counts from, for every server of the source and for the Sources page.
-    if (status.state !== "down") await noteStreaming(sql, source.name);
   }
 
   /** Keeps what a check saw; a change between down and not down is one event. */
