@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_JSON, hasTwoSources, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
+  DEFAULT_JSON, hasReplicated, hasTwoSources, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
 } from "./results";
 
 export const DEFAULT_DOC = "BENCHMARKS.md";
@@ -144,6 +144,39 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
         `Loading the workload took ${fig("load.seconds")}${m("load.changes") ? ` and recorded ${fig("load.changes")} in the change feed` : ""}; ` +
         `the floor, a bare COPY of ${fig("floor.rows")}, took ${fig("floor.seconds")}.`,
       ...twoSources,
+    ].join("\n");
+  },
+
+  replicated(r) {
+    const { fig, ratio, judged, m } = reader(r);
+    if (!hasReplicated(r)) return "This run predates the replicated-source measure.";
+    const x = r.workload.replicated;
+    const flat = (id: string) => {
+      const v = m(id)?.verdict;
+      return v === undefined ? NOT_RECORDED : v === "ok" ? "flat by the rule under the table" : "growing by the rule under the table (MISSED)";
+    };
+    const bare = (id: string) => (m(id) ? show({ ...m(id)!, unit: "" }).trim() : NOT_RECORDED);
+    return [
+      x
+        ? `- **Where**: source ${x.source} in ${x.publisher}; ${thousands(x.agents)} agents, ${thousands(x.persons)} persons, ${thousands(x.skillLevels)} skill levels, ` +
+          `synced by ${x.server} (level 2) onto ${thousands(x.sites)} sites of WFM.`
+        : `- **Where**: the run did not record the replicated source's workload.`,
+      `- **Initial copy**: loading the workload there took ${fig("replicated.load.seconds")}; registering the source until its copy was done took ${fig("replicated.copy.seconds")}, ` +
+        `and WFM's feed of the source recorded ${fig("replicated.copy.changes")} for it. The cold full sync after it took ${fig("replicated.cold.seconds")}, ` +
+        `${ratio("replicated.cold.seconds")} the cold full sync of a local source (main, earlier in the run).`,
+      `- **Latency**: ${fig("replicated.latency.n")} one at a time, from the commit there returning to the server's commit in WFM: ${fig("replicated.latency.p50", "p50")}, ` +
+        `${fig("replicated.latency.p99", "p99")}, ${fig("replicated.latency.max", "max")} (${judged(["replicated.latency.p50", "p50"], ["replicated.latency.p99", "p99"])}); ` +
+        `the replication part alone, to the change's NOTIFY from WFM's feed: ${fig("replicated.arrival.p50", "p50")}, ${fig("replicated.arrival.p99", "p99")}.`,
+      (x
+        ? `- **Sustained**: ${thousands(x.writers)} writers there committing ${thousands(x.changesPerTransaction)} changes a transaction on a schedule of ${thousands(x.rate)} changes a second for ${thousands(x.seconds)} s: `
+        : `- **Sustained**: `) +
+        `${fig("replicated.sustained.changes")} written, ${fig("replicated.sustained.offered")} offered; the server applied ${fig("replicated.sustained.applied")} until caught up, ` +
+        `${fig("replicated.sustained.catchUp")} after the writers' last commit. The subscription's lag, first → last sample while they wrote (largest): ` +
+        `${bare("replicated.sustained.lagBytesFirst")} → ${fig("replicated.sustained.lagBytesLast")} (${fig("replicated.sustained.lagBytesMax", "max")}), ` +
+        `${bare("replicated.sustained.lagSecondsFirst")} → ${fig("replicated.sustained.lagSecondsLast")} (${fig("replicated.sustained.lagSecondsMax", "max")}). ` +
+        `Changes committed there and not yet in WFM's feed, largest in the first third → the last third: ${bare("replicated.sustained.subscriptionStart")} → ${fig("replicated.sustained.subscriptionEnd")}: ` +
+        `${flat("replicated.sustained.subscriptionEnd")}; in WFM's feed and not yet applied by the server: ${bare("replicated.sustained.backlogStart")} → ${fig("replicated.sustained.backlogEnd")}: ` +
+        `${flat("replicated.sustained.backlogEnd")}.`,
     ].join("\n");
   },
 

@@ -1,8 +1,9 @@
 /**
  * npm run bench: the SPEC §8 measures this codebase has so far, on workload L (or --agents N), against a
  * throw-away embedded PostgreSQL (or any PostgreSQL: --url, DATABASE_URL). Each time is beside the physical floor measured in the same
- * run (a bare COPY of the same rows); last, the same workload split over two sources, beside one source's times
- * (bench/sources.ts). Writes the results as JSON (bench/results.ts has the shape; --json FILE,
+ * run (a bare COPY of the same rows); then the same workload split over two sources, beside one source's times
+ * (bench/sources.ts); last, a replicated source, its Configuration Database in a PostgreSQL cluster of its own
+ * (bench/replication.ts). Writes the results as JSON (bench/results.ts has the shape; --json FILE,
  * default bench/results/latest.json) and prints them as a table; `npm run bench:report` puts them in
  * BENCHMARKS.md.
  */
@@ -23,10 +24,11 @@ import { generateWorkload, scaledWorkload, WORKLOAD_L, type Row } from "../lib/d
 import { runFullSync } from "../lib/sync/engine";
 import { agentSearch, searchAgents } from "../lib/console/agents";
 import { measureMesh } from "./mesh";
+import { measureReplication, REPLICATED_SOURCE, replicationMeasures } from "./replication";
 import { AGENTS_PER_STATEMENT, measureRealtime, WRITERS } from "./realtime";
 import { dropSecondSource, measureTwoSources, SECOND_SOURCE } from "./sources";
 import {
-  DEFAULT_JSON, lagLimit, lagTrend, LAG_RULE, markdownTable, measure, NOT_MEASURED, PG_SETTINGS, problems, RESULTS_FORMAT, showSettings, tableRows,
+  DEFAULT_JSON, lagLimit, lagTrend, LAG_RULE, markdownTable, measure, NOT_MEASURED, PG_SETTINGS, problems, REPLICATED_NOT_MEASURED, RESULTS_FORMAT, showSettings, tableRows,
   UNTUNED_EXTERNAL, type BenchResults, type Machine, type Measure, type Workload,
 } from "./results";
 
@@ -45,7 +47,10 @@ const HELP = `usage: npm run bench -- [options]
   --url URL           run against this PostgreSQL (postgres://user:password@host:port/db) instead of a throw-away
                       embedded one; DATABASE_URL does the same. Its wfm-sync schemas are migrated and its cfg and
                       synchronized WFM data replaced by the workload (users and servers stay); a source
-                      ${SECOND_SOURCE} is made for the two-source measure and dropped after it
+                      ${SECOND_SOURCE} is made for the two-source measure and dropped after it. The replicated-source
+                      measure starts a PostgreSQL cluster of its own on 127.0.0.1 (the Configuration Database), which
+                      that PostgreSQL subscribes to as source ${REPLICATED_SOURCE}, dropped after it; when it cannot,
+                      the run goes on and says why the measure is missing
   --json FILE         where to write the results (default ${DEFAULT_JSON})
   --help              this text
 
@@ -214,6 +219,8 @@ runCli(async () => {
   let machine: Machine;
   let workload: Workload;
   let samples: BenchResults["samples"];
+  let replicatedLag: BenchResults["replicatedLag"];
+  const notMeasured = [...NOT_MEASURED];
   try {
     machine = await machineFacts(sql, source, loadStart);
     console.error(`bench: PostgreSQL ${machine.postgres.version} (${source}); server defaults: ${showSettings(machine.postgres.settings)}; the sync's own sessions set: ${showSettings(machine.postgres.syncSession!)}`);
@@ -337,6 +344,20 @@ runCli(async () => {
       baseline: oneSource("idle.seconds"), target: { of: "ratio", op: "<=", limit: 1.1 },
     });
     put("twoSources.idle.rowsWritten", { label: "rows written in WFM's synchronized tables by those two syncs", value: Number(two.idleWritten), unit: "rows", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
+
+    // It needs a second cluster the WFM database can reach and subscribe to: when it cannot be measured, the
+    // rest of the run still counts, and the document says why it is missing.
+    console.error("bench: a replicated source, its Configuration Database in a PostgreSQL cluster of its own…");
+    try {
+      const rep = await measureReplication(database, { size });
+      workload.replicated = rep.workload;
+      for (const [id, m] of Object.entries(replicationMeasures(rep, M["cold.seconds"]!))) put(id, m);
+      replicatedLag = { samples: rep.sustained.samples, writingMs: rep.sustained.writingMs };
+    } catch (error) {
+      const why = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+      console.error(`bench: the replicated source was not measured: ${why}`);
+      notMeasured.push(`${REPLICATED_NOT_MEASURED} — this run could not measure it: ${why}`);
+    }
   } finally {
     await database.shutdown();
     await fs.rm(base, { recursive: true, force: true });
@@ -356,7 +377,8 @@ runCli(async () => {
     workload,
     measures: M,
     samples,
-    notMeasured: external ? NOT_MEASURED.filter((line) => line !== UNTUNED_EXTERNAL) : NOT_MEASURED,
+    replicatedLag,
+    notMeasured: external ? notMeasured.filter((line) => line !== UNTUNED_EXTERNAL) : notMeasured,
   };
   const wrong = problems(results);
   if (wrong.length) throw new Error(`bench: inconsistent results (a bug in bench/run.ts):\n${wrong.join("\n")}`);

@@ -52,6 +52,30 @@ function fixture(): BenchResults {
   put("twoSources.cold.seconds", { label: "cold two", value: 4.0391, unit: "s", decimals: 2, baseline: { measure: "cold.seconds", value: 3.8127, name: "one source" }, target: { of: "ratio", op: "<=", limit: 1.1 } });
   put("twoSources.idle.seconds", { label: "idle two", value: 0.8317, unit: "s", decimals: 2, baseline: { measure: "idle.seconds", value: 0.7447, name: "one source" }, target: { of: "ratio", op: "<=", limit: 1.1 } });
   put("twoSources.idle.rowsWritten", { label: "written two", value: 0, unit: "rows", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
+  put("replicated.load.seconds", { label: "load there", value: 21.137, unit: "s", decimals: 2 });
+  put("replicated.copy.seconds", { label: "copy", value: 31.419, unit: "s", decimals: 2 });
+  put("replicated.copy.changes", { label: "copy feed", value: 902317, unit: "changes", decimals: 0 });
+  put("replicated.cold.seconds", { label: "cold replicated", value: 4.4173, unit: "s", decimals: 2, baseline: { measure: "cold.seconds", value: 3.8127, name: "a local source" } });
+  put("replicated.latency.n", { label: "n", value: 293, unit: "changes", decimals: 0 });
+  put("replicated.latency.p50", { label: "p50", value: 17.31, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 50 } });
+  put("replicated.latency.p99", { label: "p99", value: 263.9, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 250 } });
+  put("replicated.latency.max", { label: "max", value: 311.7, unit: "ms", decimals: 1 });
+  put("replicated.arrival.p50", { label: "arrival p50", value: 9.13, unit: "ms", decimals: 1 });
+  put("replicated.arrival.p99", { label: "arrival p99", value: 41.77, unit: "ms", decimals: 1 });
+  put("replicated.sustained.changes", { label: "changes", value: 99713, unit: "changes", decimals: 0 });
+  put("replicated.sustained.offered", { label: "offered", value: 4987, unit: "changes/s", decimals: 0 });
+  put("replicated.sustained.applied", { label: "applied", value: 2311, unit: "changes/s", decimals: 0 });
+  put("replicated.sustained.catchUp", { label: "catch-up", value: 23417, unit: "ms", decimals: 0 });
+  put("replicated.sustained.lagBytesFirst", { label: "bytes first", value: 113, unit: "kB", decimals: 0 });
+  put("replicated.sustained.lagBytesLast", { label: "bytes last", value: 127, unit: "kB", decimals: 0 });
+  put("replicated.sustained.lagBytesMax", { label: "bytes max", value: 419, unit: "kB", decimals: 0 });
+  put("replicated.sustained.lagSecondsFirst", { label: "seconds first", value: 0.23, unit: "s", decimals: 2 });
+  put("replicated.sustained.lagSecondsLast", { label: "seconds last", value: 0.29, unit: "s", decimals: 2 });
+  put("replicated.sustained.lagSecondsMax", { label: "seconds max", value: 0.87, unit: "s", decimals: 2 });
+  put("replicated.sustained.subscriptionStart", { label: "sub start", value: 1137, unit: "changes", decimals: 0 });
+  put("replicated.sustained.subscriptionEnd", { label: "sub end", value: 1211, unit: "changes", decimals: 0, target: { of: "value", op: "<=", limit: lagLimit(1137), rule: LAG_RULE } });
+  put("replicated.sustained.backlogStart", { label: "backlog start", value: 7013, unit: "changes", decimals: 0 });
+  put("replicated.sustained.backlogEnd", { label: "backlog end", value: 41117, unit: "changes", decimals: 0, target: { of: "value", op: "<=", limit: lagLimit(7013), rule: LAG_RULE } });
   return {
     format: RESULTS_FORMAT,
     provenance: { kind: "measured", command: "npm run bench -- --agents 97000", commit: "0123456789abcdef0123456789abcdef01234567", dirty: false },
@@ -68,6 +92,11 @@ function fixture(): BenchResults {
         { source: "main", server: "Bench", agents: 48500, persons: 49471, skillLevels: 388000, skills: 243, sites: 97, switches: 24, timeZones: 19 },
         { source: "bench2", server: "Bench2", agents: 48500, persons: 49471, skillLevels: 388000, skills: 243, sites: 97, switches: 24, timeZones: 19 },
       ],
+      replicated: {
+        source: "benchrep", server: "BenchRep", agents: 97000, persons: 98941, skillLevels: 776000, sites: 193,
+        publisher: "embedded PostgreSQL 17.11 in a cluster of its own, wal_level logical, fsync off, synchronous_commit on",
+        singleChanges: 293, rate: 4999, seconds: 19, changesPerTransaction: 47, writers: 3,
+      },
     },
     measures: M,
     notMeasured: NOT_MEASURED,
@@ -123,7 +152,9 @@ describe("bench:report", () => {
       const changed = structuredClone(base);
       const m = changed.measures[id]!;
       changed.measures[id] = measure({ ...m, value: m.value + 10 ** -m.decimals * 3 + 1 });
-      if (id === "sustained.lagStart") changed.measures["sustained.lagEnd"] = measure({ ...base.measures["sustained.lagEnd"]!, target: { ...base.measures["sustained.lagEnd"]!.target!, limit: lagLimit(changed.measures[id]!.value) } });
+      for (const [start, end] of [["sustained.lagStart", "sustained.lagEnd"], ["replicated.sustained.subscriptionStart", "replicated.sustained.subscriptionEnd"], ["replicated.sustained.backlogStart", "replicated.sustained.backlogEnd"]]) {
+        if (id === start) changed.measures[end!] = measure({ ...base.measures[end!]!, target: { ...base.measures[end!]!.target!, limit: lagLimit(changed.measures[id]!.value) } });
+      }
       // A measure compared with this one carries its value.
       for (const [other, o] of Object.entries(base.measures)) {
         if (o.baseline?.measure === id) changed.measures[other] = measure({ ...o, baseline: { ...o.baseline, value: changed.measures[id]!.value } });
@@ -201,6 +232,35 @@ describe("bench:report", () => {
     delete missing.measures["twoSources.cold.seconds"];
     delete missing.workload.split;
     expect(render(skeleton(), missing)).toMatch(/\| two sources: cold full sync of both, one after the other +\| not recorded/);
+  });
+
+  it("sets a replicated source's figures beside their targets: latency against SPEC §8's, lags judged flat or growing by the rule, the cold sync beside a local source's", () => {
+    const r = fixture();
+    expect(r.measures["replicated.latency.p50"]!.verdict).toBe("ok"); // 17.3 ms ≤ 50 ms
+    expect(r.measures["replicated.latency.p99"]!.verdict).toBe("missed"); // 263.9 ms > 250 ms
+    expect(r.measures["replicated.sustained.subscriptionEnd"]!.verdict).toBe("ok"); // 1,211 ≤ 1.25 × 1,137 + 100
+    expect(r.measures["replicated.sustained.backlogEnd"]!.verdict).toBe("missed"); // grew six-fold
+    const doc = render(skeleton(), r);
+    expect(doc).toMatch(/\| replicated source: external commit → WFM commit, one change at a time \(293 changes\) +\| p50 17\.3 ms, p99 263\.9 ms, max 311\.7 ms; of which commit → WFM's feed p50 9\.1 ms, p99 41\.8 ms +\| p50 ≤ 50 ms, p99 ≤ 250 ms +\| MISSED/);
+    expect(doc).toContain("4.42 s (1.2× the 3.81 s of a local source)");
+    expect(doc).toContain("113 → 127 kB (max 419 kB); 0.23 → 0.29 s (max 0.87 s)");
+    expect(doc).toMatch(/no growing lag: last third ≤ 1,521 changes +\| ok/);
+    expect(doc).toMatch(/7,013 → 41,117 changes +\| no growing lag: last third ≤ 8,866 changes +\| MISSED/);
+    expect(doc).toContain("1,137 → 1,211 changes: flat by the rule under the table; in WFM's feed and not yet applied by the server: 7,013 → 41,117 changes: growing by the rule under the table (MISSED)");
+    expect(doc).toContain("3 writers there committing 47 changes a transaction on a schedule of 4,999 changes a second for 19 s");
+
+    // A file from before the measure (format 3) shows neither its rows nor its numbers; one that lacks them says so.
+    const old = fixture();
+    old.format = "wfm-sync-bench/3";
+    delete old.workload.replicated;
+    for (const id of Object.keys(old.measures)) if (id.startsWith("replicated.")) delete old.measures[id];
+    expect(problems(old)).toEqual([]);
+    const before = render(skeleton(), old);
+    expect(before).not.toMatch(/\| replicated source/);
+    expect(before).toContain("This run predates the replicated-source measure.");
+    const missing = fixture();
+    delete missing.measures["replicated.latency.p99"];
+    expect(render(skeleton(), missing)).toMatch(/\| replicated source: external commit → WFM commit, one change at a time \(293 changes\) +\| not recorded/);
   });
 
   it("names the settings the sync's own sessions ran with beside the server's defaults", () => {
