@@ -68,13 +68,14 @@ describe("the OpenAPI document", () => {
   });
 
   it("documents replicated sources: both kinds of POST body, DELETE's force query and what it answers, and the replication object", () => {
-    type Schema = Record<string, unknown> & { anyOf?: Schema[]; properties?: Record<string, Schema>; required?: string[] };
+    type Schema = Record<string, unknown> & { anyOf?: Schema[]; oneOf?: Schema[]; properties?: Record<string, Schema>; required?: string[] };
     type Op = { parameters?: { name: string; in: string; required: boolean; schema: Schema }[]; requestBody?: { content: { "application/json": { schema: Schema } } }; responses: Record<string, { content?: { "application/json": { schema: Schema } } }> };
     const doc = openApiDocument() as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Schema> } };
     const body = doc.paths["/sources"]!.post!.requestBody!.content["application/json"].schema;
-    const replicated = body.anyOf!.find((option) => option.properties?.kind?.const === "replicated")!;
+    // One of two shapes, told apart by kind.
+    const replicated = body.oneOf!.find((option) => option.properties?.kind?.const === "replicated")!;
     expect(replicated).toMatchObject({ required: expect.arrayContaining(["name", "kind", "connection"]), additionalProperties: false, properties: { connection: { type: "string", maxLength: 2000 } } });
-    expect(body.anyOf!.find((option) => option.properties?.kind?.const === "local")).toMatchObject({ additionalProperties: false });
+    expect(body.oneOf!.find((option) => option.properties?.kind?.const === "local")).toMatchObject({ additionalProperties: false });
     expect(Object.keys(doc.paths["/sources"]!.post!.responses)).toEqual(expect.arrayContaining(["201", "503"]));
 
     const remove = doc.paths["/sources/{name}"]!.delete!;

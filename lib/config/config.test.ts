@@ -302,11 +302,13 @@ describe("sources", () => {
   it("refuses writes to a replicated source, naming where to write", async () => {
     await sql.begin(async (tx) => {
       await tx.unsafe(sourceSchemaDdl("cfg_far"));
-      await tx`insert into wfm.config_sources (name, kind, schema) values ('far', 'replicated', 'cfg_far')`;
+      await tx`insert into wfm.config_sources (name, kind, schema, connection, slot)
+               values ('far', 'replicated', 'cfg_far', 'postgres://wfm:s3cret@config.example:5433/configdb', 'wfm_far_0')`;
     });
     const refused = await refusal(createReference(sql, "far", referenceKind("tenants"), { name: "Far" }));
     expect(refused.code).toBe("CONFLICT");
-    expect(refused.message).toContain("Source far is replicated");
+    expect(refused.message).toContain("Source far is replicated from its Configuration Database at config.example:5433/configdb");
+    expect(refused.message).not.toContain("s3cret");
     await expect(listReference(sql, "far", referenceKind("tenants"), { limit: 10 })).resolves.toEqual({ items: [], next: null });
   });
 

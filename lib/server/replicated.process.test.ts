@@ -56,10 +56,12 @@ async function crash(cluster: PublisherCluster) {
 
 let database: Database;
 let cluster: PublisherCluster;
+/** The cluster as first started: its remove() deletes the files a restarted cluster runs on too. */
+let firstCluster: PublisherCluster;
 let config: ReturnType<typeof createClient>;
 beforeAll(async () => {
   database = await freshDatabase({ max: 6 });
-  cluster = await startPublisherCluster();
+  cluster = firstCluster = await startPublisherCluster();
   const admin = createClient(cluster.adminUrl, { max: 1 });
   await admin.sql`create database config`;
   await admin.close();
@@ -67,7 +69,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await config?.close();
-  await cluster?.remove();
+  if (cluster !== firstCluster) await cluster?.stop();
+  await firstCluster?.remove();
 });
 
 describe("a WFM Server of a replicated source", () => {
@@ -131,49 +134,61 @@ describe("a WFM Server of a replicated source", () => {
 
   it("killed during the initial copy of a new source, catches up on restart with every agent once", async () => {
     const { sql } = database;
-    await installPublisher(config.url, "apac");
-    const apac = new Builder(config.sql, "apac");
-    const tenant = await apac.tenant("APAC");
-    const tokyo = await apac.switch(tenant, "Tokyo SW");
-    await config.sql`insert into cfg_apac.skills (tenant_dbid, name) select ${tenant}, 'APAC skill ' || g from generate_series(1, 8) g`;
-    await config.sql`
-      insert into cfg_apac.persons (tenant_dbid, username, last_name) select ${tenant}, 'apac' || g, 'Person ' || g from generate_series(1, 2000) g`;
-    await config.sql`
-      insert into cfg_apac.agent_logins (switch_dbid, code, person_dbid) select ${tokyo}, 'T' || p.dbid, p.dbid from cfg_apac.persons p`;
-    await config.sql`insert into cfg_apac.skill_levels select p.dbid, k.dbid, (p.dbid + k.dbid) % 10 + 1 from cfg_apac.persons p, cfg_apac.skills k`;
-
-    // The copy of the levels is held (a lock on WFM's table, as a long-running reader's would) until the
-    // server has started, synced what had arrived, and been killed.
-    const holder = await sql.reserve();
+    // A Configuration Database of its own, with room for one replication slot: the subscription's. Each table's
+    // copy needs a slot of its own, so none can begin — the copy is under way and stays so — until that
+    // database is restarted with room for more.
+    const held = await startPublisherCluster({ settings: ["max_replication_slots=1"] });
+    let apacCluster = held;
     try {
-      await createSource(sql, { name: "apac", kind: "replicated", connection: config.url });
-      await holder`begin`;
-      await holder`lock table cfg_apac.skill_levels in share mode`;
+      const admin = createClient(held.adminUrl, { max: 1 });
+      await admin.sql`create database config`;
+      await admin.close();
+      let apacConfig = createClient(databaseIn(held.adminUrl, "config"), { max: 2 });
+      await installPublisher(apacConfig.url, "apac");
+      const apac = new Builder(apacConfig.sql, "apac");
+      const tenant = await apac.tenant("APAC");
+      const tokyo = await apac.switch(tenant, "Tokyo SW");
+      await apacConfig.sql`insert into cfg_apac.skills (tenant_dbid, name) select ${tenant}, 'APAC skill ' || g from generate_series(1, 8) g`;
+      await apacConfig.sql`
+        insert into cfg_apac.persons (tenant_dbid, username, last_name) select ${tenant}, 'apac' || g, 'Person ' || g from generate_series(1, 2000) g`;
+      await apacConfig.sql`
+        insert into cfg_apac.agent_logins (switch_dbid, code, person_dbid) select ${tokyo}, 'T' || p.dbid, p.dbid from cfg_apac.persons p`;
+      await apacConfig.sql`insert into cfg_apac.skill_levels select p.dbid, k.dbid, (p.dbid + k.dbid) % 10 + 1 from cfg_apac.persons p, cfg_apac.skills k`;
+
+      await createSource(sql, { name: "apac", kind: "replicated", connection: apacConfig.url });
       await new Builder(sql, "apac").site({ switchDbid: tokyo, name: "Tokyo" });
-      await eventually(async () => {
-        const [row] = await sql<{ copied: boolean }[]>`select count(*) = 2000 as copied from cfg_apac.persons`;
-        return row?.copied;
-      }, "the persons copied while the levels wait");
       const first = await startServer(database, "APAC-1", ["--source", "apac"]);
-      await eventually(async () => {
-        const [row] = await sql`select count(*)::int as n from wfm.agents where source = 'apac'`;
-        return row!.n === 2000;
-      }, "APAC-1's start-up sync of the persons copied so far");
-      const [copying] = await sql`
-        select count(*)::int as n from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid
-         where s.subname = ${subscriptionOf("apac")} and r.srsubstate <> 'r'`;
-      expect(copying!.n).toBeGreaterThan(0);
+      await caughtUp(sql, "APAC-1");
+      const copying = async () => {
+        const [row] = await sql<{ n: number }[]>`
+          select count(*)::int as n from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid
+           where s.subname = ${subscriptionOf("apac")} and r.srsubstate <> 'r'`;
+        return row!.n;
+      };
+      expect(await copying()).toBe(TABLES.length);
       await first.kill();
+
+      const port = held.port;
+      await apacConfig.close();
+      await held.stop();
+      apacCluster = await startPublisherCluster({ dataDir: held.dataDir, port });
+      apacConfig = createClient(databaseIn(apacCluster.adminUrl, "config"), { max: 2 });
+      try {
+        await replicated(sql, apacConfig.sql, "apac");
+        await startServer(database, "APAC-1", ["--source", "apac"]);
+        await caughtUp(sql, "APAC-1", 120_000);
+        await expectSameRows(sql, apacConfig.sql, "cfg_apac");
+        await expectAgentsAsPersons(sql, apacConfig.sql, "apac", "cfg_apac");
+        const [{ n }] = (await sql`
+          select count(*)::int as n from wfm.agent_skills s join wfm.agents a on a.id = s.agent_id where a.source = 'apac'`) as unknown as [{ n: number }];
+        expect(n).toBe(16_000);
+      } finally {
+        await apacConfig.close();
+      }
     } finally {
-      await holder`rollback`.catch(() => {});
-      holder.release();
+      // The restarted cluster runs on the first one's files, which the first one's remove() deletes.
+      if (apacCluster !== held) await apacCluster.stop();
+      await held.remove();
     }
-    await replicated(sql, config.sql, "apac");
-    await startServer(database, "APAC-1", ["--source", "apac"]);
-    await caughtUp(sql, "APAC-1", 120_000);
-    await expectSameRows(sql, config.sql, "cfg_apac");
-    await expectAgentsAsPersons(sql, config.sql, "apac", "cfg_apac");
-    const [{ n }] = (await sql`select count(*)::int as n from wfm.agent_skills s join wfm.agents a on a.id = s.agent_id where a.source = 'apac'`) as unknown as [{ n: number }];
-    expect(n).toBe(16_000);
   });
 });

@@ -24,11 +24,14 @@ export interface PublisherCluster extends EmbeddedDatabase {
 }
 
 /** A throw-away publisher cluster in a directory of its own; `walLevel: "replica"` makes one that cannot publish. */
-export async function startPublisherCluster(options: { walLevel?: "logical" | "replica"; dataDir?: string; port?: number } = {}): Promise<PublisherCluster> {
+export async function startPublisherCluster(
+  options: { walLevel?: "logical" | "replica"; dataDir?: string; port?: number; settings?: string[] } = {},
+): Promise<PublisherCluster> {
   const base = options.dataDir ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), "wfm-publisher-"));
   if (base) await fs.chmod(base, 0o755);
   const dataDir = options.dataDir ?? path.join(base!, "pg");
-  const settings = PUBLISHER_SETTINGS.map((s) => (s.startsWith("wal_level=") ? `wal_level=${options.walLevel ?? "logical"}` : s));
+  // Later settings win: a test may override ours.
+  const settings = [...PUBLISHER_SETTINGS.map((s) => (s.startsWith("wal_level=") ? `wal_level=${options.walLevel ?? "logical"}` : s)), ...(options.settings ?? [])];
   const cluster = await startEmbeddedPostgres({ dataDir, durable: false, settings, ...(options.port ? { port: options.port } : {}) });
   return {
     ...cluster,
