@@ -251,7 +251,7 @@ export async function measureReplication(database: Database, options: { size: Wo
     await config?.end().catch(() => {});
     // The subscription goes before its publisher: deleting the source drops its slot there.
     await dropReplicatedSource(sql).catch((error) => console.error(`bench: the replicated source could not be removed: ${(error as Error).message.split("\n")[0]}`));
-    await cluster?.remove().catch(() => {});
+    await cluster?.remove().catch((error) => console.error(`bench: the replicated source's PostgreSQL cluster (${cluster!.dataDir}) could not be stopped and removed: ${(error as Error).message.split("\n")[0]}`));
   }
 }
 
