@@ -270,7 +270,7 @@ CREATE TRIGGER ${table}_feed_delete AFTER DELETE ON ${s}.${table} REFERENCING OL
  * The change feed of a replicated source on the WFM side (SPEC §2.9, issue 14). PostgreSQL's apply worker (and
  * the table sync workers of the initial copy) run as `session_replication_role = replica`: they fire no
  * statement-level trigger — so not the feed above — and only row-level triggers enabled for replica. Each
- * replicated row is staged by such a trigger; the first one of a transaction also queues a deferred constraint
+ * replicated row is staged by such a trigger, in a temporary table of the session's; the first one of a transaction also queues a deferred constraint
  * trigger, which runs once, at commit, and turns the transaction's staged rows into changes exactly as the local
  * feed records them: the same objects, ops, tenants and refs, numbered under the counter's row lock so that seq
  * order is commit order and the feed stays gap-free. A replicated transaction is one unit of the feed, never
@@ -286,14 +286,8 @@ export function replicatedFeedDdl(schema: string): string {
   }
   const s = schema;
   const pending = `wfm.${s}_feed_pending`;
-  return `CREATE UNLOGGED TABLE ${s}.changes_staged (
-  ord bigserial PRIMARY KEY,
-  object_type text NOT NULL,
-  op text NOT NULL,
-  old_row jsonb,
-  new_row jsonb
-);
-CREATE TABLE ${s}.changes_commit (txid bigint PRIMARY KEY);
+  const staged = `pg_temp.${s}_changes_staged`;
+  return `CREATE TABLE ${s}.changes_commit (txid bigint PRIMARY KEY);
 CREATE FUNCTION ${s}.feed_key(p_object_type text, r jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN p_object_type = 'skill_level' THEN (r->>'person_dbid') || ',' || (r->>'skill_dbid') ELSE r->>'dbid' END
@@ -301,14 +295,23 @@ $$;
 CREATE FUNCTION ${s}.feed_replicated_row() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO ${s}.changes_staged (object_type, op, old_row, new_row)
+  IF current_setting('${pending}', true) IS DISTINCT FROM 'on' THEN
+    PERFORM set_config('${pending}', 'on', true);
+    -- The session's own staging table (the apply worker's, a table sync worker's), emptied at each commit:
+    -- no dead rows for anyone to vacuum, and nothing another session's transaction can see or wait for.
+    CREATE TEMP TABLE IF NOT EXISTS ${s}_changes_staged (
+      ord bigint GENERATED ALWAYS AS IDENTITY,
+      object_type text NOT NULL,
+      op text NOT NULL,
+      old_row jsonb,
+      new_row jsonb
+    ) ON COMMIT DELETE ROWS;
+    INSERT INTO ${s}.changes_commit (txid) VALUES (txid_current());
+  END IF;
+  INSERT INTO ${staged} (object_type, op, old_row, new_row)
   VALUES (TG_ARGV[0], TG_OP,
           CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
           CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);
-  IF current_setting('${pending}', true) IS DISTINCT FROM 'on' THEN
-    PERFORM set_config('${pending}', 'on', true);
-    INSERT INTO ${s}.changes_commit (txid) VALUES (txid_current());
-  END IF;
   RETURN NULL;
 END
 $$;
@@ -319,22 +322,24 @@ DECLARE
 BEGIN
   DELETE FROM ${s}.changes_commit WHERE txid = NEW.txid;
   PERFORM set_config('${pending}', 'off', true);
-  WITH normalized AS (
+  WITH staged AS MATERIALIZED (
+    SELECT * FROM ${staged}
+  ), normalized AS (
     -- u: from an UPDATE, whose refs the local feed writes in its "changed" shape even when a key change
     -- makes it a delete and a create.
     SELECT ord, 0 AS part, object_type, 'created' AS op, false AS u, NULL::jsonb AS o, new_row AS n
-      FROM ${s}.changes_staged WHERE op = 'INSERT'
+      FROM staged WHERE op = 'INSERT'
     UNION ALL
-    SELECT ord, 0, object_type, 'deleted', false, old_row, NULL FROM ${s}.changes_staged WHERE op = 'DELETE'
+    SELECT ord, 0, object_type, 'deleted', false, old_row, NULL FROM staged WHERE op = 'DELETE'
     UNION ALL
-    SELECT ord, 0, object_type, 'changed', true, old_row, new_row FROM ${s}.changes_staged
+    SELECT ord, 0, object_type, 'changed', true, old_row, new_row FROM staged
      WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) = ${s}.feed_key(object_type, new_row)
        AND old_row IS DISTINCT FROM new_row
     UNION ALL
-    SELECT ord, 0, object_type, 'deleted', true, old_row, NULL FROM ${s}.changes_staged
+    SELECT ord, 0, object_type, 'deleted', true, old_row, NULL FROM staged
      WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) <> ${s}.feed_key(object_type, new_row)
     UNION ALL
-    SELECT ord, 1, object_type, 'created', true, NULL, new_row FROM ${s}.changes_staged
+    SELECT ord, 1, object_type, 'created', true, NULL, new_row FROM staged
      WHERE op = 'UPDATE' AND ${s}.feed_key(object_type, old_row) <> ${s}.feed_key(object_type, new_row)
   ), numbered AS (
   SELECT row_number() OVER (ORDER BY c.ord, c.part) AS k, c.object_type, c.op,
@@ -373,7 +378,7 @@ BEGIN
     RETURNING seq
   )
   SELECT max(seq) INTO last_seq FROM inserted;
-  DELETE FROM ${s}.changes_staged;
+  -- The staged rows go with the commit (ON COMMIT DELETE ROWS).
   IF last_seq IS NULL THEN
     RETURN NULL;
   END IF;

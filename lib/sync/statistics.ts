@@ -10,7 +10,8 @@ export async function refreshStatistics(tx: Sql) {
   const stale = await tx<{ name: string }[]>`
     select format('%I.%I', t.schemaname, t.relname) as name
       from pg_stat_user_tables t join pg_class c on c.oid = t.relid
-     where t.schemaname in ('cfg', 'wfm')
+     -- wfm, and every source's cfg schema: a replicated source's tables are filled by its initial copy.
+     where (t.schemaname in ('cfg', 'wfm') or t.schemaname like 'cfg!_%' escape '!')
        and t.relname in ('agents', 'agent_skills', 'skills', 'time_zones', 'sites', 'persons', 'skill_levels', 'agent_logins', 'switches')
        and t.n_mod_since_analyze > greatest(500, c.reltuples * 0.1)`;
   if (stale.length) await tx.unsafe(`analyze ${stale.map((s) => s.name).join(", ")}`);
