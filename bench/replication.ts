@@ -24,14 +24,15 @@ import postgres from "postgres";
 import { installPublisher } from "../lib/config/publisher";
 import { replicationStatus } from "../lib/config/replication";
 import { feedChannel, schemaOf, subscriptionOf } from "../lib/config/source-names";
-import { createSource, deleteSource } from "../lib/config/sources";
+import { createSource } from "../lib/config/sources";
 import type { Database, Sql } from "../lib/db";
 import { copyInto, loadWorkload } from "../lib/demo/load";
-import { generateWorkload, sourceNaming, type WorkloadSize } from "../lib/demo/workload";
+import { generateWorkload, type WorkloadSize } from "../lib/demo/workload";
 import { spawnServer, type ServerProcess } from "../lib/server/process";
 import { runFullSync } from "../lib/sync/engine";
 import { startPublisherCluster, type PublisherCluster } from "../lib/testing/publisher-cluster";
 import { LAG_RULE, lagLimit, lagWindowMax, type Measure, type ReplicatedLagSample, type ReplicatedWorkload } from "./results";
+import { dropBenchSource } from "./sources";
 
 export const REPLICATED_SOURCE = "benchrep";
 /** Its level-2 server. */
@@ -358,27 +359,8 @@ async function sustain(
   }
 }
 
-/**
- * Removes the replicated source, if there is one: its server (with its cursors, instances and requests), its
- * runs, what WFM imported from it, its sites, then the source (deleteSource drops its subscription and, through
- * it, its slot on the publisher; with force, when the publisher is gone, it leaves the slot there).
- */
-export async function dropReplicatedSource(sql: Sql): Promise<void> {
-  const source = REPLICATED_SOURCE;
-  const [known] = await sql`select exists (select 1 from wfm.config_sources where name = ${source}) as "is"`;
-  if (!known?.is) return;
-  const prefix = sourceNaming(source).name("");
-  await sql.begin(async (tx) => {
-    await tx`delete from wfm.servers where source = ${source}`;
-    await tx`delete from wfm.sync_runs where source = ${source}`;
-    await tx`delete from wfm.agents where source = ${source}`;
-    await tx`delete from wfm.skills where source = ${source}`;
-    await tx`delete from wfm.time_zones where source = ${source}`;
-    await tx`delete from wfm.users where source = ${source}`;
-    await tx`delete from wfm.sites where switch_source = ${source} or (switch_dbid is null and starts_with(name, ${prefix}))`;
-  });
-  await deleteSource(sql, source, { force: true });
-}
+/** Removes the replicated source, if there is one; with force, as its publisher may be gone already. */
+export const dropReplicatedSource = (sql: Sql) => dropBenchSource(sql, REPLICATED_SOURCE, { force: true });
 
 /** The first, last and largest of a series while the writers wrote (samples without a value left out). */
 function series(samples: ReplicatedLagSample[], writingMs: number, value: (s: ReplicatedLagSample) => number | null): { first: number; last: number; max: number } {

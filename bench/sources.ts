@@ -92,24 +92,28 @@ export async function measureTwoSources(
 }
 
 /**
- * Removes the second source, if there is one: its server (with its cursors, instances and requests), its runs,
- * what WFM imported from it, its sites, then the source with its schema (deleteSource, which refuses while
- * anything of it is left).
+ * Removes a source the bench made, if it is there: its server (with its cursors, instances and requests), its
+ * runs, what WFM imported from it, its sites, then the source with its schema (deleteSource, which refuses while
+ * anything of it is left; for a replicated one it drops the subscription and, through it, the publisher's slot
+ * — with `force`, when the publisher is gone, it leaves the slot there).
  */
-export async function dropSecondSource(sql: Sql): Promise<void> {
-  const [known] = await sql`select exists (select 1 from wfm.config_sources where name = ${SECOND_SOURCE}) as "is"`;
+export async function dropBenchSource(sql: Sql, source: string, options: { force?: boolean } = {}): Promise<void> {
+  const [known] = await sql`select exists (select 1 from wfm.config_sources where name = ${source}) as "is"`;
   if (!known?.is) return;
-  // The loader names the second source's sites with its prefix; those with a switch say their source.
-  const prefix = sourceNaming(SECOND_SOURCE).name("");
+  // The loader names the source's sites with its prefix; those with a switch say their source.
+  const prefix = sourceNaming(source).name("");
   await sql.begin(async (tx) => {
-    await tx`delete from wfm.servers where source = ${SECOND_SOURCE}`;
-    await tx`delete from wfm.sync_runs where source = ${SECOND_SOURCE}`;
+    await tx`delete from wfm.servers where source = ${source}`;
+    await tx`delete from wfm.sync_runs where source = ${source}`;
     // Deleting agents and skills takes their levels along (the statement triggers of migration 0003).
-    await tx`delete from wfm.agents where source = ${SECOND_SOURCE}`;
-    await tx`delete from wfm.skills where source = ${SECOND_SOURCE}`;
-    await tx`delete from wfm.time_zones where source = ${SECOND_SOURCE}`;
-    await tx`delete from wfm.users where source = ${SECOND_SOURCE}`;
-    await tx`delete from wfm.sites where switch_source = ${SECOND_SOURCE} or (switch_dbid is null and starts_with(name, ${prefix}))`;
+    await tx`delete from wfm.agents where source = ${source}`;
+    await tx`delete from wfm.skills where source = ${source}`;
+    await tx`delete from wfm.time_zones where source = ${source}`;
+    await tx`delete from wfm.users where source = ${source}`;
+    await tx`delete from wfm.sites where switch_source = ${source} or (switch_dbid is null and starts_with(name, ${prefix}))`;
   });
-  await deleteSource(sql, SECOND_SOURCE);
+  await deleteSource(sql, source, options);
 }
+
+/** Removes the second source, if there is one. */
+export const dropSecondSource = (sql: Sql) => dropBenchSource(sql, SECOND_SOURCE);
