@@ -234,6 +234,25 @@ describe("registering and deleting a replicated source", () => {
     expect(await sql`select 1 from pg_subscription where subname = ${subscriptionOf("emea")}`).toHaveLength(0);
   });
 
+  it("deleted when its slot is gone from the publisher already (dropped there by hand)", async () => {
+    const { sql } = wfm;
+    await installPublisher(url, "amer");
+    await createSource(sql, { name: "amer", kind: "replicated", connection: url });
+    const slot = (await slotOf(sql, "amer"))!;
+    await sql.unsafe(`alter subscription ${subscriptionOf("amer")} disable`);
+    const config = createClient(url, { max: 1 });
+    try {
+      await eventually(async () => (await config.sql`select 1 from pg_replication_slots where slot_name = ${slot} and not active`).length === 1, "the slot released");
+      await config.sql`select pg_drop_replication_slot(${slot})`;
+    } finally {
+      await config.close();
+    }
+    await sql.unsafe(`alter subscription ${subscriptionOf("amer")} enable`);
+    expect(await deleteSource(sql, "amer")).toEqual({ slotLeft: null });
+    expect(await sql`select 1 from wfm.config_sources where name = 'amer'`).toHaveLength(0);
+    expect(await sql`select 1 from pg_subscription where subname = ${subscriptionOf("amer")}`).toHaveLength(0);
+  });
+
   it("is not deleted while its publisher is down unless forced; forced, it names the slot left there", async () => {
     const { sql } = wfm;
     await installPublisher(url, "apac");

@@ -58,12 +58,16 @@ const quoteLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * stays off: each replicated transaction is applied, and fed, whole at its commit.
  */
 export async function subscribe(sql: Sql, source: string, connection: string, slot: string): Promise<void> {
-  // The statement holds the password: PostgreSQL must not write it to its log when it fails. Setting that is
-  // a superuser's right; a user who may not (pg_create_subscription, PostgreSQL 16) keeps the server's setting.
+  // The statement holds the password: PostgreSQL must not write it to its log, neither as a statement
+  // (log_statement = ddl or all) nor with its error. Setting those is a superuser's right; a user who may not
+  // (pg_create_subscription, PostgreSQL 16) keeps the server's settings — see the README.
   const session = await sql.reserve();
   try {
-    const quiet = await session`set log_min_error_statement = panic`.then(
-      () => true,
+    const quiet = await session`set log_statement = 'none'`.then(
+      async () => {
+        await session`set log_min_error_statement = panic`;
+        return true;
+      },
       () => false,
     );
     try {
@@ -72,7 +76,10 @@ export async function subscribe(sql: Sql, source: string, connection: string, sl
          with (slot_name = ${quoteLiteral(slot)}, streaming = off)`,
       );
     } finally {
-      if (quiet) await session`reset log_min_error_statement`;
+      if (quiet) {
+        await session`reset log_statement`;
+        await session`reset log_min_error_statement`;
+      }
     }
   } catch (error) {
     throw subscribeError(error, source, connection, slot);
@@ -113,28 +120,35 @@ const firstLine = (text: string | undefined) => (text ?? "").split("\n")[0]!.rep
  */
 export async function unsubscribe(sql: Sql, source: string, connection: string, slot: string, options: { force?: boolean } = {}): Promise<{ slotLeft: boolean }> {
   const subscription = subscriptionOf(source);
-  const [exists] = await sql`select 1 from pg_subscription where subname = ${subscription} and subdbid = (select oid from pg_database where datname = current_database())`;
-  if (!exists) return { slotLeft: false };
+  const [found] = await sql<{ oid: number; copying: boolean }[]>`
+    select s.oid, exists (select 1 from pg_subscription_rel r where r.srsubid = s.oid and r.srsubstate <> 'r') as copying
+      from pg_subscription s
+     where s.subname = ${subscription} and s.subdbid = (select oid from pg_database where datname = current_database())`;
+  if (!found) return { slotLeft: false };
   await sql.unsafe(`alter subscription ${subscription} disable`);
   try {
     await sql.unsafe(`drop subscription ${subscription}`);
     return { slotLeft: false };
   } catch (error) {
     const message = (error as { message?: string }).message ?? "";
-    if (!/could not connect|connection to server/.test(message)) {
+    // The slot is gone from the publisher already (dropped there by hand, or the publisher rebuilt): there is
+    // nothing left to drop, and nothing to keep the subscription for.
+    const slotGone = /replication slot .* does not exist/.test(message);
+    const unreachable = /could not connect|connection to server/.test(message);
+    if (!slotGone && !unreachable) {
       await sql.unsafe(`alter subscription ${subscription} enable`);
       throw error;
     }
-    if (!options.force) {
+    if (unreachable && !options.force) {
       await sql.unsafe(`alter subscription ${subscription} enable`);
       throw new DomainError(
         "UNAVAILABLE",
-        `The source ${source} was not deleted: its Configuration Database at ${describeConnection(connection)} cannot be reached to drop the replication slot ${slot}. Delete it again when that database is back, or delete it anyway (force) and then run SELECT pg_drop_replication_slot('${slot}') there: until then the slot keeps WAL on that server.`,
+        `The source ${source} was not deleted: its Configuration Database at ${describeConnection(connection)} cannot be reached to drop the replication slot ${slot}. Delete it again when that database is back, or delete it anyway (force) and then run SELECT pg_drop_replication_slot('${slot}') there${found.copying ? `, and the same for each slot named pg_${found.oid}_sync_… (its initial copy was under way)` : ""}: until then the slots keep WAL on that server.`,
       );
     }
     await sql.unsafe(`alter subscription ${subscription} set (slot_name = none)`);
     await sql.unsafe(`drop subscription ${subscription}`);
-    return { slotLeft: true };
+    return { slotLeft: unreachable };
   }
 }
 
@@ -161,6 +175,10 @@ export interface ReplicationStatus {
 /** Lag up to this is streaming; beyond it, catching up. */
 const CAUGHT_UP_BYTES = 1024 * 1024;
 const CAUGHT_UP_SECONDS = 5;
+/** A subscription that heard from its publisher this recently is receiving. */
+const RECEIVING_MS = 90_000;
+/** How long a new subscription may take to start its workers before it counts as down. */
+const STARTING_MS = 30_000;
 
 interface SubscriberView {
   enabled: boolean | null;
@@ -172,6 +190,8 @@ interface SubscriberView {
   rowsCopied: number;
   streamingSeenAt: Date | null;
   createdAt: Date;
+  /** The subscription's workers running now: its apply worker and any table sync workers of the copy. */
+  workers: number;
 }
 
 /**
@@ -193,7 +213,8 @@ export async function replicationStatus(
            coalesce((select sum(p.tuples_processed) from pg_stat_progress_copy p
                       join pg_subscription_rel r on r.srrelid = p.relid and r.srsubid = s.oid
                      where p.datid = (select oid from pg_database where datname = current_database())), 0)::bigint as "rowsCopied",
-           c.streaming_seen_at as "streamingSeenAt", c.created_at as "createdAt"
+           c.streaming_seen_at as "streamingSeenAt", c.created_at as "createdAt",
+           (select count(*) from pg_stat_subscription a where a.subid = s.oid and a.pid is not null)::int as workers
       from wfm.config_sources c
       left join pg_subscription s on s.subname = ${subscription}
                                  and s.subdbid = (select oid from pg_database where datname = current_database())
@@ -235,10 +256,25 @@ export async function replicationStatus(
     }
   }
   if (!view.enabled) return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem: problem ?? `The subscription ${subscription} is disabled.` };
-  if (problem !== null) return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem };
-  // Just registered, the workers not started yet: the copy is about to begin, not down.
-  const starting = view.tablesDone === 0 && (view.tables === 0 || Date.now() - view.createdAt.getTime() < 30_000);
-  if (base.copy || (starting && view.pid === null)) {
+  // WFM's apply worker hearing from the publisher (a keepalive comes at least every wal_sender_timeout / 2,
+  // 30 s by default): the connection that matters is the WFM database's, which may reach the publisher when
+  // this process cannot — then it streams, with its byte lag unknown here.
+  const receiving = view.pid !== null && view.lastMessageAt !== null && Date.now() - view.lastMessageAt.getTime() < RECEIVING_MS;
+  if (problem !== null && !receiving) return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem };
+  const young = Date.now() - view.createdAt.getTime() < STARTING_MS;
+  if (base.copy || (view.tablesDone === 0 && young)) {
+    // Just registered, its workers not started yet, it is about to copy; with no worker at all for longer, the
+    // copy is not under way: its workers fail to start or to connect.
+    if (view.workers === 0 && !young) {
+      return {
+        ...base,
+        state: "down",
+        lagBytes,
+        lagSeconds: null,
+        downSince,
+        problem: `No worker is copying ${source.name}: WFM's workers for it fail to start or to reach the Configuration Database at ${publisher} (the WFM database's log says why).`,
+      };
+    }
     await noteStreaming(sql, source.name);
     return { ...base, state: "copying", copy: base.copy ?? { tablesDone: 0, tables: PUBLISHED_TABLES.length, rowsCopied: 0 }, lagBytes, lagSeconds: null, downSince: null, problem: null };
   }
@@ -246,7 +282,9 @@ export async function replicationStatus(
     return { ...base, state: "down", lagBytes, lagSeconds: null, downSince, problem: `WFM's apply worker for ${source.name} is not running: the Configuration Database at ${publisher} is probably down or refusing its connection.` };
   }
   await noteStreaming(sql, source.name);
-  const lagSeconds = replayLag ?? (lagBytes === 0 || lagBytes === null ? 0 : view.latestEndAt ? Math.max(0, (Date.now() - view.latestEndAt.getTime()) / 1000) : null);
+  // Caught up in bytes is caught up in time: an idle subscription's last message is a keepalive, not lag.
+  const lagSeconds =
+    replayLag ?? (lagBytes === null ? null : lagBytes <= CAUGHT_UP_BYTES ? 0 : view.latestEndAt ? Math.max(0, (Date.now() - view.latestEndAt.getTime()) / 1000) : null);
   const behind = (lagBytes ?? 0) > CAUGHT_UP_BYTES || (lagSeconds ?? 0) > CAUGHT_UP_SECONDS;
   return { ...base, state: behind ? "catching up" : "streaming", lagBytes, lagSeconds, downSince: null, problem: null };
 }

@@ -10,6 +10,7 @@ import { probePublisher } from "./publisher";
 import { connectionString, newSlotName, replicationStatus, subscribe, unsubscribe, type ReplicationStatus } from "./replication";
 import { replicatedFeedDdl, sourceSchemaDdl } from "./source-schema";
 import { MAIN_SOURCE, schemaOf, sourceName, type SourceRow } from "./source-names";
+import { LOCK_NAMESPACE, lockKeys } from "../db/locks";
 
 export interface SourceSummary {
   name: string;
@@ -146,16 +147,52 @@ export async function createSource(sql: Sql, input: unknown): Promise<SourceSumm
       `The schema ${schema} exists already in the WFM database without a source of that name; it was left as it is. Drop or rename it yourself, or choose another name.`,
     );
   const replicated = wanted.kind === "replicated" ? { connection: wanted.connection, slot: newSlotName(name) } : null;
-  if (replicated) {
-    const [exists] = await sql`select 1 from wfm.config_sources where name = ${name}`;
-    if (exists) throw taken();
-    await probePublisher(replicated.connection, name);
+  if (replicated) return withSourceChange(sql, name, () => createReplicated(sql, name, replicated, { taken, leftover }));
+  await createRowAndSchema(sql, name, "local", null, { taken, leftover });
+  return getSource(sql, name);
+}
+
+type Refusals = { taken: () => DomainError; leftover: () => DomainError };
+
+/**
+ * A replicated source: the publisher checked first, then the row and the schema (with the replicated feed),
+ * then the subscription, which cannot be made in a transaction. When it fails, the row and the schema are
+ * removed again and the subscription's error is what the caller hears.
+ */
+async function createReplicated(sql: Sql, name: string, replicated: { connection: string; slot: string }, refusals: Refusals): Promise<SourceSummary> {
+  const [exists] = await sql`select 1 from wfm.config_sources where name = ${name}`;
+  if (exists) throw refusals.taken();
+  await probePublisher(replicated.connection, name);
+  await createRowAndSchema(sql, name, "replicated", replicated, refusals);
+  try {
+    await subscribe(sql, name, replicated.connection, replicated.slot);
+  } catch (error) {
+    // The subscription's error is the one that says what to fix, whatever the clean-up meets.
+    await dropSchemaAndRow(sql, name).catch(() => {});
+    throw error;
   }
+  return getSource(sql, name);
+}
+
+/**
+ * The source's row, then its schema, in one transaction. The row goes first so that two concurrent creates of
+ * one name meet on its key before either builds anything: the second waits for the first and, once that
+ * committed, finds the name taken. A schema of that name left in the database (by hand, or by an older tool) is
+ * refused and never dropped: it may hold someone's data.
+ */
+async function createRowAndSchema(
+  sql: Sql,
+  name: string,
+  kind: "local" | "replicated",
+  replicated: { connection: string; slot: string } | null,
+  { taken, leftover }: Refusals,
+): Promise<void> {
+  const schema = schemaOf(name);
   try {
     await inTransaction(sql, async (tx) => {
       const [inserted] = await tx`
         insert into wfm.config_sources (name, kind, schema, connection, slot)
-        values (${name}, ${wanted.kind}, ${schema}, ${replicated?.connection ?? null}, ${replicated?.slot ?? null})
+        values (${name}, ${kind}, ${schema}, ${replicated?.connection ?? null}, ${replicated?.slot ?? null})
         on conflict do nothing returning name`;
       if (!inserted) throw taken();
       const [existing] = await tx`select 1 from pg_namespace where nspname = ${schema}`;
@@ -173,15 +210,25 @@ export async function createSource(sql: Sql, input: unknown): Promise<SourceSumm
     if (code === "23505") throw taken();
     throw error;
   }
-  if (replicated) {
+}
+
+/**
+ * Runs the steps of registering or deleting a replicated source holding the source's own advisory lock on a
+ * connection of its own, so a delete never runs between a registration's row and its subscription (and finds
+ * a source with no subscription to drop), nor two registrations of one name at once.
+ */
+async function withSourceChange<T>(sql: Sql, name: string, work: () => Promise<T>): Promise<T> {
+  const holder = await sql.reserve();
+  try {
+    await holder`select pg_advisory_lock(${LOCK_NAMESPACE}, hashtext(${lockKeys.sourceChange(name)}))`;
     try {
-      await subscribe(sql, name, replicated.connection, replicated.slot);
-    } catch (error) {
-      await dropSchemaAndRow(sql, name);
-      throw error;
+      return await work();
+    } finally {
+      await holder`select pg_advisory_unlock(${LOCK_NAMESPACE}, hashtext(${lockKeys.sourceChange(name)}))`;
     }
+  } finally {
+    holder.release();
   }
-  return getSource(sql, name);
 }
 
 /** Undoes a registration whose subscription could not be made: nothing else can have used the source yet. */
@@ -217,43 +264,79 @@ function describeImported(i: Imported): string {
 /**
  * Deletes a source that nothing in WFM refers to: its schema and its row in one transaction, and the cursors
  * servers kept of its feed (a source created later under the same name starts a new feed at seq 0, which an old
- * cursor would skip); its runs are renamed "<name> (deleted <UTC time>)". The row is locked FOR UPDATE first: a server being moved to this source checks the
- * servers' foreign key with a KEY SHARE lock on the row, so it waits for this delete and then fails, and a move
- * committed before the lock is seen by the check below. The schema is dropped before the row is deleted, so the
- * row's delete trigger (config_sources_in_use, migration 0024) looks after every reader of the schema has ended
- * and sees any agent a sync imported from it meanwhile.
+ * cursor would skip); its runs are renamed "<name> (deleted <UTC time>)" (removeSource). A replicated source's
+ * subscription goes first, and with it the publisher's slot (unsubscribe: refused while the publisher cannot be
+ * reached, unless forced; then `slotLeft` names the slot left there).
  */
 export async function deleteSource(sql: Sql, name: string, options: { force?: boolean } = {}): Promise<{ slotLeft: string | null }> {
   if (name === MAIN_SOURCE) throw new DomainError("BAD_INPUT", "The source main cannot be deleted: it is the cfg schema every WFM database has.");
-  // A replicated source's subscription goes first, outside any transaction (it talks to the publisher), once
-  // the same checks as below pass; they are made again, under the row lock, when the schema is dropped.
   const [replicated] = await sql<{ connection: string; slot: string }[]>`
     select connection, slot from wfm.config_sources where name = ${name} and kind = 'replicated'`;
-  let slotLeft: string | null = null;
-  if (replicated) {
-    await inTransaction(sql, (tx) => refuseWhileInUse(tx, name));
-    const dropped = await unsubscribe(sql, name, replicated.connection, replicated.slot, options);
-    if (dropped.slotLeft) slotLeft = replicated.slot;
+  if (!replicated) {
+    await deleting(name, () => inTransaction(sql, (tx) => removeSource(tx, name)));
+    return { slotLeft: null };
   }
+  // A replicated source's subscription is dropped outside any transaction (it talks to the publisher), while a
+  // transaction of its own holds the source's row FOR UPDATE from the checks to the schema's drop: no server
+  // can move to the source meanwhile (the servers' foreign key waits on that row), so once the subscription is
+  // gone nothing can refuse the rest.
+  return withSourceChange(sql, name, async () => {
+    const holder = await sql.reserve();
+    try {
+      await holder`begin`;
+      let slotLeft: string | null = null;
+      await deleting(name, async () => {
+        await lockUnused(holder as unknown as Sql, name);
+        const dropped = await unsubscribe(sql, name, replicated.connection, replicated.slot, options);
+        if (dropped.slotLeft) slotLeft = replicated.slot;
+        await removeSource(holder as unknown as Sql, name);
+      });
+      await holder`commit`;
+      return { slotLeft };
+    } catch (error) {
+      await holder`rollback`.catch(() => {});
+      throw error;
+    } finally {
+      holder.release();
+    }
+  });
+}
+
+/** The source's row locked FOR UPDATE, and refused while in use: a server being moved to it waits for us. */
+async function lockUnused(tx: Sql, name: string) {
+  const [source] = await tx<{ schema: string }[]>`select schema from wfm.config_sources where name = ${name} for update`;
+  if (!source) throw noSuchSource(name);
+  await refuseWhileInUse(tx, name);
+}
+
+/**
+ * Its schema, its servers' cursors of its feed and its row; its runs renamed. The row is locked FOR UPDATE
+ * first (lockUnused): a server being moved to this source checks the servers' foreign key with a KEY SHARE lock
+ * on the row, so it waits for this delete and then fails, and a move committed before the lock is seen by the
+ * check. The schema is dropped before the row is deleted, so the row's delete trigger (config_sources_in_use,
+ * migration 0024) looks after every reader of the schema has ended and sees any agent a sync imported from it
+ * meanwhile.
+ */
+async function removeSource(tx: Sql, name: string) {
+  await lockUnused(tx, name);
+  await tx.unsafe(`drop schema if exists ${schemaOf(name)} cascade`);
+  await tx`delete from wfm.sync_cursors where source = ${name}`;
+  // Its runs stay readable in Sync history, under a name that is not a source name (it has spaces), so a
+  // source made later under this name does not take them for its own: an agent's lines are matched by their
+  // run's source and dbid, and that source's person 7 is someone else.
+  await tx`
+    update wfm.sync_runs
+       set source = ${name} || ' (deleted ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC)'
+     where source = ${name}`;
+  await tx`delete from wfm.config_sources where name = ${name}`;
+}
+
+/** The database's own guards, for a write that raced the checks, as the refusals the checks give. */
+async function deleting(name: string, work: () => Promise<void>): Promise<void> {
   try {
-    await inTransaction(sql, async (tx) => {
-      const [source] = await tx<{ schema: string }[]>`select schema from wfm.config_sources where name = ${name} for update`;
-      if (!source) throw noSuchSource(name);
-      await refuseWhileInUse(tx, name);
-      await tx.unsafe(`drop schema if exists ${schemaOf(name)} cascade`);
-      await tx`delete from wfm.sync_cursors where source = ${name}`;
-      // Its runs stay readable in Sync history, under a name that is not a source name (it has spaces), so a
-      // source made later under this name does not take them for its own: an agent's lines are matched by their
-      // run's source and dbid, and that source's person 7 is someone else.
-      await tx`
-        update wfm.sync_runs
-           set source = ${name} || ' (deleted ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC)'
-         where source = ${name}`;
-      await tx`delete from wfm.config_sources where name = ${name}`;
-    });
+    await work();
   } catch (error) {
     const e = error as { code?: string; table_name?: string; constraint_name?: string };
-    // The database's own guards, for a write that raced the checks above.
     if (e.code === "23503" && e.table_name === "config_sources") {
       throw new DomainError("CONFLICT", `The source ${name} cannot be deleted: WFM holds objects imported from it.`);
     }
@@ -262,7 +345,6 @@ export async function deleteSource(sql: Sql, name: string, options: { force?: bo
     }
     throw error;
   }
-  return { slotLeft };
 }
 
 /** Refuses to delete a source a WFM Server belongs to, or that WFM holds anything imported from. */
