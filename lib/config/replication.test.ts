@@ -15,7 +15,7 @@ import { eventually } from "../testing/servers";
 import { createPerson } from "./persons";
 import { installPublisher } from "./publisher";
 import { replicationStatus } from "./replication";
-import { subscriptionOf } from "./source-names";
+import { feedChannel, subscriptionOf } from "./source-names";
 import { createSource, deleteSource, getSource } from "./sources";
 
 type Database = Awaited<ReturnType<typeof freshDatabase>>;
@@ -136,14 +136,25 @@ describe("a replicated source", () => {
         }
       } finally {
         done++;
+        wake();
         await client.close();
       }
     };
     // A consumer on the WFM side reading as real-time sync does, checking each batch is contiguous and whole.
     const seen: FeedRow[] = [];
+    // Woken by the feed's own NOTIFY (sent when a replicated transaction commits in WFM) or a writer ending,
+    // never by a timer; the count makes a signal that came between a read and the wait count.
+    let signals = 0;
+    let waiting: (() => void) | null = null;
+    function wake() {
+      signals++;
+      waiting?.();
+    }
+    const listener = await sql.listen(feedChannel("eu"), () => wake());
     const consume = async () => {
       let cursor = start;
       for (;;) {
+        const before = signals;
         const finished = done === writers;
         const batch = await sql<FeedRow[]>`
           select seq, object_type as "objectType", op, dbid, tenant_dbid as "tenantDbid", ref from cfg_eu.changes where seq > ${cursor} order by seq`;
@@ -153,10 +164,14 @@ describe("a replicated source", () => {
         seen.push(...batch);
         cursor = batch.at(-1)?.seq ?? cursor;
         if (finished && batch.length === 0 && seen.filter((r) => r.objectType === "person").length === committed.size) return;
-        if (batch.length === 0) await new Promise((r) => setTimeout(r, 5));
+        if (batch.length === 0) {
+          if (signals === before) await new Promise<void>((resolve) => (waiting = resolve));
+          waiting = null;
+        }
       }
     };
     await Promise.all([...Array.from({ length: writers }, (_, w) => write(w)), consume()]);
+    await listener.unlisten();
     const persons = seen.filter((r) => r.objectType === "person").map((r) => r.dbid);
     expect(new Set(persons)).toEqual(committed);
     expect(persons).toHaveLength(committed.size);
