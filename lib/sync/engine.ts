@@ -12,6 +12,7 @@ import { LOCK_NAMESPACE, lockKeys } from "../db/locks";
 import { syncConnection } from "../db/session-settings";
 import { env } from "../env";
 import { applyAgents, collectBatch, createBatchTables, RUN_MODE } from "./agents";
+import { beginColdImport, coldImportLikely } from "./cold-import";
 import { describeCollision, findCollisions, markCollisions } from "./collisions";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { countEvents, finishRun, logEvent, noCounts, reportProgress, startRun, type RunCounts, type RunStatus, type RunTrigger } from "./runs";
@@ -44,6 +45,8 @@ export interface FullSyncOptions {
   onStart?: (runId: number) => Promise<void>;
   /** Stops the run between batches; nothing of it is kept (SIGTERM: finish the batch, then stop). */
   signal?: AbortSignal;
+  /** The fewest agents to add that make a run into a source with none in WFM a cold import (cold-import.ts). */
+  coldImportMinimum?: number;
 }
 
 export class RunStopped extends Error {}
@@ -190,7 +193,11 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
   const S = source.schema;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   return inRun(sql, { server: options.server, source, instance: options.instance, requestedBy: options.requestedBy, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
-    // The first statement fixes the snapshot; the counter as it stands in it is the feed position.
+    // A cold import locks its tables first: LOCK takes no snapshot, so the run's snapshot sees them locked.
+    const coldImport = level > 0 && (await coldImportLikely(sql, source, options.coldImportMinimum))
+      ? await beginColdImport(tx, source, options.coldImportMinimum)
+      : undefined;
+    // The first query fixes the snapshot; the counter as it stands in it is the feed position.
     const [{ seq: cursor }] = (await tx`select seq from ${tx(`${S}.change_counter`)}`) as unknown as [{ seq: number }];
 
     if (level > 0) {
@@ -214,11 +221,12 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
         if (options.signal?.aborted) throw new RunStopped(String(options.signal.reason ?? "the run was stopped"));
         const slice = dbids.slice(start, start + batchSize);
         await collectBatch(tx, { level: level as 1 | 2, server: options.server, source, persons: { from: slice[0]!, to: slice.at(-1)! } });
-        await applyAgents(tx, runId, source);
         if (level === 1) await importSkillsOnDemand(tx, runId, source);
+        await applyAgents(tx, runId, source);
         await applySkillLevels(tx, runId, source, FULL_SYNC_STEPS);
         await reportProgress(sql, runId, start + slice.length, dbids.length);
       }
+      await coldImport?.finish(tx);
       await logSkippedLevels(tx, runId, source);
       if (level === 2) await syncUsers(tx, runId, source);
     }
@@ -272,8 +280,8 @@ export async function runTargetedSync(
         `skipped: agent ${key} is not in the scope of ${options.server} (level ${level}), or neither cfg nor WFM has it`);
       return {};
     }
-    await applyAgents(tx, runId, source);
     await importSkillsOnDemand(tx, runId, source);
+    await applyAgents(tx, runId, source);
     await applySkillLevels(tx, runId, source);
     return {};
   });

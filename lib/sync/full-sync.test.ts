@@ -363,8 +363,8 @@ describe("targeted sync of one agent", () => {
     const result = await runTargetedSync(database.sql, { server: "A", cfgDbid: dbid, trigger: "reinstate" });
     expect(result.status).toBe("succeeded");
     expect(await log(result.runId)).toEqual([
-      "updated: email: a@x → a@x.new; re-read after reinstatement",
       "added: added: skill Late (imported on demand)",
+      "updated: email: a@x → a@x.new; re-read after reinstatement",
       "updated: skill Late added at level 6",
     ]);
     expect(await b.agent(dbid)).toMatchObject({ email: "a@x.new", awaitingFullSync: false });

@@ -268,8 +268,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         PREPARED,
       );
 
-      await applyAgents(conn, runId, source, SESSION);
       if (level === 1 && (await importSkillsOnDemand(conn, runId, source)) > 0) result.touched.push("skills");
+      await applyAgents(conn, runId, source, SESSION);
       await applySkillLevels(conn, runId, source, SESSION);
       if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, source, "feed_persons");
 

@@ -1,14 +1,14 @@
 /**
- * Skill levels of the agents in `sync_batch` that cfg still holds:
- * a diff of cfg.skill_levels against wfm.agent_skills in one temp table, then one insert, one update and
+ * Skill levels of the agents in `sync_batch` that cfg still holds. A new agent's come with it (applyAgents);
+ * for the others, a diff of cfg.skill_levels against wfm.agent_skills in one temp table, then one insert, one update and
  * one delete. Levels on a colliding skill are skipped (one warning per skill and batch) and never touched
  * in WFM.
  *
- * At level 1 (and for a targeted sync) a skill that WFM lacks is imported on demand first; it is never
- * renamed or removed afterwards.
+ * At level 1 (and for a targeted sync) a skill that WFM lacks is imported on demand first, before the batch's
+ * agents are applied; it is never renamed or removed afterwards.
  */
 import type { Sql } from "../db/client";
-import { RUN_MODE, type StepMode, type TempLifetime } from "./agents";
+import { inBatchRange, RUN_MODE, type StepMode, type TempLifetime } from "./agents";
 import type { SyncSource } from "./source";
 import { analyzeIfGrown } from "./statistics";
 
@@ -66,14 +66,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
   // planner picks for an empty temp table, a scan per level (~0.4 µs each, 800,000 levels a full sync).
   const syncable = (alias: string) => `${alias}.skill_dbid <> all (array(select dbid from sync_colliding_skill))`;
 
-  // New agents have no levels yet: insert theirs straight away, no diff needed (the whole of a cold sync).
-  const inserted = await tx.unsafe(`
-    insert into wfm.agent_skills (agent_id, skill_id, level)
-    select b.agent_id, w.id, sl.level
-      from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
-     where b.is_new and b.in_cfg and ${syncable("sl")}`, [], { prepare: mode.session });
-  await analyzeIfGrown(tx, "wfm.agent_skills", inserted.count); // see applyAgents: stale statistics
-
+  // New agents' levels went in with them (applyAgents); the agents WFM had already are diffed here.
   // Existing agents: diff both sides, driven from the batch so each side is an index range per agent.
   if (!mode.session) await tx`truncate sync_level_diff`;
   // A run's batch of many agents is diffed by hash joins, whatever the statistics say. Statistics of
@@ -91,7 +84,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
     with wanted as (
       select b.agent_id, b.cfg_dbid, w.id as skill_id, sl.level
         from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
-       where not b.is_new and b.in_cfg and ${syncable("sl")}
+       where not b.is_new and b.in_cfg and ${syncable("sl")} and ${inBatchRange("sl.person_dbid", mode)}
     ), present as (
       select b.agent_id, b.cfg_dbid, s.skill_id, s.level
         from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id

@@ -39,9 +39,13 @@ export async function analyzeIfFree(tx: Sql, tables: string): Promise<void> {
  * Refreshes a table's statistics after a run added `added` rows to it, when that at least doubled it (as the
  * planner last knew it): a cold sync's first batches turn an empty table into a large one, and later batches
  * change its shape too little to change a plan — analysing after each cost ~90 ms a batch for nothing.
+ * `columns`: only those (a wide table's other columns cost most of an ANALYZE, and autovacuum gets to them).
+ * Returns whether the table had grown that much.
  */
-export async function analyzeIfGrown(tx: Sql, table: string, added: number): Promise<void> {
-  if (added < 1000) return;
+export async function analyzeIfGrown(tx: Sql, table: string, added: number, columns?: readonly string[]): Promise<boolean> {
+  if (added < 1000) return false;
   const [{ known }] = (await tx`select greatest(reltuples, 0)::float8 as known from pg_class where oid = ${table}::regclass`) as unknown as [{ known: number }];
-  if (added >= known) await analyzeIfFree(tx, table);
+  if (added < known) return false;
+  await analyzeIfFree(tx, columns ? `${table} (${columns.join(", ")})` : table);
+  return true;
 }
