@@ -297,3 +297,6 @@ export async function startAgentSync(sql: Sql, id: number, requestedBy: string, 
   const now = request.waiting ? request : await awaitRequestRun(sql, request.id, waitMs);
   return { requestId: now.id, runId: now.runId, waiting: now.waiting ?? (now.runId === null ? `queued: ${server} has not picked it up yet` : null) };
 }
+
+/** A first import holding the agents (the Agents page says so instead of waiting for its commit). */
+export { coldImportUnderway, type ImportUnderway } from "../sync/cold-import";

@@ -9,7 +9,7 @@ import { loadWorkload } from "../demo/load";
 import { scaledWorkload } from "../demo/workload";
 import { freshDatabase } from "../testing/database";
 import { holdTransaction, openSession, waitUntilBlocked } from "../testing/locks";
-import { beginColdImport } from "./cold-import";
+import { beginColdImport, coldImportUnderway } from "./cold-import";
 import { runFullSync, type FullSyncOptions } from "./engine";
 import { syncSource } from "./source";
 
@@ -105,8 +105,11 @@ describe("cold import", () => {
       const reader = await openSession(url, "wfm-sync test reader");
       const counted = reader.sql`select count(*)::int as n, count(*) filter (where site_id is not null)::int as placed from wfm.agents`;
       await waitUntilBlocked(database.sql, reader.pid, { by: runner!.pid as number, settled: counted });
+      // What the Agents page says meanwhile, without waiting itself.
+      expect(await coldImportUnderway(database.sql)).toMatchObject({ server: "A", source: "main", runId: expect.any(Number) });
       await held!.commit();
       expect((await running).status).toBe("succeeded");
+      expect(await coldImportUnderway(database.sql)).toBeNull();
       const [seen] = await counted;
       const [all] = await database.sql`select count(*)::int as n, count(*) filter (where site_id is not null)::int as placed from wfm.agents`;
       expect(seen).toEqual(all);

@@ -100,3 +100,27 @@ async function setAsideIndexes(tx: Sql): Promise<SetAside> {
     triggers: triggers.map((t) => t.name),
   };
 }
+
+export interface ImportUnderway {
+  runId: number;
+  server: string;
+  source: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * The cold import holding the agents right now, if one is: what the Agents page and API say instead of waiting
+ * for its commit. Read from the lock table and the run's row, neither of which waits for the import's locks.
+ * A cold import that takes its lock just after this look makes that one reader wait, as any run's lock would.
+ */
+export async function coldImportUnderway(sql: Sql): Promise<ImportUnderway | null> {
+  const [row] = await sql<ImportUnderway[]>`
+    select r.id as "runId", r.server, r.source, coalesce(r.progress_done, 0)::int as done, coalesce(r.progress_total, 0)::int as total
+      from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      join wfm.sync_runs r on r.status = 'running' and r.kind = 'full' and a.application_name = left('wfm-sync full ' || r.server, 63)
+     where l.locktype = 'relation' and l.database = (select oid from pg_database where datname = current_database())
+       and l.relation = 'wfm.agents'::regclass and l.mode = 'AccessExclusiveLock' and l.granted
+     order by r.id desc limit 1`;
+  return row ?? null;
+}

@@ -6,11 +6,13 @@ import { EmptyState, PageHead } from "@/app/ui/empty-state";
 import { SortHeader, type SortDirection } from "@/app/ui/sort-header";
 import { TableScroll } from "@/app/ui/table-scroll";
 import { SourceFilter } from "@/app/ui/source-filter";
-import { agentPage, agentSearch, countAgents } from "@/lib/console/agents";
+import { agentPage, agentSearch, coldImportUnderway, countAgents, type ImportUnderway as Underway } from "@/lib/console/agents";
 import { DomainError } from "@/lib/errors";
 import { listSites, totals } from "@/lib/console/overview";
 import { sourceNames } from "@/lib/console/source-tables";
 import { sharedDatabase } from "@/lib/db/shared";
+
+import { LiveRefresh } from "@/app/ui/live-refresh";
 
 export const metadata: Metadata = { title: "Agents" };
 export const dynamic = "force-dynamic";
@@ -19,6 +21,9 @@ export const dynamic = "force-dynamic";
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await verifySession();
   const { sql } = sharedDatabase();
+  // A first import holds the agents until it commits: say so, rather than wait for it.
+  const importing = await coldImportUnderway(sql);
+  if (importing) return <ImportUnderway {...importing} />;
   const params = await searchParams;
   // The filters the form sends, carried over by every page link.
   const filters = {
@@ -217,5 +222,25 @@ function Stat({ label, value }: { label: string; value: number }) {
       <div className="label">{label}</div>
       <div className="value">{value.toLocaleString("en")}</div>
     </div>
+  );
+}
+
+function ImportUnderway({ runId, server, source, done, total }: Underway) {
+  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+  return (
+    <>
+      <PageHead title="Agents" description="Agents synchronized from the Configuration Database." />
+      <EmptyState title="The first import of agents is under way">
+        <p>
+          {server} is importing the agents of source {source} in one transaction, so the list appears all at once when it
+          commits.
+        </p>
+        <p>
+          <progress max={100} value={percent} aria-label={`Progress of run ${runId}`} /> {percent}% ({done.toLocaleString("en")} of{" "}
+          {total.toLocaleString("en")} agents) — <Link href={`/sync/${runId}`}>follow run {runId}</Link>
+        </p>
+      </EmptyState>
+      <LiveRefresh busy />
+    </>
   );
 }
