@@ -50,9 +50,11 @@ export const RUN_MODE: StepMode = { session: false };
  * A run's batch is a contiguous range of person dbids: a condition that keeps a cfg table's scan to that range
  * (an index range), where a hash join with the batch would read the whole table for every batch, which grows
  * as agents² over a run. Real-time batches are a few scattered dbids, whose range can span the whole table.
+ * The same for WFM's side by agent id (`key`): ids follow dbids wherever a cold import or a sync made them, so a
+ * batch's ids are a narrow range too, and at worst the whole table, which a hash join would have read anyway.
  */
-export const inBatchRange = (column: string, mode: StepMode) =>
-  mode.session ? "true" : `${column} between (select min(cfg_dbid) from sync_batch) and (select max(cfg_dbid) from sync_batch)`;
+export const inBatchRange = (column: string, mode: StepMode, key: "cfg_dbid" | "agent_id" = "cfg_dbid") =>
+  mode.session ? "true" : `${column} between (select min(${key}) from sync_batch) and (select max(${key}) from sync_batch)`;
 
 const tempTable = (lifetime: TempLifetime, name: string) =>
   lifetime === "transaction" ? `create temp table ${name}` : `create temp table if not exists ${name}`;

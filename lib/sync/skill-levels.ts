@@ -88,7 +88,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
     ), present as (
       select b.agent_id, b.cfg_dbid, s.skill_id, s.level
         from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
-       where not b.is_new and b.in_cfg
+       where not b.is_new and b.in_cfg and ${inBatchRange("s.agent_id", mode, "agent_id")}
          and s.skill_id <> all (array(select k.id from wfm.skills k join sync_colliding_skill x
                                         on k.source = ${source.literal} and k.cfg_dbid = x.dbid))
     )
