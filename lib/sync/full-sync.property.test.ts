@@ -1,10 +1,11 @@
 /**
  * Random cfg states, random sites and assignments, random levels for three servers, random manual
- * terminations and reinstatements, a second cfg state after the first syncs: after each server's full sync
- * the WFM database equals the reference model of SPEC §2, whether or not the first syncs are cold imports.
+ * terminations and reinstatements, skill levels edited by hand in WFM, a second cfg state after the first
+ * syncs: after each server's full sync the WFM database equals the reference model of SPEC §2, whether or
+ * not the first syncs are cold imports.
  */
 import fc from "fast-check";
-import { cfgState, modelFor, propertyParameters, propertyTimeout, SERVERS, terminateAndReinstate, wfmSetup } from "../testing/cfg-arbitrary";
+import { cfgState, editLevelsByHand, handEditedLevels, modelFor, propertyParameters, propertyTimeout, SERVERS, terminateAndReinstate, wfmSetup } from "../testing/cfg-arbitrary";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { freshDatabase } from "../testing/database";
@@ -20,6 +21,7 @@ const scenario = fc.record({
   order2: fc.shuffledSubarray(SERVERS, { minLength: 1, maxLength: 3 }),
   // A first sync of a source into an empty WFM may be a cold import (indexes set aside and rebuilt, cold-import.ts).
   coldImport: fc.boolean(),
+  handEdits: handEditedLevels,
 });
 
 let database: Database;
@@ -50,6 +52,8 @@ describe("full sync against the reference model", () => {
 
         // An administrator terminates some agents by hand and reinstates others.
         await terminateAndReinstate(sql, model, s.wfm.manual, s.wfm.reinstate);
+        // …and changes, adds and removes skill levels by hand: no difference may hide from the next full sync.
+        await editLevelsByHand(sql, model, s.handEdits);
 
         await writeCfg(sql, s.second);
         await syncAll(s.second, s.order2);

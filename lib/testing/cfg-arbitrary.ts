@@ -124,6 +124,36 @@ export async function terminateAndReinstate(sql: Sql, model: WfmState, manual: n
   }
 }
 
+/** Levels an administrator changes in WFM by hand: an agent, one of WFM's skills, and a level (null: removed). */
+export const handEditedLevels = fc.array(
+  fc.record({ agent: fc.nat(7), skill: fc.nat(7), level: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }) }),
+  { maxLength: 4 },
+);
+
+/**
+ * Applies hand edits of skill levels in WFM and in the model alike: a full sync must then put back what cfg
+ * says for the agents in its scope (the model's rule) and leave the others' edits alone.
+ */
+export async function editLevelsByHand(sql: Sql, model: WfmState, edits: { agent: number; skill: number; level: number | null }[]): Promise<void> {
+  const skills = Object.keys(model.skills).map(Number).sort((a, b) => a - b);
+  for (const edit of edits) {
+    const dbid = edit.agent + 1;
+    const agent = model.agents[dbid];
+    if (!agent || skills.length === 0) continue;
+    const skill = skills[edit.skill % skills.length]!;
+    const ids = sql`select a.id as agent_id, k.id as skill_id from wfm.agents a, wfm.skills k
+                     where a.source = 'main' and a.cfg_dbid = ${dbid} and k.source = 'main' and k.cfg_dbid = ${skill}`;
+    if (edit.level === null) {
+      await sql`delete from wfm.agent_skills s using (${ids}) i where s.agent_id = i.agent_id and s.skill_id = i.skill_id`;
+      delete agent.skills[skill];
+    } else {
+      await sql`insert into wfm.agent_skills (agent_id, skill_id, level) select agent_id, skill_id, ${edit.level} from (${ids}) i
+                on conflict (agent_id, skill_id) do update set level = excluded.level`;
+      agent.skills[skill] = edit.level;
+    }
+  }
+}
+
 export { propertyRuns, propertyTimeout } from "./property-runs";
 
 /**
