@@ -27,8 +27,6 @@ export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "trans
       is_new boolean not null,
       primary key (agent_id, skill_id)
     ) ${lifetime === "transaction" ? "on commit drop" : "on commit preserve rows"}`);
-  // A run's agents whose levels' digests differ (applySkillLevels); real-time diffs its few agents directly.
-  if (lifetime === "transaction") await tx`create temp table sync_level_suspects (agent_id integer primary key) on commit drop`;
 }
 
 /** Returns how many skills it imported or could not import (each is a log line). */
@@ -81,50 +79,15 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
   // made with, so this is for runs only.
   const bulk = !mode.session && (await existingAgents(tx)) > BULK_AGENTS;
   const nestloop = bulk ? await planWithoutNestedLoops(tx) : undefined;
-  // A run compares each agent's levels by a digest of each side first, read from the rows themselves (so a
-  // level changed by hand in WFM is found as surely as one changed in cfg), and diffs row by row only the
-  // agents whose digests differ: hashing 400,000 levels into a join cost more than two aggregates of them
-  // into 50,000 digests. A digest is the count and the XOR of a 64-bit hash of each (skill, level): two
-  // different sets of levels agree on it with a chance of about 2⁻⁶⁴. Real-time's few agents go straight
-  // to the diff.
-  if (!mode.session) {
-    await tx`truncate sync_level_suspects`;
-    const levelDigest = (skill: string, level: string) => `bit_xor(hashint8extended(${skill} * 16 + ${level}, 0)) as digest, count(*) as n`;
-    const suspects = await tx.unsafe(`
-      insert into sync_level_suspects (agent_id)
-      with wanted as (
-        select b.agent_id, ${levelDigest("w.id", "sl.level")}
-          from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
-         where not b.is_new and b.in_cfg and ${syncable("sl")} and ${inBatchRange("sl.person_dbid", mode)}
-         group by b.agent_id
-      ), present as (
-        select b.agent_id, ${levelDigest("s.skill_id", "s.level")}
-          from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
-         where not b.is_new and b.in_cfg and ${inBatchRange("s.agent_id", mode, "agent_id")}
-           and s.skill_id <> all (array(select k.id from wfm.skills k join sync_colliding_skill x
-                                          on k.source = ${source.literal} and k.cfg_dbid = x.dbid))
-         group by b.agent_id
-      )
-      select coalesce(w.agent_id, p.agent_id)
-        from wanted w full join present p on p.agent_id = w.agent_id
-       where (w.digest, w.n) is distinct from (p.digest, p.n)`);
-    if (suspects.count === 0) {
-      if (nestloop !== undefined) await restoreNestedLoops(tx, nestloop);
-      await tallySkippedLevels(tx, runId, source, mode);
-      return;
-    }
-    await tx`analyze sync_level_suspects`;
-  }
-  const suspect = mode.session ? "" : "join sync_level_suspects sus on sus.agent_id = b.agent_id";
   const diffed = await tx.unsafe(`
     insert into sync_level_diff (agent_id, cfg_dbid, skill_id, level, old_level, is_new)
     with wanted as (
       select b.agent_id, b.cfg_dbid, w.id as skill_id, sl.level
-        from sync_batch b ${suspect} join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
+        from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
        where not b.is_new and b.in_cfg and ${syncable("sl")} and ${inBatchRange("sl.person_dbid", mode)}
     ), present as (
       select b.agent_id, b.cfg_dbid, s.skill_id, s.level
-        from sync_batch b ${suspect} join wfm.agent_skills s on s.agent_id = b.agent_id
+        from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
        where not b.is_new and b.in_cfg and ${inBatchRange("s.agent_id", mode, "agent_id")}
          and s.skill_id <> all (array(select k.id from wfm.skills k join sync_colliding_skill x
                                         on k.source = ${source.literal} and k.cfg_dbid = x.dbid))
@@ -164,16 +127,9 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
      where not d.is_new
      order by d.cfg_dbid, k.name`;
 
-  await tallySkippedLevels(tx, runId, source, mode);
-}
-
-/**
- * The levels skipped on colliding skills, counted per skill: one warning per skill with the number, since
- * a popular skill would otherwise bury the log under one line per agent. A full sync adds the counts up
- * over its batches and says it once at the end (logSkippedLevels); other runs say it per batch.
- */
-async function tallySkippedLevels(tx: Sql, runId: number, source: SyncSource, mode: StepMode): Promise<void> {
-  const S = source.schema;
+  // The levels skipped on colliding skills, counted per skill: one warning per skill with the number, since
+  // a popular skill would otherwise bury the log under one line per agent. A full sync adds the counts up
+  // over its batches and says it once at the end (logSkippedLevels); other runs say it per batch.
   const skipped = `
       select sl.skill_dbid, count(*) as n
         from sync_batch b
