@@ -1,7 +1,7 @@
 /**
  * Issue 16: while a first import (a cold import, lib/sync/cold-import.ts) holds the agents' tables, the Agents
- * page says so with the run's progress instead of hanging on the lock, and goes back to the list when the
- * import ends. The import is real: a full sync of a source of its own with one agent more than WFM holds, run from this test
+ * page says so with the run's progress instead of hanging on the lock (and GET /api/v1/agents answers 503), and
+ * goes back to the list when the import ends. The import is real: a full sync of a source of its own with one agent more than WFM holds, run from this test
  * against the product's database, held where it reports its progress (its run's row locked by the test), then
  * stopped, so it keeps nothing and the source and its server can go again.
  */
@@ -61,6 +61,11 @@ test("the Agents page says a first import is under way, with its progress, and s
     await expect(page.getByText(`${SERVER} is importing the agents of source ${SOURCE}`)).toBeVisible();
     await expect(page.getByRole("progressbar", { name: /^Progress of run \d+$/ })).toBeVisible();
     await expect(page.getByRole("link", { name: /^follow run \d+$/ })).toBeVisible();
+    // Its REST twin answers at once too: 503, with when to try again.
+    const listed = await page.request.get("/api/v1/agents");
+    expect(listed.status(), await listed.text()).toBe(503);
+    expect(listed.headers()["retry-after"]).toBe("5");
+    expect(((await listed.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining(`of ${SERVER}, source ${SOURCE}`) });
 
     // Stopped: the import keeps nothing, and the page (refreshing itself) shows the list again.
     stop.abort("the test is done with it");

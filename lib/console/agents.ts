@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { agentShape } from "../api/shapes";
 import { findSource, sourceName } from "../config/source-names";
+import { coldImportUnderway, type ImportUnderway } from "../sync/cold-import";
 import type { Sql } from "../db/client";
 import { DomainError, fieldError } from "../errors";
 import { decodeSortCursor, encodeSortCursor, pageCursorText } from "../api/paging";
@@ -99,6 +100,11 @@ export async function countAgents(sql: Sql, f: AgentSearch): Promise<{ total: nu
  * id anywhere (the trigram index answers it without a scan).
  */
 export async function searchAgents(sql: Sql, f: AgentSearch): Promise<{ items: AgentView[]; next: string | null; total: number; totalIsEstimate: boolean }> {
+  // A first import holds the agents until it commits: say so at once rather than wait for it.
+  const importing = await coldImportUnderway(sql);
+  if (importing) {
+    throw new DomainError("UNAVAILABLE", `A first import of agents is under way (run ${importing.runId} of ${importing.server}, source ${importing.source}, ${importing.done} of ${importing.total} agents): they appear when it commits.`);
+  }
   const [{ items, next }, count] = await Promise.all([agentPage(sql, f), countAgents(sql, f)]);
   return { items, next, ...count };
 }
@@ -299,4 +305,4 @@ export async function startAgentSync(sql: Sql, id: number, requestedBy: string, 
 }
 
 /** A first import holding the agents (the Agents page says so instead of waiting for its commit). */
-export { coldImportUnderway, type ImportUnderway } from "../sync/cold-import";
+export { coldImportUnderway, type ImportUnderway };

@@ -4,6 +4,7 @@
  * must leave nothing behind, and nobody may see the tables half-built.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { agentSearch, searchAgents } from "../console/agents";
 import type { Database, Sql } from "../db/client";
 import { loadWorkload } from "../demo/load";
 import { scaledWorkload } from "../demo/workload";
@@ -107,6 +108,8 @@ describe("cold import", () => {
       await waitUntilBlocked(database.sql, reader.pid, { by: runner!.pid as number, settled: counted });
       // What the Agents page says meanwhile, without waiting itself.
       expect(await coldImportUnderway(database.sql)).toMatchObject({ server: "A", source: "main", runId: expect.any(Number) });
+      // The API's search answers at once, 503 (UNAVAILABLE), naming the run.
+      await expect(searchAgents(database.sql, agentSearch.parse({}))).rejects.toMatchObject({ code: "UNAVAILABLE", message: expect.stringMatching(/first import of agents is under way \(run \d+ of A, source main/) });
       await held!.commit();
       expect((await running).status).toBe("succeeded");
       expect(await coldImportUnderway(database.sql)).toBeNull();
