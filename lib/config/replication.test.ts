@@ -257,6 +257,12 @@ describe("registering and deleting a replicated source", () => {
     await sql.unsafe(`alter subscription ${subscriptionOf("amer")} disable`);
     const config = createClient(url, { max: 1 });
     try {
+      // A worker started before the disable may still be about to take the slot: wait for every worker of the
+      // subscription to be gone (the launcher starts none for a disabled one), and only then for the slot to be free.
+      await eventually(
+        async () => (await sql`select 1 from pg_stat_subscription where subname = ${subscriptionOf("amer")} and pid is not null`).length === 0,
+        "the subscription's workers gone",
+      );
       await eventually(async () => (await config.sql`select 1 from pg_replication_slots where slot_name = ${slot} and not active`).length === 1, "the slot released");
       await config.sql`select pg_drop_replication_slot(${slot})`;
     } finally {
