@@ -10,13 +10,14 @@
  * figure is written here, from the JSON, so the prose and the table cannot disagree. --check changes nothing
  * and fails when the document is not what the JSON makes it.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   DEFAULT_JSON, hasReplicated, hasTwoSources, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
 } from "./results";
+import { DEFAULT_SCALE_JSON, scaleMarkdown, scaleProblems, type ScaleResults } from "./scale";
 
 export const DEFAULT_DOC = "BENCHMARKS.md";
 const NOT_RECORDED = "not recorded";
@@ -187,18 +188,25 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
   },
 };
 
+/** The scale part's name: written from the scale file (`npm run bench -- --scale`), not from the main one. */
+export const SCALE_BLOCK = "scale";
+const NO_SCALE = "Not measured yet: `npm run bench -- --scale` measures it and `npm run bench:report` writes it here.";
+
 const BLOCK = /<!-- bench:begin ([\w-]+) -->\n([\s\S]*?)<!-- bench:end ([\w-]+) -->/g;
 
-/** The document with every generated part rewritten from `r`. Throws on an unknown or unclosed part. */
-export function render(doc: string, r: BenchResults): string {
-  const wrong = problems(r);
+/**
+ * The document with every generated part rewritten from `r`, and its scale part from `scale` (said to be not
+ * measured when there is none). Throws on an unknown or unclosed part.
+ */
+export function render(doc: string, r: BenchResults, scale?: ScaleResults): string {
+  const wrong = [...problems(r), ...(scale ? scaleProblems(scale).map((p) => `scale: ${p}`) : [])];
   if (wrong.length) throw new Error(`the results do not hold together:\n${wrong.join("\n")}`);
   const begins = [...doc.matchAll(/<!-- bench:begin ([\w-]+) -->/g)].map((x) => x[1]!);
   const seen: string[] = [];
   const out = doc.replace(BLOCK, (_all, name: string, _old: string, endName: string) => {
     if (name !== endName) throw new Error(`bench:begin ${name} is closed by bench:end ${endName}`);
-    const block = BLOCKS[name];
-    if (!block) throw new Error(`unknown generated part "${name}" (known: ${Object.keys(BLOCKS).join(", ")})`);
+    const block = name === SCALE_BLOCK ? () => (scale ? scaleMarkdown(scale) : NO_SCALE) : BLOCKS[name];
+    if (!block) throw new Error(`unknown generated part "${name}" (known: ${[...Object.keys(BLOCKS), SCALE_BLOCK].join(", ")})`);
     seen.push(name);
     return `<!-- bench:begin ${name} -->\n${block(r).trimEnd()}\n<!-- bench:end ${name} -->`;
   });
@@ -217,21 +225,26 @@ function main() {
   const { values } = parseArgs({
     options: {
       json: { type: "string", default: DEFAULT_JSON },
+      "scale-json": { type: "string", default: DEFAULT_SCALE_JSON },
       doc: { type: "string", default: DEFAULT_DOC },
       check: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    console.log(`usage: npm run bench:report -- [--json FILE] [--doc FILE] [--check]
+    console.log(`usage: npm run bench:report -- [--json FILE] [--scale-json FILE] [--doc FILE] [--check]
 
 Rewrites the parts of ${DEFAULT_DOC} between <!-- bench:begin NAME --> and <!-- bench:end NAME --> from the
-bench's JSON (default ${DEFAULT_JSON}). --check writes nothing and exits 1 when the document is out of date.`);
+bench's JSON (default ${DEFAULT_JSON}), and its scale part from the scale measure's (default
+${DEFAULT_SCALE_JSON}, written by npm run bench -- --scale). --check writes nothing and exits 1 when the
+document is out of date.`);
     return;
   }
   const results = JSON.parse(readFileSync(values.json, "utf8")) as BenchResults;
+  const scaleFile = values["scale-json"];
+  const scale = existsSync(scaleFile) ? (JSON.parse(readFileSync(scaleFile, "utf8")) as ScaleResults) : undefined;
   const doc = readFileSync(values.doc, "utf8");
-  const next = render(doc, results);
+  const next = render(doc, results, scale);
   if (values.check) {
     if (next !== doc) {
       console.error(`${values.doc} is not what ${values.json} makes it: run npm run bench:report`);

@@ -236,8 +236,7 @@ export const UNTUNED_EXTERNAL = "the three full syncs on an untuned external Pos
 /** SPEC §8 rows the bench has no measure for yet (listed under the table, so the table does not look complete). */
 export const NOT_MEASURED = [
   UNTUNED_EXTERNAL,
-  "workload XL: cold full sync ≤ 11× the cold sync of L, WFM Server ≤ 250 MB resident",
-  "memory of a WFM Server process (the bench measures its own process, which runs the engine in-process)",
+  "workload XL here: `npm run bench -- --scale` measures it (the scale table below), each full sync in a process of its own",
 ];
 
 /** Listed as not measured when the run could not measure the replicated source (why follows). */
@@ -465,7 +464,12 @@ export function tableRows(r: BenchResults): TableRow[] {
 /** A Markdown table, its columns padded so the source reads as a table too. */
 export function markdownTable(rows: TableRow[]): string {
   const keys = ["measure", "value", "target", "verdict"] as const;
-  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  return [line([...keys]), line(widths.map((n) => "-".repeat(n))), ...rows.map((r) => line(keys.map((k) => r[k])))].join("\n");
+  return gridTable([...keys], rows.map((r) => keys.map((k) => r[k])));
+}
+
+/** A Markdown table of any columns, padded like markdownTable's. */
+export function gridTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${widths.map((n, i) => (cells[i] ?? "").padEnd(n)).join(" | ")} |`;
+  return [line(header), line(widths.map((n) => "-".repeat(n))), ...rows.map(line)].join("\n");
 }

@@ -24,6 +24,7 @@ import { generateWorkload, scaledWorkload, WORKLOAD_L, type Row } from "../lib/d
 import { runFullSync } from "../lib/sync/engine";
 import { agentSearch, searchAgents } from "../lib/console/agents";
 import { measureMesh } from "./mesh";
+import { DEFAULT_SCALE_JSON, SCALE_FORMAT, SCALE_SIZES, scaleMarkdown, scaleProblems, type ScalePoint, type ScaleResults, type ScaleSync } from "./scale";
 import { measureReplication, REPLICATED_SOURCE, replicationMeasures } from "./replication";
 import { AGENTS_PER_STATEMENT, measureRealtime, WRITERS } from "./realtime";
 import { dropSecondSource, measureTwoSources, SECOND_SOURCE } from "./sources";
@@ -51,7 +52,11 @@ const HELP = `usage: npm run bench -- [options]
                       measure starts a PostgreSQL cluster of its own on 127.0.0.1 (the Configuration Database), which
                       that PostgreSQL subscribes to as source ${REPLICATED_SOURCE}, dropped after it; when it cannot,
                       the run goes on and says why the measure is missing
-  --json FILE         where to write the results (default ${DEFAULT_JSON})
+  --json FILE         where to write the results (default ${DEFAULT_JSON}; with --scale, ${DEFAULT_SCALE_JSON})
+  --scale             instead of the above: only the three full syncs (cold, nothing changed, 1% changed) at
+                      each of --sizes, each size in a cluster of its own (with --url: reloaded there), each sync
+                      in a process of its own whose peak RSS is recorded; about 10 minutes for the default sizes
+  --sizes N,N,…       the sizes --scale measures (default ${SCALE_SIZES.join(",")})
   --help              this text
 
 The sync's own sessions set what they need (lib/db/session-settings.ts); the output names the server's version,
@@ -165,6 +170,89 @@ async function machineFacts(sql: Sql, source: string, loadStart: number): Promis
   };
 }
 
+/** One full sync by a process of its own (bench/full-sync-process.ts): its time, counts and peak RSS. */
+async function fullSyncProcess(url: string, server: string): Promise<ScaleSync & { counts: { updated: number } }> {
+  const out = execFileSync(process.execPath, ["--import", "tsx", path.join("bench", "full-sync-process.ts"), url, server], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 20,
+  });
+  const line = JSON.parse(out.trim().split("\n").at(-1)!) as { ms: number; status: string; error: string | null; counts: { updated: number }; peakRssMB: number };
+  if (line.status === "failed") throw new Error(`bench: full sync failed: ${line.error}`);
+  return { seconds: line.ms / 1000, peakRssMB: line.peakRssMB, counts: line.counts };
+}
+
+/**
+ * --scale: the three full syncs at each size, each size in a throw-away cluster of its own (or, with --url, the
+ * same database reloaded), so one size's dead rows and statistics do not weigh on the next.
+ */
+async function measureScale(sizes: number[], url: string | undefined, jsonFile: string): Promise<void> {
+  const date = new Date().toISOString();
+  const loadStart = os.loadavg()[0]!;
+  const external = url ?? env().databaseUrl;
+  const source = url !== undefined ? "--url" : external ? "DATABASE_URL" : "embedded PostgreSQL";
+  if (external) console.error(`bench: the PostgreSQL at ${describeTarget(external)} (${source}) will be migrated and its cfg and synchronized WFM data replaced by the workload`);
+  const points: ScalePoint[] = [];
+  let machine: Machine | undefined;
+  for (const agents of sizes) {
+    const base = await fs.mkdtemp(path.join(os.tmpdir(), "wfm-bench-scale-"));
+    await fs.chmod(base, 0o755);
+    const database = await openDatabase({ databaseUrl: external ?? null, dataDir: path.join(base, "pg"), max: 4, applicationName: "wfm-bench" });
+    const { sql } = database;
+    try {
+      machine ??= await machineFacts(sql, source, loadStart);
+      await dropSecondSource(sql);
+      console.error(`bench: scale ${agents.toLocaleString("en")} agents: loading…`);
+      const size = agents === WORKLOAD_L.agents ? WORKLOAD_L : scaledWorkload(agents);
+      const load = await loadWorkload(sql, size, { reset: true });
+      await sql`insert into wfm.servers (name, sync_level) values ('Bench', 2) on conflict (name) do update set sync_level = 2`;
+      await sql`checkpoint`;
+      console.error(`bench: scale ${agents.toLocaleString("en")} agents: floor, then the cold full sync…`);
+      const floor = await copyFloor(sql, agents);
+      await sql`checkpoint`;
+      const cold = await fullSyncProcess(database.url, "Bench");
+      await sql`vacuum analyze`;
+      console.error(`bench: scale ${agents.toLocaleString("en")} agents: nothing changed, then 1% changed…`);
+      const before = await wfmWrites(sql);
+      const idle = await fullSyncProcess(database.url, "Bench");
+      await new Promise((r) => setTimeout(r, 600)); // the run's connections report their statistics as they close
+      const written = (await wfmWrites(sql)) - before;
+      await sql`update cfg.persons set email = 'changed.' || email where is_agent and dbid % 100 = 7`;
+      const changed = await fullSyncProcess(database.url, "Bench");
+      const point: ScalePoint = {
+        agents,
+        persons: load.persons,
+        skillLevels: load.skillLevels,
+        loadSeconds: load.ms / 1000,
+        floorSeconds: floor.ms / 1000,
+        floorRows: floor.rows,
+        cold: { seconds: cold.seconds, peakRssMB: cold.peakRssMB },
+        idle: { seconds: idle.seconds, peakRssMB: idle.peakRssMB, rowsWritten: Number(written) },
+        changed: { seconds: changed.seconds, peakRssMB: changed.peakRssMB, updated: changed.counts.updated },
+      };
+      points.push(point);
+      console.error(`bench: scale ${agents.toLocaleString("en")} agents: floor ${point.floorSeconds.toFixed(2)} s, cold ${cold.seconds.toFixed(2)} s (${cold.peakRssMB} MB), ` +
+        `nothing changed ${idle.seconds.toFixed(2)} s (${idle.peakRssMB} MB), 1% ${changed.seconds.toFixed(2)} s (${changed.peakRssMB} MB)`);
+    } finally {
+      await database.shutdown();
+      await fs.rm(base, { recursive: true, force: true });
+    }
+  }
+  if (machine?.loadAverage) machine.loadAverage.end = Math.round(os.loadavg()[0]! * 100) / 100;
+  const results: ScaleResults = { format: SCALE_FORMAT, provenance: { kind: "measured", command: commandLine(), ...gitState() }, date, machine: machine!, points };
+  const wrong = scaleProblems(results);
+  if (wrong.length) throw new Error(`bench: inconsistent scale results (a bug in bench/run.ts):\n${wrong.join("\n")}`);
+  await fs.mkdir(path.dirname(jsonFile), { recursive: true });
+  await fs.writeFile(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwfm-sync bench, scale — ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${date.slice(0, 10)}\n`);
+  console.log(scaleMarkdown(results));
+  console.log(`\nwrote ${path.relative(process.cwd(), jsonFile)}; \`npm run bench:report\` puts it in BENCHMARKS.md`);
+}
+
+/** The command line as run, for a committed file: a password in --url stays out of it. */
+const commandLine = () =>
+  `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, "").replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)\S*@/g, "$1…@");
+
 function gitState(): { commit: string | null; dirty: boolean | null } {
   try {
     const commit = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
@@ -183,7 +271,9 @@ runCli(async () => {
       seconds: { type: "string", default: "10" },
       "mesh-messages": { type: "string", default: "1000" },
       url: { type: "string" },
-      json: { type: "string", default: DEFAULT_JSON },
+      json: { type: "string" },
+      scale: { type: "boolean", default: false },
+      sizes: { type: "string", default: SCALE_SIZES.join(",") },
       help: { type: "boolean", default: false },
     },
   });
@@ -199,7 +289,13 @@ runCli(async () => {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number\n\n${HELP}`);
   }
   if (values.url !== undefined) validateDatabaseUrl(values.url, "--url");
-  const jsonFile = path.resolve(values.json);
+  if (values.scale) {
+    const sizes = values.sizes.split(",").map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--sizes must be positive whole numbers, comma-separated\n\n${HELP}`);
+    await measureScale(sizes, values.url, path.resolve(values.json ?? DEFAULT_SCALE_JSON));
+    return;
+  }
+  const jsonFile = path.resolve(values.json ?? DEFAULT_JSON);
   const git = gitState();
   const date = new Date().toISOString();
   const loadStart = os.loadavg()[0]!;
@@ -371,7 +467,7 @@ runCli(async () => {
   const results: BenchResults = {
     format: RESULTS_FORMAT,
     // The command goes into a committed file: a password in --url stays out of it.
-    provenance: { kind: "measured", command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, "").replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)\S*@/g, "$1…@"), ...git },
+    provenance: { kind: "measured", command: commandLine(), ...git },
     date,
     machine,
     workload,

@@ -6,7 +6,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { BLOCKS, parts, render } from "../bench/report";
+import { existsSync } from "node:fs";
+import { BLOCKS, parts, render, SCALE_BLOCK } from "../bench/report";
+import { DEFAULT_SCALE_JSON, SCALE_FORMAT, scaleProblems, type ScaleResults } from "../bench/scale";
 import {
   DEFAULT_JSON, judge, lagLimit, lagTrend, lagWindowMax, LAG_RULE, measure, MEASURE_IDS, NOT_MEASURED, problems, RESULTS_FORMAT,
   type BenchResults, type Measure,
@@ -273,12 +275,73 @@ describe("bench:report", () => {
     expect(Object.keys(fixture().measures).sort()).toEqual([...MEASURE_IDS].sort());
   });
 
-  it("BENCHMARKS.md is what bench/results/latest.json makes it (run npm run bench:report)", () => {
+  it("BENCHMARKS.md is what bench/results/latest.json and scale.json make it (run npm run bench:report)", () => {
     const results = JSON.parse(readFileSync(path.join(root, DEFAULT_JSON), "utf8")) as BenchResults;
     expect(problems(results)).toEqual([]);
+    const scaleFile = path.join(root, DEFAULT_SCALE_JSON);
+    const scale = existsSync(scaleFile) ? (JSON.parse(readFileSync(scaleFile, "utf8")) as ScaleResults) : undefined;
+    if (scale) expect(scaleProblems(scale)).toEqual([]);
     const doc = readFileSync(path.join(root, "BENCHMARKS.md"), "utf8");
-    expect(render(doc, results)).toBe(doc);
+    expect(render(doc, results, scale)).toBe(doc);
     const allowed = renderings(results);
-    expect(numbersWritten(parts(doc).generated.join("\n")).filter((t) => !allowed.has(t))).toEqual([]);
+    // The scale part writes figures computed from its file (time per agent, ratios): its own test covers it.
+    const generated = parts(doc.replace(new RegExp(`<!-- bench:begin ${SCALE_BLOCK} -->[\\s\\S]*?<!-- bench:end ${SCALE_BLOCK} -->`), "")).generated;
+    expect(numbersWritten(generated.join("\n")).filter((t) => !allowed.has(t))).toEqual([]);
+  });
+});
+
+describe("bench:report, the scale part", () => {
+  const sync = (seconds: number, peakRssMB: number) => ({ seconds, peakRssMB });
+  const scaleFixture = (): ScaleResults => ({
+    format: SCALE_FORMAT,
+    provenance: { kind: "measured", command: "npm run bench -- --scale", commit: "0123456789abcdef", dirty: false },
+    date: "2026-12-02T19:00:00.000Z",
+    machine: fixture().machine,
+    points: [
+      { agents: 10_000, persons: 10_200, skillLevels: 80_000, loadSeconds: 2.5, floorSeconds: 0.31, floorRows: 90_200, cold: sync(0.93, 121), idle: { ...sync(0.41, 117), rowsWritten: 0 }, changed: { ...sync(0.47, 119), updated: 100 } },
+      { agents: 100_000, persons: 102_000, skillLevels: 800_000, loadSeconds: 21.3, floorSeconds: 1.37, floorRows: 902_000, cold: sync(6.13, 143), idle: { ...sync(2.71, 131), rowsWritten: 0 }, changed: { ...sync(2.83, 133), updated: 1_000 } },
+      { agents: 1_000_000, persons: 1_020_000, skillLevels: 8_000_000, loadSeconds: 289.4, floorSeconds: 14.9, floorRows: 9_020_000, cold: sync(57.7, 189), idle: { ...sync(23.1, 171), rowsWritten: 0 }, changed: { ...sync(24.9, 177), updated: 10_000 } },
+    ],
+  });
+  const doc = `# B\n\n<!-- bench:begin ${SCALE_BLOCK} -->\nstale 987.65\n<!-- bench:end ${SCALE_BLOCK} -->\n`;
+
+  it("writes a row per size with time per agent, and judges XL's cold growth and memory against SPEC §8", () => {
+    const out = render(doc, fixture(), scaleFixture());
+    expect(out).not.toContain("stale");
+    expect(out).toMatch(/\| 1,000,000 \(8,000,000\) +\| 289\.4 s +\| 14\.9 s, 14\.9 µs\/agent +\| 57\.7 s \(3\.9× floor\), 57\.7 µs\/agent +\|/);
+    expect(out).toContain("0 rows written");
+    expect(out).toContain("10,000 updated");
+    expect(out).toContain("| 189 / 171 / 177 MB");
+    expect(out).toContain("from 100,000 to 1,000,000 agents: 9.4× the time for 10× the agents (target ≤ 11×: ok)");
+    expect(out).toContain("at 1,000,000 agents: 189 MB at most (target ≤ 250 MB: ok)");
+
+    const slow = scaleFixture();
+    slow.points[2]!.cold.seconds = 67.5;
+    expect(render(doc, fixture(), slow)).toContain("11.0× the time for 10× the agents (target ≤ 11×: MISSED)");
+    const fat = scaleFixture();
+    fat.points[2]!.changed.peakRssMB = 251;
+    expect(render(doc, fixture(), fat)).toContain("251 MB at most (target ≤ 250 MB: MISSED)");
+  });
+
+  it("shows every figure: changing any one changes the document", () => {
+    const before = render(doc, fixture(), scaleFixture());
+    const paths = [["loadSeconds"], ["floorSeconds"], ["cold", "seconds"], ["cold", "peakRssMB"], ["idle", "seconds"], ["idle", "peakRssMB"], ["idle", "rowsWritten"],
+      ["changed", "seconds"], ["changed", "peakRssMB"], ["changed", "updated"], ["skillLevels"]] as const;
+    for (const [i] of scaleFixture().points.entries()) {
+      for (const keys of paths) {
+        const changed = scaleFixture();
+        const point = changed.points[i] as unknown as Record<string, Record<string, number> & number>;
+        if (keys.length === 1) (point as unknown as Record<string, number>)[keys[0]] = point[keys[0]]! * 1.5 + 1;
+        else point[keys[0]]![keys[1]!] = point[keys[0]]![keys[1]!]! * 1.5 + 1;
+        expect(render(doc, fixture(), changed), `${i} ${keys.join(".")}`).not.toBe(before);
+      }
+    }
+  });
+
+  it("says the scale is not measured without its file, and refuses a file that does not hold together", () => {
+    expect(render(doc, fixture())).toContain("Not measured yet: `npm run bench -- --scale`");
+    const broken = scaleFixture();
+    broken.points[1]!.idle.peakRssMB = 0;
+    expect(() => render(doc, fixture(), broken)).toThrow(/scale: 100,000 agents, nothing changed/);
   });
 });
