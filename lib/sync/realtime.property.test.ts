@@ -19,6 +19,8 @@ const scenario = fc.record({
   wfm: wfmSetup,
   order: fc.shuffledSubarray(SERVERS, { minLength: 1, maxLength: 3 }),
   limit: fc.constantFrom(1, 3, 17, 10_000),
+  // Small batches send their steps down one pipeline; 0 sends them one at a time, as a large batch does.
+  pipelineUpTo: fc.constantFrom(0, 50, 10_000),
 });
 
 let database: Database;
@@ -56,7 +58,7 @@ describe("real-time sync against the reference model", () => {
           let runId: number | null = null;
           for (let batches = 0; ; batches++) {
             expect(batches).toBeLessThan(10_000);
-            const batch = await applyFeedBatch(feed.sql, sessions.get(server)!, { server, runId, limit: s.limit });
+            const batch = await applyFeedBatch(feed.sql, sessions.get(server)!, { server, runId, limit: s.limit, pipelineUpTo: s.pipelineUpTo });
             runId = batch.runId;
             if (batch.to === batch.from) break;
           }

@@ -11,7 +11,7 @@
  * them all unless the backlog exceeds `limit`, so what it applies and the cursor it stores agree.
  */
 import { inTransaction, type Sql } from "../db/client";
-import { applyAgents, collectBatch, createBatchTables, type StepMode } from "./agents";
+import { applyAgents, collectBatch, createBatchTables, Pipeline, statement, type StepMode } from "./agents";
 import { markCollisions } from "./collisions";
 import { allSources } from "../config/source-names";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
@@ -52,6 +52,8 @@ export interface FeedOptions {
   runId: number | null;
   /** At most this many changes per transaction. */
   limit?: number;
+  /** Batches of up to this many changes send their steps down one pipeline (default PIPELINE_CHANGES; 0: never). */
+  pipelineUpTo?: number;
   /**
    * The server's level and site assignments from its cache (SPEC §3); without them, the batch reads both
    * from wfm as its snapshot sees them.
@@ -61,6 +63,12 @@ export interface FeedOptions {
 
 const DEFAULT_LIMIT = 20_000;
 const SESSION: StepMode = { session: true };
+/**
+ * A batch of at most this many changes to persons, logins and levels (no renamed switch, skill or time zone,
+ * which reach every person using them) sends its steps down one pipeline: it touches at most twice as many
+ * persons, too few for any mid-batch ANALYZE, so no step needs an answer before the next is sent.
+ */
+const PIPELINE_CHANGES = 50;
 const PREPARED = { prepare: true };
 
 /** The real-time connection's session state: its temp tables exist, and whether collisions are known. */
@@ -157,13 +165,16 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     // Batches are idempotent and carry their cursor: if the database crashed before this commit reached
     // disk, the batch and its cursor are lost together and simply applied again. So the batch need not
     // wait for the WAL flush (a millisecond or more of every change's latency).
-    await conn`set local synchronous_commit = off`;
-    // The first statement fixes the snapshot: the counter, the cursor and the level all as of one moment.
-    const [state] = await conn<{ head: number; cursor: number | null; level: number | null; source: string | null }[]>`
-      select (select seq from ${conn(`${S}.change_counter`)}) as head,
-             (select last_seq from wfm.sync_cursors where server = ${options.server} and source = ${source.name}) as cursor,
-             s.sync_level as level, s.source
-        from (select 1) one left join wfm.servers s on s.name = ${options.server}`;
+    // The first query fixes the snapshot: the counter, the cursor and the level all as of one moment (SET
+    // takes none). Both are sent at once.
+    const [, [state]] = await Promise.all([
+      conn`set local synchronous_commit = off`,
+      conn<{ head: number; cursor: number | null; level: number | null; source: string | null }[]>`
+        select (select seq from ${conn(`${S}.change_counter`)}) as head,
+               (select last_seq from wfm.sync_cursors where server = ${options.server} and source = ${source.name}) as cursor,
+               s.sync_level as level, s.source
+          from (select 1) one left join wfm.servers s on s.name = ${options.server}`,
+    ]);
     if (state?.level == null || state.source == null) throw new Error(`WFM Server '${options.server}' is not registered`);
     const from = state.cursor ?? 0;
     const head = state.head;
@@ -182,6 +193,9 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     }
     if (to <= from) return result;
 
+    // The statements that end the batch, sent together at its end: the run's counts, emptying the work
+    // tables, the cursor.
+    const ending: Promise<unknown>[] = [];
     if (level === 0) {
       // Sync is off: nothing is applied, yet the cursor stays current, so turning sync on again does not
       // replay what happened while it was off (a full sync brings that in).
@@ -219,9 +233,11 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         referenceChanges = (kinds.get("time_zone") ?? 0) + (kinds.get("skill") ?? 0) + (kinds.get("switch") ?? 0);
       }
 
+      const pipeline = result.changes <= (options.pipelineUpTo ?? PIPELINE_CHANGES) && !touchesNames ? new Pipeline() : undefined;
+      const mode: StepMode = pipeline ? { ...SESSION, pipeline } : SESSION;
       // The persons the batch touches: their own changes, both persons of a login that moved, and (since
       // a name that starts or stops colliding changes what syncs) everyone on a renamed switch or skill.
-      await conn.unsafe(
+      await statement(mode, conn.unsafe(
         `
         insert into feed_persons
         select dbid from feed_batch where object_type in ('person', 'skill_level')
@@ -232,12 +248,12 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         ${level === 2 ? `union select sl.person_dbid from ${S}.skill_levels sl where sl.skill_dbid in (select dbid from feed_batch where object_type = 'skill')` : ""}`,
         [],
         PREPARED,
-      );
+      ));
 
       const sites = options.scope && { mine: options.scope.mine, others: options.scope.others };
-      await collectBatch(conn, { level: level as 1 | 2, server: options.server, source, persons: { table: "feed_persons" }, sites }, SESSION);
+      await collectBatch(conn, { level: level as 1 | 2, server: options.server, source, persons: { table: "feed_persons" }, sites }, mode);
 
-      const [scoped] = await conn.unsafe<{ n: number }[]>(
+      const scopedQuery = conn.unsafe<{ n: number }[]>(
         `
         select count(*)::int as n from feed_batch f
          where f.object_type in ('person', 'agent_login', 'skill_level')
@@ -245,11 +261,11 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
         [],
         PREPARED,
       );
-      result.outOfScope = result.changes - (scoped?.n ?? 0) - referenceChanges;
+      const scoped = pipeline ? pipeline.send(scopedQuery) : await scopedQuery;
 
       // Manually terminated agents and reinstated ones waiting for a full sync are left alone, and each
       // change for them says so.
-      await conn.unsafe(
+      await statement(mode, conn.unsafe(
         `
         with excluded as (
           delete from sync_batch b
@@ -266,15 +282,22 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
          order by f.seq`,
         [runId],
         PREPARED,
-      );
+      ));
 
-      if (level === 1 && (await importSkillsOnDemand(conn, runId, source)) > 0) result.touched.push("skills");
-      await applyAgents(conn, runId, source, SESSION);
-      await applySkillLevels(conn, runId, source, SESSION);
-      if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, source, "feed_persons");
+      // Skills a level-1 server needs go in before the agents that use them. In a pipeline, how many is known
+      // once the pipeline has answered (a failure is the pipeline's to report).
+      const imported = level === 1 ? importSkillsOnDemand(conn, runId, source, mode) : Promise.resolve(0);
+      imported.catch(() => {});
+      if (!pipeline) await imported;
+      await applyAgents(conn, runId, source, mode);
+      await applySkillLevels(conn, runId, source, mode);
+      if (level === 2 && kinds.has("person")) await syncUsers(conn, runId, source, "feed_persons", mode);
+      await pipeline?.settled();
+      if ((await imported) > 0) result.touched.push("skills");
+      result.outOfScope = result.changes - ((await scoped)[0]?.n ?? 0) - referenceChanges;
 
       // The run's counts grow by this batch's log lines, counted in the same statement that adds them.
-      const [counts] = await conn<(RunCounts & { found: boolean })[]>`
+      const counting = conn<(RunCounts & { found: boolean })[]>`
         with batch as (
           select count(*) filter (where action = 'added')::int as added,
                  count(*) filter (where action = 'updated')::int as updated,
@@ -290,18 +313,21 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
           from batch b
          where r.id = ${runId}
         returning b.added, b.updated, b.terminated, b.skipped, b.errors`;
-      if (counts) result.counts = { added: counts.added, updated: counts.updated, terminated: counts.terminated, skipped: counts.skipped, errors: counts.errors };
-      await conn.unsafe(WORK_TABLES.map((table) => `delete from ${table}`).join("; "));
+      ending.push(counting.then(([counts]) => {
+        if (counts) result.counts = { added: counts.added, updated: counts.updated, terminated: counts.terminated, skipped: counts.skipped, errors: counts.errors };
+      }));
+      ending.push(conn.unsafe(WORK_TABLES.map((table) => `delete from ${table}`).join("; ")));
     }
 
     // The notification is delivered at commit: the console (and the bench) see the cursor move at once.
-    await conn`
+    ending.push(conn`
       with moved as (
         insert into wfm.sync_cursors (server, source, last_seq, updated_at) values (${options.server}, ${source.name}, ${to}, clock_timestamp())
         on conflict (server, source) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at
         returning last_seq
       )
-      select pg_notify('wfm_cursor', ${options.server} || ':' || last_seq) from moved`;
+      select pg_notify('wfm_cursor', ${options.server} || ':' || last_seq) from moved`);
+    await Promise.all(ending);
     return result;
   });
 }

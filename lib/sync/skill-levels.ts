@@ -8,7 +8,7 @@
  * agents are applied; it is never renamed or removed afterwards.
  */
 import type { Sql } from "../db/client";
-import { inBatchRange, RUN_MODE, type StepMode, type TempLifetime } from "./agents";
+import { inBatchRange, RUN_MODE, statement, type StepMode, type TempLifetime } from "./agents";
 import type { SyncSource } from "./source";
 import { analyzeIfGrown } from "./statistics";
 
@@ -30,9 +30,9 @@ export async function createLevelTables(tx: Sql, lifetime: TempLifetime = "trans
 }
 
 /** Returns how many skills it imported or could not import (each is a log line). */
-export async function importSkillsOnDemand(tx: Sql, runId: number, source: SyncSource): Promise<number> {
+export async function importSkillsOnDemand(tx: Sql, runId: number, source: SyncSource, mode: StepMode = RUN_MODE): Promise<number> {
   const S = source.schema;
-  const result = await tx.unsafe(`
+  const query = tx.unsafe(`
     with needed as (
       select distinct sl.skill_dbid
         from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid
@@ -53,8 +53,9 @@ export async function importSkillsOnDemand(tx: Sql, runId: number, source: SyncS
     union all
     select $1::bigint, 'skill', skill_dbid::text, 'warning',
            'skill ' || name || ' (dbid ' || skill_dbid || ') could not be imported: WFM already has a skill of that name'
-      from blocked`, [runId]);
-  return result.count;
+      from blocked`, [runId], { prepare: mode.session });
+  // In a pipeline the count comes with the pipeline's answers: the caller awaits it after the batch's steps are sent.
+  return (await (mode.pipeline ? mode.pipeline.send(query) : query)).count;
 }
 
 export async function applySkillLevels(tx: Sql, runId: number, source: SyncSource, mode: StepMode = RUN_MODE): Promise<void> {
@@ -79,7 +80,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
   // made with, so this is for runs only.
   const bulk = !mode.session && (await existingAgents(tx)) > BULK_AGENTS;
   const nestloop = bulk ? await planWithoutNestedLoops(tx) : undefined;
-  const diffed = await tx.unsafe(`
+  const diffed = await statement(mode, tx.unsafe(`
     insert into sync_level_diff (agent_id, cfg_dbid, skill_id, level, old_level, is_new)
     with wanted as (
       select b.agent_id, b.cfg_dbid, w.id as skill_id, sl.level
@@ -95,29 +96,29 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
     select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_id, p.skill_id),
            w.level, p.level, false
       from wanted w full join present p on p.agent_id = w.agent_id and p.skill_id = w.skill_id
-     where w.level is distinct from p.level`, [], { prepare: mode.session });
+     where w.level is distinct from p.level`, [], { prepare: mode.session }));
   if (nestloop !== undefined) await restoreNestedLoops(tx, nestloop);
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
-  if (!mode.session || diffed.count > 200) await tx`analyze sync_level_diff`;
+  if (!mode.session || (diffed && diffed.count > 200)) await tx`analyze sync_level_diff`;
 
-  const added = await tx`
+  const added = await statement(mode, tx`
     insert into wfm.agent_skills (agent_id, skill_id, level)
-    select agent_id, skill_id, level from sync_level_diff where old_level is null`;
+    select agent_id, skill_id, level from sync_level_diff where old_level is null`);
   // Levels re-added to existing agents (their rows deleted by hand, say) grow the table as much as a cold
   // sync does: re-analyse it when its lock is free. When it is not (a VACUUM of the table under way), the
   // update and delete below may be planned as if agent_skills were empty and loop over it; the diff's
   // primary key makes each turn of such a loop an index probe, not a scan of the whole diff.
-  await analyzeIfGrown(tx, "wfm.agent_skills", added.count);
-  await tx`
+  if (added) await analyzeIfGrown(tx, "wfm.agent_skills", added.count);
+  await statement(mode, tx`
     update wfm.agent_skills s set level = d.level
       from sync_level_diff d
-     where d.level is not null and d.old_level is not null and s.agent_id = d.agent_id and s.skill_id = d.skill_id`;
-  await tx`
+     where d.level is not null and d.old_level is not null and s.agent_id = d.agent_id and s.skill_id = d.skill_id`);
+  await statement(mode, tx`
     delete from wfm.agent_skills s using sync_level_diff d
-     where d.level is null and s.agent_id = d.agent_id and s.skill_id = d.skill_id`;
+     where d.level is null and s.agent_id = d.agent_id and s.skill_id = d.skill_id`);
 
   // A new agent's skills are part of its 'added' line; only changes to existing agents are logged one by one.
-  await tx`
+  await statement(mode, tx`
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
     select ${runId}::bigint, 'skill_level', d.cfg_dbid::text, 'updated',
            case when d.old_level is null then 'skill ' || k.name || ' added at level ' || d.level
@@ -125,7 +126,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
                 else 'skill ' || k.name || ': ' || d.old_level || ' → ' || d.level end
       from sync_level_diff d join wfm.skills k on k.id = d.skill_id
      where not d.is_new
-     order by d.cfg_dbid, k.name`;
+     order by d.cfg_dbid, k.name`);
 
   // The levels skipped on colliding skills, counted per skill: one warning per skill with the number, since
   // a popular skill would otherwise bury the log under one line per agent. A full sync adds the counts up
@@ -142,7 +143,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
       insert into sync_skipped_levels (skill_dbid, n) ${skipped}
       on conflict (skill_dbid) do update set n = sync_skipped_levels.n + excluded.n`);
   } else {
-    await tx.unsafe(`${skippedWarnings(`(${skipped})`, source)}`, [runId], { prepare: mode.session });
+    await statement(mode, tx.unsafe(`${skippedWarnings(`(${skipped})`, source)}`, [runId], { prepare: mode.session }));
   }
 }
 

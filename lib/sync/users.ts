@@ -3,6 +3,7 @@
  * Sync never creates a user (they are imported by hand, with a role) and never touches names or roles.
  */
 import type { Sql } from "../db/client";
+import { RUN_MODE, statement, type StepMode } from "./agents";
 import type { SyncSource } from "./source";
 
 /**
@@ -10,8 +11,8 @@ import type { SyncSource } from "./source";
  * changed). Whether a username is free is still judged against every user, so that the outcome does not
  * depend on how changes were cut into batches.
  */
-export async function syncUsers(tx: Sql, runId: number, source: SyncSource, personsTable?: string): Promise<void> {
-  await tx`
+export async function syncUsers(tx: Sql, runId: number, source: SyncSource, personsTable?: string, mode: StepMode = RUN_MODE): Promise<void> {
+  await statement(mode, tx`
     with diff as (
       select u.id, u.cfg_dbid, u.username as old_username, u.email as old_email, p.username, p.email
         from wfm.users u join ${tx(`${source.schema}.persons`)} p on p.dbid = u.cfg_dbid
@@ -45,5 +46,5 @@ export async function syncUsers(tx: Sql, runId: number, source: SyncSource, pers
     union all
     select ${runId}::bigint, 'user', b.cfg_dbid::text, 'warning',
            'user ' || b.old_username || ' not updated: another WFM user has or would get the username ' || b.username
-      from blocked b where b.id in (select id from mine)`;
+      from blocked b where b.id in (select id from mine)`);
 }
