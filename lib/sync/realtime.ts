@@ -66,9 +66,10 @@ const SESSION: StepMode = { session: true };
 /**
  * A batch of at most this many changes to persons, logins and levels (no renamed switch, skill or time zone,
  * which reach every person using them) sends its steps down one pipeline: it touches at most twice as many
- * persons, too few for any mid-batch ANALYZE, so no step needs an answer before the next is sent.
+ * persons, no more than the 200 above which a batch analyses its work tables, so no step needs an answer
+ * before the next is sent.
  */
-const PIPELINE_CHANGES = 50;
+const PIPELINE_CHANGES = 100;
 const PREPARED = { prepare: true };
 
 /** The real-time connection's session state: its temp tables exist, and whether collisions are known. */
