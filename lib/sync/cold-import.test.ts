@@ -145,7 +145,13 @@ async function waitUntilBlocking(sql: Sql, pid: () => number | undefined, ms = 3
       const [row] = await sql`select count(*)::int as n from pg_stat_activity where ${holder}::int = any (pg_blocking_pids(pid))`;
       if (row!.n > 0) return;
     }
-    if (Date.now() > until) throw new Error(`nobody was seen waiting for backend ${holder ?? "(not started)"} within ${ms} ms`);
+    if (Date.now() > until) {
+      // What every other session was doing, so that a failure here says why (it failed once, under load).
+      const sessions = await sql`
+        select application_name, state, wait_event_type, wait_event, pg_blocking_pids(pid) as blocked_by, left(query, 120) as query
+          from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+      throw new Error(`nobody was seen waiting for backend ${holder ?? "(not started)"} within ${ms} ms; sessions: ${JSON.stringify(sessions)}`);
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
 }
