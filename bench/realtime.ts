@@ -8,13 +8,13 @@
 import postgres from "postgres";
 import type { Database } from "../lib/db";
 import { spawnServer } from "../lib/server/process";
-import { lagWindowMax, type LagSample } from "./results";
+import { lagWindowMax, latencyHistogram, type LagSample, type LatencyBucket } from "./results";
 
 export const WRITERS = 4;
 export const AGENTS_PER_STATEMENT = 5;
 
 export interface RealtimeFigures {
-  latency: { n: number; p50: number; p99: number };
+  latency: { n: number; p50: number; p90: number; p99: number; max: number; histogram: LatencyBucket[] };
   throughput: {
     offered: number;
     applied: number;
@@ -88,7 +88,10 @@ export async function measureRealtime(database: Database, options: { server: str
     await Promise.all(writers.map((w) => w.end()));
     const changes = endSeq - startSeq;
     return {
-      latency: { n: latencies.length, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+      latency: {
+        n: latencies.length, p50: quantile(latencies, 0.5), p90: quantile(latencies, 0.9), p99: quantile(latencies, 0.99), max: latencies.at(-1)!,
+        histogram: latencyHistogram(latencies),
+      },
       throughput: {
         offered: changes / (writing / 1000),
         applied: changes / (total / 1000),

@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_JSON, hasReplicated, hasTwoSources, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
+  DEFAULT_JSON, hasLatencyDistribution, hasReplicated, hasTwoSources, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
 } from "./results";
 import { DEFAULT_SCALE_JSON, scaleMarkdown, scaleProblems, type ScaleResults } from "./scale";
 
@@ -45,6 +45,20 @@ function reader(r: BenchResults) {
 /** "embedded PostgreSQL 17.10", or "PostgreSQL 15.18 (--url)" for one named by where it came from. */
 const postgresName = ({ source, version }: { source: string; version: string }) =>
   source.endsWith("PostgreSQL") ? `${source} ${version}` : `PostgreSQL ${version} (${source})`;
+
+/** The one-change latency's distribution: its quantiles, then how many changes fell into each bucket. */
+function latencyDistribution(r: BenchResults): string {
+  const { fig } = reader(r);
+  const buckets = r.latencyHistogram;
+  let from: number | null = null;
+  const counted = buckets?.map((b) => {
+    const range = b.upToMs === null ? `over ${from} ms` : from === null ? `up to ${b.upToMs} ms` : `${from}–${b.upToMs} ms`;
+    from = b.upToMs;
+    return `${range}: ${thousands(b.count)}`;
+  });
+  return `- **Distribution** of those latencies: ${fig("latency.p50", "p50")}, ${fig("latency.p90", "p90")}, ${fig("latency.p99", "p99")}, ${fig("latency.max", "the slowest")}; ` +
+    `changes by latency: ${counted ? counted.join(" · ") : NOT_RECORDED}.`;
+}
 
 /** The generated parts of BENCHMARKS.md, by name. Figures come from `r` only. */
 export const BLOCKS: Record<string, (r: BenchResults) => string> = {
@@ -103,6 +117,7 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
     const lagVerdict = end?.verdict === undefined ? NOT_RECORDED : end.verdict === "ok" ? "flat by the rule under the table" : "growing by the rule under the table (MISSED)";
     return [
       `- **Latency** in this run: ${fig("latency.n")} one at a time, ${fig("latency.p50", "p50")}, ${fig("latency.p99", "p99")} (${judged(["latency.p50", "p50"], ["latency.p99", "p99"])}).`,
+      ...(hasLatencyDistribution(r) ? [latencyDistribution(r)] : []),
       `- **Throughput** in this run: ${thousands(w.writers)} writers, each statement changing ${thousands(w.agentsPerStatement)} agents, for ${thousands(w.writerSeconds)} s: ` +
         `${fig("sustained.offered")} offered, ${fig("sustained.applied")} applied (${judged(["sustained.applied"])}). ` +
         `The lag, largest in the first third of the writers' run → the last third: ${m("sustained.lagStart") ? show({ ...m("sustained.lagStart")!, unit: "" }) : NOT_RECORDED} → ${fig("sustained.lagEnd")} ` +

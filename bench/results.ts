@@ -8,13 +8,14 @@
 // 3: the two-source measures (twoSources.*, workload.split) and a measure's `baseline`: a ratio to another
 //    measure of the same run rather than to the COPY floor.
 // 4: the replicated-source measures (replicated.*, workload.replicated, replicatedLag).
-export const RESULTS_FORMAT = "wfm-sync-bench/4";
+// 5: the one-change latency's distribution (latency.p90, latency.max, latencyHistogram).
+export const RESULTS_FORMAT = "wfm-sync-bench/5";
 /**
  * Formats `npm run bench:report` still reads: what a format 1 file lacks is reported as not recorded; files
  * before format 3 predate the two-source measure, and files before format 4 the replicated source's: their table
  * is shown without those rows.
  */
-export const READABLE_FORMATS = ["wfm-sync-bench/1", "wfm-sync-bench/2", "wfm-sync-bench/3", RESULTS_FORMAT] as const;
+export const READABLE_FORMATS = ["wfm-sync-bench/1", "wfm-sync-bench/2", "wfm-sync-bench/3", "wfm-sync-bench/4", RESULTS_FORMAT] as const;
 
 const since = (r: Pick<BenchResults, "format">, format: (typeof READABLE_FORMATS)[number]) => READABLE_FORMATS.indexOf(r.format) >= READABLE_FORMATS.indexOf(format);
 
@@ -23,6 +24,9 @@ export const hasTwoSources = (r: Pick<BenchResults, "format">) => since(r, "wfm-
 
 /** Whether a file's format has the replicated-source measure (format 4 on): an older file's table goes without its rows. */
 export const hasReplicated = (r: Pick<BenchResults, "format">) => since(r, "wfm-sync-bench/4");
+
+/** Whether a file's format has the latency's distribution (format 5 on). */
+export const hasLatencyDistribution = (r: Pick<BenchResults, "format">) => since(r, "wfm-sync-bench/5");
 
 /** Where `npm run bench` writes and `npm run bench:report` reads, unless told otherwise (--json FILE). */
 export const DEFAULT_JSON = "bench/results/latest.json";
@@ -182,6 +186,22 @@ export interface WorkloadPart {
   timeZones: number;
 }
 
+/** Changes whose latency was at most `upToMs` and above the bucket before (null: above the last bound). */
+export interface LatencyBucket {
+  upToMs: number | null;
+  count: number;
+}
+
+/** The bounds of the latency histogram, in ms: SPEC §8's 5 and 10 among them. */
+export const LATENCY_BUCKETS = [2, 3, 4, 5, 7.5, 10, 15, 20, 50] as const;
+
+/** `latencies` (ms) counted into LATENCY_BUCKETS, and one bucket for those above the last bound. */
+export function latencyHistogram(latencies: readonly number[]): LatencyBucket[] {
+  const buckets: LatencyBucket[] = [...LATENCY_BUCKETS.map((upToMs) => ({ upToMs, count: 0 })), { upToMs: null, count: 0 }];
+  for (const ms of latencies) buckets.find((b) => b.upToMs === null || ms <= b.upToMs)!.count++;
+  return buckets;
+}
+
 export interface LagSample {
   /** Since the writers started. */
   atMs: number;
@@ -202,6 +222,8 @@ export interface BenchResults {
   samples?: { lag: LagSample[]; writingMs: number };
   /** The replicated source's lag, sampled every second from its writers' start until its server caught up. */
   replicatedLag?: { samples: ReplicatedLagSample[]; writingMs: number };
+  /** How the one-change latencies fell into LATENCY_BUCKETS (format 5). */
+  latencyHistogram?: LatencyBucket[];
   /** SPEC §8 rows this bench does not measure yet. */
   notMeasured: string[];
 }
@@ -218,7 +240,7 @@ export type PgSetting = (typeof PG_SETTINGS)[number];
 
 export const MEASURE_IDS = [
   "load.seconds", "load.changes", "floor.seconds", "floor.rows", "cold.seconds", "memory.peakRss", "idle.seconds", "idle.rowsWritten",
-  "changed.seconds", "changed.updated", "search.p50", "search.p95", "latency.n", "latency.p50", "latency.p99", "sustained.changes",
+  "changed.seconds", "changed.updated", "search.p50", "search.p95", "latency.n", "latency.p50", "latency.p90", "latency.p99", "latency.max", "sustained.changes",
   "sustained.offered", "sustained.applied", "sustained.lagStart", "sustained.lagEnd", "sustained.lagTrend", "sustained.catchUp",
   "mesh.p50", "mesh.p99", "mesh.timestampQueries", "cacheSlack.webEvents", "cacheSlack.plain", "freshness.webEvents", "freshness.plain",
   "schema.agentIndexes", "twoSources.load.seconds", "twoSources.cold.seconds", "twoSources.idle.seconds", "twoSources.idle.rowsWritten",
@@ -317,6 +339,10 @@ export function problems(r: BenchResults): string[] {
     }
     const expected = judge(m);
     if (expected !== m.verdict) out.push(`${id}: verdict ${m.verdict ?? "(none)"} but its value and target say ${expected ?? "(none)"}`);
+  }
+  if (r.latencyHistogram) {
+    const counted = r.latencyHistogram.reduce((sum, b) => sum + b.count, 0);
+    if (counted !== r.measures["latency.n"]?.value) out.push(`latencyHistogram: counts ${counted} changes, latency.n is ${r.measures["latency.n"]?.value}`);
   }
   return out;
 }

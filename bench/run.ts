@@ -316,6 +316,7 @@ runCli(async () => {
   let workload: Workload;
   let samples: BenchResults["samples"];
   let replicatedLag: BenchResults["replicatedLag"];
+  let latencyBuckets: BenchResults["latencyHistogram"];
   const notMeasured = [...NOT_MEASURED];
   try {
     machine = await machineFacts(sql, source, loadStart);
@@ -405,7 +406,10 @@ runCli(async () => {
     const { latency, throughput } = rt;
     put("latency.n", { label: "changes made one at a time", value: latency.n, unit: "changes", decimals: 0 });
     put("latency.p50", { label: "cfg commit → WFM commit, one change, median", value: latency.p50, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 5 } });
+    put("latency.p90", { label: "cfg commit → WFM commit, one change, 90th percentile", value: latency.p90, unit: "ms", decimals: 1 });
     put("latency.p99", { label: "cfg commit → WFM commit, one change, 99th percentile", value: latency.p99, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 10 } });
+    put("latency.max", { label: "cfg commit → WFM commit, one change, the slowest", value: latency.max, unit: "ms", decimals: 1 });
+    latencyBuckets = latency.histogram;
     put("sustained.changes", { label: "changes the writers made", value: throughput.changes, unit: "changes", decimals: 0 });
     put("sustained.offered", { label: "rate the writers committed at", value: Math.round(throughput.offered), unit: "changes/s", decimals: 0 });
     put("sustained.applied", { label: "rate the server applied at, until caught up", value: Math.round(throughput.applied), unit: "changes/s", decimals: 0, target: { of: "value", op: ">=", limit: 5000 } });
@@ -474,6 +478,7 @@ runCli(async () => {
     measures: M,
     samples,
     replicatedLag,
+    latencyHistogram: latencyBuckets,
     notMeasured: external ? notMeasured.filter((line) => line !== UNTUNED_EXTERNAL) : notMeasured,
   };
   const wrong = problems(results);

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { BLOCKS, parts, render, SCALE_BLOCK } from "../bench/report";
 import { DEFAULT_SCALE_JSON, SCALE_FORMAT, scaleProblems, type ScaleResults } from "../bench/scale";
 import {
-  DEFAULT_JSON, judge, lagLimit, lagTrend, lagWindowMax, LAG_RULE, measure, MEASURE_IDS, NOT_MEASURED, problems, RESULTS_FORMAT,
+  DEFAULT_JSON, judge, lagLimit, lagTrend, lagWindowMax, LAG_RULE, latencyHistogram, measure, MEASURE_IDS, NOT_MEASURED, problems, RESULTS_FORMAT,
   type BenchResults, type Measure,
 } from "../bench/results";
 
@@ -34,7 +34,9 @@ function fixture(): BenchResults {
   put("search.p95", { label: "p95", value: 4.61, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 50 } });
   put("latency.n", { label: "n", value: 1997, unit: "changes", decimals: 0 });
   put("latency.p50", { label: "p50", value: 3.83, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 5 } });
+  put("latency.p90", { label: "p90", value: 6.71, unit: "ms", decimals: 1 });
   put("latency.p99", { label: "p99", value: 11.37, unit: "ms", decimals: 1, target: { of: "value", op: "<=", limit: 10 } });
+  put("latency.max", { label: "max", value: 61.23, unit: "ms", decimals: 1 });
   put("sustained.changes", { label: "changes", value: 70417, unit: "changes", decimals: 0 });
   put("sustained.offered", { label: "offered", value: 7043, unit: "changes/s", decimals: 0 });
   put("sustained.applied", { label: "applied", value: 6971, unit: "changes/s", decimals: 0, target: { of: "value", op: ">=", limit: 5000 } });
@@ -101,6 +103,11 @@ function fixture(): BenchResults {
       },
     },
     measures: M,
+    // 1,997 changes in all, a count no other figure has.
+    latencyHistogram: [
+      { upToMs: 2, count: 13 }, { upToMs: 3, count: 211 }, { upToMs: 4, count: 647 }, { upToMs: 5, count: 571 }, { upToMs: 7.5, count: 389 },
+      { upToMs: 10, count: 131 }, { upToMs: 15, count: 23 }, { upToMs: 20, count: 9 }, { upToMs: 50, count: 2 }, { upToMs: null, count: 1 },
+    ],
     notMeasured: NOT_MEASURED,
   };
 }
@@ -157,6 +164,8 @@ describe("bench:report", () => {
       for (const [start, end] of [["sustained.lagStart", "sustained.lagEnd"], ["replicated.sustained.subscriptionStart", "replicated.sustained.subscriptionEnd"], ["replicated.sustained.backlogStart", "replicated.sustained.backlogEnd"]]) {
         if (id === start) changed.measures[end!] = measure({ ...base.measures[end!]!, target: { ...base.measures[end!]!.target!, limit: lagLimit(changed.measures[id]!.value) } });
       }
+      // The histogram counts latency.n changes.
+      if (id === "latency.n") changed.latencyHistogram!.at(-1)!.count += changed.measures[id]!.value - m.value;
       // A measure compared with this one carries its value.
       for (const [other, o] of Object.entries(base.measures)) {
         if (o.baseline?.measure === id) changed.measures[other] = measure({ ...o, baseline: { ...o.baseline, value: changed.measures[id]!.value } });
@@ -269,6 +278,21 @@ describe("bench:report", () => {
     const run = BLOCKS.run!(fixture());
     expect(run).toContain("as a new session sees them (the sync sessions set some of their own): work_mem 33MB,");
     expect(run).toContain("set: work_mem 67MB, hash_mem_multiplier 3, maintenance_work_mem 263MB, temp_buffers 71MB, jit off.");
+  });
+
+  it("shows the one-change latency's distribution: its quantiles and every bucket's count, which add up to the changes made", () => {
+    const doc = render(skeleton(), fixture());
+    expect(doc).toContain("- **Distribution** of those latencies: p50 3.8 ms, p90 6.7 ms, p99 11.4 ms, the slowest 61.2 ms; changes by latency: " +
+      "up to 2 ms: 13 · 2–3 ms: 211 · 3–4 ms: 647 · 4–5 ms: 571 · 5–7.5 ms: 389 · 7.5–10 ms: 131 · 10–15 ms: 23 · 15–20 ms: 9 · 20–50 ms: 2 · over 50 ms: 1.");
+    const wrong = fixture();
+    wrong.latencyHistogram![3]!.count++;
+    expect(problems(wrong)).toEqual(["latencyHistogram: counts 1998 changes, latency.n is 1997"]);
+    expect(latencyHistogram([0.5, 2, 2.01, 9.99, 10, 10.01, 50, 50.5, 400]).map((b) => b.count)).toEqual([2, 1, 0, 0, 0, 2, 1, 0, 1, 2]);
+    const older = { ...fixture(), format: "wfm-sync-bench/4" as const };
+    delete older.latencyHistogram;
+    delete older.measures["latency.p90"];
+    delete older.measures["latency.max"];
+    expect(render(skeleton(), older)).not.toContain("**Distribution**");
   });
 
   it("knows every measure the bench writes", () => {
