@@ -256,7 +256,8 @@ const commandLine = () =>
 function gitState(): { commit: string | null; dirty: boolean | null } {
   try {
     const commit = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
+    // The bench's own results, rewritten by the last run, are not a change to what is measured.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results"], { encoding: "utf8" }).trim() !== "";
     return { commit, dirty };
   } catch {
     return { commit: null, dirty: null };
