@@ -194,8 +194,8 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
     params as never[],
     { prepare: mode.session },
   ));
-  // A run's batch is analysed (its plans depend on it); the real-time session's table was analysed empty
-  // once, which plans its handful of rows well, and analysing every small batch would cost more.
+  // A run's batch is analysed (its plans depend on it); a small real-time batch is not: analysing each would cost
+  // more than the batch, and its persons are read as an array (above), planned well whatever the statistics say.
   if (!mode.session || (result && result.count > 200)) await tx.unsafe(ANALYZE_BATCH);
   // In a pipeline, how many is not known yet.
   return result?.count ?? Number.NaN;
