@@ -37,4 +37,8 @@ export async function signInThroughForm(page: Page) {
   await page.getByLabel("Password").fill(adminPassword());
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("navigation", { name: "Main", includeHidden: true })).toHaveCount(1);
+  // Sign-in lands on "/", which redirects to the Sites page: the shell shows before that second step, and a
+  // test that acts meanwhile (opens the phone menu, say) sees the redirect undo it. Wait for the page itself.
+  await expect(page).toHaveURL(/\/organization\/sites$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Sites" })).toBeVisible();
 }
