@@ -173,7 +173,7 @@ export async function probeDatabase(sql: Sql, ms = 800): Promise<{ reachable: bo
  * again before COMMIT, so statements that ran on a silently reconnected session (in autocommit) are never
  * committed as if they were this transaction — the caller gets a connection-loss error and starts over.
  */
-export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql, session: { pid: number }) => Promise<T>): Promise<T> {
   // BEGIN and the pid are sent together, and so are the pid and COMMIT: a real-time batch is a few milliseconds,
   // and each round trip saved is a tenth of one. A COMMIT that reaches a reconnected session finds no
   // transaction there and does nothing; the pid read beside it still tells.
@@ -181,7 +181,7 @@ export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql) 
   const pinned = conn<{ pid: number }[]>`select pg_backend_pid() as pid`;
   try {
     const [, [started]] = await Promise.all([begun, pinned]);
-    const result = await work(conn);
+    const result = await work(conn, { pid: started!.pid });
     const [[now]] = await Promise.all([conn<{ pid: number }[]>`select pg_backend_pid() as pid`, conn`commit`]);
     if (now?.pid !== started?.pid) {
       throw Object.assign(new Error("the database session ended during the transaction"), { code: "CONNECTION_CLOSED" });

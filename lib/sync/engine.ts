@@ -12,6 +12,7 @@ import { LOCK_NAMESPACE, lockKeys } from "../db/locks";
 import { syncConnection } from "../db/session-settings";
 import { env } from "../env";
 import { applyAgents, collectBatch, createBatchTables, RUN_MODE } from "./agents";
+import { moveCursor } from "./cursor";
 import { beginColdImport, coldImportLikely } from "./cold-import";
 import { describeCollision, findCollisions, markCollisions } from "./collisions";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
@@ -131,7 +132,7 @@ async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, source: 
 async function inRun(
   sql: Sql,
   run: { server: string; source: SyncSource; instance?: string; requestedBy?: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
-  work: (tx: Sql, runId: number) => Promise<{ cursor?: number }>,
+  work: (tx: Sql, runId: number, session: { pid: number }) => Promise<{ cursor?: number }>,
 ): Promise<SyncResult> {
   const runId = await startRun(sql, { ...run, source: run.source.name });
   await run.onStart?.(runId);
@@ -149,8 +150,8 @@ async function inRun(
     for (let attempt = 1; ; attempt++) {
       let outcome: { counts: RunCounts; cursor?: number };
       try {
-        outcome = await inTransaction(conn, "isolation level repeatable read", async (tx) => {
-          const { cursor } = await work(tx, runId);
+        outcome = await inTransaction(conn, "isolation level repeatable read", async (tx, session) => {
+          const { cursor } = await work(tx, runId, session);
           return { counts: await countEvents(tx, runId), cursor };
         });
       } catch (error) {
@@ -192,7 +193,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
   const { level, source } = await serverSettings(sql, options.server);
   const S = source.schema;
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  return inRun(sql, { server: options.server, source, instance: options.instance, requestedBy: options.requestedBy, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId) => {
+  return inRun(sql, { server: options.server, source, instance: options.instance, requestedBy: options.requestedBy, kind: "full", trigger: options.trigger, level, onStart: options.onStart, signal: options.signal }, async (tx, runId, session) => {
     // A cold import locks its tables first: LOCK takes no snapshot, so the run's snapshot sees them locked.
     const coldImport = level > 0 && (await coldImportLikely(sql, source, options.coldImportMinimum))
       ? await beginColdImport(tx, source, options.coldImportMinimum)
@@ -237,10 +238,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
       if (level === 2) await syncUsers(tx, runId, source);
     }
 
-    await tx`
-      insert into wfm.sync_cursors (server, source, last_seq) values (${options.server}, ${source.name}, ${cursor})
-      on conflict (server, source) do update set last_seq = excluded.last_seq, updated_at = now()
-       where wfm.sync_cursors.last_seq is distinct from excluded.last_seq`;
+    await moveCursor(tx, { server: options.server, source: source.name, seq: cursor, pid: session.pid }, "full");
     return { cursor };
   });
 }

@@ -13,6 +13,7 @@
 import { inTransaction, type Sql } from "../db/client";
 import { applyAgents, collectBatch, createBatchTables, Pipeline, statement, type StepMode } from "./agents";
 import { markCollisions } from "./collisions";
+import { moveCursor } from "./cursor";
 import { allSources } from "../config/source-names";
 import { SKILLS, syncReferenceTable, TIME_ZONES } from "./reference-data";
 import { noCounts, type RunCounts } from "./runs";
@@ -171,7 +172,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
   // inTransaction pins the session: a batch that ran partly on a reconnected session is never committed.
   const source = options.source ?? (await serverSettings(conn, options.server)).source;
   const S = source.schema;
-  return inTransaction(conn, "isolation level repeatable read", async (conn) => {
+  return inTransaction(conn, "isolation level repeatable read", async (conn, { pid }) => {
     // Batches are idempotent and carry their cursor: if the database crashed before this commit reached
     // disk, the batch and its cursor are lost together and simply applied again. So the batch need not
     // wait for the WAL flush (a millisecond or more of every change's latency).
@@ -331,13 +332,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     }
 
     // The notification is delivered at commit: the console (and the bench) see the cursor move at once.
-    ending.push(conn`
-      with moved as (
-        insert into wfm.sync_cursors (server, source, last_seq, updated_at) values (${options.server}, ${source.name}, ${to}, clock_timestamp())
-        on conflict (server, source) do update set last_seq = excluded.last_seq, updated_at = excluded.updated_at
-        returning last_seq
-      )
-      select pg_notify('wfm_cursor', ${options.server} || ':' || last_seq) from moved`);
+    ending.push(moveCursor(conn, { server: options.server, source: source.name, seq: to, pid }, "realtime"));
     await Promise.all(ending);
     return result;
   });
