@@ -46,7 +46,12 @@ function run(name: string, command: string, args: string[], options: { env?: Rec
   });
 }
 
-const minutes = (seconds: number) => (seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${(seconds % 60).toFixed(0).padStart(2, "0")} s`);
+// Rounded to the second before it is split, so that 359.6 s reads "6 min 00 s", not "5 min 60 s".
+const minutes = (seconds: number) => {
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
+};
 
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
 
