@@ -15,7 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_JSON, hasLatencyDistribution, hasReplicated, hasTwoSources, markdownTable, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
+  DEFAULT_JSON, hasLatencyDistribution, hasReplicated, hasTwoSources, markdownTable, postgresName, showWhenAndCommit, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
 } from "./results";
 import { DEFAULT_SCALE_JSON, scaleMarkdown, scaleProblems, type ScaleResults } from "./scale";
 
@@ -42,9 +42,6 @@ function reader(r: BenchResults) {
   };
 }
 
-/** "embedded PostgreSQL 17.10", or "PostgreSQL 15.18 (--url)" for one named by where it came from. */
-const postgresName = ({ source, version }: { source: string; version: string }) =>
-  source.endsWith("PostgreSQL") ? `${source} ${version}` : `PostgreSQL ${version} (${source})`;
 
 /** The one-change latency's distribution: its quantiles, then how many changes fell into each bucket. */
 function latencyDistribution(r: BenchResults): string {
@@ -68,9 +65,7 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
     const recorded = settings.filter(([, v]) => v !== null);
     const lines: string[] = [];
     if (p.kind === "transcribed") lines.push(`> **Transcribed by hand, not written by the bench.** ${p.note ?? ""}`.trimEnd(), "");
-    const when = r.date.length > 10 ? `${r.date.slice(0, 10)} ${r.date.slice(11, 16)} UTC` : r.date;
-    const commit = p.commit ? `; commit \`${p.commit.slice(0, 10)}\`${p.dirty ? " with uncommitted changes" : ""}` : "";
-    lines.push(`- Date: ${when}${commit}.`);
+    lines.push(`- Date: ${showWhenAndCommit(r.date, p)}.`);
     lines.push(
       `- Machine: ${mc.cpuModel ?? "CPU model not recorded"}, ${mc.cores} cores, ${mc.memoryGiB} GiB` +
         `${mc.os ? `, ${mc.os}` : ""}${mc.arch ? `, ${mc.arch}` : ""}; Node ${mc.node}; ${postgresName(mc.postgres)}` +

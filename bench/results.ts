@@ -379,6 +379,16 @@ export function showSettings(settings: Readonly<Record<string, string | null | u
   return Object.entries(settings).filter(([, value]) => value != null).map(([name, value]) => `${name} ${value}`).join(", ");
 }
 
+/** "2026-12-02 19:54 UTC; commit `24d4ddc757`" (with " with uncommitted changes" when the checkout had them). */
+export function showWhenAndCommit(date: string, p: Provenance): string {
+  const when = date.length > 10 ? `${date.slice(0, 10)} ${date.slice(11, 16)} UTC` : date;
+  return `${when}${p.commit ? `; commit \`${p.commit.slice(0, 10)}\`${p.dirty ? " with uncommitted changes" : ""}` : ""}`;
+}
+
+/** "embedded PostgreSQL 17.10", or "PostgreSQL 15.18 (--url)" for one named by where it came from. */
+export const postgresName = ({ source, version }: { source: string; version: string }) =>
+  source.endsWith("PostgreSQL") ? `${source} ${version}` : `PostgreSQL ${version} (${source})`;
+
 export const showVerdict = (v: Verdict | undefined) => (v === "ok" ? "ok" : v === "missed" ? "MISSED" : "");
 
 // ---------------------------------------------------------------------------------------------------------

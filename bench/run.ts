@@ -55,7 +55,7 @@ const HELP = `usage: npm run bench -- [options]
   --json FILE         where to write the results (default ${DEFAULT_JSON}; with --scale, ${DEFAULT_SCALE_JSON})
   --scale             instead of the above: only the three full syncs (cold, nothing changed, 1% changed) at
                       each of --sizes, each size in a cluster of its own (with --url: reloaded there), each sync
-                      in a process of its own whose peak RSS is recorded; about 10 minutes for the default sizes
+                      in a process of its own whose peak RSS is recorded; 10–15 minutes here for the default sizes
   --sizes N,N,…       the sizes --scale measures (default ${SCALE_SIZES.join(",")})
   --help              this text
 
@@ -170,8 +170,29 @@ async function machineFacts(sql: Sql, source: string, loadStart: number): Promis
   };
 }
 
+/**
+ * Which PostgreSQL the bench uses: --url, else DATABASE_URL, else a throw-away embedded one. An external one is
+ * named before anything touches it: it may be somebody's database.
+ */
+function benchTarget(url: string | undefined): { external: string | undefined; source: string } {
+  const external = url ?? env().databaseUrl;
+  const source = url !== undefined ? "--url" : external ? "DATABASE_URL" : "embedded PostgreSQL";
+  if (external) console.error(`bench: the PostgreSQL at ${describeTarget(external)} (${source}) will be migrated and its cfg and synchronized WFM data replaced by the workload`);
+  return { external, source };
+}
+
+/** The level-2 server the full syncs run as (an external database may hold it from an earlier bench). */
+const registerBenchServer = (sql: Sql) =>
+  sql`insert into wfm.servers (name, sync_level) values ('Bench', 2) on conflict (name) do update set sync_level = 2`;
+
+/** SPEC §8's "1% changed": every hundredth agent's e-mail. */
+const changeOnePercent = (sql: Sql) => sql`update cfg.persons set email = 'changed.' || email where is_agent and dbid % 100 = 7`;
+
+/** A full sync's connection reports its statistics as it closes: what wfmWrites reads after it. */
+const statisticsReported = () => new Promise((resolve) => setTimeout(resolve, 600));
+
 /** One full sync by a process of its own (bench/full-sync-process.ts): its time, counts and peak RSS. */
-async function fullSyncProcess(url: string, server: string): Promise<ScaleSync & { counts: { updated: number } }> {
+function fullSyncProcess(url: string, server: string): ScaleSync & { counts: { updated: number } } {
   const out = execFileSync(process.execPath, ["--import", "tsx", path.join("bench", "full-sync-process.ts"), url, server], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
@@ -189,9 +210,7 @@ async function fullSyncProcess(url: string, server: string): Promise<ScaleSync &
 async function measureScale(sizes: number[], url: string | undefined, jsonFile: string): Promise<void> {
   const date = new Date().toISOString();
   const loadStart = os.loadavg()[0]!;
-  const external = url ?? env().databaseUrl;
-  const source = url !== undefined ? "--url" : external ? "DATABASE_URL" : "embedded PostgreSQL";
-  if (external) console.error(`bench: the PostgreSQL at ${describeTarget(external)} (${source}) will be migrated and its cfg and synchronized WFM data replaced by the workload`);
+  const { external, source } = benchTarget(url);
   const points: ScalePoint[] = [];
   let machine: Machine | undefined;
   for (const agents of sizes) {
@@ -205,20 +224,20 @@ async function measureScale(sizes: number[], url: string | undefined, jsonFile: 
       console.error(`bench: scale ${agents.toLocaleString("en")} agents: loading…`);
       const size = agents === WORKLOAD_L.agents ? WORKLOAD_L : scaledWorkload(agents);
       const load = await loadWorkload(sql, size, { reset: true });
-      await sql`insert into wfm.servers (name, sync_level) values ('Bench', 2) on conflict (name) do update set sync_level = 2`;
+      await registerBenchServer(sql);
       await sql`checkpoint`;
       console.error(`bench: scale ${agents.toLocaleString("en")} agents: floor, then the cold full sync…`);
       const floor = await copyFloor(sql, agents);
       await sql`checkpoint`;
-      const cold = await fullSyncProcess(database.url, "Bench");
+      const cold = fullSyncProcess(database.url, "Bench");
       await sql`vacuum analyze`;
       console.error(`bench: scale ${agents.toLocaleString("en")} agents: nothing changed, then 1% changed…`);
       const before = await wfmWrites(sql);
-      const idle = await fullSyncProcess(database.url, "Bench");
-      await new Promise((r) => setTimeout(r, 600)); // the run's connections report their statistics as they close
+      const idle = fullSyncProcess(database.url, "Bench");
+      await statisticsReported();
       const written = (await wfmWrites(sql)) - before;
-      await sql`update cfg.persons set email = 'changed.' || email where is_agent and dbid % 100 = 7`;
-      const changed = await fullSyncProcess(database.url, "Bench");
+      await changeOnePercent(sql);
+      const changed = fullSyncProcess(database.url, "Bench");
       const point: ScalePoint = {
         agents,
         persons: load.persons,
@@ -301,12 +320,7 @@ runCli(async () => {
   const date = new Date().toISOString();
   const loadStart = os.loadavg()[0]!;
 
-  const external = values.url ?? env().databaseUrl;
-  const source = values.url !== undefined ? "--url" : external ? "DATABASE_URL" : "embedded PostgreSQL";
-  if (external) {
-    // Said before anything touches it: this may be somebody's database.
-    console.error(`bench: the PostgreSQL at ${describeTarget(external)} (${source}) will be migrated and its cfg and synchronized WFM data replaced by the workload`);
-  }
+  const { external, source } = benchTarget(values.url);
   const base = await fs.mkdtemp(path.join(os.tmpdir(), "wfm-bench-"));
   await fs.chmod(base, 0o755);
   const database = await openDatabase({ databaseUrl: external ?? null, dataDir: path.join(base, "pg"), max: 4, applicationName: "wfm-bench" });
@@ -349,8 +363,7 @@ runCli(async () => {
     };
     put("load.seconds", { label: "load the workload into cfg, with its change feed", value: load.ms / 1000, unit: "s", decimals: 2 });
     put("load.changes", { label: "changes the load recorded in the change feed", value: Number(feed!.seq), unit: "changes", decimals: 0 });
-    // An external database may hold the server from an earlier bench.
-    await sql`insert into wfm.servers (name, sync_level) values ('Bench', 2) on conflict (name) do update set sync_level = 2`;
+    await registerBenchServer(sql);
     await sql`checkpoint`;
     const [indexes] = await sql`select count(*)::int as n from pg_indexes where schemaname = 'wfm' and tablename = 'agents'`;
     put("schema.agentIndexes", { label: "indexes on wfm.agents (pg_indexes)", value: Number(indexes!.n), unit: "indexes", decimals: 0 });
@@ -374,13 +387,13 @@ runCli(async () => {
     console.error("bench: full sync with nothing changed…");
     const before = await wfmWrites(sql);
     const idle = await timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" }));
-    await new Promise((r) => setTimeout(r, 600)); // the run's connection reports its statistics as it closes
+    await statisticsReported();
     const written = (await wfmWrites(sql)) - before;
     put("idle.seconds", { label: "full sync, nothing changed", value: idle.ms / 1000, unit: "s", decimals: 2, floor: floorS, target: { of: "ratio", op: "<=", limit: 1 } });
     put("idle.rowsWritten", { label: "rows written in WFM's synchronized tables by that sync", value: Number(written), unit: "rows", decimals: 0, target: { of: "value", op: "==", limit: 0 } });
 
     console.error("bench: full sync with 1% of agents changed…");
-    await sql`update cfg.persons set email = 'changed.' || email where is_agent and dbid % 100 = 7`;
+    await changeOnePercent(sql);
     const changed = await timed(() => runFullSync(sql, { server: "Bench", trigger: "manual" }));
     put("changed.seconds", { label: "full sync, 1% of agents changed", value: changed.ms / 1000, unit: "s", decimals: 2, floor: floorS, target: { of: "ratio", op: "<=", limit: 1.2 } });
     put("changed.updated", { label: "agents that sync updated", value: changed.result.counts.updated, unit: "agents", decimals: 0 });

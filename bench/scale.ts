@@ -6,7 +6,7 @@
  * the workload. `npm run bench -- --scale` writes bench/results/scale.json; `npm run bench:report` turns it into
  * BENCHMARKS.md's scale table.
  */
-import { gridTable, showVerdict, type Machine, type Provenance, type Verdict } from "./results";
+import { gridTable, postgresName, showVerdict, showWhenAndCommit, type Machine, type Provenance, type Verdict } from "./results";
 
 export const SCALE_FORMAT = "wfm-sync-bench-scale/1";
 export const DEFAULT_SCALE_JSON = "bench/results/scale.json";
@@ -80,11 +80,9 @@ export function scaleProblems(r: ScaleResults): string[] {
 
 /** BENCHMARKS.md's scale part: the run, the table, and the two verdicts. */
 export function scaleMarkdown(r: ScaleResults): string {
-  const when = `${r.date.slice(0, 10)} ${r.date.slice(11, 16)} UTC`;
   const { provenance: p, machine: mc } = r;
   const lines = [
-    `- Date: ${when}${p.commit ? `; commit \`${p.commit.slice(0, 10)}\`${p.dirty ? " with uncommitted changes" : ""}` : ""}; ${mc.cores} cores, ${mc.memoryGiB} GiB; ` +
-      `${mc.postgres.source.endsWith("PostgreSQL") ? mc.postgres.source : `PostgreSQL (${mc.postgres.source})`} ${mc.postgres.version}` +
+    `- Date: ${showWhenAndCommit(r.date, p)}; ${mc.cores} cores, ${mc.memoryGiB} GiB; ${postgresName(mc.postgres)}` +
       `${mc.loadAverage ? `; 1-minute load average ${mc.loadAverage.start} → ${mc.loadAverage.end}` : ""}.`,
     ...(p.command ? [`- Command: \`${p.command}\`.`] : []),
     "",

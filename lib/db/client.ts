@@ -169,9 +169,10 @@ export async function probeDatabase(sql: Sql, ms = 800): Promise<{ reachable: bo
 /**
  * A transaction on a dedicated one-connection client, by hand. Not postgres.js's begin(): on a connection
  * that has just closed it sends ROLLBACK, which crashes postgres.js 3.4.9 (a write to a null socket from a
- * timer) and leaves the call hanging. The session is pinned instead: its backend pid is read at BEGIN and
- * again before COMMIT, so statements that ran on a silently reconnected session (in autocommit) are never
- * committed as if they were this transaction — the caller gets a connection-loss error and starts over.
+ * timer) and leaves the call hanging. The session is pinned instead: its backend pid is read with BEGIN and
+ * again with COMMIT, so a transaction that ran partly on a silently reconnected session is never reported as
+ * committed — the caller gets a connection-loss error and starts over. `work` gets the pid, for a write that
+ * must not happen on another session (lib/sync/cursor.ts: there, in autocommit, it would commit).
  */
 export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql, session: { pid: number }) => Promise<T>): Promise<T> {
   // BEGIN and the pid are sent together, and so are the pid and COMMIT: a real-time batch is a few milliseconds,

@@ -73,6 +73,17 @@ export class Pipeline {
   }
 }
 
+/**
+ * A statement whose answer the caller needs: in a pipeline it is sent now and answered with the pipeline; else
+ * it runs now. Either way it goes to the connection before anything the caller sends after it.
+ */
+export function answered<T>(mode: StepMode, query: PromiseLike<T> & { execute(): unknown }): Promise<T> {
+  const answer = mode.pipeline ? mode.pipeline.send(query) : Promise.resolve(query);
+  // The caller awaits it later; a failure meanwhile is its to report, not an unhandled rejection.
+  answer.catch(() => {});
+  return answer;
+}
+
 /** A step's statement: run and answered, or — in a pipeline — sent, with no answer for the step (undefined). */
 export async function statement<T>(mode: StepMode, query: PromiseLike<T> & { execute(): unknown }): Promise<T | undefined> {
   if (!mode.pipeline) return await query;

@@ -11,7 +11,7 @@
  * them all unless the backlog exceeds `limit`, so what it applies and the cursor it stores agree.
  */
 import { inTransaction, type Sql } from "../db/client";
-import { applyAgents, collectBatch, createBatchTables, Pipeline, statement, type StepMode } from "./agents";
+import { answered, applyAgents, collectBatch, createBatchTables, Pipeline, statement, type StepMode } from "./agents";
 import { markCollisions } from "./collisions";
 import { moveCursor } from "./cursor";
 import { allSources } from "../config/source-names";
@@ -264,15 +264,14 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
       const sites = options.scope && { mine: options.scope.mine, others: options.scope.others };
       await collectBatch(conn, { level: level as 1 | 2, server: options.server, source, persons: { table: "feed_persons" }, sites }, mode);
 
-      const scopedQuery = conn.unsafe<{ n: number }[]>(
+      const scoped = answered(mode, conn.unsafe<{ n: number }[]>(
         `
         select count(*)::int as n from feed_batch f
          where f.object_type in ('person', 'agent_login', 'skill_level')
            and exists (select 1 from sync_batch b where ${changeOfPerson("f", "b.cfg_dbid")})`,
         [],
         PREPARED,
-      );
-      const scoped = pipeline ? pipeline.send(scopedQuery) : await scopedQuery;
+      ));
 
       // Manually terminated agents and reinstated ones waiting for a full sync are left alone, and each
       // change for them says so.

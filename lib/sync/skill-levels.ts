@@ -8,7 +8,7 @@
  * agents are applied; it is never renamed or removed afterwards.
  */
 import type { Sql } from "../db/client";
-import { inBatchRange, RUN_MODE, statement, type StepMode, type TempLifetime } from "./agents";
+import { answered, inBatchRange, RUN_MODE, statement, type StepMode, type TempLifetime } from "./agents";
 import type { SyncSource } from "./source";
 import { analyzeIfGrown } from "./statistics";
 
@@ -55,7 +55,7 @@ export async function importSkillsOnDemand(tx: Sql, runId: number, source: SyncS
            'skill ' || name || ' (dbid ' || skill_dbid || ') could not be imported: WFM already has a skill of that name'
       from blocked`, [runId], { prepare: mode.session });
   // In a pipeline the count comes with the pipeline's answers: the caller awaits it after the batch's steps are sent.
-  return (await (mode.pipeline ? mode.pipeline.send(query) : query)).count;
+  return (await answered(mode, query)).count;
 }
 
 export async function applySkillLevels(tx: Sql, runId: number, source: SyncSource, mode: StepMode = RUN_MODE): Promise<void> {
