@@ -62,7 +62,9 @@ describe("faults and load", () => {
     const added: number[] = [];
     for (let i = 0; i < 10; i++) added.push(await b.wholePerson(t, { logins: [switches[i % 2]!] }));
     await second.waitForLine(isRole("primary"));
-    await second.waitForLine(onEvent("sync:full:start", { trigger: "failover" }));
+    // The run's status is written after its commit, on another connection: wait for the run's end, not for
+    // the cursor it committed.
+    await second.waitForLine(onEvent("sync:full:finish", { trigger: "failover" }));
     await caughtUp(sql, "Pair");
     for (const dbid of added) expect(await b.agent(dbid)).toBeDefined();
     const [failover] = await sql`select status from wfm.sync_runs where server = 'Pair' and trigger = 'failover'`;

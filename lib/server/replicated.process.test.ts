@@ -162,7 +162,8 @@ describe("a WFM Server of a replicated source", () => {
       const copying = async () => {
         const [row] = await sql<{ n: number }[]>`
           select count(*)::int as n from pg_subscription_rel r join pg_subscription s on s.oid = r.srsubid
-           where s.subname = ${subscriptionOf("apac")} and r.srsubstate <> 'r'`;
+           where s.subname = ${subscriptionOf("apac")} and r.srsubstate <> 'r'
+             and s.subdbid = (select oid from pg_database where datname = current_database())`;
         return row!.n;
       };
       expect(await copying()).toBe(TABLES.length);
