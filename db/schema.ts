@@ -355,6 +355,17 @@ export const wfmAgentSkills = wfm.table(
   ],
 );
 
+/**
+ * Each agent's skill levels in one number, kept by statement triggers on agent_skills and skills (migration
+ * 0027) for every writer, the sync and a hand edit alike: the XOR of `wfm.level_hash(source, cfg skill dbid,
+ * level)` over its levels. A full sync computes the same from cfg's rows and diffs row by row only the agents
+ * whose two numbers differ (lib/sync/skill-levels.ts). An agent without levels has no row (0).
+ */
+export const wfmAgentLevelDigests = wfm.table("agent_level_digests", {
+  agentId: integer("agent_id").primaryKey(),
+  digest: bigint("digest", { mode: "bigint" }).notNull(),
+});
+
 export const roles = ["admin", "supervisor", "viewer"] as const;
 export type Role = (typeof roles)[number];
 

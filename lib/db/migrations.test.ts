@@ -10,7 +10,7 @@ import { inject } from "vitest";
 const expectedTables = {
   cfg: ["agent_logins", "change_counter", "changes", "persons", "skill_levels", "skills", "switches", "tenants", "time_zones"],
   wfm: [
-    "agent_skills", "agents", "api_tokens", "audit_events", "cache_versions", "config_sources", "server_instances", "servers", "sessions", "sign_in_failures", "sites", "skills", "sync_cursors",
+    "agent_level_digests", "agent_skills", "agents", "api_tokens", "audit_events", "cache_versions", "config_sources", "server_instances", "servers", "sessions", "sign_in_failures", "sites", "skills", "sync_cursors",
     "sync_events", "sync_requests", "sync_runs", "time_zones", "users",
   ],
 };

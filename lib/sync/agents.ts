@@ -24,6 +24,12 @@ export interface BatchScope {
    * wfm.sites as the transaction sees them (full and targeted runs read everything fresh).
    */
   sites?: { mine: number[]; others: number[] };
+  /**
+   * Compare each agent's skill levels by digest first (a full sync): only agents whose cfg levels, hashed from
+   * cfg's rows now, differ from WFM's digest (wfm.agent_level_digests, kept by triggers on every write of
+   * agent_skills, a hand edit included) are diffed row by row. Otherwise every agent of the batch is.
+   */
+  levelsByDigest?: boolean;
 }
 
 /**
@@ -109,7 +115,7 @@ const onCommit = (lifetime: TempLifetime) => (lifetime === "transaction" ? "on c
  * The batch's statistics, for the columns plans join and filter on: analysing all twenty (names, e-mails…)
  * cost ten times as much, twice a batch, and no plan reads them.
  */
-const ANALYZE_BATCH = "analyze sync_batch (cfg_dbid, agent_id, is_new, in_cfg)";
+const ANALYZE_BATCH = "analyze sync_batch (cfg_dbid, agent_id, is_new, in_cfg, levels_differ)";
 
 /** The columns of wfm.agents a run's statements join and filter on: the statistics it refreshes mid-run. */
 const AGENT_JOIN_COLUMNS = ["id", "source", "cfg_dbid", "site_id", "termination_source", "awaiting_full_sync"];
@@ -138,7 +144,8 @@ export async function createBatchTables(tx: Sql, lifetime: TempLifetime = "trans
       login_issue text,
       termination_date date,
       termination_source text,
-      awaiting boolean not null
+      awaiting boolean not null,
+      levels_differ boolean not null
     ) ${onCommit(lifetime)}`);
 }
 
@@ -165,6 +172,17 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
   const inScope = scope.sites
     ? inScopeByAssignmentsSql("ss", "$1", `${param(scope.sites.mine)}::int[]`, `${param(scope.sites.others)}::int[]`)
     : inScopeSql("ss", "$1", "$2");
+  // cfg's levels hashed from its rows as the triggers hash WFM's (migration 0027): each level by its skill's source
+  // and dbid. Equal digests mean the same levels on both sides, so the diff has nothing to find for that agent.
+  const levelDigests = scope.levelsByDigest
+    ? `, d as (
+      select sl.person_dbid, bit_xor(wfm.level_hash(${source.literal}, sl.skill_dbid, sl.level)) as digest
+        from ${S}.skill_levels sl where ${chosen("sl.person_dbid")} group by sl.person_dbid
+    )`
+    : "";
+  const levelsDiffer = scope.levelsByDigest
+    ? "coalesce(d.digest, 0) <> coalesce(wd.digest, 0) or coalesce(w.awaiting_full_sync, false)"
+    : "true";
   const result = await statement(mode, tx.unsafe(
     `
     insert into sync_batch
@@ -175,7 +193,7 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
       select a.id, a.cfg_dbid, ${CFG_FIELDS.map((f) => `a.${f}`).join(", ")}, a.site_id,
              a.termination_date, a.termination_source, a.awaiting_full_sync
         from wfm.agents a where a.source = ${source.literal} and ${chosen("a.cfg_dbid")}
-    ), l as (
+    )${levelDigests}, l as (
       select person_dbid, min(switch_dbid) as switch_dbid, count(distinct switch_dbid) as switches
         from ${S}.agent_logins where ${chosen("person_dbid")} group by person_dbid
     ), j as (
@@ -189,9 +207,12 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
                   when l.switch_dbid = any (array(select dbid from sync_colliding_switch))
                     then 'the name of its switch ' || (select name from ${S}.switches s where s.dbid = l.switch_dbid) || ' collides across tenants or sources'
                   when ls.id is null then 'no site is associated with its switch' end as login_issue,
-             w.termination_date, w.termination_source, coalesce(w.awaiting_full_sync, false) as awaiting
+             w.termination_date, w.termination_source, coalesce(w.awaiting_full_sync, false) as awaiting,
+             ${levelsDiffer} as levels_differ
         from c full join w on w.cfg_dbid = c.dbid
-        left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)
+        left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)${scope.levelsByDigest ? `
+        left join d on d.person_dbid = c.dbid
+        left join wfm.agent_level_digests wd on wd.agent_id = w.id` : ""}
         left join wfm.sites ls on ls.switch_source = ${source.literal} and ls.switch_dbid = l.switch_dbid and l.switches = 1
     )
     -- A new agent's WFM id is drawn here, for the rows in scope only: the steps after it then know every agent's
@@ -199,7 +220,7 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
     select j.cfg_dbid, coalesce(j.agent_id, nextval('wfm.agents_id_seq')::int), j.agent_id is null, j.in_cfg,
            j.in_cfg or exists (select 1 from ${S}.persons p where p.dbid = j.cfg_dbid),
            ${CFG_FIELDS.map((f) => `j.${f}, j.old_${f}`).join(", ")},
-           j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting
+           j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting, j.levels_differ
       from j left join wfm.sites ss on ss.id = coalesce(j.site_id, j.login_site_id)
      where ${inScope} and $2::text is not null`,
     params as never[],

@@ -246,6 +246,47 @@ describe("idempotence", () => {
     expect(again.counts).toEqual({ added: 0, updated: 0, terminated: 0, skipped: 0, errors: 0 });
     expect(await versions()).toEqual(before);
   });
+
+  it("compares levels by digest, yet puts back every level changed, added or removed by hand in WFM", async () => {
+    const { sql } = database;
+    const t = await b.tenant();
+    await b.server("A", 2);
+    const sw = await b.switch(t);
+    await b.site({ switchDbid: sw });
+    const [sales, support] = [await b.skill(t, "Sales"), await b.skill(t, "Support")];
+    await b.skill(t, "Billing");
+    const persons: number[] = [];
+    for (let i = 0; i < 12; i++) persons.push(await b.person(t, { logins: [sw], skills: { [sales]: i % 11, [support]: 3 } }));
+    await sync();
+    // After a sync, cfg's levels hash to exactly what WFM's digests hold: the next full sync diffs no agent row by row.
+    const differing = async () =>
+      (await sql`
+        with d as (
+          select person_dbid, bit_xor(wfm.level_hash('main', skill_dbid, level)) as digest from cfg.skill_levels group by person_dbid)
+        select a.cfg_dbid from wfm.agents a left join d on d.person_dbid = a.cfg_dbid
+          left join wfm.agent_level_digests w on w.agent_id = a.id
+         where coalesce(d.digest, 0) <> coalesce(w.digest, 0) order by a.cfg_dbid`).map((r) => Number(r.cfg_dbid));
+    expect(await differing()).toEqual([]);
+
+    const id = async (dbid: number) => (await sql`select id from wfm.agents where source = 'main' and cfg_dbid = ${dbid}`)[0]!.id as number;
+    const skillId = async (name: string) => (await sql`select id from wfm.skills where name = ${name}`)[0]!.id as number;
+    await sql`update wfm.agent_skills set level = 9 where agent_id = ${await id(persons[1]!)} and skill_id = ${await skillId("Sales")}`;
+    await sql`delete from wfm.agent_skills where agent_id = ${await id(persons[2]!)} and skill_id = ${await skillId("Support")}`;
+    await sql`insert into wfm.agent_skills values (${await id(persons[3]!)}, ${await skillId("Billing")}, 4)`;
+    await sql`delete from wfm.agent_skills where agent_id = ${await id(persons[4]!)}`;
+    expect(await differing()).toEqual([persons[1], persons[2], persons[3], persons[4]]);
+
+    const again = await sync();
+    expect(await log(again.runId)).toEqual([
+      "updated: skill Sales: 9 → 1",
+      "updated: skill Support added at level 3",
+      "updated: skill Billing removed (was level 4)",
+      "updated: skill Sales added at level 4",
+      "updated: skill Support added at level 3",
+    ]);
+    for (const [i, dbid] of persons.entries()) expect(await b.agentSkills(dbid)).toEqual({ Sales: i % 11, Support: 3 });
+    expect(await differing()).toEqual([]);
+  });
 });
 
 describe("progress, failure and rerun", () => {

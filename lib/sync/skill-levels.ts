@@ -1,7 +1,9 @@
 /**
  * Skill levels of the agents in `sync_batch` that cfg still holds. A new agent's come with it (applyAgents);
  * for the others, a diff of cfg.skill_levels against wfm.agent_skills in one temp table, then one insert, one update and
- * one delete. Levels on a colliding skill are skipped (one warning per skill and batch) and never touched
+ * one delete. A full sync diffs only the agents whose level digests differ (`levels_differ`, collectBatch): an
+ * agent whose cfg levels hash to what WFM's digest holds has the same levels on both sides, and reading 800,000
+ * levels on each side to learn that nothing moved was most of a full sync that changes nothing. Levels on a colliding skill are skipped (one warning per skill and batch) and never touched
  * in WFM.
  *
  * At level 1 (and for a targeted sync) a skill that WFM lacks is imported on demand first, before the batch's
@@ -78,18 +80,18 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
   // batch (a targeted sync's one agent) keeps its index probes: there, even the wrong loop compares each
   // level with at most BULK_AGENTS agents. Real-time's statements are prepared and keep the plan they were
   // made with, so this is for runs only.
-  const bulk = !mode.session && (await existingAgents(tx)) > BULK_AGENTS;
+  const bulk = !mode.session && (await agentsToDiff(tx)) > BULK_AGENTS;
   const nestloop = bulk ? await planWithoutNestedLoops(tx) : undefined;
   const diffed = await statement(mode, tx.unsafe(`
     insert into sync_level_diff (agent_id, cfg_dbid, skill_id, level, old_level, is_new)
     with wanted as (
       select b.agent_id, b.cfg_dbid, w.id as skill_id, sl.level
         from sync_batch b join ${S}.skill_levels sl on sl.person_dbid = b.cfg_dbid ${skillOf("sl")}
-       where not b.is_new and b.in_cfg and ${syncable("sl")} and ${inBatchRange("sl.person_dbid", mode)}
+       where not b.is_new and b.in_cfg and b.levels_differ and ${syncable("sl")} and ${inBatchRange("sl.person_dbid", mode)}
     ), present as (
       select b.agent_id, b.cfg_dbid, s.skill_id, s.level
         from sync_batch b join wfm.agent_skills s on s.agent_id = b.agent_id
-       where not b.is_new and b.in_cfg and ${inBatchRange("s.agent_id", mode, "agent_id")}
+       where not b.is_new and b.in_cfg and b.levels_differ and ${inBatchRange("s.agent_id", mode, "agent_id")}
          and s.skill_id <> all (array(select k.id from wfm.skills k join sync_colliding_skill x
                                         on k.source = ${source.literal} and k.cfg_dbid = x.dbid))
     )
@@ -147,11 +149,11 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
   }
 }
 
-/** Above this many existing agents in a run's batch, the level diff is planned without nested loops. */
+/** Above this many agents to diff in a run's batch, the level diff is planned without nested loops. */
 const BULK_AGENTS = 100;
 
-const existingAgents = async (tx: Sql) =>
-  ((await tx`select count(*)::int as n from sync_batch where not is_new and in_cfg`) as unknown as [{ n: number }])[0].n;
+const agentsToDiff = async (tx: Sql) =>
+  ((await tx`select count(*)::int as n from sync_batch where not is_new and in_cfg and levels_differ`) as unknown as [{ n: number }])[0].n;
 
 /**
  * Plans the transaction's next statements without nested loops; returns the setting to restore. Only for
