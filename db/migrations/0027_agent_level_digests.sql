@@ -76,6 +76,10 @@ CREATE TRIGGER skills_digests_truncate AFTER TRUNCATE ON wfm.skills
 CREATE OR REPLACE FUNCTION wfm.skills_delete_agent_skills() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- Every level-2 full sync deletes the skills cfg no longer has, usually none.
+  IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+    RETURN NULL;
+  END IF;
   WITH gone AS (
     DELETE FROM wfm.agent_skills WHERE skill_id IN (SELECT id FROM old_rows) RETURNING agent_id, skill_id, level
   )

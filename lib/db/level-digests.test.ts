@@ -102,7 +102,10 @@ describe("the level digests kept by triggers", () => {
       fc.asyncProperty(fc.array(write, { minLength: 1, maxLength: 12 }), async (writes) => {
         await resetWorld(sql);
         for (const w of writes) {
-          await apply(sql, w);
+          // A write the references refuse (a level of a skill a TRUNCATE took) changes nothing, digests included.
+          await apply(sql, w).catch((error: unknown) => {
+            if ((error as { code?: string }).code !== "23503") throw error;
+          });
           const { kept, fromRows } = await digests(sql);
           expect(kept, `after ${JSON.stringify(w)}`).toEqual(fromRows);
         }

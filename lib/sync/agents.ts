@@ -25,11 +25,13 @@ export interface BatchScope {
    */
   sites?: { mine: number[]; others: number[] };
   /**
-   * Compare each agent's skill levels by digest first (a full sync): only agents whose cfg levels, hashed from
-   * cfg's rows now, differ from WFM's digest (wfm.agent_level_digests, kept by triggers on every write of
-   * agent_skills, a hand edit included) are diffed row by row. Otherwise every agent of the batch is.
+   * A full sync's batch of thousands, most of them unchanged. Each agent's skill levels are compared by digest
+   * first: only agents whose cfg levels, hashed from cfg's rows now, differ from WFM's digest
+   * (wfm.agent_level_digests, kept by triggers on every write of agent_skills, a hand edit included) are diffed
+   * row by row. And an agent with nothing to write or to warn about is left out of the batch: the steps after
+   * it would only read it to find nothing. Otherwise (real-time, a targeted sync) every agent in scope is in it.
    */
-  levelsByDigest?: boolean;
+  skipUnchanged?: boolean;
 }
 
 /**
@@ -120,6 +122,9 @@ const ANALYZE_BATCH = "analyze sync_batch (cfg_dbid, agent_id, is_new, in_cfg, l
 /** The columns of wfm.agents a run's statements join and filter on: the statistics it refreshes mid-run. */
 const AGENT_JOIN_COLUMNS = ["id", "source", "cfg_dbid", "site_id", "termination_source", "awaiting_full_sync"];
 
+/** How an agent's login issue begins when its only switch's name collides (SPEC §2.4): it is unassigned, with a warning. */
+const SWITCH_COLLIDES = "the name of its switch";
+
 const CFG_FIELDS = ["tenant_dbid", "username", "first_name", "last_name", "email", "employee_id"] as const;
 const FIELD_TITLES: Record<(typeof CFG_FIELDS)[number], string> = {
   tenant_dbid: "tenant",
@@ -174,13 +179,13 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
     : inScopeSql("ss", "$1", "$2");
   // cfg's levels hashed from its rows as the triggers hash WFM's (migration 0027): each level by its skill's source
   // and dbid. Equal digests mean the same levels on both sides, so the diff has nothing to find for that agent.
-  const levelDigests = scope.levelsByDigest
+  const levelDigests = scope.skipUnchanged
     ? `, d as (
       select sl.person_dbid, bit_xor(wfm.level_hash(${source.literal}, sl.skill_dbid, sl.level)) as digest
         from ${S}.skill_levels sl where ${chosen("sl.person_dbid")} group by sl.person_dbid
     )`
     : "";
-  const levelsDiffer = scope.levelsByDigest
+  const levelsDiffer = scope.skipUnchanged
     ? "coalesce(d.digest, 0) <> coalesce(wd.digest, 0) or coalesce(w.awaiting_full_sync, false)"
     : "true";
   const result = await statement(mode, tx.unsafe(
@@ -205,12 +210,12 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
              case when l.person_dbid is null then 'no login'
                   when l.switches > 1 then 'logins on ' || l.switches || ' switches'
                   when l.switch_dbid = any (array(select dbid from sync_colliding_switch))
-                    then 'the name of its switch ' || (select name from ${S}.switches s where s.dbid = l.switch_dbid) || ' collides across tenants or sources'
+                    then '${SWITCH_COLLIDES} ' || (select name from ${S}.switches s where s.dbid = l.switch_dbid) || ' collides across tenants or sources'
                   when ls.id is null then 'no site is associated with its switch' end as login_issue,
              w.termination_date, w.termination_source, coalesce(w.awaiting_full_sync, false) as awaiting,
              ${levelsDiffer} as levels_differ
         from c full join w on w.cfg_dbid = c.dbid
-        left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)${scope.levelsByDigest ? `
+        left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)${scope.skipUnchanged ? `
         left join d on d.person_dbid = c.dbid
         left join wfm.agent_level_digests wd on wd.agent_id = w.id` : ""}
         left join wfm.sites ls on ls.switch_source = ${source.literal} and ls.switch_dbid = l.switch_dbid and l.switches = 1
@@ -222,7 +227,8 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
            ${CFG_FIELDS.map((f) => `j.${f}, j.old_${f}`).join(", ")},
            j.site_id, j.login_site_id, j.login_issue, j.termination_date, j.termination_source, j.awaiting, j.levels_differ
       from j left join wfm.sites ss on ss.id = coalesce(j.site_id, j.login_site_id)
-     where ${inScope} and $2::text is not null`,
+     where ${inScope} and $2::text is not null${scope.skipUnchanged ? `
+       and ${hasWork("j")}` : ""}`,
     params as never[],
     { prepare: mode.session },
   ));
@@ -235,6 +241,18 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
 
 const differs = (alias: string) =>
   `(${CFG_FIELDS.map((f) => `${alias}.${f}`).join(", ")}) is distinct from (${CFG_FIELDS.map((f) => `${alias}.old_${f}`).join(", ")})`;
+
+/**
+ * What the steps after collectBatch would do for an agent: add it, terminate it, update it (placement,
+ * reinstatement and re-reading included), diff its levels, warn that its switch collides. Levels skipped on a
+ * colliding skill are counted over every agent of the batch, so while any skill collides no agent is left out.
+ */
+const hasWork = (alias: string) => `(${alias}.agent_id is null
+         or (not ${alias}.in_cfg and ${alias}.termination_date is null)
+         or (${alias}.in_cfg and (${differs(alias)} or (${alias}.site_id is null and ${alias}.login_site_id is not null)
+                                 or ${alias}.awaiting or ${alias}.termination_source = 'config' or ${alias}.levels_differ
+                                 or ${alias}.login_issue like '${SWITCH_COLLIDES}%'))
+         or exists (select 1 from sync_colliding_skill))`;
 
 const diffText = (alias: string) =>
   CFG_FIELDS.map(
@@ -345,7 +363,7 @@ export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mo
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
     select $1::bigint, 'agent', b.cfg_dbid::text, 'warning', 'unassigned: ' || b.login_issue
       from sync_batch b join wfm.agents a on ${mine("a")} and a.cfg_dbid = b.cfg_dbid
-     where b.in_cfg and a.site_id is null and b.login_issue like 'the name of its switch%'
+     where b.in_cfg and a.site_id is null and b.login_issue like '${SWITCH_COLLIDES}%'
      order by b.cfg_dbid`,
     [runId],
     { prepare: mode.session },
