@@ -32,6 +32,8 @@ export interface BatchScope {
    * it would only read it to find nothing. Otherwise (real-time, a targeted sync) every agent in scope is in it.
    */
   skipUnchanged?: boolean;
+  /** A cold import's batch (cold-import.ts): WFM has none of the source's agents, so there are no digests to compare. */
+  coldImport?: boolean;
 }
 
 /**
@@ -179,13 +181,14 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
     : inScopeSql("ss", "$1", "$2");
   // cfg's levels hashed from its rows as the triggers hash WFM's (migration 0027): each level by its skill's source
   // and dbid. Equal digests mean the same levels on both sides, so the diff has nothing to find for that agent.
-  const levelDigests = scope.skipUnchanged
+  const byDigest = scope.skipUnchanged && !scope.coldImport;
+  const levelDigests = byDigest
     ? `, d as (
       select sl.person_dbid, bit_xor(wfm.level_hash(${source.literal}, sl.skill_dbid, sl.level)) as digest
         from ${S}.skill_levels sl where ${chosen("sl.person_dbid")} group by sl.person_dbid
     )`
     : "";
-  const levelsDiffer = scope.skipUnchanged
+  const levelsDiffer = byDigest
     ? "coalesce(d.digest, 0) <> coalesce(wd.digest, 0) or coalesce(w.awaiting_full_sync, false)"
     : "true";
   const result = await statement(mode, tx.unsafe(
@@ -215,7 +218,7 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
              w.termination_date, w.termination_source, coalesce(w.awaiting_full_sync, false) as awaiting,
              ${levelsDiffer} as levels_differ
         from c full join w on w.cfg_dbid = c.dbid
-        left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)${scope.skipUnchanged ? `
+        left join l on l.person_dbid = coalesce(c.dbid, w.cfg_dbid)${byDigest ? `
         left join d on d.person_dbid = c.dbid
         left join wfm.agent_level_digests wd on wd.agent_id = w.id` : ""}
         left join wfm.sites ls on ls.switch_source = ${source.literal} and ls.switch_dbid = l.switch_dbid and l.switches = 1

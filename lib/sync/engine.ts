@@ -226,7 +226,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
       await reportProgress(sql, runId, 0, total);
       for (const batch of batches) {
         if (options.signal?.aborted) throw new RunStopped(String(options.signal.reason ?? "the run was stopped"));
-        await collectBatch(tx, { level: level as 1 | 2, server: options.server, source, persons: { from: Number(batch.from), to: Number(batch.to) }, skipUnchanged: true });
+        await collectBatch(tx, { level: level as 1 | 2, server: options.server, source, persons: { from: Number(batch.from), to: Number(batch.to) }, skipUnchanged: true, coldImport: coldImport !== undefined });
         if (level === 1) await importSkillsOnDemand(tx, runId, source);
         await applyAgents(tx, runId, source);
         await applySkillLevels(tx, runId, source, FULL_SYNC_STEPS);

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { freshDatabase } from "../testing/database";
 import { modelFullSync, type CfgState } from "../testing/sync-model";
-import { readWfm, resetWorld, writeCfg, writeWfmSetup } from "../testing/world";
+import { levelDigestDrift, readWfm, resetWorld, writeCfg, writeWfmSetup } from "../testing/world";
 import { runFullSync } from "./engine";
 
 const scenario = fc.record({
@@ -47,6 +47,7 @@ describe("full sync against the reference model", () => {
             expect(result.status, result.error).not.toBe("failed");
             modelFullSync(cfg, model, server);
             expect(await readWfm(sql, servers)).toEqual(model);
+            expect(await levelDigestDrift(sql)).toEqual([]);
           }
         };
         await syncAll(s.first, s.order1);

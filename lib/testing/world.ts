@@ -83,6 +83,23 @@ export async function writeWfmSetup(sql: Sql, wfm: WfmState, options: { source?:
   }
 }
 
+/**
+ * The agents whose kept level digest (wfm.agent_level_digests) is not what their levels hash to: a write that
+ * escaped the triggers, which a full sync comparing by digest would trust. Empty when all is well.
+ */
+export async function levelDigestDrift(sql: Sql): Promise<number[]> {
+  const rows = await sql<{ agent_id: number }[]>`
+    with rows as (
+      select s.agent_id, bit_xor(wfm.level_hash(k.source, k.cfg_dbid, s.level)) as digest
+        from wfm.agent_skills s join wfm.skills k on k.id = s.skill_id group by s.agent_id
+    )
+    select coalesce(r.agent_id, d.agent_id) as agent_id
+      from rows r full join wfm.agent_level_digests d on d.agent_id = r.agent_id
+     where coalesce(r.digest, 0) <> coalesce(d.digest, 0) or d.digest = 0
+     order by 1`;
+  return rows.map((r) => r.agent_id);
+}
+
 /** WFM as the model of one source sees it: that source's agents, skills, time zones and users, and every site. */
 export async function readWfm(sql: Sql, servers: Record<string, number>, source = "main"): Promise<WfmState> {
   const [{ today }] = (await sql`select current_date::text as today`) as unknown as [{ today: string }];
