@@ -15,9 +15,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
-  DEFAULT_JSON, hasLatencyDistribution, hasReplicated, hasTwoSources, markdownTable, postgresName, showWhenAndCommit, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, type BenchResults, type Measure,
+  DEFAULT_JSON, hasLatencyDistribution, hasReplicated, hasTwoSources, markdownTable, postgresName, showWhenAndCommit, problems, show, showRatio, showSettings, showTarget, showVerdict, tableRows, UNTUNED_EXTERNAL, type BenchResults, type Measure,
 } from "./results";
-import { DEFAULT_SCALE_JSON, scaleMarkdown, scaleProblems, type ScaleResults } from "./scale";
+import { DEFAULT_EXTERNAL_JSON, DEFAULT_SCALE_JSON, externalMarkdown, scaleMarkdown, scaleProblems, type ScaleResults } from "./scale";
 
 export const DEFAULT_DOC = "BENCHMARKS.md";
 const NOT_RECORDED = "not recorded";
@@ -201,6 +201,10 @@ export const BLOCKS: Record<string, (r: BenchResults) => string> = {
 /** The scale part's name: written from the scale file (`npm run bench -- --scale`), not from the main one. */
 export const SCALE_BLOCK = "scale";
 const NO_SCALE = "Not measured yet: `npm run bench -- --scale` measures it and `npm run bench:report` writes it here.";
+/** The external part's name: written from a scale file measured against a stock PostgreSQL (`--url`). */
+export const EXTERNAL_BLOCK = "external";
+const NO_EXTERNAL =
+  "Not measured yet: `npm run bench -- --scale --sizes 100000 --url postgres://… --json bench/results/external.json` against a stock PostgreSQL measures it, and `npm run bench:report` writes it here.";
 
 const BLOCK = /<!-- bench:begin ([\w-]+) -->\n([\s\S]*?)<!-- bench:end ([\w-]+) -->/g;
 
@@ -208,17 +212,28 @@ const BLOCK = /<!-- bench:begin ([\w-]+) -->\n([\s\S]*?)<!-- bench:end ([\w-]+) 
  * The document with every generated part rewritten from `r`, and its scale part from `scale` (said to be not
  * measured when there is none). Throws on an unknown or unclosed part.
  */
-export function render(doc: string, r: BenchResults, scale?: ScaleResults): string {
-  const wrong = [...problems(r), ...(scale ? scaleProblems(scale).map((p) => `scale: ${p}`) : [])];
+export function render(doc: string, r: BenchResults, scale?: ScaleResults, external?: ScaleResults): string {
+  const wrong = [
+    ...problems(r),
+    ...(scale ? scaleProblems(scale).map((p) => `scale: ${p}`) : []),
+    ...(external ? scaleProblems(external).map((p) => `external: ${p}`) : []),
+  ];
   if (wrong.length) throw new Error(`the results do not hold together:\n${wrong.join("\n")}`);
   const begins = [...doc.matchAll(/<!-- bench:begin ([\w-]+) -->/g)].map((x) => x[1]!);
   const seen: string[] = [];
   const out = doc.replace(BLOCK, (_all, name: string, _old: string, endName: string) => {
     if (name !== endName) throw new Error(`bench:begin ${name} is closed by bench:end ${endName}`);
-    const block = name === SCALE_BLOCK ? () => (scale ? scaleMarkdown(scale) : NO_SCALE) : BLOCKS[name];
-    if (!block) throw new Error(`unknown generated part "${name}" (known: ${[...Object.keys(BLOCKS), SCALE_BLOCK].join(", ")})`);
+    const block =
+      name === SCALE_BLOCK
+        ? () => (scale ? scaleMarkdown(scale) : NO_SCALE)
+        : name === EXTERNAL_BLOCK
+          ? () => (external ? externalMarkdown(external) : NO_EXTERNAL)
+          : BLOCKS[name];
+    if (!block) throw new Error(`unknown generated part "${name}" (known: ${[...Object.keys(BLOCKS), SCALE_BLOCK, EXTERNAL_BLOCK].join(", ")})`);
     seen.push(name);
-    return `<!-- bench:begin ${name} -->\n${block(r).trimEnd()}\n<!-- bench:end ${name} -->`;
+    // Measured by its own run, the external PostgreSQL is not "not measured" in the main one's list.
+    const main = external ? { ...r, notMeasured: r.notMeasured.filter((line) => line !== UNTUNED_EXTERNAL) } : r;
+    return `<!-- bench:begin ${name} -->\n${block(main).trimEnd()}\n<!-- bench:end ${name} -->`;
   });
   const unclosed = begins.filter((b, i) => seen[i] !== b);
   if (unclosed.length || seen.length !== begins.length) throw new Error(`bench:begin without its bench:end: ${unclosed.join(", ")}`);
@@ -236,25 +251,29 @@ function main() {
     options: {
       json: { type: "string", default: DEFAULT_JSON },
       "scale-json": { type: "string", default: DEFAULT_SCALE_JSON },
+      "external-json": { type: "string", default: DEFAULT_EXTERNAL_JSON },
       doc: { type: "string", default: DEFAULT_DOC },
       check: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    console.log(`usage: npm run bench:report -- [--json FILE] [--scale-json FILE] [--doc FILE] [--check]
+    console.log(`usage: npm run bench:report -- [--json FILE] [--scale-json FILE] [--external-json FILE] [--doc FILE] [--check]
 
 Rewrites the parts of ${DEFAULT_DOC} between <!-- bench:begin NAME --> and <!-- bench:end NAME --> from the
 bench's JSON (default ${DEFAULT_JSON}), and its scale part from the scale measure's (default
-${DEFAULT_SCALE_JSON}, written by npm run bench -- --scale). --check writes nothing and exits 1 when the
-document is out of date.`);
+${DEFAULT_SCALE_JSON}, written by npm run bench -- --scale), and its external PostgreSQL part from a scale
+measure against one (default ${DEFAULT_EXTERNAL_JSON}). --check writes nothing and exits 1 when the document is
+out of date.`);
     return;
   }
   const results = JSON.parse(readFileSync(values.json, "utf8")) as BenchResults;
   const scaleFile = values["scale-json"];
   const scale = existsSync(scaleFile) ? (JSON.parse(readFileSync(scaleFile, "utf8")) as ScaleResults) : undefined;
+  const externalFile = values["external-json"];
+  const external = existsSync(externalFile) ? (JSON.parse(readFileSync(externalFile, "utf8")) as ScaleResults) : undefined;
   const doc = readFileSync(values.doc, "utf8");
-  const next = render(doc, results, scale);
+  const next = render(doc, results, scale, external);
   if (values.check) {
     if (next !== doc) {
       console.error(`${values.doc} is not what ${values.json} makes it: run npm run bench:report`);

@@ -6,7 +6,7 @@
  * the workload. `npm run bench -- --scale` writes bench/results/scale.json; `npm run bench:report` turns it into
  * BENCHMARKS.md's scale table.
  */
-import { gridTable, postgresName, showVerdict, showWhenAndCommit, type Machine, type Provenance, type Verdict } from "./results";
+import { gridTable, postgresName, showSettings, showVerdict, showWhenAndCommit, type Machine, type Provenance, type Verdict } from "./results";
 
 export const SCALE_FORMAT = "wfm-sync-bench-scale/1";
 export const DEFAULT_SCALE_JSON = "bench/results/scale.json";
@@ -15,6 +15,10 @@ export const SCALE_SIZES = [10_000, 100_000, 1_000_000] as const;
 export const RSS_LIMIT_MB = 250;
 /** …and its cold full sync takes at most this many times workload L's (ten times the agents). */
 export const COLD_GROWTH_LIMIT = 11;
+/** Where `npm run bench -- --scale --sizes 100000 --url …` against a stock PostgreSQL writes, for the report's external part. */
+export const DEFAULT_EXTERNAL_JSON = "bench/results/external.json";
+/** SPEC §8's full-sync ratios to the floor, which hold on an untuned external PostgreSQL as on the embedded one. */
+export const FULL_SYNC_LIMITS = { cold: 2, idle: 1, changed: 1.2 } as const;
 
 /** One full sync, run by a process of its own. */
 export interface ScaleSync {
@@ -53,6 +57,8 @@ const seconds = (s: number) => `${s.toFixed(s < 10 ? 2 : 1)} s`;
 /** Microseconds of a sync per agent: flat across sizes is linear. */
 const perAgent = (s: number, agents: number) => `${((s * 1e6) / agents).toFixed(1)} µs/agent`;
 const times = (x: number) => `${x.toFixed(1)}×`;
+/** A ratio judged against a limit: two decimals, so that 1.04× does not read as 1.0×. */
+const ratio = (x: number) => `${x.toFixed(2)}×`;
 
 /** The largest peak RSS of any sync at each size, with the verdicts SPEC §8 asks for (at the largest size measured). */
 export function scaleVerdicts(r: ScaleResults): { growth: { from: ScalePoint; to: ScalePoint; ratio: number; verdict: Verdict } | null; rss: { mb: number; at: number; verdict: Verdict } | null } {
@@ -79,30 +85,32 @@ export function scaleProblems(r: ScaleResults): string[] {
 }
 
 /** BENCHMARKS.md's scale part: the run, the table, and the two verdicts. */
-export function scaleMarkdown(r: ScaleResults): string {
-  const { provenance: p, machine: mc } = r;
-  const lines = [
-    `- Date: ${showWhenAndCommit(r.date, p)}; ${mc.cores} cores, ${mc.memoryGiB} GiB; ${postgresName(mc.postgres)}` +
-      `${mc.loadAverage ? `; 1-minute load average ${mc.loadAverage.start} → ${mc.loadAverage.end}` : ""}.`,
-    ...(p.command ? [`- Command: \`${p.command}\`.`] : []),
-    "",
-  ];
-  const sorted = [...r.points].sort((a, b) => a.agents - b.agents);
+/** The size-by-size table of full syncs, each with its floor, time per agent and peak RSS. */
+function scaleGrid(points: ScalePoint[]): string {
+  const sorted = [...points].sort((a, b) => a.agents - b.agents);
   const cell = (s: ScaleSync, agents: number, floor: number) => `${seconds(s.seconds)} (${times(s.seconds / floor)} floor), ${perAgent(s.seconds, agents)}`;
-  lines.push(
-    gridTable(
-      ["agents (skill levels)", "load", "floor (bare COPY)", "cold full sync", "nothing changed", "1% changed", "peak RSS: cold / nothing / 1%"],
-      sorted.map((pt) => [
-        `${thousands(pt.agents)} (${thousands(pt.skillLevels)})`,
-        seconds(pt.loadSeconds),
-        `${seconds(pt.floorSeconds)}, ${perAgent(pt.floorSeconds, pt.agents)}`,
-        cell(pt.cold, pt.agents, pt.floorSeconds),
-        `${cell(pt.idle, pt.agents, pt.floorSeconds)}${pt.idle.rowsWritten !== undefined ? `, ${thousands(pt.idle.rowsWritten)} rows written` : ""}`,
-        `${cell(pt.changed, pt.agents, pt.floorSeconds)}${pt.changed.updated !== undefined ? `, ${thousands(pt.changed.updated)} updated` : ""}`,
-        `${pt.cold.peakRssMB} / ${pt.idle.peakRssMB} / ${pt.changed.peakRssMB} MB`,
-      ]),
-    ),
+  return gridTable(
+    ["agents (skill levels)", "load", "floor (bare COPY)", "cold full sync", "nothing changed", "1% changed", "peak RSS: cold / nothing / 1%"],
+    sorted.map((pt) => [
+      `${thousands(pt.agents)} (${thousands(pt.skillLevels)})`,
+      seconds(pt.loadSeconds),
+      `${seconds(pt.floorSeconds)}, ${perAgent(pt.floorSeconds, pt.agents)}`,
+      cell(pt.cold, pt.agents, pt.floorSeconds),
+      `${cell(pt.idle, pt.agents, pt.floorSeconds)}${pt.idle.rowsWritten !== undefined ? `, ${thousands(pt.idle.rowsWritten)} rows written` : ""}`,
+      `${cell(pt.changed, pt.agents, pt.floorSeconds)}${pt.changed.updated !== undefined ? `, ${thousands(pt.changed.updated)} updated` : ""}`,
+      `${pt.cold.peakRssMB} / ${pt.idle.peakRssMB} / ${pt.changed.peakRssMB} MB`,
+    ]),
   );
+}
+
+const whenAndWhere = (r: ScaleResults) =>
+  `- Date: ${showWhenAndCommit(r.date, r.provenance)}; ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB; ${postgresName(r.machine.postgres)}` +
+  `${r.machine.loadAverage ? `; 1-minute load average ${r.machine.loadAverage.start} → ${r.machine.loadAverage.end}` : ""}.`;
+
+export function scaleMarkdown(r: ScaleResults): string {
+  const { provenance: p } = r;
+  const lines = [whenAndWhere(r), ...(p.command ? [`- Command: \`${p.command}\`.`] : []), ""];
+  lines.push(scaleGrid(r.points));
   const { growth, rss } = scaleVerdicts(r);
   lines.push("");
   lines.push(
@@ -111,5 +119,35 @@ export function scaleMarkdown(r: ScaleResults): string {
       : `- Cold full sync growth: this run has no size ten times another, so no ratio.`,
   );
   if (rss) lines.push(`- Peak RSS of the process running a full sync at ${thousands(rss.at)} agents: ${rss.mb} MB at most (target ≤ ${RSS_LIMIT_MB} MB: ${showVerdict(rss.verdict)}).`);
+  return lines.join("\n");
+}
+
+/** A stock PostgreSQL's verdict on one full sync's ratio to the floor. */
+const ratioVerdict = (sync: ScaleSync, floor: number, limit: number): Verdict => (sync.seconds / floor <= limit ? "ok" : "missed");
+
+/**
+ * The three full syncs of workload L on an external PostgreSQL left as installed (SPEC §8: the same ratios as on
+ * the embedded one, the sync sessions setting what they need): its version and defaults, what the sync's
+ * sessions set, and each ratio's verdict.
+ */
+export function externalMarkdown(r: ScaleResults): string {
+  const { provenance: p, machine: mc } = r;
+  const lines = [
+    whenAndWhere(r),
+    `- Its settings, as a new session sees them: ${showSettings(mc.postgres.settings)}; the sync's own sessions set: ${mc.postgres.syncSession ? showSettings(mc.postgres.syncSession) : "not recorded"}.`,
+    ...(p.command ? [`- Command (the password left out): \`${p.command}\`.`] : []),
+    "",
+    scaleGrid(r.points),
+    "",
+  ];
+  for (const pt of [...r.points].sort((a, b) => a.agents - b.agents)) {
+    const { cold, idle, changed } = FULL_SYNC_LIMITS;
+    const idleOk = ratioVerdict(pt.idle, pt.floorSeconds, idle) === "ok" && (pt.idle.rowsWritten ?? 0) === 0 ? "ok" : "missed";
+    lines.push(
+      `- ${thousands(pt.agents)} agents: cold ${ratio(pt.cold.seconds / pt.floorSeconds)} the floor (target ≤ ${cold}×: ${showVerdict(ratioVerdict(pt.cold, pt.floorSeconds, cold))}), ` +
+        `nothing changed ${ratio(pt.idle.seconds / pt.floorSeconds)} with ${thousands(pt.idle.rowsWritten ?? 0)} rows written (target ≤ ${idle}×, 0 rows: ${showVerdict(idleOk)}), ` +
+        `1% changed ${ratio(pt.changed.seconds / pt.floorSeconds)} (target ≤ ${changed}×: ${showVerdict(ratioVerdict(pt.changed, pt.floorSeconds, changed))}).`,
+    );
+  }
   return lines.join("\n");
 }

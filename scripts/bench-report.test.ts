@@ -7,10 +7,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { BLOCKS, parts, render, SCALE_BLOCK } from "../bench/report";
-import { DEFAULT_SCALE_JSON, SCALE_FORMAT, scaleProblems, type ScaleResults } from "../bench/scale";
+import { BLOCKS, EXTERNAL_BLOCK, parts, render, SCALE_BLOCK } from "../bench/report";
+import { DEFAULT_EXTERNAL_JSON, DEFAULT_SCALE_JSON, SCALE_FORMAT, scaleProblems, type ScaleResults } from "../bench/scale";
 import {
-  DEFAULT_JSON, judge, lagLimit, lagTrend, lagWindowMax, LAG_RULE, latencyHistogram, measure, MEASURE_IDS, NOT_MEASURED, problems, RESULTS_FORMAT,
+  DEFAULT_JSON, judge, lagLimit, lagTrend, lagWindowMax, LAG_RULE, latencyHistogram, measure, MEASURE_IDS, NOT_MEASURED, problems, RESULTS_FORMAT, UNTUNED_EXTERNAL,
   type BenchResults, type Measure,
 } from "../bench/results";
 
@@ -299,17 +299,24 @@ describe("bench:report", () => {
     expect(Object.keys(fixture().measures).sort()).toEqual([...MEASURE_IDS].sort());
   });
 
-  it("BENCHMARKS.md is what bench/results/latest.json and scale.json make it (run npm run bench:report)", () => {
+  it("BENCHMARKS.md is what bench/results/latest.json, scale.json and external.json make it (run npm run bench:report)", () => {
     const results = JSON.parse(readFileSync(path.join(root, DEFAULT_JSON), "utf8")) as BenchResults;
     expect(problems(results)).toEqual([]);
-    const scaleFile = path.join(root, DEFAULT_SCALE_JSON);
-    const scale = existsSync(scaleFile) ? (JSON.parse(readFileSync(scaleFile, "utf8")) as ScaleResults) : undefined;
-    if (scale) expect(scaleProblems(scale)).toEqual([]);
+    const scaleOf = (file: string) => {
+      const full = path.join(root, file);
+      const read = existsSync(full) ? (JSON.parse(readFileSync(full, "utf8")) as ScaleResults) : undefined;
+      if (read) expect(scaleProblems(read)).toEqual([]);
+      return read;
+    };
     const doc = readFileSync(path.join(root, "BENCHMARKS.md"), "utf8");
-    expect(render(doc, results, scale)).toBe(doc);
+    expect(render(doc, results, scaleOf(DEFAULT_SCALE_JSON), scaleOf(DEFAULT_EXTERNAL_JSON))).toBe(doc);
     const allowed = renderings(results);
-    // The scale part writes figures computed from its file (time per agent, ratios): its own test covers it.
-    const generated = parts(doc.replace(new RegExp(`<!-- bench:begin ${SCALE_BLOCK} -->[\\s\\S]*?<!-- bench:end ${SCALE_BLOCK} -->`), "")).generated;
+    // The scale and external parts write figures computed from their files (time per agent, ratios): their own tests cover them.
+    const withoutScaleFiles = [SCALE_BLOCK, EXTERNAL_BLOCK].reduce(
+      (text, block) => text.replace(new RegExp(`<!-- bench:begin ${block} -->[\\s\\S]*?<!-- bench:end ${block} -->`), ""),
+      doc,
+    );
+    const generated = parts(withoutScaleFiles).generated;
     expect(numbersWritten(generated.join("\n")).filter((t) => !allowed.has(t))).toEqual([]);
   });
 });
@@ -367,5 +374,45 @@ describe("bench:report, the scale part", () => {
     const broken = scaleFixture();
     broken.points[1]!.idle.peakRssMB = 0;
     expect(() => render(doc, fixture(), broken)).toThrow(/scale: 100,000 agents, nothing changed/);
+  });
+});
+
+describe("bench:report, the external PostgreSQL part", () => {
+  const sync = (seconds: number, peakRssMB: number) => ({ seconds, peakRssMB });
+  const externalFixture = (): ScaleResults => ({
+    format: SCALE_FORMAT,
+    provenance: { kind: "measured", command: "npm run bench -- --scale --sizes 100000 --url postgres://wfm@127.0.0.1:5433/wfm --json bench/results/external.json", commit: "0123456789abcdef", dirty: false },
+    date: "2026-12-03T00:10:00.000Z",
+    machine: {
+      ...fixture().machine,
+      postgres: { version: "15.14", source: "--url", settings: { work_mem: "4MB", shared_buffers: "128MB" }, syncSession: { work_mem: "32MB", jit: "off" } },
+    },
+    points: [
+      { agents: 100_000, persons: 102_000, skillLevels: 800_000, loadSeconds: 30.1, floorSeconds: 2.0, floorRows: 902_000, cold: sync(9.0, 143), idle: { ...sync(1.9, 131), rowsWritten: 0 }, changed: { ...sync(2.3, 133), updated: 1_000 } },
+    ],
+  });
+  const doc = `# B\n\n<!-- bench:begin ${EXTERNAL_BLOCK} -->\nstale 987.65\n<!-- bench:end ${EXTERNAL_BLOCK} -->\n`;
+
+  it("names the server and its settings, and judges each full sync's ratio against SPEC §8", () => {
+    const out = render(doc, fixture(), undefined, externalFixture());
+    expect(out).not.toContain("stale");
+    expect(out).toContain("PostgreSQL 15.14");
+    expect(out).toContain("work_mem 4MB, shared_buffers 128MB; the sync's own sessions set: work_mem 32MB, jit off");
+    expect(out).toContain("cold 4.50× the floor (target ≤ 2×: MISSED), nothing changed 0.95× with 0 rows written (target ≤ 1×, 0 rows: ok), 1% changed 1.15× (target ≤ 1.2×: ok)");
+    const written = externalFixture();
+    written.points[0]!.idle.rowsWritten = 3;
+    expect(render(doc, fixture(), undefined, written)).toContain("with 3 rows written (target ≤ 1×, 0 rows: MISSED)");
+    const slower = externalFixture();
+    slower.points[0]!.changed.seconds = 2.42;
+    expect(render(doc, fixture(), undefined, slower)).toContain("1% changed 1.21× (target ≤ 1.2×: MISSED)");
+  });
+
+  it("says it is not measured without its file, and the main table then lists it as not measured", () => {
+    const both = `${doc}<!-- bench:begin table -->\n<!-- bench:end table -->\n`;
+    const r = { ...fixture(), notMeasured: [UNTUNED_EXTERNAL] };
+    const without = render(both, r);
+    expect(without).toContain("Not measured yet: `npm run bench -- --scale --sizes 100000 --url");
+    expect(without).toContain(UNTUNED_EXTERNAL);
+    expect(render(both, r, undefined, externalFixture())).not.toContain(UNTUNED_EXTERNAL);
   });
 });
