@@ -115,7 +115,16 @@ $$;
 CREATE TRIGGER skills_rename_in_digests AFTER UPDATE ON wfm.skills
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION wfm.skills_rename_in_digests();
 --> statement-breakpoint
-INSERT INTO wfm.agent_level_digests (agent_id, digest)
-SELECT s.agent_id, bit_xor(wfm.level_hash(k.source, k.cfg_dbid, s.level))
-  FROM wfm.agent_skills s JOIN wfm.skills k ON k.id = s.skill_id
- GROUP BY s.agent_id HAVING bit_xor(wfm.level_hash(k.source, k.cfg_dbid, s.level)) <> 0;
+-- Every digest computed again from the rows. For this migration, and for whoever wrote agent_skills with its
+-- triggers off (a data-only pg_restore restores the digests and then fires the triggers on the levels, leaving
+-- each agent's digest XORed with itself): run it, and the next full sync diffs exactly the agents that differ.
+CREATE FUNCTION wfm.rebuild_level_digests() RETURNS void
+LANGUAGE sql AS $$
+  DELETE FROM wfm.agent_level_digests;
+  INSERT INTO wfm.agent_level_digests (agent_id, digest)
+  SELECT s.agent_id, bit_xor(wfm.level_hash(k.source, k.cfg_dbid, s.level))
+    FROM wfm.agent_skills s JOIN wfm.skills k ON k.id = s.skill_id
+   GROUP BY s.agent_id HAVING bit_xor(wfm.level_hash(k.source, k.cfg_dbid, s.level)) <> 0;
+$$;
+--> statement-breakpoint
+SELECT wfm.rebuild_level_digests();

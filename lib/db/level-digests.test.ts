@@ -114,6 +114,21 @@ describe("the level digests kept by triggers", () => {
     );
   });
 
+  it("are made right again by wfm.rebuild_level_digests() after a write that escaped the triggers", async () => {
+    const { sql } = database;
+    await resetWorld(sql);
+    await sql`insert into wfm.agent_skills values (1, 1, 5), (1, 2, 7), (2, 1, 3), (3, 3, 0)`;
+    // What a data-only restore does: the digests come back as dumped, then the levels' triggers fire again.
+    await sql`update wfm.agent_level_digests set digest = 0 where agent_id = 1`;
+    await sql`delete from wfm.agent_level_digests where agent_id = 2`;
+    await sql`insert into wfm.agent_level_digests values (4, 42)`;
+    expect((await digests(sql)).kept).not.toEqual((await digests(sql)).fromRows);
+    await sql`select wfm.rebuild_level_digests()`;
+    const { kept, fromRows } = await digests(sql);
+    expect(kept).toEqual(fromRows);
+    expect(kept).toHaveLength(3);
+  });
+
   it("follow a write that rolls back: nothing of it stays in them", async () => {
     const { sql } = database;
     await resetWorld(sql);
