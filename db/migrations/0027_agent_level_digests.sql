@@ -5,10 +5,12 @@ CREATE TABLE "wfm"."agent_level_digests" (
 --> statement-breakpoint
 -- One skill level as a 64-bit number, its skill named as cfg names it (source and dbid): a full sync hashes cfg's
 -- levels from cfg's rows alone, without looking WFM's skills up (a join that doubled the cost of the hashing).
--- A single immutable expression: the planner inlines it.
+-- hashint8extended folds a bigint's halves together before hashing (2^32 + 5 hashes as 4 does), so the high half
+-- goes into the seed too, beside the source and the level (0-10, the low four bits): for one source, no two
+-- (dbid, level) pairs hash the same input. A single immutable expression: the planner inlines it.
 CREATE FUNCTION wfm.level_hash(source text, skill_dbid bigint, level smallint) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN hashint8extended(skill_dbid, (hashtext(source)::bigint << 4) + level);
+RETURN hashint8extended(skill_dbid, ((hashtext(source)::bigint << 32) # ((skill_dbid >> 32) << 4)) + level);
 --> statement-breakpoint
 -- Each agent's levels as one number (see db/schema.ts): the XOR of level_hash over its levels, kept by every
 -- statement that writes agent_skills. XOR takes a level out as it put it in, so a trigger needs only the rows

@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { holdTransaction, waitUntilBlocked } from "../testing/locks";
-import { resetWorld } from "../testing/world";
+import { levelDigestDrift, resetWorld } from "../testing/world";
 import { findCollisions } from "./collisions";
 import { runFullSync, runTargetedSync } from "./engine";
 import { pruneRuns } from "./runs";
@@ -285,6 +285,15 @@ describe("idempotence", () => {
       "updated: skill Support added at level 3",
     ]);
     for (const [i, dbid] of persons.entries()) expect(await b.agentSkills(dbid)).toEqual({ Sales: i % 11, Support: 3 });
+    expect(await differing()).toEqual([]);
+
+    // A digest gone wrong behind the triggers' back (a write made with them off) is made right by the next full
+    // sync, which finds the agent different, diffs it, changes no level and logs nothing.
+    await sql`update wfm.agent_level_digests set digest = digest # 12345 where agent_id = ${await id(persons[5]!)}`;
+    expect(await levelDigestDrift(sql)).toEqual([await id(persons[5]!)]);
+    const healing = await sync();
+    expect(await log(healing.runId)).toEqual([]);
+    expect(await levelDigestDrift(sql)).toEqual([]);
     expect(await differing()).toEqual([]);
   });
 });
