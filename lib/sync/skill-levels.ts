@@ -1,10 +1,10 @@
 /**
  * Skill levels of the agents in `sync_batch` that cfg still holds. A new agent's come with it (applyAgents);
- * for the others, a diff of cfg.skill_levels against wfm.agent_skills in one temp table, then one insert, one update and
- * one delete. A full sync diffs only the agents whose level digests differ (`levels_differ`, collectBatch): an
- * agent whose cfg levels hash to what WFM's digest holds has the same levels on both sides, and reading 800,000
- * levels on each side to learn that nothing moved was most of a full sync that changes nothing. Levels on a colliding skill are skipped (one warning per skill and batch) and never touched
- * in WFM.
+ * for the others, a diff of cfg.skill_levels against wfm.agent_skills in one temp table, then one insert, one
+ * update and one delete. A full sync diffs only the agents whose level digests differ (`levels_differ`,
+ * collectBatch): an agent whose cfg levels hash to what WFM's digest holds has the same levels on both sides, and
+ * reading 800,000 levels on each side to learn that nothing moved was most of a full sync that changes nothing.
+ * Levels on a colliding skill are skipped (one warning per skill and batch) and never touched in WFM.
  *
  * At level 1 (and for a targeted sync) a skill that WFM lacks is imported on demand first, before the batch's
  * agents are applied; it is never renamed or removed afterwards.
