@@ -52,7 +52,9 @@ async function contents(sql: Sql) {
       from wfm.agents order by id`;
   const levels = await sql`select agent_id, skill_id, level from wfm.agent_skills order by agent_id, skill_id`;
   const events = await sql`select object_type, object_key, action, message from wfm.sync_events order by id`;
-  return { agents: [...agents], levels: [...levels], events: [...events] };
+  // The levels' digests (migration 0027), which a cold import sets in one pass instead of level by level.
+  const digests = await sql`select agent_id, digest from wfm.agent_level_digests order by agent_id`;
+  return { agents: [...agents], levels: [...levels], events: [...events], digests: [...digests] };
 }
 
 describe("cold import", () => {
@@ -68,6 +70,7 @@ describe("cold import", () => {
     const cold = await sync(COLD);
     expect(cold.status, cold.error).toBe("succeeded");
     expect(await contents(database.sql)).toEqual(usual);
+    expect(usual.digests.length).toBe(usual.agents.length);
     const after = await shape(database.sql);
     expect(after.definitions).toEqual(before.definitions);
     // Rebuilt, not kept: the cold path really ran.

@@ -10,6 +10,7 @@ import { dedicatedClient } from "../db/client";
 import { Builder } from "../testing/builder";
 import { freshDatabase } from "../testing/database";
 import { resetTwoSources } from "../testing/sources";
+import { levelDigestDrift } from "../testing/world";
 import { findCollisions } from "./collisions";
 import { runFullSync, runTargetedSync } from "./engine";
 import { applyFeedBatch, newFeedSession } from "./realtime";
@@ -88,6 +89,41 @@ describe("servers of two sources", () => {
     expect(terminated.map((r) => `${r.source}:${r.termination_source}`)).toEqual(["eu:config", "main:null"]);
     const again = await sync("MAIN-1");
     expect(again.counts).toEqual({ added: 0, updated: 0, terminated: 0, skipped: 0, errors: 0 });
+  });
+
+  it("a second source's cold import sets its own agents' level digests and leaves the first source's alone", async () => {
+    await fill(main, { switch: "Paris SW", skill: "Sales", tz: "CET", agent: "ana" });
+    const e = await fill(eu, { switch: "Dublin SW", skill: "EU Sales", tz: "GMT", agent: "eoin" });
+    await main.server("MAIN-1", 2);
+    await eu.server("EU-1", 2);
+    expect((await sync("MAIN-1")).status).toBe("succeeded");
+    const searchIndex = async () => (await database.sql`select 'wfm.agents_search_trgm_idx'::regclass::oid::int as oid`)[0]!.oid as number;
+    const digests = async () =>
+      (await database.sql`select a.source, d.digest from wfm.agent_level_digests d join wfm.agents a on a.id = d.agent_id order by 1`).map((r) => `${r.source}:${r.digest}`);
+    const coldImport = async () => {
+      const index = await searchIndex();
+      const run = await runFullSync(database.sql, { server: "EU-1", trigger: "manual", coldImportMinimum: 1 });
+      expect(run.status, run.error).toBe("succeeded");
+      expect(await searchIndex()).not.toBe(index); // rebuilt: the cold path ran
+    };
+
+    const mainOnly = await digests();
+    await coldImport();
+    const both = await digests();
+    expect(both).toEqual([expect.stringMatching(/^eu:/), mainOnly[0]]);
+    expect(await levelDigestDrift(database.sql)).toEqual([]);
+
+    // Again with main's agent holding, by hand, a level of eu's skill: a digest summing levels by the skill's
+    // source instead of the agent's would take it out of main's digest.
+    await database.sql`delete from wfm.agents where source = 'eu'`;
+    await database.sql`
+      insert into wfm.agent_skills (agent_id, skill_id, level)
+      select a.id, k.id, 4 from wfm.agents a, wfm.skills k where a.source = 'main' and k.source = 'eu' and k.cfg_dbid = ${e.skill}`;
+    const handEdited = await digests();
+    expect(handEdited).not.toEqual(mainOnly);
+    await coldImport();
+    expect(await digests()).toEqual([both[0], handEdited[0]]);
+    expect(await levelDigestDrift(database.sql)).toEqual([]);
   });
 
   it("sync users of their own source only", async () => {
