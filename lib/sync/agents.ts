@@ -7,7 +7,7 @@
  * (one switch, not colliding, associated with a site). Level 1: that site is assigned to this server.
  * Level 2: there is no such site, or it has no server, or it is assigned to this server.
  */
-import type { Sql } from "../db/client";
+import { preparedIf, type Sql } from "../db/client";
 import { inScopeByAssignmentsSql, inScopeSql } from "./scope";
 import type { SyncSource } from "./source";
 import { analyzeIfFree, analyzeIfGrown } from "./statistics";
@@ -233,7 +233,7 @@ export async function collectBatch(tx: Sql, scope: BatchScope, mode: StepMode = 
      where ${inScope} and $2::text is not null${scope.skipUnchanged ? `
        and ${hasWork("j")}` : ""}`,
     params as never[],
-    { prepare: mode.session },
+    preparedIf(mode.session),
   ));
   // A run's batch is analysed (its plans depend on it); a small real-time batch is not: analysing each would cost
   // more than the batch, and its persons are read as an array (above), planned well whatever the statistics say.
@@ -300,7 +300,7 @@ export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mo
       left join counted c on c.agent_id = a.id
      order by b.cfg_dbid`,
     [runId],
-    { prepare: mode.session },
+    preparedIf(mode.session),
   ));
 
   // Statistics of tables that grew inside this transaction still describe them as they were (empty, on a
@@ -338,7 +338,7 @@ export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mo
       from changed c join sync_batch b using (cfg_dbid) left join wfm.sites s on s.id = b.login_site_id
      order by b.cfg_dbid`,
     [runId],
-    { prepare: mode.session },
+    preparedIf(mode.session),
   ));
 
   await statement(mode, tx.unsafe(
@@ -357,7 +357,7 @@ export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mo
       from gone g join sync_batch b using (cfg_dbid)
      order by b.cfg_dbid`,
     [runId],
-    { prepare: mode.session },
+    preparedIf(mode.session),
   ));
 
   // SPEC §2.4: an agent whose only switch collides is unassigned, with a warning.
@@ -369,6 +369,6 @@ export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mo
      where b.in_cfg and a.site_id is null and b.login_issue like '${SWITCH_COLLIDES}%'
      order by b.cfg_dbid`,
     [runId],
-    { prepare: mode.session },
+    preparedIf(mode.session),
   ));
 }

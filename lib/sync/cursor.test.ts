@@ -22,7 +22,7 @@ describe("moving a server's cursor", () => {
     it(`${kind}: moves it inside its transaction`, async () => {
       const conn = createClient(database.url, { max: 1, session: true });
       try {
-        await inTransaction(conn.sql, "isolation level repeatable read", (tx, { pid }) => moveCursor(tx, { server: "A", source: "main", seq: 9, pid }, kind));
+        await inTransaction(conn.sql, "isolation level repeatable read", async (tx, { pid }) => moveCursor(tx, { server: "A", source: "main", seq: 9, pid: await pid }, kind));
         expect(await cursorOf()).toBe(9);
       } finally {
         await conn.close();
@@ -35,7 +35,8 @@ describe("moving a server's cursor", () => {
       const gone = new Promise<void>((resolve) => (closed = resolve));
       const conn = createClient(database.url, { max: 1, session: true, onclose: () => closed() });
       try {
-        const attempt = inTransaction(conn.sql, "isolation level repeatable read", async (tx, { pid }) => {
+        const attempt = inTransaction(conn.sql, "isolation level repeatable read", async (tx, session) => {
+          const pid = await session.pid;
           await database.sql`select pg_terminate_backend(${pid})`;
           await gone;
           // The next statement reconnects: it runs on a new session, outside any transaction.

@@ -7,7 +7,7 @@
  * - a run that fails leaves WFM as it was before it: never half an agent, never a cursor ahead of the data.
  * Progress and the run's final status are written on other connections, so the console sees them live.
  */
-import { inTransaction, isConnectionLoss, isTransientConflict, type Sql } from "../db/client";
+import { inTransaction, isConnectionLoss, isTransientConflict, type PinnedSession, type Sql } from "../db/client";
 import { LOCK_NAMESPACE, lockKeys } from "../db/locks";
 import { syncConnection } from "../db/session-settings";
 import { env } from "../env";
@@ -132,7 +132,7 @@ async function logCollisionsAndMisconfiguration(tx: Sql, runId: number, source: 
 async function inRun(
   sql: Sql,
   run: { server: string; source: SyncSource; instance?: string; requestedBy?: string; kind: "full" | "targeted"; trigger: RunTrigger; level: number; onStart?: (runId: number) => Promise<void>; signal?: AbortSignal },
-  work: (tx: Sql, runId: number, session: { pid: number }) => Promise<{ cursor?: number }>,
+  work: (tx: Sql, runId: number, session: PinnedSession) => Promise<{ cursor?: number }>,
 ): Promise<SyncResult> {
   const runId = await startRun(sql, { ...run, source: run.source.name });
   await run.onStart?.(runId);
@@ -238,7 +238,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
       if (level === 2) await syncUsers(tx, runId, source);
     }
 
-    await moveCursor(tx, { server: options.server, source: source.name, seq: cursor, pid: session.pid }, "full");
+    await moveCursor(tx, { server: options.server, source: source.name, seq: cursor, pid: await session.pid }, "full");
     return { cursor };
   });
 }

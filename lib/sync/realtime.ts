@@ -10,7 +10,7 @@
  * The batch reads the counter first: its snapshot holds every change up to that seq, and the batch covers
  * them all unless the backlog exceeds `limit`, so what it applies and the cursor it stores agree.
  */
-import { inTransaction, type Sql } from "../db/client";
+import { inTransaction, preparedIf, type Sql } from "../db/client";
 import { answered, applyAgents, collectBatch, createBatchTables, Pipeline, statement, type StepMode } from "./agents";
 import { markCollisions } from "./collisions";
 import { moveCursor } from "./cursor";
@@ -71,7 +71,7 @@ const SESSION: StepMode = { session: true };
  * before the next is sent.
  */
 const PIPELINE_CHANGES = 100;
-const PREPARED = { prepare: true };
+const PREPARED = preparedIf(true);
 
 /** The real-time connection's session state: its temp tables exist, and whether collisions are known. */
 export interface FeedSession {
@@ -172,7 +172,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
   // inTransaction pins the session: a batch that ran partly on a reconnected session is never committed.
   const source = options.source ?? (await serverSettings(conn, options.server)).source;
   const S = source.schema;
-  return inTransaction(conn, "isolation level repeatable read", async (conn, { pid }) => {
+  return inTransaction(conn, "isolation level repeatable read", async (conn, { pid, withCommit }) => {
     // Batches are idempotent and carry their cursor: if the database crashed before this commit reached
     // disk, the batch and its cursor are lost together and simply applied again. So the batch need not
     // wait for the WAL flush (a millisecond or more of every change's latency).
@@ -204,9 +204,9 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     }
     if (to <= from) return result;
 
-    // The statements that end the batch, sent together at its end: the run's counts, emptying the work
-    // tables, the cursor.
-    const ending: Promise<unknown>[] = [];
+    // The statements that end the batch, sent with its COMMIT: the run's counts, emptying the work tables, the
+    // cursor.
+    const ending: PromiseLike<unknown>[] = [];
     if (level === 0) {
       // Sync is off: nothing is applied, yet the cursor stays current, so turning sync on again does not
       // replay what happened while it was off (a full sync brings that in).
@@ -331,8 +331,8 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     }
 
     // The notification is delivered at commit: the console (and the bench) see the cursor move at once.
-    ending.push(moveCursor(conn, { server: options.server, source: source.name, seq: to, pid }, "realtime"));
-    await Promise.all(ending);
+    ending.push(moveCursor(conn, { server: options.server, source: source.name, seq: to, pid: await pid }, "realtime"));
+    for (const statement of ending) withCommit(statement);
     return result;
   });
 }

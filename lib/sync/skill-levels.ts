@@ -9,7 +9,7 @@
  * At level 1 (and for a targeted sync) a skill that WFM lacks is imported on demand first, before the batch's
  * agents are applied; it is never renamed or removed afterwards.
  */
-import type { Sql } from "../db/client";
+import { preparedIf, type Sql } from "../db/client";
 import { answered, inBatchRange, RUN_MODE, statement, type StepMode, type TempLifetime } from "./agents";
 import type { SyncSource } from "./source";
 import { analyzeIfGrown } from "./statistics";
@@ -55,7 +55,7 @@ export async function importSkillsOnDemand(tx: Sql, runId: number, source: SyncS
     union all
     select $1::bigint, 'skill', skill_dbid::text, 'warning',
            'skill ' || name || ' (dbid ' || skill_dbid || ') could not be imported: WFM already has a skill of that name'
-      from blocked`, [runId], { prepare: mode.session });
+      from blocked`, [runId], preparedIf(mode.session));
   // In a pipeline the count comes with the pipeline's answers: the caller awaits it after the batch's steps are sent.
   return (await answered(mode, query)).count;
 }
@@ -98,7 +98,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
     select coalesce(w.agent_id, p.agent_id), coalesce(w.cfg_dbid, p.cfg_dbid), coalesce(w.skill_id, p.skill_id),
            w.level, p.level, false
       from wanted w full join present p on p.agent_id = w.agent_id and p.skill_id = w.skill_id
-     where w.level is distinct from p.level`, [], { prepare: mode.session }));
+     where w.level is distinct from p.level`, [], preparedIf(mode.session)));
   if (nestloop !== undefined) await restoreNestedLoops(tx, nestloop);
   // Temp tables have no statistics until analysed; without them the planner may scan agent_skills per row.
   if (!mode.session || (diffed && diffed.count > 200)) await tx`analyze sync_level_diff`;
@@ -168,7 +168,7 @@ export async function applySkillLevels(tx: Sql, runId: number, source: SyncSourc
       insert into sync_skipped_levels (skill_dbid, n) ${skipped}
       on conflict (skill_dbid) do update set n = sync_skipped_levels.n + excluded.n`);
   } else {
-    await statement(mode, tx.unsafe(`${skippedWarnings(`(${skipped})`, source)}`, [runId], { prepare: mode.session }));
+    await statement(mode, tx.unsafe(`${skippedWarnings(`(${skipped})`, source)}`, [runId], preparedIf(mode.session)));
   }
 }
 
