@@ -1,6 +1,7 @@
 /**
  * Real-time cases the random model does not generate: a renamed switch that has free logins (logins outlive
- * their persons). The batch must touch only the persons who hold a login there, and move the cursor.
+ * their persons). The batch must touch only the persons who hold a login there, and move the cursor. And what
+ * keeps a batch to a few milliseconds: its steps are prepared once per session, not planned at every batch.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createClient, type Database } from "../db/client";
@@ -37,5 +38,31 @@ describe("real-time sync", () => {
     const [{ seq }] = (await sql`select seq from cfg.change_counter`) as unknown as [{ seq: number }];
     expect(await sql`select last_seq from wfm.sync_cursors where server = 'Feed'`).toEqual([{ last_seq: seq }]);
     expect(await sql`select site_id is not null as placed from wfm.agents where cfg_dbid = ${held}`).toEqual([{ placed: true }]);
+  });
+
+  it("prepares its steps once per session: the steps without parameters too", async () => {
+    const { sql } = database;
+    const b = new Builder(sql);
+    await b.server("Prepared", 2);
+    const t = await b.tenant();
+    const person = await b.wholePerson(t, { firstName: "Once" });
+    expect((await runFullSync(sql, { server: "Prepared", trigger: "manual" })).status).toBe("succeeded");
+    const session = createClient(database.url, { max: 1, session: true });
+    try {
+      const feedSession = newFeedSession();
+      let runId: number | null = null;
+      for (let i = 0; i < 3; i++) {
+        await sql`update cfg.persons set first_name = ${`Once ${i}`} where dbid = ${person}`;
+        runId = (await applyFeedBatch(session.sql, feedSession, { server: "Prepared", runId })).runId;
+      }
+      expect(await sql`select first_name from wfm.agents where cfg_dbid = ${person}`).toEqual([{ first_name: "Once 2" }]);
+      // postgres.js sends an unsafe query without parameters by the simple protocol, which prepares nothing.
+      const prepared = (await session.sql<{ statement: string }[]>`select statement from pg_prepared_statements`).map((r) => r.statement.trim());
+      for (const step of ["insert into feed_persons", "insert into sync_level_diff", "select count(*)::int as n from feed_batch"]) {
+        expect(prepared.filter((s) => s.startsWith(step)), step).toHaveLength(1);
+      }
+    } finally {
+      await session.close();
+    }
   });
 });
