@@ -60,6 +60,11 @@ export interface StepMode {
    * decide what to send next, which is why only batches too small to need a mid-batch ANALYZE use it.
    */
   pipeline?: Pipeline;
+  /**
+   * A cold import's (cold-import.ts): the levels' digest trigger is off, and the step that adds agents with
+   * their levels writes each new agent's digest itself, from the levels it inserted (the import's only levels).
+   */
+  writesLevelDigests?: boolean;
 }
 export const RUN_MODE: StepMode = { session: false };
 
@@ -275,6 +280,7 @@ export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mo
   // New agents land in the site of their login switch, or in none, with their skill levels; one 'added' line
   // each, naming how many levels it got (counted from the levels inserted, not from a second read of cfg's).
   // Skills are there already: a level-1 run imports the ones it needs on demand before this step.
+  const digests = mode.writesLevelDigests === true;
   const added = await statement(mode, tx.unsafe(
     `
     with added as (
@@ -288,10 +294,15 @@ export async function applyAgents(tx: Sql, runId: number, source: SyncSource, mo
         join wfm.skills k on ${mine("k")} and k.cfg_dbid = sl.skill_dbid
        where b.is_new and b.in_cfg and ${inBatchRange("sl.person_dbid", mode)}
          and sl.skill_dbid <> all (array(select dbid from sync_colliding_skill))
-      returning agent_id
+      returning agent_id${digests ? ", skill_id, level" : ""}
     ), counted as (
-      select agent_id, count(*) as n from levels group by agent_id
-    )
+      select l.agent_id, count(*) as n${digests ? ", bit_xor(wfm.level_hash(k.source, k.cfg_dbid, l.level)) as digest" : ""}
+        from levels l${digests ? " join wfm.skills k on k.id = l.skill_id" : ""}
+       group by l.agent_id
+    )${digests ? `, digests as (
+      insert into wfm.agent_level_digests (agent_id, digest)
+      select agent_id, digest from counted where digest <> 0
+    )` : ""}
     insert into wfm.sync_events (run_id, object_type, object_key, action, message)
     select $1::bigint, 'agent', b.cfg_dbid::text, 'added',
            'added: ' || ${displayName("b")} || ', ' || coalesce('site ' || s.name, 'no site (' || b.login_issue || ')')

@@ -58,6 +58,7 @@ export class RunStopped extends Error {}
 const DEFAULT_BATCH = 50_000;
 const ATTEMPTS = 3;
 const FULL_SYNC_STEPS = { ...RUN_MODE, deferWarnings: true };
+const COLD_IMPORT_STEPS = { ...RUN_MODE, writesLevelDigests: true };
 // Advisory lock keys: (namespace, key). The namespace keeps ours apart from anyone else's.
 
 
@@ -228,7 +229,7 @@ export async function runFullSync(sql: Sql, options: FullSyncOptions): Promise<S
         if (options.signal?.aborted) throw new RunStopped(String(options.signal.reason ?? "the run was stopped"));
         await collectBatch(tx, { level: level as 1 | 2, server: options.server, source, persons: { from: Number(batch.from), to: Number(batch.to) }, skipUnchanged: true, coldImport: coldImport !== undefined });
         if (level === 1) await importSkillsOnDemand(tx, runId, source);
-        await applyAgents(tx, runId, source);
+        await applyAgents(tx, runId, source, coldImport ? COLD_IMPORT_STEPS : RUN_MODE);
         await applySkillLevels(tx, runId, source, FULL_SYNC_STEPS);
         done += batch.agents;
         await reportProgress(sql, runId, done, total);
