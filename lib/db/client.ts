@@ -177,15 +177,25 @@ export async function probeDatabase(sql: Sql, ms = 800): Promise<{ reachable: bo
 
 /** The session a transaction runs on (inTransaction). */
 export interface PinnedSession {
-  /** Its backend pid, read beside BEGIN: for a write that must not happen on another session (lib/sync/cursor.ts). */
+  /**
+   * Its backend pid, read just before BEGIN: for a write that must not happen on another session
+   * (lib/sync/cursor.ts). It fails if BEGIN does: await it before writing anything that must be in the transaction.
+   */
   pid: Promise<number>;
   /**
-   * Sends `statement` with the COMMIT instead of waiting for its answer first: the transaction's last statements,
-   * one round trip fewer. The transaction fails if it fails: PostgreSQL answers a COMMIT after a failed statement
-   * by rolling back.
+   * Sends a postgres.js query with the COMMIT instead of waiting for its answer first: the transaction's last
+   * statements, one round trip fewer. The transaction fails if it fails: PostgreSQL answers a COMMIT after a
+   * failed statement by rolling back. A promise derived from a query must not throw in JavaScript, since the
+   * COMMIT may have succeeded by then.
    */
   withCommit(statement: PromiseLike<unknown>): void;
 }
+
+/** Sends a postgres.js query now: it goes to its connection in the order of this call, not of a later await. */
+const send = <T extends PromiseLike<unknown>>(query: T): T => {
+  (query as Partial<{ execute(): unknown }>).execute?.();
+  return query;
+};
 
 /**
  * A transaction on a dedicated one-connection client, by hand. Not postgres.js's begin(): on a connection
@@ -195,19 +205,20 @@ export interface PinnedSession {
  * committed — the caller gets a connection-loss error and starts over.
  */
 export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql, session: PinnedSession) => Promise<T>): Promise<T> {
-  // A real-time batch is a few milliseconds, and each round trip saved is a tenth of one or more: BEGIN and the
-  // pid go out with the work's first statements (postgres.js sends one connection's queries in order), and its
-  // last statements, the pid and COMMIT together. A COMMIT that reaches a reconnected session finds no
-  // transaction there and does nothing; the pid read beside it still tells.
-  const pid = Promise.all([conn.unsafe(`begin ${mode}`), conn<{ pid: number }[]>`select pg_backend_pid() as pid`]).then(([, [row]]) => row!.pid);
-  pid.catch(() => {}); // reported by the work's statements, which fail with it, or below
+  // A real-time batch is a few milliseconds, and each round trip saved is a tenth of one or more: the pid and
+  // BEGIN go out with the work's first statements, and its last statements with the pid and COMMIT. The pid is
+  // read before BEGIN, in a statement of its own: read inside, it would take the transaction's snapshot, and the
+  // work's first statement must (a cold import takes its locks before it, lib/sync/cold-import.ts). A
+  // reconnect between the two makes the pids differ at COMMIT. A COMMIT that reaches a reconnected session finds
+  // no transaction there and does nothing; the pid read beside it still tells.
+  const pid = Promise.all([send(conn<{ pid: number }[]>`select pg_backend_pid() as pid`), send(conn.unsafe(`begin ${mode}`))]).then(([[row]]) => row!.pid);
+  pid.catch(() => {}); // reported by the work, which awaits it, or below
   const last: PromiseLike<unknown>[] = [];
   try {
-    const result = await work(conn, { pid, withCommit: (statement) => void last.push(statement) });
+    const result = await work(conn, { pid, withCommit: (statement) => void last.push(send(statement)) });
     const started = await pid;
-    // In this order: Promise.all asks for each in turn, and a postgres.js query goes out when first asked for.
-    const [pinned] = await Promise.all([conn<{ pid: number }[]>`select pg_backend_pid() as pid`, ...last, conn`commit`]);
-    if ((pinned as { pid: number }[])[0]?.pid !== started) {
+    const [pinned] = await Promise.all([send(conn<{ pid: number }[]>`select pg_backend_pid() as pid`), send(conn`commit`), ...last]);
+    if (pinned[0]?.pid !== started) {
       throw Object.assign(new Error("the database session ended during the transaction"), { code: "CONNECTION_CLOSED" });
     }
     return result;

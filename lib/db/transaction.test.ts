@@ -21,11 +21,24 @@ const probe = async () => (await database.sql<{ n: number }[]>`select n from pub
 
 it("runs the work's first statements inside the transaction, though they go out before BEGIN is answered", async () => {
   const seen = await inTransaction(conn.sql, "isolation level repeatable read", async (tx) => {
-    const [row] = await tx<{ level: string }[]>`select current_setting('transaction_isolation') as level`;
+    // Sent at once, before anything is awaited (as a pipeline sends its steps): still behind BEGIN.
+    const first = tx<{ level: string }[]>`select current_setting('transaction_isolation') as level`.execute();
+    const [row] = await first;
     return row;
   });
   // The session's default is read committed: only the transaction's BEGIN says repeatable read.
   expect(seen?.level).toBe("repeatable read");
+});
+
+it("reads the session's pid before BEGIN, so that the work's first statement takes the transaction's snapshot", async () => {
+  await database.sql`insert into public.probe values (1)`;
+  const seen = await inTransaction(conn.sql, "isolation level repeatable read", async (tx, { pid }) => {
+    await pid;
+    // Committed after BEGIN and the pid were answered, before the work's first statement.
+    await database.sql`insert into public.probe values (2)`;
+    return (await tx<{ n: number }[]>`select n from public.probe order by n`).map((r) => r.n);
+  });
+  expect(seen).toEqual([1, 2]);
 });
 
 it("commits the statements sent with the COMMIT, in the order they were given", async () => {

@@ -9,6 +9,7 @@ import type { Database, Sql } from "../db/client";
 import { loadWorkload } from "../demo/load";
 import { scaledWorkload } from "../demo/workload";
 import { freshDatabase } from "../testing/database";
+import { levelDigestDrift } from "../testing/world";
 import { holdTransaction, openSession, waitUntilBlocked } from "../testing/locks";
 import { beginColdImport, coldImportUnderway } from "./cold-import";
 import { runFullSync, type FullSyncOptions } from "./engine";
@@ -138,6 +139,30 @@ describe("cold import", () => {
       select mode from pg_locks where pid = ${session.pid} and relation in ('wfm.agents'::regclass, 'wfm.agent_skills'::regclass) and mode = 'AccessExclusiveLock'`;
     expect(locks).toEqual([]);
     await session.sql`rollback`;
+  });
+
+  it("no longer cold once locked because an import committed while it waited for its lock: its snapshot comes after the lock", async () => {
+    const before = (await shape(database.sql)).oids;
+    // Another import of the source, uncommitted: the run's look before its transaction does not see its agent,
+    // and the run's LOCK waits for it.
+    const other = await holdTransaction(url, (tx) => tx`
+      insert into wfm.agents (source, cfg_dbid, tenant_dbid, username, first_name, last_name)
+      select 'main', dbid, tenant_dbid, username, first_name, last_name from cfg.persons where is_agent order by dbid limit 1`);
+    const running = sync(COLD);
+    try {
+      await waitUntilBlocking(database.sql, () => other.pid);
+      await other.commit();
+      const run = await running;
+      expect(run.status, run.error).toBe("succeeded");
+      // A snapshot taken before the lock would not see the other import's agent: the run would import it again,
+      // meet its key (23505) and start over from a new snapshot, saying so in its log.
+      expect(await database.sql`select message from wfm.sync_events where run_id = ${run.runId} and action = 'warning'`).toEqual([]);
+      expect((await shape(database.sql)).oids).toEqual(before); // the usual way: nothing set aside
+      expect(await levelDigestDrift(database.sql)).toEqual([]);
+    } finally {
+      await other.rollback().catch(() => {});
+      await running.catch(() => {});
+    }
   });
 });
 

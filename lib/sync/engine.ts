@@ -152,6 +152,7 @@ async function inRun(
       let outcome: { counts: RunCounts; cursor?: number };
       try {
         outcome = await inTransaction(conn, "isolation level repeatable read", async (tx, session) => {
+          await session.pid; // BEGIN answered: nothing of the run may run outside its transaction
           const { cursor } = await work(tx, runId, session);
           return { counts: await countEvents(tx, runId), cursor };
         });

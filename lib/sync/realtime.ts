@@ -186,6 +186,7 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
                s.sync_level as level, s.source
           from (select 1) one left join wfm.servers s on s.name = ${options.server}`,
     ]);
+    await pid; // BEGIN has been answered: what follows is in the transaction (it fails here otherwise)
     if (state?.level == null || state.source == null) throw new Error(`WFM Server '${options.server}' is not registered`);
     const from = state.cursor ?? 0;
     const head = state.head;
