@@ -200,8 +200,8 @@ const send = <T extends PromiseLike<unknown>>(query: T): T => {
 /**
  * A transaction on a dedicated one-connection client, by hand. Not postgres.js's begin(): on a connection
  * that has just closed it sends ROLLBACK, which crashes postgres.js 3.4.9 (a write to a null socket from a
- * timer) and leaves the call hanging. The session is pinned instead: its backend pid is read with BEGIN and
- * again with COMMIT, so a transaction that ran partly on a silently reconnected session is never reported as
+ * timer) and leaves the call hanging. The session is pinned instead: its backend pid is read just before BEGIN
+ * and again with COMMIT, so a transaction that ran partly on a silently reconnected session is never reported as
  * committed — the caller gets a connection-loss error and starts over.
  */
 export async function inTransaction<T>(conn: Sql, mode: string, work: (tx: Sql, session: PinnedSession) => Promise<T>): Promise<T> {

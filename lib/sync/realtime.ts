@@ -205,9 +205,6 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
     }
     if (to <= from) return result;
 
-    // The statements that end the batch, sent with its COMMIT: the run's counts, emptying the work tables, the
-    // cursor.
-    const ending: PromiseLike<unknown>[] = [];
     if (level === 0) {
       // Sync is off: nothing is applied, yet the cursor stays current, so turning sync on again does not
       // replay what happened while it was off (a full sync brings that in).
@@ -324,16 +321,17 @@ export async function applyFeedBatch(conn: Sql, session: FeedSession, options: F
           from batch b
          where r.id = ${runId}
         returning b.added, b.updated, b.terminated, b.skipped, b.errors`;
-      ending.push(counting.then(([counts]) => {
+      // The statements that end the batch go with its COMMIT (withCommit): the run's counts, emptying the work
+      // tables, and below, the cursor.
+      withCommit(counting.then(([counts]) => {
         if (counts) result.counts = { added: counts.added, updated: counts.updated, terminated: counts.terminated, skipped: counts.skipped, errors: counts.errors };
       }));
-      ending.push(conn.unsafe(WORK_TABLES.map((table) => `delete from ${table}`).join("; ")));
+      withCommit(conn.unsafe(WORK_TABLES.map((table) => `delete from ${table}`).join("; ")));
       session.changesSinceVacuum += result.changes;
     }
 
     // The notification is delivered at commit: the console (and the bench) see the cursor move at once.
-    ending.push(moveCursor(conn, { server: options.server, source: source.name, seq: to, pid: await pid }, "realtime"));
-    for (const statement of ending) withCommit(statement);
+    withCommit(moveCursor(conn, { server: options.server, source: source.name, seq: to, pid: await pid }, "realtime"));
     return result;
   });
 }
